@@ -1,0 +1,57 @@
+# The README's two commands are `make run` and `make test`; everything else is a step of theirs.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# System packages the test suite needs (Debian names). Grows as issues land.
+SYSTEM_PACKAGES :=
+# How to tell each package is present: a command it installs.
+SYSTEM_COMMANDS :=
+
+.PHONY: run test lint types pytest bench system-deps install install-test clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Stamp files so repeated runs skip pip when nothing changed.
+$(VENV)/.installed: $(BIN)/python pyproject.toml constraints.txt
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+run: install
+	$(BIN)/unknot catalog
+
+system-deps:
+	@missing=""; for c in $(SYSTEM_COMMANDS); do command -v $$c >/dev/null 2>&1 || missing="yes"; done; \
+	if [ -n "$(SYSTEM_PACKAGES)" ] && [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES); \
+	  else \
+	    echo "Missing system packages. Run: sudo apt-get install -y $(SYSTEM_PACKAGES)"; exit 1; \
+	  fi; \
+	fi
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+types: install-test
+	$(BIN)/mypy
+
+pytest: install-test system-deps
+	$(BIN)/pytest
+
+test: lint types pytest
+
+bench: install-test
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis

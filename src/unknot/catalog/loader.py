@@ -1,0 +1,148 @@
+"""Finding, validating and caching exercise files.
+
+Full validation (YAML parsing and the pydantic schema) runs in `unknot catalog check`, in the
+tests, and whenever a file was added, removed or changed since the last validated load; other
+loads read a cache keyed by each file's path, modification time and size (issue 3).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from unknot import __version__
+from unknot.catalog.problems import CatalogError, Problem
+
+if TYPE_CHECKING:
+    from unknot.domain.exercise import Exercise
+
+SHIPPED_DIR = Path(__file__).parent / "data"
+CACHE_FORMAT = 1
+
+
+def exercise_files(folder: Path | None) -> list[Path]:
+    """The exercise files in a folder, sorted; none when the folder does not exist."""
+    if folder is None or not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix == ".yaml" and p.is_file())
+
+
+def check_files(
+    files: list[Path], known: dict[str, Path] | None = None
+) -> tuple[list[Exercise], list[Problem]]:
+    """Validate files one by one, then across them: unique ids and existing variations.
+
+    `known` maps ids validated elsewhere (the shipped catalog) to their files, for clashes and
+    for `easier`/`harder` references to them.
+    """
+    from unknot.catalog.schema import parse_file
+
+    exercises: list[Exercise] = []
+    problems: list[Problem] = []
+    seen: dict[str, Path] = dict(known or {})
+    origin: dict[str, Path] = {}
+    for path in files:
+        exercise, found = parse_file(path)
+        problems.extend(found)
+        if exercise is None:
+            continue
+        if exercise.id in seen and seen[exercise.id] != path:
+            problems.append(
+                Problem(path, "id", f"{exercise.id!r} is already defined in {seen[exercise.id]}")
+            )
+            continue
+        seen[exercise.id] = path
+        origin[exercise.id] = path
+        exercises.append(exercise)
+    for exercise in exercises:
+        for field in ("easier", "harder"):
+            target = getattr(exercise, field)
+            if target is not None and target not in seen:
+                problems.append(
+                    Problem(origin[exercise.id], field, f"no exercise has the id {target!r}")
+                )
+    return exercises, problems
+
+
+def validate_all(user_dir: Path | None) -> list[Exercise]:
+    """Fully validate the shipped files and the person's own; raise CatalogError on any problem."""
+    shipped, problems = check_files(exercise_files(SHIPPED_DIR))
+    if problems:
+        raise CatalogError(problems)
+    known = {e.id: SHIPPED_DIR / f"{e.id}.yaml" for e in shipped}
+    own, problems = check_files(exercise_files(user_dir), known)
+    if problems:
+        raise CatalogError(problems)
+    return shipped + own
+
+
+def _fingerprint(user_dir: Path | None) -> list[list[Any]]:
+    rows: list[list[Any]] = []
+    for path in exercise_files(SHIPPED_DIR) + exercise_files(user_dir):
+        stat = path.stat()
+        rows.append([str(path), stat.st_mtime_ns, stat.st_size])
+    return rows
+
+
+def _cache_file(cache_dir: Path) -> Path:
+    return cache_dir / f"catalog-{__version__}.json"
+
+
+def _read_cache(cache_dir: Path | None, fingerprint: list[list[Any]]) -> dict[str, Any] | None:
+    if cache_dir is None:
+        return None
+    try:
+        cached = json.loads(_cache_file(cache_dir).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(cached, dict) or cached.get("format") != CACHE_FORMAT:
+        return None
+    if cached.get("fingerprint") != fingerprint:
+        return None
+    return cached
+
+
+def _write_cache(cache_dir: Path, content: dict[str, Any]) -> None:
+    target = _cache_file(cache_dir)
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(content), encoding="utf-8")
+        os.replace(temporary, target)
+    except OSError:
+        # A cache that cannot be written only costs the next start a validation.
+        pass
+
+
+def _refresh(user_dir: Path | None, cache_dir: Path | None) -> dict[str, Any]:
+    fingerprint = _fingerprint(user_dir)
+    cached = _read_cache(cache_dir, fingerprint)
+    if cached is not None:
+        return cached
+    exercises = validate_all(user_dir)
+    content = {
+        "format": CACHE_FORMAT,
+        "fingerprint": fingerprint,
+        "records": [e.public() for e in exercises],
+        "exercises": [e.model_dump(mode="json") for e in exercises],
+    }
+    if cache_dir is not None:
+        _write_cache(cache_dir, content)
+    return content
+
+
+def load_records(user_dir: Path | None, cache_dir: Path | None) -> list[dict[str, Any]]:
+    """The public JSON form of every exercise; cheap when the cache is fresh (no pydantic)."""
+    records: list[dict[str, Any]] = _refresh(user_dir, cache_dir)["records"]
+    return records
+
+
+def load_exercises(user_dir: Path | None, cache_dir: Path | None) -> dict[str, Exercise]:
+    """Every exercise as a domain object, keyed by id, in catalog order."""
+    from unknot.domain.exercise import Exercise
+
+    content = _refresh(user_dir, cache_dir)
+    exercises = (Exercise.model_validate(data) for data in content["exercises"])
+    return {e.id: e for e in exercises}

@@ -1,0 +1,183 @@
+"""An exercise as unknot knows it: what it trains, how it is done, and how much of it."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Final
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from unknot.domain.vocabulary import (
+    Area,
+    Contraindication,
+    DirectionOrder,
+    Item,
+    Phase,
+    Position,
+    Setting,
+)
+
+SLUG: Final = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+Count = Annotated[int, Field(ge=1, le=100)]
+Seconds = Annotated[int, Field(ge=1, le=3600)]
+
+
+class Strict(BaseModel):
+    """Frozen, and any field not named here is an error."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _ordered(value: tuple[int, int | None] | None) -> tuple[int, int | None] | None:
+    if value is not None and value[1] is not None and value[1] < value[0]:
+        raise ValueError(f"the range [{value[0]}, {value[1]}] runs backwards; write [low, high]")
+    return value
+
+
+class Dosage(Strict):
+    """How much: each range is [low, high] as the source gives it."""
+
+    sets: tuple[Count, Count] | None = None
+    reps: tuple[Count, Count] | None = None
+    hold_s: tuple[Seconds, Seconds | None] | None = None
+    """Seconds per hold; a high end of null means "at least the low end"."""
+    work_s: tuple[Seconds, Seconds] | None = None
+    """Seconds of continuous work, for timed activities such as a cardio warm-up."""
+    per_side: bool | None = None
+    """Done on the left and on the right; null when it differs by alternative."""
+    directions: tuple[str, ...] | None = None
+    """Directions done in turn, e.g. ("backward", "forward")."""
+    direction_order: DirectionOrder = "blocks"
+    """blocks: all reps one way, then the other; alternating: each rep goes both ways."""
+    rep_s: Annotated[float, Field(gt=0, le=30)] = 3.0
+    """Our estimate of one repetition's movement time at a controlled tempo (holds excluded)."""
+
+    _check_sets = field_validator("sets", "reps", "hold_s", "work_s")(_ordered)
+
+    @field_validator("directions")
+    @classmethod
+    def _two_or_more(cls, value: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        if value is not None and len(value) < 2:
+            raise ValueError("list at least two directions, or leave directions out")
+        return value
+
+    @model_validator(mode="after")
+    def _some_amount(self) -> Dosage:
+        if self.reps is None and self.hold_s is None and self.work_s is None:
+            raise ValueError("give at least one of reps, hold_s or work_s")
+        if self.work_s is not None and (self.reps is not None or self.hold_s is not None):
+            raise ValueError(
+                "work_s is for timed activities; do not combine it with reps or hold_s"
+            )
+        return self
+
+
+class Alternative(Strict):
+    """One way of doing an exercise: what it needs and the position it is done in."""
+
+    equipment: tuple[Item, ...] = ()
+    position: Position
+    per_side: bool | None = None
+    """Overrides the dosage's per_side for this alternative (a one-arm dumbbell row)."""
+    label: str | None = None
+    """A short name shown to people, e.g. "with a band"."""
+    steps: tuple[str, ...] = ()
+    """Steps particular to this alternative, shown after the shared ones."""
+
+
+class Exercise(Strict):
+    """One catalog entry."""
+
+    id: str
+    name: Annotated[str, Field(min_length=2, max_length=60)]
+    phase: Phase
+    purpose: Annotated[str, Field(min_length=10, max_length=200)]
+    targets: Annotated[tuple[Area, ...], Field(min_length=1)]
+    alternatives: Annotated[tuple[Alternative, ...], Field(min_length=1)]
+    dosage: Dosage
+    steps: Annotated[tuple[str, ...], Field(min_length=2)]
+    cues: tuple[str, ...] = ()
+    mistakes: tuple[str, ...] = ()
+    cautions: tuple[str, ...] = ()
+    contraindications: tuple[Contraindication, ...] = ()
+    easier: str | None = None
+    harder: str | None = None
+    setting: Setting = "home"
+    source: Annotated[str, Field(min_length=3)]
+    """Where the exercise and its dose come from (the seed article or a cited paper)."""
+    notes: tuple[str, ...] = ()
+    """Where unknot departs from its source, and why."""
+
+    @field_validator("id", "easier", "harder")
+    @classmethod
+    def _slug(cls, value: str | None) -> str | None:
+        if value is not None and not SLUG.match(value):
+            raise ValueError(f"{value!r} is not a slug: use lowercase words joined by hyphens")
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Exercise:
+        overrides = {alt.per_side for alt in self.alternatives}
+        if overrides != {None} and self.dosage.per_side is not None:
+            raise ValueError(
+                "per_side is set both in dosage and on an alternative; set it in one place"
+            )
+        if None in overrides and self.dosage.per_side is None and overrides != {None}:
+            raise ValueError("when alternatives differ in per_side, every alternative must say")
+        if self.id in (self.easier, self.harder):
+            raise ValueError("an exercise cannot be its own easier or harder variation")
+        return self
+
+    def alternative_per_side(self, alternative: Alternative) -> bool:
+        """Whether this alternative is done once on each side."""
+        if alternative.per_side is not None:
+            return alternative.per_side
+        return bool(self.dosage.per_side)
+
+    @property
+    def per_side(self) -> bool | None:
+        """True or False when every alternative agrees; None when they differ."""
+        values = {self.alternative_per_side(alt) for alt in self.alternatives}
+        return values.pop() if len(values) == 1 else None
+
+    def public(self) -> dict[str, Any]:
+        """The JSON contract of `unknot catalog --json` (issue 3; tests pin its keys)."""
+        from unknot.domain.duration import exercise_duration_range
+
+        dosage = self.dosage
+        return {
+            "id": self.id,
+            "name": self.name,
+            "phase": self.phase,
+            "purpose": self.purpose,
+            "targets": list(self.targets),
+            "equipment": [list(alt.equipment) for alt in self.alternatives],
+            "position": [alt.position for alt in self.alternatives],
+            "alternative_labels": [alt.label for alt in self.alternatives],
+            "dosage": {
+                "sets": _listed(dosage.sets),
+                "reps": _listed(dosage.reps),
+                "hold_s": _listed(dosage.hold_s),
+                "work_s": _listed(dosage.work_s),
+                "per_side": self.per_side,
+                "directions": _listed(dosage.directions),
+                "direction_order": dosage.direction_order,
+            },
+            "duration_s": list(exercise_duration_range(self)),
+            "source": self.source,
+            "steps": list(self.steps),
+            "alternative_steps": [list(alt.steps) for alt in self.alternatives],
+            "cues": list(self.cues),
+            "mistakes": list(self.mistakes),
+            "cautions": list(self.cautions),
+            "contraindications": list(self.contraindications),
+            "easier": self.easier,
+            "harder": self.harder,
+            "setting": self.setting,
+            "notes": list(self.notes),
+        }
+
+
+def _listed(value: tuple[Any, ...] | None) -> list[Any] | None:
+    return None if value is None else list(value)

@@ -1,0 +1,65 @@
+"""The words exercises, profiles and plans are written in.
+
+Plain tuples (no pydantic) so the command line can check an option without paying for
+pydantic's import on start-up (issue 3: `unknot --help` within 150 ms).
+"""
+
+from typing import Final, Literal, get_args
+
+Phase = Literal["warmup", "dynamic", "strength", "static"]
+PHASES: Final[tuple[Phase, ...]] = get_args(Phase)
+
+Area = Literal["neck", "shoulders", "chest", "upper_back", "mid_back", "lower_back"]
+AREAS: Final[tuple[Area, ...]] = get_args(Area)
+
+# Areas a person can rate for pain (the planner issue's list; chest is a target, not a complaint).
+PainArea = Literal["neck", "shoulders", "upper_back", "mid_back", "lower_back"]
+PAIN_AREAS: Final[tuple[PainArea, ...]] = get_args(PainArea)
+
+# Pinned names (issue 3): these stay; the vocabulary may grow.
+Item = Literal[
+    "chair",
+    "wall",
+    "doorway",
+    "resistance_band",
+    "dumbbell",
+    "foam_roller",
+    "mat",
+    "anchor_point",
+    "bike",
+    "pull_up_bar",
+    "barbell",
+]
+ITEMS: Final[tuple[Item, ...]] = get_args(Item)
+
+# Found in nearly every home or office; assumed at hand unless a profile says otherwise.
+HOUSEHOLD_ITEMS: Final[frozenset[Item]] = frozenset({"chair", "wall", "doorway"})
+
+Position = Literal[
+    "standing", "seated", "kneeling", "all_fours", "lying_back", "lying_front", "moving"
+]
+POSITIONS: Final[tuple[Position, ...]] = get_args(Position)
+
+# What a person may ask to avoid, and the positions each one rules out.
+PositionAvoidance = Literal["floor", "kneeling", "standing"]
+POSITION_AVOIDANCES: Final[tuple[PositionAvoidance, ...]] = get_args(PositionAvoidance)
+AVOIDED_POSITIONS: Final[dict[PositionAvoidance, frozenset[Position]]] = {
+    "floor": frozenset({"kneeling", "all_fours", "lying_back", "lying_front"}),
+    "kneeling": frozenset({"kneeling", "all_fours"}),
+    "standing": frozenset({"standing", "moving"}),
+}
+
+# Movements a screening result or a clinician can rule out (clinical notes, "Red flags").
+Contraindication = Literal[
+    "end_range_spinal_flexion",
+    "neck_circling",
+    "loaded_spinal_extension",
+    "overhead_loading",
+    "high_impact",
+]
+CONTRAINDICATIONS: Final[tuple[Contraindication, ...]] = get_args(Contraindication)
+
+Setting = Literal["home", "gym"]
+SETTINGS: Final[tuple[Setting, ...]] = get_args(Setting)
+
+DirectionOrder = Literal["blocks", "alternating"]

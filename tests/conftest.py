@@ -1,0 +1,40 @@
+"""Shared fixtures: every test gets its own data and config folders."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def require(command: str, why: str) -> str:
+    """The path of `command`; skip the test without it, but fail under CI=true (issue 3)."""
+    found = shutil.which(command)
+    if found is None:
+        message = f"{command} is not installed ({why}); `make system-deps` installs it"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    return found
+
+
+@pytest.fixture(autouse=True)
+def private_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
+    """Point UNKNOT_DATA_DIR and UNKNOT_CONFIG_DIR at a fresh temporary folder."""
+    folders = {"data": tmp_path / "data", "config": tmp_path / "config"}
+    monkeypatch.setenv("UNKNOT_DATA_DIR", str(folders["data"]))
+    monkeypatch.setenv("UNKNOT_CONFIG_DIR", str(folders["config"]))
+    monkeypatch.delenv("UNKNOT_DATABASE_URL", raising=False)
+    return folders
+
+
+@pytest.fixture
+def own_exercises(private_folders: dict[str, Path]) -> Path:
+    """The person's own exercise folder, created empty."""
+    folder = private_folders["config"] / "exercises"
+    folder.mkdir(parents=True)
+    return folder
