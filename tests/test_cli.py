@@ -81,7 +81,8 @@ def test_catalog_json_contract() -> None:
     }
     assert by_id["childs-pose"]["dosage"]["hold_s"] == [15, None]  # type: ignore[index]
     assert by_id["shoulder-roll"]["dosage"]["directions"] == ["backward", "forward"]  # type: ignore[index]
-    assert by_id["scapular-squeeze"]["harder"] == "row"
+    assert by_id["superman"]["harder"] == "superman-hold"
+    assert by_id["superman-hold"]["variation_of"] == "superman"
     items = {i for r in records for alt in r["equipment"] for i in alt}  # type: ignore[attr-defined]
     assert items >= PINNED_ITEMS - {"mat"}
 

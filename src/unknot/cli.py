@@ -170,6 +170,121 @@ def show(
     print(exercise_card(record))
 
 
+@app.command()
+def plan(
+    minutes: Annotated[
+        int | None, typer.Option(help="Minutes for the session, 5 to 60 (default 15).")
+    ] = None,
+    equipment: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="An item you have, beyond a chair, a wall and a doorway (repeat per item)."
+        ),
+    ] = None,
+    avoid: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="A position to avoid (floor, kneeling, standing) or an exercise id (repeat)."
+        ),
+    ] = None,
+    pain: Annotated[
+        list[str] | None,
+        typer.Option(help="Pain now as AREA=N, 0-10, e.g. neck=6 (repeat per area)."),
+    ] = None,
+    restriction: Annotated[
+        list[str] | None,
+        typer.Option(help="A restriction from screening or your clinician (repeat)."),
+    ] = None,
+    sessions: Annotated[
+        int | None, typer.Option(help="Sessions per week, 2 to 7 (default 3).")
+    ] = None,
+    experience: Annotated[
+        str | None, typer.Option(help="new, returning or regular (default new).")
+    ] = None,
+    goal: Annotated[
+        list[str] | None, typer.Option(help="relief, strength or desk_breaks (repeat).")
+    ] = None,
+    date: Annotated[
+        str | None, typer.Option(help="The day to plan, YYYY-MM-DD (default today).")
+    ] = None,
+    week: Annotated[bool, typer.Option("--week", help="Plan seven days from the date.")] = False,
+    seed: Annotated[int, typer.Option(help="Seed for varying the choice of exercises.")] = 0,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    profile_file: Annotated[
+        Path | None,
+        typer.Option("--profile", help="A TOML or JSON file with your profile's fields."),
+    ] = None,
+) -> None:
+    """Plan today's session (or a week) from your profile, with the reasons for each choice."""
+    import datetime as dt
+
+    from unknot.domain.plan import PlanImpossible
+    from unknot.domain.profile import EXPERIENCES, GOALS, RESTRICTIONS
+    from unknot.domain.vocabulary import PAIN_AREAS, POSITION_AVOIDANCES
+
+    for item in equipment or []:
+        choose(item, ITEMS, "equipment item")
+    for value in restriction or []:
+        choose(value, RESTRICTIONS, "restriction")
+    for value in goal or []:
+        choose(value, GOALS, "goal")
+    choose(experience, EXPERIENCES, "experience")
+    pain_by_area: dict[str, int] = {}
+    for entry in pain or []:
+        area, _, score = entry.partition("=")
+        choose(area, PAIN_AREAS, "pain area")
+        if not score.isdigit() or int(score) > 10:
+            fail(f"pain {entry!r} needs a score from 0 to 10 after '=', e.g. {area}=6")
+        pain_by_area[area] = int(score)
+    workspace = services.Workspace.from_environment()
+    positions: list[str] = []
+    exercise_ids: list[str] = []
+    with catalog_problems():
+        for value in avoid or []:
+            if value in POSITION_AVOIDANCES:
+                positions.append(value)
+                continue
+            try:
+                exercise_ids.append(services.exercise_record(workspace, value)["id"])
+            except services.UnknownExercise as error:
+                fail(f"--avoid {value!r} is not a position (floor, kneeling, standing) and {error}")
+    try:
+        day = dt.date.fromisoformat(date) if date else dt.date.today()
+    except ValueError:
+        fail(f"date {date!r} is not a date; write it as YYYY-MM-DD")
+    overrides: dict[str, object] = {
+        "minutes": minutes,
+        "sessions_per_week": sessions,
+        "experience": experience,
+        "equipment": equipment,
+        "pain": pain_by_area or None,
+        "avoid_positions": positions or None,
+        "avoid_exercises": exercise_ids or None,
+        "restrictions": restriction,
+        "goals": goal,
+    }
+    try:
+        profile = services.read_profile(profile_file, overrides)
+    except services.ProfileProblem as error:
+        fail(str(error))
+    with catalog_problems():
+        try:
+            result = (
+                services.make_week(workspace, profile, start=day, seed=seed)
+                if week
+                else services.make_plan(workspace, profile, day=day, seed=seed)
+            )
+        except PlanImpossible as error:
+            fail(str(error), code=1)
+    data = result.model_dump(mode="json")
+    if as_json:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    from unknot.text import session_text, week_text
+
+    print(week_text(data) if week else session_text(data))
+
+
 def main() -> None:
     """Console-script entry point."""
     app(prog_name="unknot")

@@ -154,3 +154,73 @@ def exercise_card(record: dict[str, Any]) -> str:
         lines.append("Where unknot departs from its source:")
         lines.extend(f"  - {n}" for n in record["notes"])
     return "\n".join(lines)
+
+
+def planned_dose(item: dict[str, Any]) -> str:
+    """A planned exercise's dose: "2 × 8 reps", "3 × hold 10 s", "5 min 6 s"."""
+    if item["work_s"] is not None:
+        minutes, seconds = divmod(item["work_s"], 60)
+        return f"{minutes} min" + (f" {seconds} s" if seconds else "")
+    amount = []
+    if item["reps"] is not None:
+        amount.append(f"{item['reps']} reps")
+    if item["hold_s"] is not None:
+        amount.append(f"hold {item['hold_s']} s")
+    text = ", ".join(amount)
+    if item["sets"] > 1:
+        text = f"{item['sets']} sets × {text}"
+    if item["directions"]:
+        text += ", each way (" + ", ".join(d.replace("_", " ") for d in item["directions"]) + ")"
+    if item["per_side"]:
+        text += ", each side"
+    if item["sets"] > 1:
+        text += f", {item['rest_s']} s rest"
+    return text
+
+
+def clock(seconds: int) -> str:
+    """1234 → "20:34"."""
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def session_text(plan: dict[str, Any]) -> str:
+    """A planned session by block, with doses, times and reasons."""
+    total = clock(plan["total_s"])
+    lines = [f"Session for {plan['day']}: about {total} of the {plan['minutes']} min asked"]
+    for phase, title in PHASE_TITLES.items():
+        items = [i for i in plan["items"] if i["block"] == phase]
+        if not items:
+            continue
+        seconds = sum(i["duration_s"] + i["transition_s"] for i in items)
+        lines.append("")
+        lines.append(f"{title} ({clock(seconds)})")
+        for item in items:
+            time = clock(item["duration_s"])
+            lines.append(
+                f"  {item['name']} [{item['exercise_id']}]: {planned_dose(item)}  ({time})"
+            )
+            for reason in item["reasons"]:
+                lines.append(f"      - {reason}")
+    if plan["notes"] or plan["shortfall"]:
+        lines.append("")
+        lines.extend(f"Note: {n}" for n in plan["notes"])
+        if plan["shortfall"]:
+            lines.append(f"Note: {plan['shortfall']}")
+    return "\n".join(lines)
+
+
+def week_text(week: dict[str, Any]) -> str:
+    """Seven days: a short line per day, then each session in full."""
+    lines = [f"Week from {week['start']}"]
+    for day in week["days"]:
+        session = day["session"]
+        if session is None:
+            lines.append(f"  {day['day']}  rest")
+        else:
+            names = ", ".join(i["exercise_id"] for i in session["items"] if i["block"] != "warmup")
+            lines.append(f"  {day['day']}  {clock(session['total_s'])}  {names}")
+    for day in week["days"]:
+        if day["session"] is not None:
+            lines.append("")
+            lines.append(session_text(day["session"]))
+    return "\n".join(lines)

@@ -57,7 +57,7 @@ def check_files(
         origin[exercise.id] = path
         exercises.append(exercise)
     for exercise in exercises:
-        for field in ("easier", "harder"):
+        for field in ("easier", "harder", "variation_of"):
             target = getattr(exercise, field)
             if target is not None and target not in seen:
                 problems.append(

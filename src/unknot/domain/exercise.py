@@ -103,13 +103,16 @@ class Exercise(Strict):
     contraindications: tuple[Contraindication, ...] = ()
     easier: str | None = None
     harder: str | None = None
+    variation_of: str | None = None
+    """Set on an entry that exists as another's easier or harder step; the planner uses it only
+    in that role, so a session never holds two versions of one movement."""
     setting: Setting = "home"
     source: Annotated[str, Field(min_length=3)]
     """Where the exercise and its dose come from (the seed article or a cited paper)."""
     notes: tuple[str, ...] = ()
     """Where unknot departs from its source, and why."""
 
-    @field_validator("id", "easier", "harder")
+    @field_validator("id", "easier", "harder", "variation_of")
     @classmethod
     def _slug(cls, value: str | None) -> str | None:
         if value is not None and not SLUG.match(value):
@@ -174,6 +177,7 @@ class Exercise(Strict):
             "contraindications": list(self.contraindications),
             "easier": self.easier,
             "harder": self.harder,
+            "variation_of": self.variation_of,
             "setting": self.setting,
             "notes": list(self.notes),
         }
