@@ -2,10 +2,8 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-# System packages the test suite needs (Debian names). Grows as issues land.
-SYSTEM_PACKAGES :=
-# How to tell each package is present: a command it installs.
-SYSTEM_COMMANDS :=
+# System packages the test suite needs, as Debian package = a file it installs (globs allowed).
+SYSTEM_DEPS := postgresql=/usr/lib/postgresql/*/bin/initdb
 
 .PHONY: run test lint types pytest bench system-deps install install-test clean
 
@@ -29,12 +27,16 @@ run: install
 	$(BIN)/unknot catalog
 
 system-deps:
-	@missing=""; for c in $(SYSTEM_COMMANDS); do command -v $$c >/dev/null 2>&1 || missing="yes"; done; \
-	if [ -n "$(SYSTEM_PACKAGES)" ] && [ -n "$$missing" ]; then \
+	@missing=""; for dep in $(SYSTEM_DEPS); do \
+	  package=$${dep%%=*}; file=$${dep#*=}; \
+	  ls $$file >/dev/null 2>&1 || missing="$$missing $$package"; \
+	done; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = "0" ]; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES); \
+	    echo "Installing system packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	  else \
-	    echo "Missing system packages. Run: sudo apt-get install -y $(SYSTEM_PACKAGES)"; exit 1; \
+	    echo "Missing system packages. Run: sudo apt-get install -y$$missing"; exit 1; \
 	  fi; \
 	fi
 

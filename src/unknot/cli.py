@@ -12,13 +12,16 @@ import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
 from unknot import __version__, services
 from unknot.catalog.problems import CatalogError
 from unknot.domain.vocabulary import AREAS, ITEMS, PHASES
+
+if TYPE_CHECKING:
+    from unknot.clock import Clock
 
 app = typer.Typer(
     name="unknot",
@@ -283,6 +286,228 @@ def plan(
     from unknot.text import session_text, week_text
 
     print(week_text(data) if week else session_text(data))
+
+
+db_app = typer.Typer(help="Manage the database.", rich_markup_mode=None, no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+
+def full_workspace() -> services.Workspace:
+    """The workspace with every setting (database URL, emergency number, clock speed)."""
+    from unknot.config import Settings
+
+    return services.Workspace.from_settings(Settings())
+
+
+def clock_for(workspace: services.Workspace) -> Clock:
+    from unknot.clock import AcceleratedClock, SystemClock
+
+    if workspace.clock_speed != 1.0:
+        return AcceleratedClock(workspace.clock_speed)
+    return SystemClock()
+
+
+@contextmanager
+def database_problems() -> Iterator[None]:
+    """A database newer than this unknot, or one that cannot be opened: one line, exit 2."""
+    from sqlalchemy.exc import OperationalError
+
+    from unknot.storage.migrate import DatabaseTooNew
+
+    try:
+        yield
+    except DatabaseTooNew as error:
+        fail(str(error))
+    except OperationalError as error:
+        fail(f"cannot open the database: {error.orig}; check UNKNOT_DATABASE_URL")
+
+
+def ask_yes_no(question: str, number: int, total: int) -> bool:
+    """Ask until the answer is yes or no; end of input exits 2 without saving anything."""
+    while True:
+        try:
+            answer = input(f"[{number}/{total}] {question} [y/n] ").strip().lower()
+        except EOFError:
+            print()
+            fail("the screening needs a yes or a no to every question; nothing was saved")
+        if answer in ("y", "yes"):
+            return True
+        if answer in ("n", "no"):
+            return False
+        print("Please answer y (yes) or n (no).")
+
+
+def run_screening(setup: services.Setup, clock: Clock, emergency: str) -> str:
+    """Ask every question in the terminal, store the result, print the advice; return the tier."""
+    questions = services.questions()
+    print(
+        "Warning-sign questions. unknot does not diagnose: these only tell you when to get "
+        "care, and when unsure they send you to a clinician."
+    )
+    answers = {
+        q.id: ask_yes_no(q.text, n, len(questions)) for n, q in enumerate(questions, start=1)
+    }
+    result = services.submit_screening(
+        setup.store, setup.person_id, answers, clock, setup.profile.pain_scores()
+    )
+    print()
+    print(f"Result: {result.tier.upper()}. {result.advice(emergency)}")
+    return result.tier
+
+
+@app.command()
+def screen(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Answer the warning-sign questions (asked again every 4 weeks)."""
+    workspace = full_workspace()
+    clock = clock_for(workspace)
+    with database_problems():
+        setup = services.prepare(workspace, clock)
+        tier = run_screening(setup, clock, workspace.emergency())
+    if as_json:
+        record = setup.store.latest_screening(setup.person_id)
+        assert record is not None
+        print(record.model_dump_json())
+    if tier == "urgent":
+        raise typer.Exit(1)
+
+
+@app.command()
+def cleared(
+    date: Annotated[
+        str | None, typer.Option(help="The day a clinician cleared you, YYYY-MM-DD.")
+    ] = None,
+    note: Annotated[
+        str | None, typer.Option(help="What the clinician said, for your records.")
+    ] = None,
+) -> None:
+    """Record that a clinician has seen you and cleared you to exercise."""
+    import datetime as dt
+
+    from unknot.clock import today
+
+    workspace = full_workspace()
+    clock = clock_for(workspace)
+    try:
+        day = dt.date.fromisoformat(date) if date else today(clock)
+    except ValueError:
+        fail(f"date {date!r} is not a date; write it as YYYY-MM-DD")
+    with database_problems():
+        store = workspace.open_store()
+        if not services.record_clearance(store, store.local_person(), day, note):
+            fail("there is no screening on record to clear; run `unknot screen` first")
+    print(f"Recorded: a clinician cleared you on {day.isoformat()}.")
+
+
+@app.command()
+def session(
+    minutes: Annotated[
+        int | None, typer.Option(help="Minutes for a new session, 5 to 60.", min=5, max=60)
+    ] = None,
+    voice: Annotated[bool, typer.Option("--voice", help="Speak the cues (espeak-ng).")] = False,
+    plain: Annotated[
+        bool, typer.Option("--plain", help="Line-by-line output instead of the full-screen player.")
+    ] = False,
+    self_paced: Annotated[
+        bool,
+        typer.Option("--self-paced", help="Repetitions at your own pace: tap done after each set."),
+    ] = False,
+    resume: Annotated[
+        bool | None,
+        typer.Option("--resume/--new", help="Resume an unfinished session, or start anew."),
+    ] = None,
+) -> None:
+    """Screen if needed, then guide you through today's session, saving every step as you go."""
+    workspace = full_workspace()
+    clock = clock_for(workspace)
+    speaker = None
+    if voice:
+        from unknot.voice import INSTALL_HINT, find_voice
+
+        speaker = find_voice()
+        if speaker is None:
+            print(f"unknot: {INSTALL_HINT}; going on without voice", file=sys.stderr)
+    if not plain:
+        from unknot.tui.app import create_app
+
+        with database_problems():
+            create_app(
+                workspace,
+                clock,
+                minutes=minutes,
+                voice=speaker,
+                paced=not self_paced,
+                resume=resume,
+            ).run()
+        return
+    with database_problems():
+        setup = services.prepare(workspace, clock, minutes)
+        if setup.readiness.needs_screening:
+            print(setup.readiness.reason)
+            run_screening(setup, clock, workspace.emergency())
+            setup = services.prepare(workspace, clock, minutes)
+        if not setup.readiness.may_start:
+            record = setup.store.latest_screening(setup.person_id)
+            advice = record.result.advice(workspace.emergency()) if record else ""
+            print(f"{setup.readiness.reason} {advice}".strip())
+            raise typer.Exit(1)
+        resumable = setup.resumable
+        if resumable is not None and resume is not False:
+            controller = services.resume_session(workspace, setup, clock)
+            step = controller.current
+            title = step.title if step else "the end"
+            print(f"Resuming session {resumable.id} at step {resumable.next_step + 1}: {title}")
+        else:
+            controller = services.start_session(workspace, setup, clock, paced=not self_paced)
+        from unknot.tui.plain import run as run_plain
+
+        finished = run_plain(controller, out=sys.stdout, commands=sys.stdin, voice=speaker)
+    if speaker is not None:
+        speaker.close()
+    raise typer.Exit(0 if finished else 1)
+
+
+@app.command()
+def history(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+    """Past sessions: when, how much was done, and time spent."""
+    with database_problems():
+        rows = services.session_history(full_workspace())
+    if as_json:
+        print(json.dumps(rows, indent=2))
+        return
+    if not rows:
+        print("No sessions yet. Start one with `unknot session`.")
+        return
+    from unknot.text import table
+
+    print(
+        table(
+            ["STARTED", "STATUS", "DONE", "MINUTES", "EXERCISING"],
+            [
+                [
+                    r["started_at"][:16].replace("T", " "),
+                    r["status"],
+                    f"{r['completion']:.0%} ({r['steps_done']}/{r['steps_total']} steps)",
+                    f"{r['minutes']:g}",
+                    f"{r['exercise_minutes']:g} min",
+                ]
+                for r in rows
+            ],
+        )
+    )
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Bring the database up to this unknot's schema."""
+    workspace = full_workspace()
+    with database_problems():
+        before, after = services.upgrade_database(workspace)
+    if before == after:
+        print(f"Database already at revision {after} ({workspace.url}).")
+    else:
+        print(f"Database upgraded from {before or 'empty'} to {after} ({workspace.url}).")
 
 
 def main() -> None:

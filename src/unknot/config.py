@@ -22,6 +22,12 @@ class Settings(BaseSettings):
     database_url: str | None = None
     """SQLAlchemy URL of the database (UNKNOT_DATABASE_URL); default: SQLite in data_dir."""
 
+    emergency_number: str | None = None
+    """Number to call in an emergency (UNKNOT_EMERGENCY_NUMBER); default by locale, else 112."""
+
+    clock_speed: float = Field(default=1.0, gt=0)
+    """How much faster than real time the players run (UNKNOT_CLOCK_SPEED); for tests only."""
+
     @property
     def exercises_dir(self) -> Path:
         """Where the person's own exercise files are read from."""

@@ -73,6 +73,10 @@ class Profile(Strict):
         order = list(get_args(PainArea))
         return sorted(self.pain, key=lambda area: (-self.pain[area], order.index(area)))
 
+    def pain_scores(self) -> dict[str, int]:
+        """Pain per area as plain strings, for code that does not know the area names."""
+        return {str(area): score for area, score in self.pain.items()}
+
     def pain_in(self, area: str) -> int:
         """Pain in an area, 0 when none was reported (chest, say)."""
         return cast(dict[str, int], self.pain).get(area, 0)

@@ -1,46 +1,17 @@
-"""The use cases: what the command line, the terminal player and the web app ask of unknot.
-
-Interfaces call only this module. Heavy imports happen inside the functions that need them, so a
-quick command pays only for what it uses (issue 3: start-up budget).
-"""
+"""Catalog use cases: list, show, check and describe exercises."""
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from unknot import locations
 from unknot.catalog.loader import SHIPPED_DIR, check_files, exercise_files, load_records
+from unknot.services.workspace import Workspace
 
 if TYPE_CHECKING:
     from unknot.catalog.problems import Problem
     from unknot.domain.exercise import Exercise
-    from unknot.domain.plan import SessionPlan, WeekPlan
-    from unknot.domain.profile import Profile
-
-
-@dataclass(frozen=True, slots=True)
-class Workspace:
-    """The folders one person's unknot reads and writes."""
-
-    data_dir: Path
-    config_dir: Path
-
-    @classmethod
-    def from_environment(cls) -> Workspace:
-        """Folders from UNKNOT_DATA_DIR / UNKNOT_CONFIG_DIR or the platform's defaults."""
-        return cls(data_dir=locations.data_dir(), config_dir=locations.config_dir())
-
-    @property
-    def exercises_dir(self) -> Path:
-        return locations.user_exercises_dir(self.config_dir)
-
-    @property
-    def cache_dir(self) -> Path:
-        return locations.cache_dir(self.data_dir)
 
 
 class UnknownExercise(LookupError):
@@ -132,69 +103,3 @@ def catalog_schema() -> dict[str, Any]:
     schema["properties"].pop("id", None)
     schema["required"] = [f for f in schema.get("required", []) if f != "id"]
     return schema
-
-
-class ProfileProblem(ValueError):
-    """A profile file or flag is wrong; the message names the field and what is allowed."""
-
-
-def read_profile(path: Path | None, overrides: dict[str, Any]) -> Profile:
-    """A profile from a TOML or JSON file (optional), with command-line values on top.
-
-    Equipment from flags adds to the file's (or the household default of chair, wall, doorway);
-    other values replace the file's.
-    """
-    import tomllib
-
-    from pydantic import ValidationError
-
-    from unknot.domain.profile import Profile
-
-    data: dict[str, Any] = {}
-    where = "profile"
-    if path is not None:
-        where = str(path)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            raise ProfileProblem(f"{path}: cannot be read ({error})") from None
-        try:
-            loaded = json.loads(text) if path.suffix == ".json" else tomllib.loads(text)
-        except (ValueError, tomllib.TOMLDecodeError) as error:
-            kind = "JSON" if path.suffix == ".json" else "TOML"
-            raise ProfileProblem(f"{path}: not valid {kind}: {error}") from None
-        if not isinstance(loaded, dict):
-            raise ProfileProblem(f"{path}: must be a table of field = value")
-        data = loaded
-    extra_equipment = overrides.pop("equipment", None)
-    data.update({k: v for k, v in overrides.items() if v is not None})
-    if extra_equipment:
-        base = data.get("equipment", sorted(Profile.model_fields["equipment"].get_default()))
-        data["equipment"] = [*base, *extra_equipment]
-    try:
-        return Profile.model_validate(data)
-    except ValidationError as error:
-        first = error.errors()[0]
-        field = ".".join(str(p) for p in first["loc"]) or "(profile)"
-        message = (
-            f"unknown field; allowed: {', '.join(Profile.model_fields)}"
-            if first["type"] == "extra_forbidden"
-            else first["msg"]
-        )
-        raise ProfileProblem(f"{where}: {field}: {message}") from None
-
-
-def make_plan(
-    workspace: Workspace, profile: Profile, *, day: dt.date, seed: int = 0
-) -> SessionPlan:
-    """Today's session for this person (history joins when sessions are stored)."""
-    from unknot.domain.planner import build_session
-
-    return build_session(exercises(workspace), profile, day=day, seed=seed)
-
-
-def make_week(workspace: Workspace, profile: Profile, *, start: dt.date, seed: int = 0) -> WeekPlan:
-    """Seven days of sessions and rest days from `start`."""
-    from unknot.domain.planner import build_week
-
-    return build_week(exercises(workspace), profile, start=start, seed=seed)

@@ -1,0 +1,208 @@
+"""A planned session as a timeline of steps a player can count down, one at a time."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Final, Literal
+
+from unknot.domain.duration import SWITCH_SIDES_S
+from unknot.domain.plan import PlannedExercise, SessionPlan
+from unknot.domain.vocabulary import Phase
+
+StepKind = Literal["get_ready", "transition", "work", "hold", "release", "switch_sides", "rest"]
+Side = Literal["left", "right"]
+# Steps that are the exercise itself (the rest are the time around it).
+EXERCISE_KINDS: Final[frozenset[str]] = frozenset({"work", "hold"})
+
+POSITION_WORDS: Final[dict[str, str]] = {
+    "standing": "standing",
+    "seated": "sitting on a chair",
+    "kneeling": "kneeling",
+    "all_fours": "on hands and knees",
+    "lying_back": "lying on your back",
+    "lying_front": "lying on your front",
+    "moving": "on the move",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One thing to do for a counted time, or until the person taps done."""
+
+    index: int
+    kind: StepKind
+    item_index: int
+    """Index of the planned exercise this step belongs to."""
+    exercise_id: str
+    name: str
+    block: Phase
+    set_number: int
+    sets: int
+    side: Side | None
+    direction: str | None
+    reps: int | None
+    hold_s: int | None
+    duration_s: float | None
+    """Seconds to count down; None means self-paced: the step ends when the person taps done."""
+    title: str
+    detail: str
+    announce: str
+    """What the voice says (and the captions show) as the step starts."""
+
+    @property
+    def is_exercise(self) -> bool:
+        return self.kind in EXERCISE_KINDS
+
+
+def _words(value: str) -> str:
+    return value.replace("_", " ")
+
+
+def _item_steps(
+    number: int, item: PlannedExercise, first: bool, paced: bool
+) -> Iterator[dict[str, object]]:
+    """The steps of one planned exercise, as keyword arguments for Step (index added later)."""
+    base: dict[str, object] = {
+        "item_index": number,
+        "exercise_id": item.exercise_id,
+        "name": item.name,
+        "block": item.block,
+        "sets": item.sets,
+        "side": None,
+        "direction": None,
+        "reps": None,
+        "hold_s": None,
+    }
+    where = POSITION_WORDS[item.position]
+    need = ", ".join(_words(e) for e in item.equipment)
+    setup = where + (f", with {need}" if need else "")
+    yield {
+        **base,
+        "kind": "get_ready" if first else "transition",
+        "set_number": 1,
+        "duration_s": float(item.transition_s),
+        "title": f"Get ready: {item.name}",
+        "detail": setup.capitalize() + ".",
+        "announce": f"{'Get ready' if first else 'Next'}: {item.name}, {setup}.",
+    }
+    sides: list[Side | None] = ["left", "right"] if item.per_side else [None]
+    directions: list[str | None] = list(item.directions) if item.directions else [None]
+    for set_number in range(1, item.sets + 1):
+        label = f"set {set_number} of {item.sets}" if item.sets > 1 else ""
+        for side in sides:
+            if side == "right":
+                yield {
+                    **base,
+                    "kind": "switch_sides",
+                    "set_number": set_number,
+                    "side": "right",
+                    "duration_s": float(SWITCH_SIDES_S),
+                    "title": "Switch sides",
+                    "detail": f"{item.name}: now the right side.",
+                    "announce": "Switch sides.",
+                }
+            yield from _work(base, item, set_number, label, side, directions, paced)
+        if set_number < item.sets:
+            yield {
+                **base,
+                "kind": "rest",
+                "set_number": set_number,
+                "duration_s": float(item.rest_s),
+                "title": "Rest",
+                "detail": f"Next: {item.name}, set {set_number + 1} of {item.sets}.",
+                "announce": f"Rest. Set {set_number + 1} next.",
+            }
+
+
+def _work(
+    base: dict[str, object],
+    item: PlannedExercise,
+    set_number: int,
+    label: str,
+    side: Side | None,
+    directions: list[str | None],
+    paced: bool,
+) -> Iterator[dict[str, object]]:
+    side_words = f"{side} side" if side else ""
+    heading = ", ".join(p for p in (item.name, label, side_words) if p)
+    common = {**base, "set_number": set_number, "side": side}
+    if item.work_s is not None:
+        minutes = item.work_s / 60
+        yield {
+            **common,
+            "kind": "work",
+            "duration_s": float(item.work_s),
+            "title": heading,
+            "detail": f"Keep going for {minutes:.0f} minutes." if minutes >= 2 else "Keep going.",
+            "announce": f"{item.name}. Start.",
+        }
+        return
+    if item.hold_s is not None:
+        reps = item.reps or 1
+        if item.direction_order == "alternating":
+            order = [(r, d) for r in range(1, reps + 1) for d in directions]
+        else:
+            order = [(r, d) for d in directions for r in range(1, reps + 1)]
+        for rep, direction in order:
+            which = f" ({_words(direction)})" if direction else ""
+            which_hold = f"hold {rep} of {reps}" if reps > 1 else "hold"
+            yield {
+                **common,
+                "kind": "hold",
+                "direction": direction,
+                "reps": 1,
+                "hold_s": item.hold_s,
+                "duration_s": float(item.hold_s),
+                "title": f"{heading}: {which_hold}{which}",
+                "detail": f"Hold for {item.hold_s} seconds.",
+                "announce": f"{_words(direction).capitalize() if direction else 'Hold'}, "
+                f"{item.hold_s} seconds.",
+            }
+            # Every hold ends with a release, the movement time the plan counts per repetition.
+            yield {
+                **common,
+                "kind": "release",
+                "direction": direction,
+                "duration_s": float(item.rep_s),
+                "title": f"{heading}: release",
+                "detail": "Come out of it gently.",
+                "announce": "And release.",
+            }
+        return
+    reps = item.reps or 1
+    groups = (
+        [(None, reps * len(directions))]
+        if item.direction_order == "alternating" or directions == [None]
+        else [(d, reps) for d in directions]
+    )
+    for direction, count in groups:
+        way = ""
+        if direction:
+            way = f" {_words(direction)}"
+        elif item.directions:
+            way = ", alternating " + " and ".join(_words(d) for d in item.directions)
+        yield {
+            **common,
+            "kind": "work",
+            "direction": direction,
+            "reps": reps,
+            "duration_s": count * item.rep_s if paced else None,
+            "title": f"{heading}: {reps} reps{way}",
+            "detail": (
+                f"{reps} repetitions{way}, about {item.rep_s:g} seconds each."
+                if paced
+                else f"{reps} repetitions{way} at your own pace; tap done when finished."
+            ),
+            "announce": f"{reps}{way}. Go.",
+        }
+
+
+def build_timeline(plan: SessionPlan, *, paced: bool = True) -> tuple[Step, ...]:
+    """Every step of a session in order. `paced`: rep work is timed at the plan's tempo;
+    otherwise it waits for the person to tap done."""
+    steps: list[Step] = []
+    for number, item in enumerate(plan.items):
+        for fields in _item_steps(number, item, first=number == 0, paced=paced):
+            steps.append(Step(index=len(steps), **fields))  # type: ignore[arg-type]
+    return tuple(steps)

@@ -1,0 +1,264 @@
+"""Session use cases: start or resume a guided session, drive it, save every step at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from unknot.clock import Clock, instant, today
+from unknot.services.catalog import exercises
+from unknot.services.workspace import Workspace
+
+if TYPE_CHECKING:
+    from unknot.domain.engine import Effect, EngineState, Event
+    from unknot.domain.exercise import Exercise
+    from unknot.domain.plan import SessionPlan
+    from unknot.domain.profile import Profile
+    from unknot.domain.screening import Readiness
+    from unknot.domain.timeline import Step
+    from unknot.storage.repository import SessionRow, Store
+
+# A session left unfinished longer than this is not offered for resuming.
+RESUME_WITHIN = dt.timedelta(hours=12)
+
+
+class SessionController:
+    """One running session: the engine on the injected clock, each effect saved as it happens.
+
+    Interfaces send events and act on the effects they get back (show, speak, beep, ask).
+    """
+
+    def __init__(
+        self,
+        *,
+        store: Store,
+        person_id: int,
+        session_id: int,
+        plan: SessionPlan,
+        state: EngineState,
+        clock: Clock,
+        catalog: dict[str, Exercise],
+        emergency_number: str,
+    ) -> None:
+        self.store = store
+        self.person_id = person_id
+        self.session_id = session_id
+        self.plan = plan
+        self.state = state
+        self.clock = clock
+        self.catalog = catalog
+        self.emergency_number = emergency_number
+
+    def send(self, event: Event) -> tuple[Effect, ...]:
+        """Apply an event now; save what it produced; return the effects for the interface."""
+        from unknot.domain.engine import step
+
+        self.state, effects = step(self.state, event, self.clock.now())
+        if effects:
+            self._save(effects)
+        return effects
+
+    def tick(self) -> tuple[Effect, ...]:
+        from unknot.domain.engine import TICK
+
+        return self.send(TICK)
+
+    def _save(self, effects: tuple[Effect, ...]) -> None:
+        from unknot.domain import engine
+        from unknot.domain.screening import ScreeningRecord
+
+        at = instant(self.clock.now())
+        for effect in effects:
+            if isinstance(effect, engine.RecordStep):
+                self.store.record_step(self.person_id, self.session_id, effect.record)
+            elif isinstance(effect, engine.RecordEffort):
+                self.store.record_effort(
+                    self.person_id,
+                    self.session_id,
+                    effect.item_index,
+                    effect.exercise_id,
+                    effect.reps_in_reserve,
+                    at,
+                )
+            elif isinstance(effect, engine.RecordPain):
+                self.store.record_pain(
+                    self.person_id,
+                    self.session_id,
+                    effect.step_index,
+                    effect.item_index,
+                    effect.exercise_id,
+                    effect.area,
+                    effect.score,
+                    list(effect.symptoms),
+                    at,
+                )
+            elif isinstance(effect, engine.MarkAggravating):
+                self.store.mark_aggravating(self.person_id, effect.exercise_id, at)
+            elif isinstance(effect, engine.SafetyStop):
+                record = ScreeningRecord(
+                    taken_on=today(self.clock), result=engine.symptom_result(effect.symptoms)
+                )
+                self.store.add_screening(self.person_id, record, {}, at, source="session")
+            elif isinstance(effect, engine.SessionEnded):
+                status = "finished" if effect.finished else "stopped"
+                self.store.end_session(self.session_id, status, at)
+
+    # What interfaces show -----------------------------------------------------------------------
+
+    @property
+    def current(self) -> Step | None:
+        return self.state.current
+
+    def remaining(self) -> float | None:
+        from unknot.domain.engine import remaining
+
+        return remaining(self.state, self.clock.now())
+
+    def progress(self) -> float:
+        """Share of the session's timed seconds behind us, 0 to 1."""
+        from unknot.domain.engine import session_seconds
+
+        done, total = session_seconds(self.state)
+        step = self.current
+        left = self.remaining()
+        if step is not None and step.duration_s and left is not None:
+            done += step.duration_s - left
+        return 0.0 if total == 0 else min(1.0, done / total)
+
+    def next_exercise(self) -> Step | None:
+        """The first step of the next exercise, for "what's next"."""
+        step = self.current
+        if step is None:
+            return None
+        for later in self.state.timeline[step.index + 1 :]:
+            if later.item_index != step.item_index:
+                return later
+        return None
+
+    def card(self) -> dict[str, Any] | None:
+        """The catalog card of the current exercise (steps, cues, cautions)."""
+        step = self.current
+        if step is None or step.exercise_id not in self.catalog:
+            return None
+        return self.catalog[step.exercise_id].public()
+
+
+@dataclass(frozen=True)
+class Setup:
+    """Everything a player needs before it starts: the store, the person and their state."""
+
+    store: Store
+    person_id: int
+    profile: Profile
+    readiness: Readiness
+    resumable: SessionRow | None
+
+
+def prepare(workspace: Workspace, clock: Clock, minutes: int | None = None) -> Setup:
+    """Open the database and say where the person stands: profile, screening, what to resume."""
+    from unknot.domain.profile import Profile
+    from unknot.services.screening import session_readiness
+
+    store = workspace.open_store()
+    person_id = store.local_person()
+    # Without a stored profile: no equipment beyond the household's, 15 minutes (issue 5).
+    profile = store.load_profile(person_id) or Profile()
+    if minutes is not None:
+        profile = profile.model_copy(update={"minutes": minutes})
+    readiness = session_readiness(store, person_id, clock, profile.pain_scores())
+    resumable = store.active_session(person_id)
+    if resumable is not None and instant(clock.now()) - resumable.started_at > RESUME_WITHIN:
+        store.abandon_session(resumable.id, instant(clock.now()))
+        resumable = None
+    return Setup(store, person_id, profile, readiness, resumable)
+
+
+def start_session(
+    workspace: Workspace, setup: Setup, clock: Clock, *, paced: bool = True, seed: int = 0
+) -> SessionController:
+    """Plan today's session from the profile, history and screening, store it, and start it."""
+    from unknot.domain.engine import new_session
+    from unknot.domain.planner import build_session
+    from unknot.domain.timeline import build_timeline
+
+    if not setup.readiness.may_start:
+        raise PermissionError(setup.readiness.reason)
+    catalog = exercises(workspace)
+    profile = setup.profile.model_copy(
+        update={"restrictions": setup.profile.restrictions | setup.readiness.restrictions}
+    )
+    store = setup.store
+    if setup.resumable is not None:
+        store.abandon_session(setup.resumable.id, instant(clock.now()))
+    history = store.history(setup.person_id)
+    plan = build_session(catalog, profile, history, day=today(clock), seed=seed)
+    timeline = build_timeline(plan, paced=paced)
+    at = instant(clock.now())
+    plan_id = store.save_plan(setup.person_id, plan, at)
+    session_id = store.start_session(setup.person_id, plan_id, at, len(timeline), paced)
+    return SessionController(
+        store=store,
+        person_id=setup.person_id,
+        session_id=session_id,
+        plan=plan,
+        state=new_session(timeline),
+        clock=clock,
+        catalog=catalog,
+        emergency_number=workspace.emergency(),
+    )
+
+
+def resume_session(workspace: Workspace, setup: Setup, clock: Clock) -> SessionController:
+    """Pick an unfinished session up at its first unrecorded step."""
+    from unknot.domain.engine import new_session
+    from unknot.domain.timeline import build_timeline
+
+    row = setup.resumable
+    if row is None:
+        raise LookupError("there is no unfinished session to resume")
+    if not setup.readiness.may_start:
+        raise PermissionError(setup.readiness.reason)
+    plan = setup.store.load_plan(row.plan_id)
+    timeline = build_timeline(plan, paced=row.paced)
+    return SessionController(
+        store=setup.store,
+        person_id=setup.person_id,
+        session_id=row.id,
+        plan=plan,
+        state=new_session(timeline, resume_at=row.next_step),
+        clock=clock,
+        catalog=exercises(workspace),
+        emergency_number=workspace.emergency(),
+    )
+
+
+def session_history(workspace: Workspace) -> list[dict[str, Any]]:
+    """Past sessions, newest first, with completion and time spent."""
+    store = workspace.open_store()
+    person_id = store.local_person()
+    rows = store.sessions(person_id)
+    return [
+        {
+            "id": row.id,
+            "started_at": row.started_at.isoformat(),
+            "ended_at": row.ended_at.isoformat() if row.ended_at else None,
+            "status": row.status,
+            "steps_done": row.steps_done,
+            "steps_total": row.steps_total,
+            "completion": round(row.steps_done / row.steps_total, 3) if row.steps_total else 0.0,
+            "minutes": round(
+                ((row.ended_at or row.started_at) - row.started_at).total_seconds() / 60, 1
+            ),
+            "exercise_minutes": round(row.exercise_seconds / 60, 1),
+        }
+        for row in reversed(rows)
+    ]
+
+
+def upgrade_database(workspace: Workspace) -> tuple[str | None, str]:
+    """Apply pending migrations; the revisions before and after."""
+    from unknot.storage.database import make_engine
+    from unknot.storage.migrate import upgrade
+
+    return upgrade(make_engine(workspace.url))

@@ -1,0 +1,75 @@
+"""The folders, database and settings one person's unknot works with."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from unknot import locations
+
+if TYPE_CHECKING:
+    from unknot.config import Settings
+    from unknot.storage.repository import Store
+
+
+@dataclass(frozen=True, slots=True)
+class Workspace:
+    """The folders one person's unknot reads and writes."""
+
+    data_dir: Path
+    config_dir: Path
+
+    @classmethod
+    def from_environment(cls) -> Workspace:
+        """Folders from UNKNOT_DATA_DIR / UNKNOT_CONFIG_DIR or the platform's defaults."""
+        return cls(data_dir=locations.data_dir(), config_dir=locations.config_dir())
+
+    @property
+    def exercises_dir(self) -> Path:
+        return locations.user_exercises_dir(self.config_dir)
+
+    @property
+    def cache_dir(self) -> Path:
+        return locations.cache_dir(self.data_dir)
+
+    database_url: str | None = None
+    """None: SQLite in the data folder."""
+    emergency_number: str | None = None
+    clock_speed: float = 1.0
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Workspace:
+        return cls(
+            data_dir=settings.data_dir,
+            config_dir=settings.config_dir,
+            database_url=settings.database_url,
+            emergency_number=settings.emergency_number,
+            clock_speed=settings.clock_speed,
+        )
+
+    @property
+    def url(self) -> str:
+        """The database URL in use."""
+        from unknot.storage.database import default_url
+
+        return self.database_url or default_url(self.data_dir)
+
+    def open_store(self) -> Store:
+        """The person's database, migrated to this unknot's schema (refusing a newer one)."""
+        from unknot.storage.database import make_engine
+        from unknot.storage.migrate import upgrade
+        from unknot.storage.repository import Store
+
+        engine = make_engine(self.url)
+        upgrade(engine)
+        return Store(engine)
+
+    def emergency(self) -> str:
+        """The emergency number to show: configured, or from the locale."""
+        from unknot.domain.screening import emergency_number
+
+        if self.emergency_number:
+            return self.emergency_number
+        return emergency_number(os.environ.get("LC_ALL") or os.environ.get("LANG"))

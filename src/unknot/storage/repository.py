@@ -1,0 +1,443 @@
+"""The repository: unknot's records in and out of the database, as domain objects."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, Engine, and_, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from unknot.domain.engine import StepRecord
+from unknot.domain.history import ExerciseOutcome, History, SessionOutcome
+from unknot.domain.plan import SessionPlan
+from unknot.domain.profile import Profile
+from unknot.domain.screening import ScreeningRecord, ScreeningResult
+from unknot.storage import tables as t
+
+LOCAL_PERSON = "me"
+
+
+def _utc(seconds: float) -> dt.datetime:
+    return dt.datetime.fromtimestamp(seconds, tz=dt.UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class SessionRow:
+    """A stored session and where it got to."""
+
+    id: int
+    plan_id: int
+    started_at: dt.datetime
+    ended_at: dt.datetime | None
+    status: str
+    paced: bool
+    steps_total: int
+    steps_done: int
+    """Steps recorded (done or skipped)."""
+    next_step: int
+    """The first step not yet recorded: where a resume starts."""
+    exercise_seconds: float
+    """Time spent in the exercises themselves (holds and work, not rests)."""
+
+
+class Store:
+    """All reads and writes for one database."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @contextmanager
+    def _tx(self) -> Iterator[Connection]:
+        with self.engine.begin() as connection:
+            yield connection
+
+    def _insert_ignoring_duplicates(self, table: Any) -> Any:
+        """INSERT ... ON CONFLICT DO NOTHING in the engine's dialect."""
+        dialect = postgresql if self.engine.dialect.name == "postgresql" else sqlite
+        return dialect.insert(table).on_conflict_do_nothing()
+
+    # People and profiles ----------------------------------------------------------------------
+
+    def local_person(self) -> int:
+        """The id of the one local person, created on first use."""
+        with self._tx() as db:
+            found = db.execute(
+                select(t.persons.c.id).where(t.persons.c.label == LOCAL_PERSON)
+            ).scalar()
+            if found is not None:
+                return int(found)
+            created = db.execute(
+                insert(t.persons).values(label=LOCAL_PERSON, created_at=dt.datetime.now(dt.UTC))
+            )
+            return int(created.inserted_primary_key[0])  # type: ignore[index]
+
+    def save_profile(self, person_id: int, profile: Profile, at: dt.datetime) -> None:
+        data = profile.model_dump(mode="json")
+        with self._tx() as db:
+            changed = db.execute(
+                update(t.profiles)
+                .where(t.profiles.c.person_id == person_id)
+                .values(data=data, updated_at=at)
+            )
+            if changed.rowcount == 0:
+                db.execute(insert(t.profiles).values(person_id=person_id, data=data, updated_at=at))
+
+    def load_profile(self, person_id: int) -> Profile | None:
+        with self.engine.connect() as db:
+            data = db.execute(
+                select(t.profiles.c.data).where(t.profiles.c.person_id == person_id)
+            ).scalar()
+        return None if data is None else Profile.model_validate(data)
+
+    # Screenings ----------------------------------------------------------------------------------
+
+    def add_screening(
+        self,
+        person_id: int,
+        record: ScreeningRecord,
+        answers: dict[str, bool],
+        at: dt.datetime,
+        source: str = "questions",
+    ) -> int:
+        with self._tx() as db:
+            result = db.execute(
+                insert(t.screenings).values(
+                    person_id=person_id,
+                    taken_at=at,
+                    taken_on=record.taken_on,
+                    source=source,
+                    answers=answers,
+                    tier=record.result.tier,
+                    restrictions=sorted(record.result.restrictions),
+                    flagged=list(record.result.flagged),
+                    pain=record.pain,
+                    cleared_on=record.cleared_on,
+                )
+            )
+            return int(result.inserted_primary_key[0])  # type: ignore[index]
+
+    def latest_screening(self, person_id: int) -> ScreeningRecord | None:
+        with self.engine.connect() as db:
+            row = db.execute(
+                select(t.screenings)
+                .where(t.screenings.c.person_id == person_id)
+                .order_by(t.screenings.c.taken_at.desc(), t.screenings.c.id.desc())
+                .limit(1)
+            ).first()
+        if row is None:
+            return None
+        return ScreeningRecord(
+            taken_on=row.taken_on,
+            result=ScreeningResult(
+                tier=row.tier, restrictions=frozenset(row.restrictions), flagged=tuple(row.flagged)
+            ),
+            pain=row.pain,
+            cleared_on=row.cleared_on,
+        )
+
+    def record_clearance(self, person_id: int, day: dt.date, note: str | None) -> bool:
+        """Mark the latest screening as cleared by a clinician; False when there is none."""
+        with self._tx() as db:
+            latest = db.execute(
+                select(t.screenings.c.id)
+                .where(t.screenings.c.person_id == person_id)
+                .order_by(t.screenings.c.taken_at.desc(), t.screenings.c.id.desc())
+                .limit(1)
+            ).scalar()
+            if latest is None:
+                return False
+            db.execute(
+                update(t.screenings)
+                .where(t.screenings.c.id == latest)
+                .values(cleared_on=day, clearance_note=note)
+            )
+            return True
+
+    # Plans and sessions --------------------------------------------------------------------------
+
+    def save_plan(self, person_id: int, plan: SessionPlan, at: dt.datetime) -> int:
+        with self._tx() as db:
+            result = db.execute(
+                insert(t.plans).values(
+                    person_id=person_id,
+                    day=plan.day,
+                    created_at=at,
+                    data=plan.model_dump(mode="json"),
+                )
+            )
+            return int(result.inserted_primary_key[0])  # type: ignore[index]
+
+    def load_plan(self, plan_id: int) -> SessionPlan:
+        with self.engine.connect() as db:
+            data = db.execute(select(t.plans.c.data).where(t.plans.c.id == plan_id)).scalar_one()
+        return SessionPlan.model_validate(data)
+
+    def start_session(
+        self, person_id: int, plan_id: int, at: dt.datetime, steps_total: int, paced: bool
+    ) -> int:
+        with self._tx() as db:
+            result = db.execute(
+                insert(t.sessions).values(
+                    person_id=person_id,
+                    plan_id=plan_id,
+                    started_at=at,
+                    status="active",
+                    paced=paced,
+                    steps_total=steps_total,
+                )
+            )
+            return int(result.inserted_primary_key[0])  # type: ignore[index]
+
+    def end_session(self, session_id: int, status: str, at: dt.datetime) -> None:
+        with self._tx() as db:
+            db.execute(
+                update(t.sessions)
+                .where(t.sessions.c.id == session_id)
+                .values(status=status, ended_at=at)
+            )
+
+    def record_step(
+        self, person_id: int, session_id: int, record: StepRecord, key: str | None = None
+    ) -> bool:
+        """Save a finished step at once; a repeated step or key is stored once. True if new."""
+        statement = (
+            self._insert_ignoring_duplicates(t.session_steps)
+            .values(
+                person_id=person_id,
+                session_id=session_id,
+                step_index=record.index,
+                item_index=record.item_index,
+                exercise_id=record.exercise_id,
+                kind=record.kind,
+                set_number=record.set_number,
+                side=record.side,
+                direction=record.direction,
+                reps=record.reps,
+                hold_s=record.hold_s,
+                started_at=_utc(record.started_at),
+                ended_at=_utc(record.ended_at),
+                skipped=record.skipped,
+                idempotency_key=key or f"{session_id}:{record.index}",
+            )
+            .returning(t.session_steps.c.id)
+        )
+        with self._tx() as db:
+            return db.execute(statement).first() is not None
+
+    def step_records(self, session_id: int) -> list[dict[str, Any]]:
+        with self.engine.connect() as db:
+            rows = db.execute(
+                select(t.session_steps)
+                .where(t.session_steps.c.session_id == session_id)
+                .order_by(t.session_steps.c.step_index)
+            ).mappings()
+            return [dict(r) for r in rows]
+
+    def record_effort(
+        self,
+        person_id: int,
+        session_id: int,
+        item_index: int,
+        exercise_id: str,
+        reserve: int,
+        at: dt.datetime,
+    ) -> None:
+        statement = self._insert_ignoring_duplicates(t.efforts).values(
+            person_id=person_id,
+            session_id=session_id,
+            item_index=item_index,
+            exercise_id=exercise_id,
+            reps_in_reserve=reserve,
+            recorded_at=at,
+        )
+        with self._tx() as db:
+            db.execute(statement)
+
+    def record_pain(
+        self,
+        person_id: int,
+        session_id: int,
+        step_index: int,
+        item_index: int,
+        exercise_id: str,
+        area: str,
+        score: int,
+        symptoms: Sequence[str],
+        at: dt.datetime,
+    ) -> None:
+        with self._tx() as db:
+            db.execute(
+                insert(t.pain_reports).values(
+                    person_id=person_id,
+                    session_id=session_id,
+                    step_index=step_index,
+                    item_index=item_index,
+                    exercise_id=exercise_id,
+                    area=area,
+                    score=score,
+                    symptoms=sorted(symptoms),
+                    reported_at=at,
+                )
+            )
+
+    def mark_aggravating(self, person_id: int, exercise_id: str, at: dt.datetime) -> None:
+        statement = self._insert_ignoring_duplicates(t.aggravations).values(
+            person_id=person_id, exercise_id=exercise_id, marked_at=at
+        )
+        with self._tx() as db:
+            db.execute(statement)
+
+    def aggravating(self, person_id: int) -> frozenset[str]:
+        with self.engine.connect() as db:
+            rows = db.execute(
+                select(t.aggravations.c.exercise_id).where(t.aggravations.c.person_id == person_id)
+            ).scalars()
+            return frozenset(rows)
+
+    def _session_rows(self, db: Connection, person_id: int, where: Any = None) -> list[SessionRow]:
+        steps = t.session_steps
+        done = (
+            select(
+                steps.c.session_id,
+                func.count().label("done"),
+                func.max(steps.c.step_index).label("last"),
+            )
+            .group_by(steps.c.session_id)
+            .subquery()
+        )
+        query = (
+            select(t.sessions, done.c.done, done.c.last)
+            .outerjoin(done, done.c.session_id == t.sessions.c.id)
+            .where(t.sessions.c.person_id == person_id)
+            .order_by(t.sessions.c.started_at, t.sessions.c.id)
+        )
+        if where is not None:
+            query = query.where(where)
+        exercise_time = dict(
+            db.execute(
+                select(
+                    steps.c.session_id,
+                    func.sum(func.coalesce(steps.c.hold_s, 0.0)).label("held"),
+                )
+                .where(and_(steps.c.person_id == person_id, steps.c.skipped.is_(False)))
+                .group_by(steps.c.session_id)
+            ).all()
+        )
+        work_time = self._work_seconds(db, person_id)
+        return [
+            SessionRow(
+                id=row.id,
+                plan_id=row.plan_id,
+                started_at=row.started_at,
+                ended_at=row.ended_at,
+                status=row.status,
+                paced=row.paced,
+                steps_total=row.steps_total,
+                steps_done=row.done or 0,
+                next_step=(row.last + 1) if row.last is not None else 0,
+                exercise_seconds=float(exercise_time.get(row.id, 0.0)) + work_time.get(row.id, 0.0),
+            )
+            for row in db.execute(query)
+        ]
+
+    def _work_seconds(self, db: Connection, person_id: int) -> dict[int, float]:
+        steps = t.session_steps
+        rows = db.execute(
+            select(steps.c.session_id, steps.c.started_at, steps.c.ended_at).where(
+                and_(
+                    steps.c.person_id == person_id,
+                    steps.c.kind == "work",
+                    steps.c.skipped.is_(False),
+                )
+            )
+        )
+        totals: dict[int, float] = {}
+        for session_id, started, ended in rows:
+            totals[session_id] = totals.get(session_id, 0.0) + (ended - started).total_seconds()
+        return totals
+
+    def sessions(self, person_id: int) -> list[SessionRow]:
+        """Every session of a person, oldest first."""
+        with self.engine.connect() as db:
+            return self._session_rows(db, person_id)
+
+    def active_session(self, person_id: int) -> SessionRow | None:
+        """The latest session that was neither finished nor stopped: one to resume."""
+        with self.engine.connect() as db:
+            rows = self._session_rows(db, person_id, t.sessions.c.status == "active")
+        return rows[-1] if rows else None
+
+    def abandon_session(self, session_id: int, at: dt.datetime) -> None:
+        self.end_session(session_id, "abandoned", at)
+
+    def history(self, person_id: int) -> History:
+        """What the planner needs from past sessions: outcomes per exercise, aggravations."""
+        with self.engine.connect() as db:
+            session_rows = db.execute(
+                select(t.sessions.c.id, t.sessions.c.started_at, t.plans.c.data)
+                .join(t.plans, t.plans.c.id == t.sessions.c.plan_id)
+                .where(t.sessions.c.person_id == person_id)
+                .order_by(t.sessions.c.started_at, t.sessions.c.id)
+            ).all()
+            steps = (
+                db.execute(select(t.session_steps).where(t.session_steps.c.person_id == person_id))
+                .mappings()
+                .all()
+            )
+            efforts = (
+                db.execute(select(t.efforts).where(t.efforts.c.person_id == person_id))
+                .mappings()
+                .all()
+            )
+            pains = (
+                db.execute(select(t.pain_reports).where(t.pain_reports.c.person_id == person_id))
+                .mappings()
+                .all()
+            )
+        outcomes: list[SessionOutcome] = []
+        for session_id, started_at, plan_data in session_rows:
+            plan = SessionPlan.model_validate(plan_data)
+            mine = [s for s in steps if s["session_id"] == session_id]
+            if not mine:
+                continue
+            reserve = {
+                e["item_index"]: e["reps_in_reserve"]
+                for e in efforts
+                if e["session_id"] == session_id
+            }
+            hurt = [p for p in pains if p["session_id"] == session_id]
+            exercises = []
+            for number, item in enumerate(plan.items):
+                done = [
+                    s for s in mine if s["item_index"] == number and s["kind"] in ("work", "hold")
+                ]
+                if not done:
+                    continue
+                item_pain = [p["score"] for p in hurt if p["item_index"] == number]
+                sets_done = len({s["set_number"] for s in done if not s["skipped"]})
+                exercises.append(
+                    ExerciseOutcome(
+                        exercise_id=item.exercise_id,
+                        sets=item.sets,
+                        sets_done=sets_done,
+                        reps=item.reps,
+                        hold_s=item.hold_s,
+                        completed=not any(s["skipped"] for s in done) and sets_done == item.sets,
+                        stopped_for_pain=any(score > 5 for score in item_pain),
+                        reps_in_reserve=reserve.get(number),
+                        pain_during=max(item_pain) if item_pain else None,
+                    )
+                )
+            all_pain = [p["score"] for p in hurt]
+            outcomes.append(
+                SessionOutcome(
+                    day=started_at.date(),
+                    pain_during=max(all_pain) if all_pain else None,
+                    exercises=tuple(exercises),
+                )
+            )
+        return History(sessions=tuple(outcomes), aggravating=self.aggravating(person_id))

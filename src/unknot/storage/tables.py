@@ -1,0 +1,185 @@
+"""The database tables (SQLAlchemy Core). Every table is keyed by a person from the start."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Dialect,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """Aware UTC datetimes in, aware UTC datetimes out, whatever the database keeps."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: pass an aware UTC datetime")
+        value = value.astimezone(dt.UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        assert isinstance(value, dt.datetime)
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+def person_column() -> Column[int]:
+    return Column(
+        "person_id",
+        Integer,
+        ForeignKey("persons.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    )
+
+
+persons = Table(
+    "persons",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("label", String(80), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+profiles = Table(
+    "profiles",
+    metadata,
+    Column("person_id", Integer, ForeignKey("persons.id", ondelete="CASCADE"), primary_key=True),
+    Column("data", JSON, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+screenings = Table(
+    "screenings",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    person_column(),
+    Column("taken_at", UTCDateTime, nullable=False),
+    Column("taken_on", Date, nullable=False),
+    Column("source", String(20), nullable=False),
+    Column("answers", JSON, nullable=False),
+    Column("tier", String(10), nullable=False),
+    Column("restrictions", JSON, nullable=False),
+    Column("flagged", JSON, nullable=False),
+    Column("pain", JSON, nullable=False),
+    Column("cleared_on", Date, nullable=True),
+    Column("clearance_note", Text, nullable=True),
+)
+
+plans = Table(
+    "plans",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    person_column(),
+    Column("day", Date, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("data", JSON, nullable=False),
+)
+
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    person_column(),
+    Column("plan_id", Integer, ForeignKey("plans.id", ondelete="CASCADE"), nullable=False),
+    Column("started_at", UTCDateTime, nullable=False),
+    Column("ended_at", UTCDateTime, nullable=True),
+    Column("status", String(10), nullable=False),
+    Column("paced", Boolean, nullable=False),
+    Column("steps_total", Integer, nullable=False),
+)
+
+session_steps = Table(
+    "session_steps",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    person_column(),
+    Column("session_id", Integer, ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False),
+    Column("step_index", Integer, nullable=False),
+    Column("item_index", Integer, nullable=False),
+    Column("exercise_id", String(80), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("set_number", Integer, nullable=False),
+    Column("side", String(5), nullable=True),
+    Column("direction", String(40), nullable=True),
+    Column("reps", Integer, nullable=True),
+    Column("hold_s", Float, nullable=True),
+    Column("started_at", UTCDateTime, nullable=False),
+    Column("ended_at", UTCDateTime, nullable=False),
+    Column("skipped", Boolean, nullable=False),
+    Column("idempotency_key", String(120), nullable=False),
+    # One row per step of a session, and one per client key: a repeated event is stored once
+    # (INSERT ... ON CONFLICT DO NOTHING, never check-then-insert).
+    UniqueConstraint("session_id", "step_index", name="uq_session_steps_session_step"),
+    UniqueConstraint("person_id", "idempotency_key", name="uq_session_steps_person_key"),
+)
+
+efforts = Table(
+    "efforts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    person_column(),
+    Column("session_id", Integer, ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False),
+    Column("item_index", Integer, nullable=False),
+    Column("exercise_id", String(80), nullable=False),
+    Column("reps_in_reserve", Integer, nullable=False),
+    Column("recorded_at", UTCDateTime, nullable=False),
+    UniqueConstraint("session_id", "item_index", name="uq_efforts_session_item"),
+)
+
+pain_reports = Table(
+    "pain_reports",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    person_column(),
+    Column("session_id", Integer, ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False),
+    Column("step_index", Integer, nullable=False),
+    Column("item_index", Integer, nullable=False),
+    Column("exercise_id", String(80), nullable=False),
+    Column("area", String(20), nullable=False),
+    Column("score", Integer, nullable=False),
+    Column("symptoms", JSON, nullable=False),
+    Column("reported_at", UTCDateTime, nullable=False),
+)
+
+aggravations = Table(
+    "aggravations",
+    metadata,
+    Column("person_id", Integer, ForeignKey("persons.id", ondelete="CASCADE"), primary_key=True),
+    Column("exercise_id", String(80), primary_key=True),
+    Column("marked_at", UTCDateTime, nullable=False),
+)
+
+Index("ix_sessions_person_started", sessions.c.person_id, sessions.c.started_at)

@@ -1,0 +1,227 @@
+"""The session engine, on a fake clock: timing, controls, safety stops (issue 5)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tracemalloc
+
+import pytest
+
+from unknot.domain import engine as e
+from unknot.domain.plan import PlannedExercise, SessionPlan
+from unknot.domain.timeline import build_timeline
+
+T0 = 1000.0
+
+
+def item(exercise_id: str, block: str = "strength", **dose: object) -> PlannedExercise:
+    fields: dict[str, object] = {
+        "exercise_id": exercise_id,
+        "name": exercise_id.replace("-", " ").capitalize(),
+        "block": block,
+        "alternative": 0,
+        "equipment": (),
+        "position": "standing",
+        "sets": 1,
+        "reps": None,
+        "hold_s": None,
+        "work_s": None,
+        "per_side": False,
+        "directions": None,
+        "direction_order": "blocks",
+        "rep_s": 2.0,
+        "rest_s": 30,
+        "transition_s": 10,
+        "duration_s": 0,
+        "level": 0,
+        "levels": 1,
+        "reasons": ("test",),
+    }
+    fields.update(dose)
+    return PlannedExercise.model_validate(fields)
+
+
+def started(*items: PlannedExercise, paced: bool = True) -> e.EngineState:
+    plan = SessionPlan(day=dt.date(2026, 11, 25), minutes=5, items=items, total_s=0)
+    state, effects = e.step(e.new_session(build_timeline(plan, paced=paced)), e.Start(), T0)
+    assert state.status == "running"
+    assert e.ShowStep(0) in effects
+    return state
+
+
+def run(
+    state: e.EngineState, until: float, every: float = 0.01
+) -> tuple[e.EngineState, list[e.Effect]]:
+    effects: list[e.Effect] = []
+    now = T0
+    while now < until:
+        now += every
+        state, new = e.step(state, e.TICK, now)
+        effects.extend(new)
+    return state, effects
+
+
+def records(effects: list[e.Effect]) -> list[e.StepRecord]:
+    return [f.record for f in effects if isinstance(f, e.RecordStep)]
+
+
+def test_a_quiet_tick_returns_the_same_state_and_allocates_nothing() -> None:
+    state = started(item("scapular-squeeze", reps=3, hold_s=5))
+    same, effects = e.step(state, e.TICK, T0 + 1)
+    assert same is state
+    assert effects is e.NO_EFFECTS
+    tracemalloc.start()
+    try:
+        before = tracemalloc.take_snapshot()
+        for offset in range(1000):
+            e.step(state, e.TICK, T0 + 1 + offset / 1e4)
+        after = tracemalloc.take_snapshot()
+    finally:
+        tracemalloc.stop()
+    grown = sum(
+        stat.size_diff
+        for stat in after.compare_to(before, "filename")
+        if stat.traceback[0].filename == e.__file__
+    )
+    assert grown <= 0
+
+
+def test_countdown_comes_from_the_clock_and_beeps_three_two_one() -> None:
+    state = started(item("row", reps=5))  # get-ready 10 s, then 5 reps at 2 s
+    assert e.remaining(state, T0 + 2.5) == pytest.approx(7.5)
+    state, effects = run(state, T0 + 10.005)
+    assert [f.count for f in effects if isinstance(f, e.Beep)] == [3, 2, 1]
+    assert state.index == 1
+    # The next step started exactly when the last one ended, not at the late tick.
+    assert state.started_at == T0 + 10
+
+
+def test_uneven_late_ticks_do_not_drift() -> None:
+    state = started(item("pec-stretch", block="static", reps=3, hold_s=10, rep_s=3))
+    now = T0
+    ends: list[float] = []
+    for gap in [0.7, 1.9, 0.05, 3.3, 0.4] * 30:
+        now += gap
+        state, effects = e.step(state, e.TICK, now)
+        ends += [f.record.ended_at for f in effects if isinstance(f, e.RecordStep)]
+    # get ready 10, then hold 10 / release 3, three times: ends at exact sums.
+    assert ends[:4] == [T0 + 10, T0 + 20, T0 + 23, T0 + 33]
+    assert state.status == "finished"
+
+
+def test_pause_freezes_the_countdown_exactly() -> None:
+    state = started(item("row", reps=5))
+    state, _ = e.step(state, e.Pause(), T0 + 4)
+    assert state.status == "paused"
+    assert e.remaining(state, T0 + 4) == pytest.approx(6)
+    assert e.remaining(state, T0 + 500) == pytest.approx(6)
+    same, quiet = e.step(state, e.TICK, T0 + 500)
+    assert same is state
+    assert quiet == ()
+    state, _ = e.step(state, e.Resume(), T0 + 600)
+    assert e.remaining(state, T0 + 601) == pytest.approx(5)
+    state, later = run_from(state, T0 + 600, T0 + 606.01)
+    assert records(later)[0].ended_at == pytest.approx(T0 + 606)
+
+
+def run_from(
+    state: e.EngineState, start: float, until: float
+) -> tuple[e.EngineState, list[e.Effect]]:
+    effects: list[e.Effect] = []
+    now = start
+    while now < until:
+        now += 0.01
+        state, new = e.step(state, e.TICK, now)
+        effects.extend(new)
+    return state, effects
+
+
+def test_skip_back_and_done() -> None:
+    state = started(item("row", reps=5), paced=False)
+    state, skipped = e.step(state, e.Skip(), T0 + 3)
+    assert records(list(skipped))[0].skipped
+    assert state.index == 1
+    assert state.current is not None
+    assert state.current.duration_s is None  # self-paced reps wait for done
+    same, _ = e.step(state, e.TICK, T0 + 9999)
+    assert same.index == 1
+    state, _ = e.step(state, e.Back(), T0 + 3.5)  # just begun: back to the previous step
+    assert state.index == 0
+    state, _ = e.step(state, e.Skip(), T0 + 4)
+    state, effects = e.step(state, e.Done(), T0 + 30)
+    done = records(list(effects))[0]
+    assert (done.kind, done.reps, done.skipped) == ("work", 5, False)
+    assert e.AskEffort(0, "row") in effects
+    assert e.SessionEnded(finished=True) in effects
+    assert e.AskPain() in effects
+    assert state.status == "finished"
+
+
+def test_effort_is_recorded_for_the_last_strength_exercise() -> None:
+    state = started(item("row", reps=5), item("butterfly", block="static", hold_s=10))
+    state, _ = run(state, T0 + 21)
+    _, effects = e.step(state, e.ReportEffort(2), T0 + 21)
+    assert effects == (e.RecordEffort(0, "row", 2),)
+
+
+def test_pain_above_five_ends_only_that_exercise() -> None:
+    state = started(
+        item("row", sets=2, reps=5, rest_s=30), item("butterfly", block="static", hold_s=10)
+    )
+    state, _ = run(state, T0 + 12)
+    _, mild = e.step(state, e.ReportPain("neck", 4), T0 + 12)
+    assert len(mild) == 1
+    assert isinstance(mild[0], e.RecordPain)
+    state, effects = e.step(state, e.ReportPain("neck", 7), T0 + 12)
+    assert e.MarkAggravating("row") in effects
+    assert state.status == "running"
+    assert state.current is not None
+    assert state.current.exercise_id == "butterfly"
+
+
+@pytest.mark.parametrize(
+    ("symptoms", "tier"),
+    [
+        ({"numbness_both_arms_or_legs"}, "urgent"),
+        ({"numbness_one_arm"}, "soon"),
+        ({"visual_change"}, "urgent"),
+        ({"dizziness"}, "soon"),
+        ({"breathlessness", "numbness_one_arm"}, "soon"),
+        ({"dizziness", "numbness_both_arms_or_legs"}, "urgent"),
+    ],
+)
+def test_symptoms_end_the_session_whatever_the_pain(symptoms: set[e.Symptom], tier: str) -> None:
+    state = started(item("row", reps=5))
+    state, effects = e.step(state, e.ReportPain("neck", 1, frozenset(symptoms)), T0 + 3)
+    stop = next(f for f in effects if isinstance(f, e.SafetyStop))
+    assert stop.tier == tier
+    assert state.status == "stopped"
+    assert e.SessionEnded(finished=False) in effects
+    assert e.symptom_result(frozenset(symptoms)).tier == tier
+
+
+def test_stop_and_events_after_the_end() -> None:
+    state = started(item("row", reps=5))
+    state, effects = e.step(state, e.Stop(), T0 + 1)
+    assert state.status == "stopped"
+    assert e.SessionEnded(finished=False) in effects
+    assert e.step(state, e.Skip(), T0 + 2) == (state, ())
+
+
+def test_resume_starts_at_the_given_step() -> None:
+    plan = SessionPlan(
+        day=dt.date(2026, 11, 25), minutes=5, items=(item("row", reps=5),), total_s=0
+    )
+    timeline = build_timeline(plan)
+    state, effects = e.step(e.new_session(timeline, resume_at=1), e.Start(), T0)
+    assert state.index == 1
+    assert effects[0] == e.ShowStep(1)
+
+
+def test_a_thirty_minute_session_ends_on_time() -> None:
+    items = tuple(item(f"row-{n}", sets=3, reps=10, rest_s=45) for n in range(10))
+    state = started(*items)
+    total = sum(s.duration_s or 0 for s in state.timeline)
+    state, effects = run(state, T0 + total + 0.02, every=0.01)
+    assert state.status == "finished"
+    assert records(effects)[-1].ended_at == pytest.approx(T0 + total)

@@ -1,0 +1,62 @@
+"""Timelines: every planned second becomes a step, in the right order (issue 5)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hypothesis import given, settings
+
+from tests.domain.test_planner import CATALOG, profiles
+from unknot.domain.exercise import Exercise
+from unknot.domain.plan import PlanImpossible
+from unknot.domain.planner import build_session
+from unknot.domain.profile import Profile
+from unknot.domain.timeline import build_timeline
+
+DAY = dt.date(2026, 11, 25)
+
+
+@settings(max_examples=300, deadline=None)
+@given(profile=profiles(sorted(CATALOG)))
+def test_timeline_seconds_match_the_plan(profile: Profile) -> None:
+    try:
+        plan = build_session(CATALOG, profile, day=DAY)
+    except PlanImpossible:
+        return
+    timeline = build_timeline(plan)
+    assert [s.index for s in timeline] == list(range(len(timeline)))
+    total = sum(s.duration_s or 0 for s in timeline)
+    assert abs(total - plan.total_s) < 1e-6
+    for number, item in enumerate(plan.items):
+        mine = [s for s in timeline if s.item_index == number]
+        assert mine[0].kind == ("get_ready" if number == 0 else "transition")
+        assert (
+            abs(sum(s.duration_s or 0 for s in mine) - item.duration_s - item.transition_s) < 1e-6
+        )
+        assert sum(1 for s in mine if s.kind == "rest") == item.sets - 1
+        if item.per_side:
+            assert sum(1 for s in mine if s.kind == "switch_sides") == item.sets
+            assert {s.side for s in mine if s.is_exercise} == {"left", "right"}
+
+
+def test_directions_blocks_and_alternating(catalog: dict[str, Exercise]) -> None:
+    plan = build_session(catalog, Profile(minutes=60), day=DAY)
+    timeline = build_timeline(plan)
+    shoulder = [s for s in timeline if s.exercise_id == "shoulder-roll" and s.kind == "work"]
+    assert [s.direction for s in shoulder[:2]] == ["backward", "forward"]
+    cat_cow = [s for s in timeline if s.exercise_id == "cat-cow" and s.kind == "hold"]
+    assert [s.direction for s in cat_cow[:4]] == ["round", "arch", "round", "arch"]
+    assert len(cat_cow) == 5 * 2
+
+
+def test_holds_and_self_paced_reps(catalog: dict[str, Exercise]) -> None:
+    plan = build_session(catalog, Profile(minutes=60), day=DAY)
+    paced = build_timeline(plan)
+    pec = [s for s in paced if s.exercise_id == "pec-stretch"]
+    assert [s.kind for s in pec if s.kind in ("hold", "release")] == ["hold", "release"] * 3
+    assert all(s.duration_s == 10 for s in pec if s.kind == "hold")
+    own_pace = build_timeline(plan, paced=False)
+    reps = [s for s in own_pace if s.kind == "work" and s.reps is not None]
+    assert reps
+    assert all(s.duration_s is None for s in reps)
+    assert all("tap done" in s.detail for s in reps)

@@ -1,0 +1,45 @@
+"""Every storage test runs on a real SQLite file and on a real PostgreSQL server."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import IN_CI
+from tests.postgres import PostgresServer, find_binary, running_server
+from unknot.storage.database import make_engine
+from unknot.storage.migrate import upgrade
+from unknot.storage.repository import Store
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer | None]:
+    if find_binary("initdb") is None:
+        message = "PostgreSQL is not installed; `make system-deps` installs it"
+        if IN_CI:
+            pytest.fail(message)
+        yield None
+        return
+    with running_server() as server:
+        yield server
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(
+    request: pytest.FixtureRequest, tmp_path: Path, postgres: PostgresServer | None
+) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'unknot.db'}"
+    if postgres is None:
+        pytest.skip("PostgreSQL is not installed; `make system-deps` installs it")
+    return postgres.create_database()
+
+
+@pytest.fixture
+def store(database_url: str) -> Iterator[Store]:
+    engine = make_engine(database_url)
+    upgrade(engine)
+    yield Store(engine)
+    engine.dispose()

@@ -1,0 +1,150 @@
+"""The repository on SQLite and PostgreSQL: nothing lost, nothing doubled."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+from unknot.domain.engine import StepRecord
+from unknot.domain.plan import SessionPlan
+from unknot.domain.profile import Profile
+from unknot.domain.screening import ScreeningRecord, assess
+from unknot.storage.repository import Store
+
+NOW = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC)
+NO = dict.fromkeys(
+    [
+        "chest_pain",
+        "arm_jaw_with_breathlessness",
+        "stroke_signs",
+        "dizziness_with_new_neck_pain",
+        "cranial_nerve_signs",
+        "worst_headache",
+        "fever_stiff_neck",
+        "spinal_cord_signs",
+        "recent_injury",
+        "fever_risk_of_infection",
+        "cancer_history",
+        "weight_loss",
+        "constant_worsening_pain",
+        "osteoporosis_or_steroids",
+        "one_arm_symptoms",
+        "arthritis_or_neck_surgery",
+        "breathless_on_exercise",
+    ],
+    False,
+)
+
+
+def a_plan() -> SessionPlan:
+    return SessionPlan(day=NOW.date(), minutes=5, items=(), total_s=0)
+
+
+def record(index: int, skipped: bool = False) -> StepRecord:
+    start = NOW.timestamp() + index * 10
+    return StepRecord(
+        index=index,
+        item_index=0,
+        exercise_id="row",
+        kind="work",
+        set_number=1,
+        side=None,
+        direction=None,
+        reps=8,
+        hold_s=None,
+        started_at=start,
+        ended_at=start + 8,
+        skipped=skipped,
+    )
+
+
+def new_session(store: Store) -> tuple[int, int]:
+    person = store.local_person()
+    plan_id = store.save_plan(person, a_plan(), NOW)
+    return person, store.start_session(person, plan_id, NOW, steps_total=10, paced=True)
+
+
+def test_one_local_person(store: Store) -> None:
+    assert store.local_person() == store.local_person()
+
+
+def test_profile_round_trip_and_update(store: Store) -> None:
+    person = store.local_person()
+    assert store.load_profile(person) is None
+    profile = Profile(minutes=30, pain={"neck": 6}, equipment=frozenset({"dumbbell"}))
+    store.save_profile(person, profile, NOW)
+    assert store.load_profile(person) == profile
+    changed = profile.model_copy(update={"minutes": 20})
+    store.save_profile(person, changed, NOW)
+    assert store.load_profile(person) == changed
+
+
+def test_screening_latest_and_clearance(store: Store) -> None:
+    person = store.local_person()
+    assert store.latest_screening(person) is None
+    assert not store.record_clearance(person, NOW.date(), None)
+    urgent = assess({**NO, "chest_pain": True})
+    store.add_screening(person, ScreeningRecord(taken_on=NOW.date(), result=urgent), NO, NOW)
+    latest = store.latest_screening(person)
+    assert latest is not None
+    assert latest.result == urgent
+    assert latest.cleared_on is None
+    assert store.record_clearance(person, NOW.date(), "seen by GP")
+    cleared = store.latest_screening(person)
+    assert cleared is not None
+    assert cleared.cleared_on == NOW.date()
+
+
+def test_steps_are_saved_once(store: Store) -> None:
+    person, session = new_session(store)
+    assert store.record_step(person, session, record(0))
+    assert not store.record_step(person, session, record(0))
+    assert not store.record_step(person, session, record(0), key=f"{session}:0")
+    assert store.record_step(person, session, record(1, skipped=True), key="client-key-1")
+    assert not store.record_step(person, session, record(2), key="client-key-1")
+    rows = store.step_records(session)
+    assert [(r["step_index"], r["skipped"]) for r in rows] == [(0, False), (1, True)]
+    assert rows[0]["started_at"] == NOW
+    assert rows[0]["ended_at"] == NOW + dt.timedelta(seconds=8)
+
+
+def test_concurrent_duplicates_are_stored_once(store: Store) -> None:
+    person, session = new_session(store)
+    results: list[bool] = []
+    barrier = threading.Barrier(8)
+
+    def send() -> None:
+        barrier.wait()
+        results.append(store.record_step(person, session, record(3), key="same-key"))
+
+    threads = [threading.Thread(target=send) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == [False] * 7 + [True]
+    assert len(store.step_records(session)) == 1
+
+
+def test_active_session_and_resume_point(store: Store) -> None:
+    person, session = new_session(store)
+    for index in range(4):
+        store.record_step(person, session, record(index))
+    active = store.active_session(person)
+    assert active is not None
+    assert (active.id, active.steps_done, active.next_step) == (session, 4, 4)
+    store.end_session(session, "finished", NOW + dt.timedelta(minutes=5))
+    assert store.active_session(person) is None
+    done = store.sessions(person)[-1]
+    assert done.status == "finished"
+    assert done.exercise_seconds == 32.0
+
+
+def test_aggravation_and_effort(store: Store) -> None:
+    person, session = new_session(store)
+    store.mark_aggravating(person, "wall-angel", NOW)
+    store.mark_aggravating(person, "wall-angel", NOW)
+    assert store.aggravating(person) == frozenset({"wall-angel"})
+    store.record_effort(person, session, 0, "row", 2, NOW)
+    store.record_effort(person, session, 0, "row", 2, NOW)
+    store.record_pain(person, session, 0, 0, "row", "neck", 3, [], NOW)

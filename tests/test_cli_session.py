@@ -1,0 +1,155 @@
+"""Screening, sessions, history and the database from the command line (issue 5)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from typer.testing import CliRunner
+
+from unknot.cli import app
+from unknot.domain.screening import QUESTION_IDS
+from unknot.services import Workspace
+from unknot.storage.repository import Store
+
+runner = CliRunner()
+ALL_NO = "n\n" * len(QUESTION_IDS)
+URGENT_FIRST = "y\n" + "n\n" * (len(QUESTION_IDS) - 1)
+
+
+@pytest.fixture(autouse=True)
+def known_emergency_number(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LANG", "en_GB.UTF-8")
+    monkeypatch.delenv("LC_ALL", raising=False)
+
+
+def store() -> Store:
+    return Workspace.from_environment().open_store()
+
+
+def test_screen_clear() -> None:
+    result = runner.invoke(app, ["screen"], input=ALL_NO)
+    assert result.exit_code == 0, result.output
+    assert "Result: CLEAR" in result.stdout
+    latest = store().latest_screening(store().local_person())
+    assert latest is not None
+    assert latest.result.tier == "clear"
+
+
+def test_screen_urgent_says_what_to_do_and_blocks_sessions() -> None:
+    result = runner.invoke(app, ["screen"], input=URGENT_FIRST)
+    assert result.exit_code == 1
+    assert "Result: URGENT" in result.stdout
+    assert "Call 999 now" in result.stdout
+    blocked = runner.invoke(app, ["session", "--plain"])
+    assert blocked.exit_code == 1
+    assert "locked until you record that a clinician has cleared you" in blocked.stdout
+    cleared = runner.invoke(app, ["cleared", "--note", "ECG normal"])
+    assert cleared.exit_code == 0
+    assert "Recorded: a clinician cleared you" in cleared.stdout
+
+
+def test_screen_needs_every_answer_and_saves_nothing_otherwise() -> None:
+    result = runner.invoke(app, ["screen"], input="n\nn\nmaybe\n")
+    assert result.exit_code == 2
+    assert "Please answer y (yes) or n (no)." in result.stdout
+    assert "nothing was saved" in result.stderr
+    assert store().latest_screening(store().local_person()) is None
+
+
+def test_cleared_needs_a_screening() -> None:
+    result = runner.invoke(app, ["cleared"])
+    assert result.exit_code == 2
+    assert "run `unknot screen` first" in result.stderr
+    bad = runner.invoke(app, ["cleared", "--date", "yesterday"])
+    assert bad.exit_code == 2
+
+
+def test_history_and_db_upgrade() -> None:
+    empty = runner.invoke(app, ["history", "--json"])
+    assert json.loads(empty.stdout) == []
+    assert "No sessions yet" in runner.invoke(app, ["history"]).stdout
+    upgraded = runner.invoke(app, ["db", "upgrade"])
+    assert upgraded.exit_code == 0
+    assert "already at revision" in upgraded.stdout
+
+
+def test_a_database_from_a_newer_unknot_is_refused() -> None:
+    with store().engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = 'f00d'"))
+    result = runner.invoke(app, ["history"])
+    assert result.exit_code == 2
+    assert "written by a newer unknot" in result.stderr
+    assert result.stderr.count("\n") == 1
+
+
+def unknot(*args: str) -> list[str]:
+    return [sys.executable, "-m", "unknot", *args]
+
+
+def wait_for_line(process: subprocess.Popen[str], prefix: str, limit_s: float = 60) -> list[str]:
+    seen: list[str] = []
+    deadline = time.monotonic() + limit_s
+    assert process.stdout is not None
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            break
+        seen.append(line)
+        if line.startswith(prefix):
+            return seen
+    raise AssertionError(f"no line starting {prefix!r} in:\n{''.join(seen)}")
+
+
+def test_killed_mid_session_resumes_at_the_exact_step(private_folders: dict[str, Path]) -> None:
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    subprocess.run(
+        unknot("screen"), input=ALL_NO, env=env, text=True, check=True, capture_output=True
+    )
+    target = 12
+    # Slow enough (20x) that no further step completes between the line and the kill.
+    with subprocess.Popen(
+        unknot("session", "--plain", "--minutes", "10"),
+        env={**env, "UNKNOT_CLOCK_SPEED": "20"},
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    ) as player:
+        try:
+            wait_for_line(player, f"[step {target}/")
+            player.send_signal(signal.SIGKILL)
+        finally:
+            player.wait(timeout=30)
+    assert player.returncode == -signal.SIGKILL
+    saved = store()
+    session = saved.sessions(saved.local_person())[-1]
+    assert session.status == "active"
+    assert [r["step_index"] for r in saved.step_records(session.id)] == list(range(target - 1))
+
+    resumed = subprocess.run(
+        unknot("session", "--plain"),
+        env={**env, "UNKNOT_CLOCK_SPEED": "400"},
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert resumed.returncode == 0, resumed.stderr
+    first_line = resumed.stdout.splitlines()[0]
+    assert first_line.startswith(f"Resuming session {session.id} at step {target}:")
+    assert f"[step {target}/" in resumed.stdout
+    assert f"[step {target - 1}/" not in resumed.stdout
+    rows = saved.step_records(session.id)
+    assert [r["step_index"] for r in rows] == list(range(session.steps_total))
+    final = saved.sessions(saved.local_person())[-1]
+    assert (final.id, final.status) == (session.id, "finished")
+    history = json.loads(runner.invoke(app, ["history", "--json"]).stdout)
+    assert history[0]["completion"] == 1.0
