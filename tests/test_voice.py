@@ -17,9 +17,7 @@ def test_no_espeak_means_no_voice(monkeypatch: pytest.MonkeyPatch, tmp_path: Pat
     assert "apt-get install espeak-ng" in INSTALL_HINT
 
 
-def test_a_cue_is_spoken(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
+def test_a_cue_is_spoken(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     spoken = tmp_path / "spoken.txt"
     # A stand-in espeak-ng that records what it was asked to say.
     script = tmp_path / "espeak-ng"
