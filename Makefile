@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 # System packages the test suite needs, as Debian package = a file it installs (globs allowed).
-SYSTEM_DEPS := postgresql=/usr/lib/postgresql/*/bin/initdb
+SYSTEM_DEPS := postgresql=/usr/lib/postgresql/*/bin/initdb libcairo2=/usr/lib/*/libcairo.so.2
 
 .PHONY: run test lint types pytest bench system-deps install install-test clean
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from unknot.services.workspace import close_stores
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
@@ -23,13 +26,14 @@ def require(command: str, why: str) -> str:
 
 
 @pytest.fixture(autouse=True)
-def private_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
+def private_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Path]]:
     """Point UNKNOT_DATA_DIR and UNKNOT_CONFIG_DIR at a fresh temporary folder."""
     folders = {"data": tmp_path / "data", "config": tmp_path / "config"}
     monkeypatch.setenv("UNKNOT_DATA_DIR", str(folders["data"]))
     monkeypatch.setenv("UNKNOT_CONFIG_DIR", str(folders["config"]))
     monkeypatch.delenv("UNKNOT_DATABASE_URL", raising=False)
-    return folders
+    yield folders
+    close_stores()
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 from unknot.cli import app
 from unknot.domain.screening import QUESTION_IDS
 from unknot.services import Workspace
+from unknot.services.workspace import close_stores
 from unknot.storage.repository import Store
 
 runner = CliRunner()
@@ -84,6 +85,7 @@ def test_history_and_db_upgrade() -> None:
 def test_a_database_from_a_newer_unknot_is_refused() -> None:
     with store().engine.begin() as connection:
         connection.execute(text("UPDATE alembic_version SET version_num = 'f00d'"))
+    close_stores()  # as a new process would: the schema is checked when a store opens
     result = runner.invoke(app, ["history"])
     assert result.exit_code == 2
     assert "written by a newer unknot" in result.stderr

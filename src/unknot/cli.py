@@ -347,9 +347,7 @@ def run_screening(setup: services.Setup, clock: Clock, emergency: str) -> str:
     answers = {
         q.id: ask_yes_no(q.text, n, len(questions)) for n, q in enumerate(questions, start=1)
     }
-    result = services.submit_screening(
-        setup.store, setup.person_id, answers, clock, setup.profile.pain_scores()
-    )
+    result = services.submit_screening(setup.store, setup.person_id, answers, clock, setup.pain)
     print()
     print(f"Result: {result.tier.upper()}. {result.advice(emergency)}")
     return result.tier
@@ -508,6 +506,168 @@ def db_upgrade() -> None:
         print(f"Database already at revision {after} ({workspace.url}).")
     else:
         print(f"Database upgraded from {before or 'empty'} to {after} ({workspace.url}).")
+
+
+def parse_pairs(
+    values: list[str] | None, what: str, allowed: Sequence[str] | None
+) -> dict[str, int]:
+    """NAME=N pairs with N from 0 to 10; exit 2 naming the bad one."""
+    pairs: dict[str, int] = {}
+    for entry in values or []:
+        name, _, score = entry.rpartition("=")
+        if not name or not score.isdigit() or int(score) > 10:
+            fail(f"{what} {entry!r} needs NAME=N with N from 0 to 10, e.g. neck=4")
+        if allowed is not None:
+            choose(name, allowed, f"{what} area")
+        pairs[name] = int(score)
+    return pairs
+
+
+@app.command()
+def checkin(
+    moment: Annotated[
+        str,
+        typer.Option(
+            help="before (a session), after (a session), morning (the day after), or check."
+        ),
+    ] = "check",
+    pain: Annotated[
+        list[str] | None, typer.Option(help="Pain now as AREA=N, 0-10 (repeat per area).")
+    ] = None,
+    note: Annotated[str | None, typer.Option(help="Anything you want to remember.")] = None,
+    activity: Annotated[
+        list[str] | None,
+        typer.Option(help="An activity you find hard, rated NAME=N: 0 unable, 10 as before."),
+    ] = None,
+) -> None:
+    """Record pain (and your own activities' scores); says when to screen again."""
+    from unknot.domain.vocabulary import PAIN_AREAS
+
+    choose(moment, ("before", "after", "morning", "check"), "moment")
+    scores = parse_pairs(pain, "pain", PAIN_AREAS)
+    ratings = parse_pairs(activity, "activity", None)
+    if not scores and not ratings:
+        if moment == "morning":
+            prompt = "Compared with before yesterday's session, how is your pain now, 0-10? "
+        else:
+            prompt = "How much pain do you have now in your neck, 0-10? "
+        try:
+            answer = input(prompt).strip()
+        except EOFError:
+            fail("give --pain AREA=N (or answer the question); nothing was saved")
+        if not answer.isdigit() or int(answer) > 10:
+            fail(f"pain {answer!r} must be a number from 0 to 10; nothing was saved")
+        scores = {"neck": int(answer)}
+    workspace = full_workspace()
+    clock = clock_for(workspace)
+    with database_problems():
+        store = workspace.open_store()
+        person = store.local_person()
+        if ratings:
+            try:
+                services.record_function(store, person, clock, ratings)
+            except ValueError as error:
+                fail(str(error))
+        worse = None
+        if scores:
+            worse = services.record_checkin(store, person, clock, moment, scores, note)  # type: ignore[arg-type]
+    print("Saved.")
+    if worse:
+        print(
+            f"That is much worse than when you were screened ({worse}): please answer the "
+            "warning-sign questions again with `unknot screen` before your next session."
+        )
+
+
+@app.command()
+def progress(
+    weeks: Annotated[int, typer.Option(help="Weeks of adherence to show.", min=1, max=104)] = 8,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    out: Annotated[
+        Path | None, typer.Option(help="Also write the charts as SVG and PNG into this folder.")
+    ] = None,
+) -> None:
+    """Pain per area against its baseline, your activities, adherence, and charts."""
+    workspace = full_workspace()
+    with database_problems():
+        report = services.progress_report(workspace, clock_for(workspace), weeks)
+    if out is not None:
+        written = services.write_charts(report, out)
+        report["charts"] = [str(p) for p in written]
+    if as_json:
+        print(json.dumps(report, indent=2))
+        return
+    from unknot.text import progress_text
+
+    print(progress_text(report))
+    if out is not None:
+        print(f"\nCharts written to {out}: " + ", ".join(p.name for p in written))
+
+
+@app.command()
+def dismiss(
+    concern: Annotated[str, typer.Argument(help="persists, worsens or step_downs.")],
+    choice: Annotated[
+        str, typer.Option(help="What you decided, e.g. 'booked a physio' or 'seen my GP'.")
+    ],
+) -> None:
+    """Record that you read a see-a-clinician advice and what you chose to do."""
+    choose(concern, ("persists", "worsens", "step_downs"), "concern")
+    workspace = full_workspace()
+    with database_problems():
+        store = workspace.open_store()
+        services.dismiss_advice(store, store.local_person(), clock_for(workspace), concern, choice)
+    print(f"Recorded: {choice}. The {concern} advice stays quiet for 4 weeks.")
+
+
+@app.command("export")
+def export_command(
+    form: Annotated[
+        str, typer.Option("--format", help="json (one file) or csv (a folder).")
+    ] = "json",
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Where to write (default: unknot-export.json or unknot-export/)."),
+    ] = None,
+) -> None:
+    """Write everything unknot holds about you: profile, screenings, plans, sessions, check-ins."""
+    choose(form, ("json", "csv"), "format")
+    target = out or Path("unknot-export.json" if form == "json" else "unknot-export")
+    workspace = full_workspace()
+    with database_problems():
+        written = services.export_data(workspace, clock_for(workspace), form, target)
+    print(f"Exported to {written}.")
+
+
+@app.command("import")
+def import_command(
+    file: Annotated[Path, typer.Argument(help="A JSON file written by `unknot export`.")],
+) -> None:
+    """Restore an export into an empty database, exactly; a bad file changes nothing."""
+    with database_problems():
+        try:
+            counts = services.import_data(full_workspace(), file)
+        except services.ImportProblem as error:
+            fail(str(error))
+    print("Imported: " + ", ".join(f"{n} {name}" for name, n in counts.items() if n))
+
+
+@app.command()
+def forget() -> None:
+    """Delete everything unknot holds about you, after you type a confirmation."""
+    try:
+        typed = input(
+            "This deletes your profile, screenings, sessions and check-ins for good. "
+            "Type 'forget me' to confirm: "
+        )
+    except EOFError:
+        typed = ""
+    if typed.strip().lower() != "forget me":
+        fail("not confirmed; nothing was deleted")
+    with database_problems():
+        counts = services.forget(full_workspace())
+    deleted = ", ".join(f"{n} {name.replace('_', ' ')}" for name, n in counts.items() if n)
+    print(f"Deleted: {deleted or 'nothing (there was nothing stored)'}.")
 
 
 def main() -> None:

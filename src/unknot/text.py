@@ -224,3 +224,92 @@ def week_text(week: dict[str, Any]) -> str:
             lines.append("")
             lines.append(session_text(day["session"]))
     return "\n".join(lines)
+
+
+VERDICT_WORDS = {
+    "improved": "meaningfully better",
+    "no_change": "no meaningful change",
+    "worse": "worse",
+    "no_verdict": "too low at the start to judge",
+}
+
+
+def progress_text(report: dict[str, Any]) -> str:
+    """The progress report for the terminal, with small charts."""
+    lines = [f"Progress up to {report['today']}"]
+    for advice in report["advice"]:
+        lines.append(f"!! {advice['message']}")
+        lines.append(
+            f"   (record your choice with `unknot dismiss {advice['concern']} --choice ...`)"
+        )
+    lines.append("")
+    if report["areas"]:
+        lines.append(
+            table(
+                ["AREA", "BASELINE", "NOW", "CHANGE", "VERDICT"],
+                [
+                    [
+                        a["area"].replace("_", " "),
+                        f"{a['baseline']:g}",
+                        f"{a['current']:g}",
+                        f"{a['change']:+g}",
+                        VERDICT_WORDS[a["verdict"]],
+                    ]
+                    for a in report["areas"]
+                ],
+            )
+        )
+        lines.append(
+            "Meaningful improvement: 2 points and 30 % below the first week's average "
+            "(no verdict when it started below 3)."
+        )
+    else:
+        lines.append("No pain check-ins yet: `unknot checkin --pain neck=5`.")
+    function = report["function"]
+    if function:
+        lines.append("")
+        meaning = "a meaningful change" if function["meaningful"] else "no meaningful change yet"
+        lines.append(
+            f"Your activities: {function['baseline_mean']:g} → {function['current_mean']:g} "
+            f"out of 10 ({meaning})."
+        )
+    adherence = report["adherence"]
+    lines.append("")
+    lines.append(
+        f"Sessions: {adherence['total_sessions']} finished, {adherence['total_minutes']:g} "
+        f"minutes; {adherence['streak_weeks']} week(s) in a row on plan; "
+        f"{adherence['streak_days']}-day streak."
+    )
+    lines.append(
+        table(
+            ["WEEK FROM", "DONE", "PLANNED", "MINUTES"],
+            [
+                [w["start"], str(w["done"]), str(w["planned"]), f"{w['minutes']:g}"]
+                for w in adherence["weeks"]
+            ],
+        )
+    )
+    chart = terminal_chart(report)
+    if chart:
+        lines.extend(["", chart])
+    return "\n".join(lines)
+
+
+def terminal_chart(report: dict[str, Any]) -> str:
+    """Pain over time per area, drawn in the terminal with plotext."""
+    import plotext
+
+    series = {a: p for a, p in report["pain_points"].items() if p}
+    if not series:
+        return ""
+    plotext.clear_figure()
+    plotext.plotsize(72, 16)
+    plotext.date_form("Y-m-d")
+    plotext.ylim(0, 10)
+    plotext.title("Pain over time (0-10)")
+    for area, points in sorted(series.items()):
+        plotext.plot(
+            [p["day"] for p in points], [p["pain"] for p in points], label=area.replace("_", " ")
+        )
+    plotext.theme("clear")
+    return str(plotext.build())

@@ -16,6 +16,18 @@ from unknot.services.catalog import (
     exercises,
 )
 from unknot.services.planning import ProfileProblem, make_plan, make_week, read_profile
+from unknot.services.progress import (
+    ImportProblem,
+    chart_svgs,
+    dismiss_advice,
+    export_data,
+    forget,
+    import_data,
+    progress_report,
+    record_checkin,
+    record_function,
+    write_charts,
+)
 from unknot.services.screening import (
     questions,
     record_clearance,
@@ -35,6 +47,7 @@ from unknot.services.workspace import Workspace
 
 __all__ = [
     "CatalogCheck",
+    "ImportProblem",
     "ProfileProblem",
     "SessionController",
     "Setup",
@@ -42,19 +55,28 @@ __all__ = [
     "Workspace",
     "catalog_records",
     "catalog_schema",
+    "chart_svgs",
     "check_catalog",
+    "dismiss_advice",
     "exercise_record",
     "exercises",
+    "export_data",
+    "forget",
+    "import_data",
     "make_plan",
     "make_week",
     "prepare",
+    "progress_report",
     "questions",
     "read_profile",
+    "record_checkin",
     "record_clearance",
+    "record_function",
     "resume_session",
     "session_history",
     "session_readiness",
     "start_session",
     "submit_screening",
     "upgrade_database",
+    "write_charts",
 ]

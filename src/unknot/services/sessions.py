@@ -153,6 +153,8 @@ class Setup:
     profile: Profile
     readiness: Readiness
     resumable: SessionRow | None
+    pain: dict[str, int]
+    """Pain now: today's latest check-in, else the profile's."""
 
 
 def prepare(workspace: Workspace, clock: Clock, minutes: int | None = None) -> Setup:
@@ -166,12 +168,19 @@ def prepare(workspace: Workspace, clock: Clock, minutes: int | None = None) -> S
     profile = store.load_profile(person_id) or Profile()
     if minutes is not None:
         profile = profile.model_copy(update={"minutes": minutes})
-    readiness = session_readiness(store, person_id, clock, profile.pain_scores())
+    # Today's latest check-in is the pain now; without one, the profile's.
+    checks = [
+        c
+        for c in store.checkins(person_id)
+        if c.day == today(clock) and c.moment in ("before", "check")
+    ]
+    pain = checks[-1].pain if checks else profile.pain_scores()
+    readiness = session_readiness(store, person_id, clock, pain)
     resumable = store.active_session(person_id)
     if resumable is not None and instant(clock.now()) - resumable.started_at > RESUME_WITHIN:
         store.abandon_session(resumable.id, instant(clock.now()))
         resumable = None
-    return Setup(store, person_id, profile, readiness, resumable)
+    return Setup(store, person_id, profile, readiness, resumable, dict(pain))
 
 
 def start_session(

@@ -14,6 +14,15 @@ if TYPE_CHECKING:
     from unknot.storage.repository import Store
 
 
+_STORES: dict[str, Store] = {}
+
+
+def close_stores() -> None:
+    """Close every open database (tests, and the web server on shutdown)."""
+    while _STORES:
+        _STORES.popitem()[1].engine.dispose()
+
+
 @dataclass(frozen=True, slots=True)
 class Workspace:
     """The folders one person's unknot reads and writes."""
@@ -57,14 +66,25 @@ class Workspace:
         return self.database_url or default_url(self.data_dir)
 
     def open_store(self) -> Store:
-        """The person's database, migrated to this unknot's schema (refusing a newer one)."""
+        """The person's database, migrated to this unknot's schema (refusing a newer one).
+
+        One store per database URL per process: the connection pool is shared and the schema
+        is checked once.
+        """
         from unknot.storage.database import make_engine
         from unknot.storage.migrate import upgrade
         from unknot.storage.repository import Store
 
-        engine = make_engine(self.url)
-        upgrade(engine)
-        return Store(engine)
+        url = self.url
+        if url not in _STORES:
+            engine = make_engine(url)
+            try:
+                upgrade(engine)
+            except Exception:
+                engine.dispose()
+                raise
+            _STORES[url] = Store(engine)
+        return _STORES[url]
 
     def emergency(self) -> str:
         """The emergency number to show: configured, or from the locale."""

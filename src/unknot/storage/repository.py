@@ -15,6 +15,7 @@ from unknot.domain.engine import StepRecord
 from unknot.domain.history import ExerciseOutcome, History, SessionOutcome
 from unknot.domain.plan import SessionPlan
 from unknot.domain.profile import Profile
+from unknot.domain.progress import FunctionRating, PainCheckIn
 from unknot.domain.screening import ScreeningRecord, ScreeningResult
 from unknot.storage import tables as t
 
@@ -61,6 +62,14 @@ class Store:
         return dialect.insert(table).on_conflict_do_nothing()
 
     # People and profiles ----------------------------------------------------------------------
+
+    def find_local_person(self) -> int | None:
+        """The local person's id, without creating one."""
+        with self.engine.connect() as db:
+            found = db.execute(
+                select(t.persons.c.id).where(t.persons.c.label == LOCAL_PERSON)
+            ).scalar()
+        return None if found is None else int(found)
 
     def local_person(self) -> int:
         """The id of the one local person, created on first use."""
@@ -374,6 +383,84 @@ class Store:
     def abandon_session(self, session_id: int, at: dt.datetime) -> None:
         self.end_session(session_id, "abandoned", at)
 
+    # Check-ins, function ratings, advice -----------------------------------------------------
+
+    def add_checkin(self, person_id: int, checkin: PainCheckIn, at: dt.datetime) -> int:
+        with self._tx() as db:
+            result = db.execute(
+                insert(t.checkins).values(
+                    person_id=person_id,
+                    taken_at=at,
+                    day=checkin.day,
+                    moment=checkin.moment,
+                    session_id=checkin.session_id,
+                    pain=checkin.pain,
+                    note=checkin.note,
+                )
+            )
+            return int(result.inserted_primary_key[0])  # type: ignore[index]
+
+    def checkins(self, person_id: int) -> list[PainCheckIn]:
+        with self.engine.connect() as db:
+            rows = db.execute(
+                select(t.checkins)
+                .where(t.checkins.c.person_id == person_id)
+                .order_by(t.checkins.c.taken_at, t.checkins.c.id)
+            ).mappings()
+            return [
+                PainCheckIn(
+                    day=r["day"],
+                    moment=r["moment"],
+                    pain=r["pain"],
+                    session_id=r["session_id"],
+                    note=r["note"],
+                )
+                for r in rows
+            ]
+
+    def add_function_rating(self, person_id: int, rating: FunctionRating, at: dt.datetime) -> None:
+        with self._tx() as db:
+            db.execute(
+                insert(t.function_ratings).values(
+                    person_id=person_id,
+                    day=rating.day,
+                    activity=rating.activity,
+                    score=rating.score,
+                    recorded_at=at,
+                )
+            )
+
+    def function_ratings(self, person_id: int) -> list[FunctionRating]:
+        with self.engine.connect() as db:
+            rows = db.execute(
+                select(t.function_ratings)
+                .where(t.function_ratings.c.person_id == person_id)
+                .order_by(t.function_ratings.c.day, t.function_ratings.c.id)
+            ).mappings()
+            return [
+                FunctionRating(day=r["day"], activity=r["activity"], score=r["score"]) for r in rows
+            ]
+
+    def dismiss_advice(
+        self, person_id: int, concern: str, choice: str, day: dt.date, at: dt.datetime
+    ) -> None:
+        with self._tx() as db:
+            db.execute(
+                insert(t.advice_dismissals).values(
+                    person_id=person_id, concern=concern, choice=choice, day=day, dismissed_at=at
+                )
+            )
+
+    def dismissals(self, person_id: int) -> dict[str, dt.date]:
+        """The latest day each concern was dismissed."""
+        with self.engine.connect() as db:
+            rows = db.execute(
+                select(t.advice_dismissals.c.concern, func.max(t.advice_dismissals.c.day))
+                .where(t.advice_dismissals.c.person_id == person_id)
+                .group_by(t.advice_dismissals.c.concern)
+            ).all()
+        return dict(rows)
+
     def history(self, person_id: int) -> History:
         """What the planner needs from past sessions: outcomes per exercise, aggravations."""
         with self.engine.connect() as db:
@@ -398,6 +485,7 @@ class Store:
                 .mappings()
                 .all()
             )
+        checks = self.checkins(person_id)
         outcomes: list[SessionOutcome] = []
         for session_id, started_at, plan_data in session_rows:
             plan = SessionPlan.model_validate(plan_data)
@@ -433,10 +521,30 @@ class Store:
                     )
                 )
             all_pain = [p["score"] for p in hurt]
+            day = started_at.date()
+            # A check-in names its session, or belongs to it by day: "before" on the day,
+            # "morning" on the day after.
+            before = [
+                max(c.pain.values(), default=0)
+                for c in checks
+                if c.moment == "before"
+                and (c.session_id == session_id or (c.session_id is None and c.day == day))
+            ]
+            morning = [
+                max(c.pain.values(), default=0)
+                for c in checks
+                if c.moment == "morning"
+                and (
+                    c.session_id == session_id
+                    or (c.session_id is None and c.day == day + dt.timedelta(days=1))
+                )
+            ]
             outcomes.append(
                 SessionOutcome(
                     day=started_at.date(),
+                    pain_before=before[-1] if before else None,
                     pain_during=max(all_pain) if all_pain else None,
+                    pain_next_morning=morning[-1] if morning else None,
                     exercises=tuple(exercises),
                 )
             )

@@ -183,3 +183,54 @@ aggravations = Table(
 )
 
 Index("ix_sessions_person_started", sessions.c.person_id, sessions.c.started_at)
+
+checkins = Table(
+    "checkins",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    person_column(),
+    Column("taken_at", UTCDateTime, nullable=False),
+    Column("day", Date, nullable=False),
+    Column("moment", String(10), nullable=False),
+    Column("session_id", Integer, ForeignKey("sessions.id", ondelete="SET NULL"), nullable=True),
+    Column("pain", JSON, nullable=False),
+    Column("note", Text, nullable=True),
+)
+
+function_ratings = Table(
+    "function_ratings",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    person_column(),
+    Column("day", Date, nullable=False),
+    Column("activity", String(120), nullable=False),
+    Column("score", Integer, nullable=False),
+    Column("recorded_at", UTCDateTime, nullable=False),
+)
+
+advice_dismissals = Table(
+    "advice_dismissals",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    person_column(),
+    Column("concern", String(20), nullable=False),
+    Column("choice", String(40), nullable=False),
+    Column("day", Date, nullable=False),
+    Column("dismissed_at", UTCDateTime, nullable=False),
+)
+
+# Every table holding a person's records, parents before children (export, import, forget).
+PERSON_TABLES = (
+    persons,
+    profiles,
+    screenings,
+    plans,
+    sessions,
+    session_steps,
+    efforts,
+    pain_reports,
+    aggravations,
+    checkins,
+    function_ratings,
+    advice_dismissals,
+)

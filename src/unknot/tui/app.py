@@ -407,7 +407,7 @@ class UnknotApp(App[int]):
     def _screened(self, setup: services.Setup, answers: dict[str, bool] | None) -> None:
         assert answers is not None
         result = services.submit_screening(
-            setup.store, setup.person_id, answers, self.clock, setup.profile.pain_scores()
+            setup.store, setup.person_id, answers, self.clock, setup.pain
         )
         self.push_screen(
             MessageScreen(

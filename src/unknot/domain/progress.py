@@ -1,0 +1,310 @@
+"""Progress: pain check-ins, meaningful change, "persists or worsens", function and adherence.
+
+Sources (shared/notes/clinical.md, "Measuring change" and "Pain during and after exercise"):
+- Numeric Pain Rating Scale 0-10; day-to-day ratings wobble by about a point and the minimal
+  detectable change is about 2 (Cleland, Childs, Whitman 2008). unknot's rule: improved = down
+  at least 2 points and at least 30 % from baseline (Farrar et al. 2001); no verdict when the
+  baseline is below 3.
+- Patient-Specific Functional Scale (Stratford et al. 1995; neck: Westaway et al. 1998): 3-5
+  activities rated 0 (unable) to 10 (as before); meaningful change: 2 on the mean or 3 on one.
+- Persists: no meaningful improvement after about 4 weeks (NICE CKS neck pain). Worsens: the
+  weekly average 2 or more points above baseline. Either one: see a clinician.
+- Next-morning rule and two step-downs in a row → see-soon advice (unknot's rule set).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections.abc import Sequence
+from typing import Annotated, Final, Literal
+
+from pydantic import Field
+
+from unknot.domain.exercise import Strict
+from unknot.domain.history import History
+from unknot.domain.progression import NEXT_MORNING_RISE
+
+Moment = Literal["before", "after", "morning", "check"]
+Verdict = Literal["improved", "no_change", "worse", "no_verdict"]
+PainScore = Annotated[int, Field(ge=0, le=10)]
+
+MEANINGFUL_DROP: Final = 2
+MEANINGFUL_SHARE: Final = 0.30
+LOWEST_BASELINE: Final = 3
+WORSE_RISE: Final = 2
+PERSISTS_AFTER: Final = dt.timedelta(days=28)
+WINDOW: Final = dt.timedelta(days=7)
+PSFS_MEAN_CHANGE: Final = 2
+PSFS_ONE_ACTIVITY_CHANGE: Final = 3
+
+
+class PainCheckIn(Strict):
+    """Pain per area at one moment: before or after a session, the next morning, or any time."""
+
+    day: dt.date
+    moment: Moment
+    pain: dict[str, PainScore]
+    session_id: int | None = None
+    note: str | None = None
+
+
+class AreaChange(Strict):
+    """One area's baseline, current level, change and verdict."""
+
+    area: str
+    baseline: float
+    current: float
+    change: float
+    verdict: Verdict
+
+
+def _mean(values: Sequence[int]) -> float:
+    return round(statistics.fmean(values), 2)
+
+
+def verdict(baseline: float, current: float) -> Verdict:
+    """The meaningful-change rule for one area (Farrar 2001; Cleland 2008)."""
+    if baseline < LOWEST_BASELINE:
+        return "no_verdict"
+    drop = baseline - current
+    if drop >= MEANINGFUL_DROP and drop >= MEANINGFUL_SHARE * baseline:
+        return "improved"
+    if current - baseline >= WORSE_RISE:
+        return "worse"
+    return "no_change"
+
+
+def _readings(checkins: Sequence[PainCheckIn], area: str) -> list[tuple[dt.date, int]]:
+    # Morning answers compare with the day before; they are not levels, so they are left out.
+    return sorted(
+        (c.day, c.pain[area]) for c in checkins if area in c.pain and c.moment != "morning"
+    )
+
+
+def area_changes(checkins: Sequence[PainCheckIn], today: dt.date) -> list[AreaChange]:
+    """Per area: baseline = mean of the first week of readings; current = mean of the last week."""
+    areas = sorted({a for c in checkins for a in c.pain})
+    changes = []
+    for area in areas:
+        readings = _readings(checkins, area)
+        if not readings:
+            continue
+        first = readings[0][0]
+        baseline = _mean([v for d, v in readings if d < first + WINDOW])
+        recent = [v for d, v in readings if d > today - WINDOW]
+        current = _mean(recent) if recent else _mean([readings[-1][1]])
+        changes.append(
+            AreaChange(
+                area=area,
+                baseline=baseline,
+                current=current,
+                change=round(current - baseline, 2),
+                verdict=verdict(baseline, current),
+            )
+        )
+    return changes
+
+
+def weekly_means(
+    checkins: Sequence[PainCheckIn], area: str, start: dt.date
+) -> list[tuple[dt.date, float]]:
+    """Mean pain per 7-day week from `start`, for weeks with readings."""
+    weeks: dict[int, list[int]] = {}
+    for day, value in _readings(checkins, area):
+        weeks.setdefault((day - start).days // 7, []).append(value)
+    return [(start + dt.timedelta(weeks=w), _mean(v)) for w, v in sorted(weeks.items())]
+
+
+Concern = Literal["persists", "worsens", "step_downs"]
+
+
+class Advice(Strict):
+    """A reason to see a clinician, with the numbers behind it."""
+
+    concern: Concern
+    message: str
+    numbers: dict[str, float]
+
+
+def clinician_advice(
+    checkins: Sequence[PainCheckIn],
+    history: History,
+    today: dt.date,
+    started: dt.date | None,
+) -> list[Advice]:
+    """The rules that say "see a clinician": persists, worsens, two step-downs in a row."""
+    advice: list[Advice] = []
+    changes = area_changes(checkins, today)
+    judged = [c for c in changes if c.verdict != "no_verdict"]
+    first = min((c.day for c in checkins), default=None)
+    for change in changes:
+        weeks = weekly_means(checkins, change.area, first or today)
+        if weeks and weeks[-1][1] - change.baseline >= WORSE_RISE:
+            advice.append(
+                Advice(
+                    concern="worsens",
+                    message=(
+                        f"Your {change.area.replace('_', ' ')} pain has gone up: this week's "
+                        f"average is {weeks[-1][1]:g}/10 against {change.baseline:g}/10 at the "
+                        "start. Please see a doctor or physiotherapist."
+                    ),
+                    numbers={"baseline": change.baseline, "week_average": weeks[-1][1]},
+                )
+            )
+    begun = started or first
+    improved = any(c.verdict == "improved" for c in judged)
+    if begun is not None and today - begun >= PERSISTS_AFTER and judged and not improved:
+        worst = max(judged, key=lambda c: c.baseline)
+        weeks_in = (today - begun).days / 7
+        advice.append(
+            Advice(
+                concern="persists",
+                message=(
+                    f"After {int(weeks_in)} weeks your pain has not improved meaningfully "
+                    f"({worst.area.replace('_', ' ')}: {worst.baseline:g} → {worst.current:g}/10; "
+                    "improvement means 2 points and 30 % less). Please see a doctor or "
+                    "physiotherapist."
+                ),
+                numbers={"weeks": weeks_in, "baseline": worst.baseline, "current": worst.current},
+            )
+        )
+    if step_downs_in_a_row(history) >= 2:
+        advice.append(
+            Advice(
+                concern="step_downs",
+                message=(
+                    "Your last two sessions each had to be made easier because of pain. Please "
+                    "see a doctor or physiotherapist within the next few days."
+                ),
+                numbers={"step_downs": float(step_downs_in_a_row(history))},
+            )
+        )
+    return advice
+
+
+def step_downs_in_a_row(history: History) -> int:
+    """How many of the latest sessions, in a row, called for a step down."""
+    count = 0
+    for session in reversed(history.sessions):
+        flare = (
+            session.pain_before is not None
+            and session.pain_next_morning is not None
+            and session.pain_next_morning >= session.pain_before + NEXT_MORNING_RISE
+        )
+        if flare or (session.pain_during is not None and session.pain_during > 5):
+            count += 1
+        else:
+            break
+    return count
+
+
+def much_worse(baseline: dict[str, int], now: dict[str, int]) -> str | None:
+    """Pain 2+ points above the screened baseline, or in a new area: time to screen again."""
+    for area, score in now.items():
+        before = baseline.get(area)
+        if before is None and score > 0:
+            return f"new pain in your {area.replace('_', ' ')}"
+        if before is not None and score >= before + WORSE_RISE:
+            return f"your {area.replace('_', ' ')} pain is {score}/10, {score - before} above"
+    return None
+
+
+class FunctionRating(Strict):
+    """One Patient-Specific Functional Scale rating: an activity, 0 (unable) to 10 (as before)."""
+
+    day: dt.date
+    activity: str
+    score: PainScore
+
+
+class FunctionChange(Strict):
+    baseline_mean: float
+    current_mean: float
+    change: float
+    meaningful: bool
+    per_activity: dict[str, float]
+
+
+def function_change(ratings: Sequence[FunctionRating]) -> FunctionChange | None:
+    """PSFS: first and latest rating per activity; meaningful at 2 on the mean or 3 on one."""
+    activities = sorted({r.activity for r in ratings})
+    if not activities:
+        return None
+    firsts: dict[str, int] = {}
+    lasts: dict[str, int] = {}
+    for rating in sorted(ratings, key=lambda r: r.day):
+        firsts.setdefault(rating.activity, rating.score)
+        lasts[rating.activity] = rating.score
+    per_activity = {a: float(lasts[a] - firsts[a]) for a in activities}
+    baseline = _mean([firsts[a] for a in activities])
+    current = _mean([lasts[a] for a in activities])
+    return FunctionChange(
+        baseline_mean=baseline,
+        current_mean=current,
+        change=round(current - baseline, 2),
+        meaningful=current - baseline >= PSFS_MEAN_CHANGE
+        or any(v >= PSFS_ONE_ACTIVITY_CHANGE for v in per_activity.values()),
+        per_activity=per_activity,
+    )
+
+
+class WeekAdherence(Strict):
+    start: dt.date
+    planned: int
+    done: int
+    minutes: float
+
+
+class Adherence(Strict):
+    weeks: tuple[WeekAdherence, ...]
+    streak_weeks: int
+    """Weeks in a row, up to the latest full week, meeting the planned number."""
+    streak_days: int
+    """Days in a row, up to today, with a finished session (today may still be to come)."""
+    total_sessions: int
+    total_minutes: float
+
+
+def adherence(
+    sessions: Sequence[tuple[dt.date, float]],
+    planned_per_week: int,
+    today: dt.date,
+    weeks: int,
+) -> Adherence:
+    """Sessions done against planned per week (weeks end today), streaks and minutes.
+
+    `sessions`: (day, minutes) of each finished session.
+    """
+    first_day = today - dt.timedelta(days=7 * weeks - 1)
+    rows = []
+    for week in range(weeks):
+        start = first_day + dt.timedelta(weeks=week)
+        inside = [m for d, m in sessions if start <= d < start + dt.timedelta(days=7)]
+        rows.append(
+            WeekAdherence(
+                start=start,
+                planned=planned_per_week,
+                done=len(inside),
+                minutes=round(sum(inside), 1),
+            )
+        )
+    streak_weeks = 0
+    for row in reversed(rows):
+        if row.done >= row.planned:
+            streak_weeks += 1
+        else:
+            break
+    days = {d for d, _ in sessions}
+    streak_days = 0
+    cursor = today if today in days else today - dt.timedelta(days=1)
+    while cursor in days:
+        streak_days += 1
+        cursor -= dt.timedelta(days=1)
+    return Adherence(
+        weeks=tuple(rows),
+        streak_weeks=streak_weeks,
+        streak_days=streak_days,
+        total_sessions=len(sessions),
+        total_minutes=round(sum(m for _, m in sessions), 1),
+    )

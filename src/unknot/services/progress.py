@@ -1,0 +1,388 @@
+"""Progress use cases: check-ins, the progress report, export, import and forgetting."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from unknot.clock import Clock, instant, today
+from unknot.services.workspace import Workspace
+
+if TYPE_CHECKING:
+    from unknot.domain.progress import Moment
+    from unknot.storage.repository import Store
+
+EXPORT_FORMAT = "unknot-export"
+EXPORT_VERSION = 1
+# Advice dismissed with a recorded choice stays quiet this long, then returns if it still applies.
+DISMISSAL_LASTS = dt.timedelta(days=28)
+
+
+class ImportProblem(ValueError):
+    """An import file is malformed or foreign; nothing was changed."""
+
+
+def record_checkin(
+    store: Store,
+    person_id: int,
+    clock: Clock,
+    moment: Moment,
+    pain: Mapping[str, int],
+    note: str | None = None,
+) -> str | None:
+    """Save a pain check-in. Returns why a new screening is due when pain is much worse."""
+    from unknot.domain.progress import PainCheckIn, much_worse
+
+    day = today(clock)
+    session_id = None
+    sessions = store.sessions(person_id)
+    if moment == "after" and sessions:
+        session_id = sessions[-1].id
+    if moment == "morning":
+        earlier = [s for s in sessions if s.started_at.date() < day]
+        session_id = earlier[-1].id if earlier else None
+    checkin = PainCheckIn(day=day, moment=moment, pain=dict(pain), session_id=session_id, note=note)
+    store.add_checkin(person_id, checkin, instant(clock.now()))
+    screening = store.latest_screening(person_id)
+    if screening is None or moment == "morning":
+        return None
+    return much_worse(screening.pain, dict(pain))
+
+
+def record_function(store: Store, person_id: int, clock: Clock, ratings: Mapping[str, int]) -> None:
+    """Rate the person's own activities, 0 (unable) to 10 (as before); 3-5 the first time."""
+    from unknot.domain.progress import FunctionRating
+
+    known = {r.activity for r in store.function_ratings(person_id)}
+    if not known and not 3 <= len(ratings) <= 5:
+        raise ValueError(
+            "name 3 to 5 activities you find hard because of your neck or back the first time, "
+            "e.g. --activity 'reading in bed=4'"
+        )
+    day = today(clock)
+    for activity, score in ratings.items():
+        store.add_function_rating(
+            person_id, FunctionRating(day=day, activity=activity, score=score), instant(clock.now())
+        )
+
+
+def progress_report(workspace: Workspace, clock: Clock, weeks: int = 8) -> dict[str, Any]:
+    """Everything the progress views show, as plain data."""
+    from unknot.domain import progress
+
+    store = workspace.open_store()
+    person = store.local_person()
+    day = today(clock)
+    checkins = store.checkins(person)
+    rows = store.sessions(person)
+    profile = store.load_profile(person)
+    planned = profile.sessions_per_week if profile else 3
+    finished = [
+        (r.started_at.date(), ((r.ended_at or r.started_at) - r.started_at).total_seconds() / 60)
+        for r in rows
+        if r.status == "finished"
+    ]
+    started = min([r.started_at.date() for r in rows] + [c.day for c in checkins], default=None)
+    advice = progress.clinician_advice(checkins, store.history(person), day, started)
+    dismissed = store.dismissals(person)
+    advice = [
+        a
+        for a in advice
+        if a.concern not in dismissed or day - dismissed[a.concern] >= DISMISSAL_LASTS
+    ]
+    first = min((c.day for c in checkins), default=day)
+    areas = progress.area_changes(checkins, day)
+    function = progress.function_change(store.function_ratings(person))
+    before_after = []
+    for row in rows:
+        mine = [
+            c
+            for c in checkins
+            if c.session_id == row.id
+            or (c.session_id is None and c.day == row.started_at.date() and c.moment == "before")
+        ]
+        before = [max(c.pain.values(), default=0) for c in mine if c.moment == "before"]
+        after = [max(c.pain.values(), default=0) for c in mine if c.moment == "after"]
+        if before and after:
+            before_after.append(
+                {
+                    "session_id": row.id,
+                    "day": row.started_at.date().isoformat(),
+                    "before": before[-1],
+                    "after": after[-1],
+                }
+            )
+    return {
+        "today": day.isoformat(),
+        "areas": [a.model_dump(mode="json") for a in areas],
+        "weekly_pain": {
+            a.area: [
+                {"week": w.isoformat(), "mean": m}
+                for w, m in progress.weekly_means(checkins, a.area, first)
+            ]
+            for a in areas
+        },
+        "pain_points": {
+            a.area: [
+                {"day": c.day.isoformat(), "pain": c.pain[a.area]}
+                for c in checkins
+                if a.area in c.pain and c.moment != "morning"
+            ]
+            for a in areas
+        },
+        "before_after": before_after,
+        "function": function.model_dump(mode="json") if function else None,
+        "adherence": progress.adherence(finished, planned, day, weeks).model_dump(mode="json"),
+        "advice": [a.model_dump(mode="json") for a in advice],
+    }
+
+
+def chart_svgs(report: Mapping[str, Any]) -> dict[str, str]:
+    """The three progress charts as SVG documents, by file stem."""
+    from unknot import charts
+
+    series = {
+        area: [(dt.date.fromisoformat(p["day"]), float(p["pain"])) for p in points]
+        for area, points in report["pain_points"].items()
+    }
+    return {
+        "pain-over-time": charts.pain_over_time(series),
+        "before-after": charts.before_after(
+            [(r["day"][5:], r["before"], r["after"]) for r in report["before_after"]]
+        ),
+        "weekly-adherence": charts.weekly_adherence(
+            [(w["start"][5:], w["done"], w["planned"]) for w in report["adherence"]["weeks"]]
+        ),
+    }
+
+
+def write_charts(report: Mapping[str, Any], folder: Path) -> list[Path]:
+    """Each chart as SVG and PNG in `folder`."""
+    import cairosvg
+
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for stem, svg in chart_svgs(report).items():
+        svg_path = folder / f"{stem}.svg"
+        svg_path.write_text(svg, encoding="utf-8")
+        png_path = folder / f"{stem}.png"
+        cairosvg.svg2png(bytestring=svg.encode("utf-8"), write_to=str(png_path), scale=2)
+        written += [svg_path, png_path]
+    return written
+
+
+def dismiss_advice(store: Store, person_id: int, clock: Clock, concern: str, choice: str) -> None:
+    """The person has read the advice and records what they chose to do."""
+    store.dismiss_advice(person_id, concern, choice, today(clock), instant(clock.now()))
+
+
+# Export, import, forget --------------------------------------------------------------------
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def export_tables(store: Store) -> dict[str, list[dict[str, Any]]]:
+    """Every row of every table about the person, by table, in id order."""
+    from sqlalchemy import select
+
+    from unknot.storage.tables import PERSON_TABLES
+
+    person = store.find_local_person()
+    out: dict[str, list[dict[str, Any]]] = {}
+    with store.engine.connect() as db:
+        for table in PERSON_TABLES:
+            key = table.c.id if table.name == "persons" else table.c.person_id
+            order = list(table.primary_key.columns)
+            rows = db.execute(select(table).where(key == person).order_by(*order)).mappings()
+            out[table.name] = [{k: _plain(v) for k, v in row.items()} for row in rows]
+    return out
+
+
+def export_data(workspace: Workspace, clock: Clock, form: str, target: Path) -> Path:
+    """Write everything the person has: one JSON file, or a folder of CSV files."""
+    from unknot.storage.migrate import current_revision
+
+    store = workspace.open_store()
+    tables = export_tables(store)
+    if form == "json":
+        document = {
+            "format": EXPORT_FORMAT,
+            "version": EXPORT_VERSION,
+            "schema_revision": current_revision(store.engine),
+            "exported_at": instant(clock.now()).isoformat(),
+            "tables": tables,
+        }
+        target.write_text(json.dumps(document, indent=1, ensure_ascii=False), encoding="utf-8")
+        return target
+    target.mkdir(parents=True, exist_ok=True)
+    from unknot.storage.tables import PERSON_TABLES
+
+    for table in PERSON_TABLES:
+        with (target / f"{table.name}.csv").open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow([c.name for c in table.columns])
+            for row in tables[table.name]:
+                writer.writerow(
+                    [
+                        json.dumps(row[c.name])
+                        if isinstance(row[c.name], dict | list)
+                        else ("" if row[c.name] is None else row[c.name])
+                        for c in table.columns
+                    ]
+                )
+    return target
+
+
+def _convert(table: Any, column: Any, value: Any, where: str) -> Any:
+    from sqlalchemy import JSON, Boolean, Date, Float, Integer, String, Text
+
+    from unknot.storage.tables import UTCDateTime
+
+    kind = column.type
+    if value is None:
+        if not column.nullable:
+            raise ImportProblem(f"{where}: is required")
+        return None
+    try:
+        if isinstance(kind, UTCDateTime):
+            parsed = dt.datetime.fromisoformat(value)
+            if parsed.tzinfo is None:
+                raise ValueError("no time zone")
+            return parsed
+        if isinstance(kind, Date):
+            return dt.date.fromisoformat(value)
+        if isinstance(kind, Boolean):
+            if not isinstance(value, bool):
+                raise ValueError("not true or false")
+            return value
+        if isinstance(kind, Integer):
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise ValueError("not a whole number")
+            return value
+        if isinstance(kind, Float):
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise ValueError("not a number")
+            return float(value)
+        if isinstance(kind, String | Text):
+            if not isinstance(value, str):
+                raise ValueError("not text")
+            return value
+        if isinstance(kind, JSON):
+            return value
+    except (TypeError, ValueError) as error:
+        raise ImportProblem(f"{where}: {error} ({value!r})") from None
+    return value
+
+
+def import_data(workspace: Workspace, path: Path) -> dict[str, int]:
+    """Restore an export into an empty database, exactly; all or nothing. Rows per table."""
+    from sqlalchemy import func, insert, select, text
+    from sqlalchemy.exc import IntegrityError
+
+    from unknot.storage.tables import PERSON_TABLES
+
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ImportProblem(f"{path}: cannot be read ({error})") from None
+    try:
+        document = json.loads(raw)
+    except json.JSONDecodeError as error:
+        raise ImportProblem(f"{path}: line {error.lineno}: not valid JSON ({error.msg})") from None
+    if not isinstance(document, dict) or document.get("format") != EXPORT_FORMAT:
+        raise ImportProblem(f'{path}: not an unknot export (no "format": "{EXPORT_FORMAT}")')
+    if document.get("version") != EXPORT_VERSION:
+        raise ImportProblem(
+            f"{path}: export version {document.get('version')!r}; this unknot reads version "
+            f"{EXPORT_VERSION}"
+        )
+    tables = document.get("tables")
+    known = {t.name: t for t in PERSON_TABLES}
+    if not isinstance(tables, dict):
+        raise ImportProblem(f"{path}: tables: missing or not an object")
+    unknown = sorted(set(tables) - set(known))
+    if unknown:
+        raise ImportProblem(
+            f"{path}: tables.{unknown[0]}: unknown table; known: {', '.join(known)}"
+        )
+    prepared: list[tuple[Any, list[dict[str, Any]]]] = []
+    for table in PERSON_TABLES:
+        rows = tables.get(table.name, [])
+        if not isinstance(rows, list):
+            raise ImportProblem(f"{path}: tables.{table.name}: not a list of rows")
+        names = {c.name for c in table.columns}
+        converted = []
+        for number, row in enumerate(rows):
+            where = f"{path}: tables.{table.name}[{number}]"
+            if not isinstance(row, dict):
+                raise ImportProblem(f"{where}: not an object")
+            extra = sorted(set(row) - names)
+            missing = sorted(names - set(row))
+            if extra or missing:
+                wrong = f"unknown field {extra[0]!r}" if extra else f"missing field {missing[0]!r}"
+                raise ImportProblem(f"{where}: {wrong}")
+            converted.append(
+                {
+                    c.name: _convert(table, c, row[c.name], f"{where}.{c.name}")
+                    for c in table.columns
+                }
+            )
+        prepared.append((table, converted))
+    if len(tables.get("persons", [])) != 1:
+        raise ImportProblem(f"{path}: tables.persons: an export holds exactly one person")
+    store = workspace.open_store()
+    with store.engine.connect() as db:
+        if db.execute(select(func.count()).select_from(known["persons"])).scalar():
+            raise ImportProblem(
+                "the database is not empty; import restores into an empty database only "
+                "(run `unknot forget` first, or point UNKNOT_DATA_DIR at a new folder)"
+            )
+    counts: dict[str, int] = {}
+    try:
+        with store.engine.begin() as db:
+            for table, rows in prepared:
+                if rows:
+                    db.execute(insert(table), rows)
+                counts[table.name] = len(rows)
+            if store.engine.dialect.name == "postgresql":
+                for table, _ in prepared:
+                    if "id" in table.c:
+                        db.execute(
+                            text(
+                                f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                                f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"
+                            )
+                        )
+    except IntegrityError as error:
+        raise ImportProblem(
+            f"{path}: rows contradict each other ({error.orig}); nothing was imported"
+        ) from None
+    return counts
+
+
+def forget(workspace: Workspace) -> dict[str, int]:
+    """Delete everything about the person; rows deleted per table."""
+    from sqlalchemy import delete
+
+    from unknot.storage.tables import PERSON_TABLES
+
+    store = workspace.open_store()
+    person = store.find_local_person()
+    counts: dict[str, int] = {t.name: 0 for t in PERSON_TABLES}
+    if person is None:
+        return counts
+    with store.engine.begin() as db:
+        for table in reversed(PERSON_TABLES):
+            key = table.c.id if table.name == "persons" else table.c.person_id
+            counts[table.name] = db.execute(delete(table).where(key == person)).rowcount
+    return counts

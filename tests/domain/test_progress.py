@@ -1,0 +1,124 @@
+"""Progress rules: meaningful change, persists or worsens, function and adherence (issue 6)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from unknot.domain.history import History, SessionOutcome
+from unknot.domain.progress import (
+    FunctionRating,
+    PainCheckIn,
+    adherence,
+    area_changes,
+    clinician_advice,
+    function_change,
+    much_worse,
+    step_downs_in_a_row,
+    verdict,
+    weekly_means,
+)
+
+TODAY = dt.date(2026, 11, 25)
+
+
+@pytest.mark.parametrize(
+    ("baseline", "current", "expected"),
+    [
+        (6, 4, "improved"),  # 2 points and 33 %
+        (8, 6, "no_change"),  # 2 points but only 25 %
+        (5, 3.5, "no_change"),  # 30 % but only 1.5 points
+        (3, 1, "improved"),
+        (2.9, 0, "no_verdict"),  # below 3 at the start
+        (4, 6, "worse"),
+        (4, 5.5, "no_change"),
+    ],
+)
+def test_meaningful_change(baseline: float, current: float, expected: str) -> None:
+    assert verdict(baseline, current) == expected
+
+
+def series(values: list[int], area: str = "neck", every: int = 2) -> list[PainCheckIn]:
+    start = TODAY - dt.timedelta(days=every * (len(values) - 1))
+    return [
+        PainCheckIn(day=start + dt.timedelta(days=every * n), moment="before", pain={area: v})
+        for n, v in enumerate(values)
+    ]
+
+
+def test_baseline_is_the_first_week_and_current_the_last() -> None:
+    checkins = series([6, 6, 7, 5, 5, 4, 4, 3, 3, 3, 3, 2])
+    [change] = area_changes(checkins, TODAY)
+    assert change.baseline == pytest.approx(6.0)  # days 0, 2, 4, 6: 6, 6, 7, 5
+    assert change.current == pytest.approx(2.75)  # days 16-22: 3, 3, 3, 2
+    assert change.verdict == "improved"
+
+
+def test_morning_answers_are_not_levels() -> None:
+    checkins = [*series([5, 5]), PainCheckIn(day=TODAY, moment="morning", pain={"neck": 9})]
+    [change] = area_changes(checkins, TODAY)
+    assert change.current == 5
+
+
+def test_weekly_means() -> None:
+    weeks = weekly_means(series([2, 4, 6, 8], every=4), "neck", TODAY - dt.timedelta(days=12))
+    assert weeks == [(TODAY - dt.timedelta(days=12), 3.0), (TODAY - dt.timedelta(days=5), 7.0)]
+
+
+def test_persists_after_four_weeks_without_meaningful_improvement() -> None:
+    flat = series([5] * 15)  # 28 days
+    advice = clinician_advice(flat, History(), TODAY, None)
+    assert [a.concern for a in advice] == ["persists"]
+    assert "4 weeks" in advice[0].message
+    early = series([5] * 10)
+    assert clinician_advice(early, History(), TODAY, None) == []
+    better = series([6] * 8 + [3] * 7)
+    assert clinician_advice(better, History(), TODAY, None) == []
+
+
+def test_worsens_when_the_weekly_average_rises_two_points() -> None:
+    rising = series([3, 3, 3, 4, 5, 5, 6])
+    concerns = [a.concern for a in clinician_advice(rising, History(), TODAY, None)]
+    assert concerns == ["worsens"]
+
+
+def test_two_step_downs_in_a_row_advise_seeing_someone() -> None:
+    flare = SessionOutcome(day=TODAY, pain_before=3, pain_next_morning=5)
+    calm = SessionOutcome(day=TODAY, pain_before=3, pain_next_morning=3, pain_during=2)
+    hurt = SessionOutcome(day=TODAY, pain_during=7)
+    assert step_downs_in_a_row(History(sessions=(calm, flare, hurt))) == 2
+    assert step_downs_in_a_row(History(sessions=(flare, calm))) == 0
+    advice = clinician_advice([], History(sessions=(flare, hurt)), TODAY, None)
+    assert [a.concern for a in advice] == ["step_downs"]
+
+
+def test_much_worse_triggers_screening() -> None:
+    assert much_worse({"neck": 4}, {"neck": 5}) is None
+    assert much_worse({"neck": 4}, {"neck": 6}) == "your neck pain is 6/10, 2 above"
+    assert much_worse({"neck": 4}, {"neck": 4, "lower_back": 2}) == "new pain in your lower back"
+
+
+def test_function_change() -> None:
+    day = TODAY - dt.timedelta(days=30)
+    ratings = [
+        FunctionRating(day=day, activity=a, score=s)
+        for a, s in (("reading", 3), ("driving", 4), ("sleeping", 5))
+    ] + [
+        FunctionRating(day=TODAY, activity=a, score=s)
+        for a, s in (("reading", 6), ("driving", 5), ("sleeping", 5))
+    ]
+    change = function_change(ratings)
+    assert change is not None
+    assert change.change == pytest.approx(4 / 3, abs=0.01)
+    assert change.meaningful  # 3 points on one activity
+    assert function_change([]) is None
+
+
+def test_adherence_weeks_and_streaks() -> None:
+    days = [TODAY - dt.timedelta(days=n) for n in (0, 1, 2, 8, 10, 12, 20)]
+    result = adherence([(d, 15.0) for d in days], 3, TODAY, weeks=3)
+    assert [w.done for w in result.weeks] == [1, 3, 3]
+    assert result.streak_weeks == 2
+    assert result.streak_days == 3
+    assert result.total_minutes == 105

@@ -1,0 +1,152 @@
+"""Export and import: an exact round trip; bad files are refused and change nothing (issue 6)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.history_fixture import eight_weeks
+from unknot import services
+from unknot.clock import FakeClock
+from unknot.domain import engine
+from unknot.domain.screening import QUESTION_IDS
+from unknot.services import ImportProblem, Workspace
+from unknot.services.progress import export_tables
+
+
+def workspace_for(root: Path, url: str) -> Workspace:
+    return Workspace(data_dir=root / "data", config_dir=root / "config", database_url=url)
+
+
+def fill(workspace: Workspace) -> None:
+    """A bit of everything: screening, clearance, a real session with steps, pain, effort."""
+    clock = FakeClock()
+    setup = services.prepare(workspace, clock, minutes=15)
+    store = setup.store
+    answers = {q: q == "one_arm_symptoms" for q in QUESTION_IDS}
+    services.submit_screening(store, setup.person_id, answers, clock, {"neck": 5})
+    store.record_clearance(setup.person_id, dt.date(2025, 11, 25), "physio: fine")
+    eight_weeks(store, "improving", dt.date(2025, 11, 20))
+    controller = services.start_session(workspace, services.prepare(workspace, clock), clock)
+    controller.send(engine.Start())
+    for _ in range(6):
+        clock.advance(20)
+        controller.tick()
+    controller.send(engine.ReportPain("neck", 3))
+    controller.send(engine.ReportEffort(2))
+    controller.send(engine.Skip())
+    store.mark_aggravating(setup.person_id, "wall-angel", dt.datetime.now(dt.UTC))
+    services.record_function(
+        store, setup.person_id, clock, {"reading": 4, "driving": 6, "sleep": 5}
+    )
+    services.dismiss_advice(store, setup.person_id, clock, "persists", "booked a physio")
+
+
+def test_round_trip_restores_every_row(database_url: str, tmp_path: Path) -> None:
+    source = workspace_for(tmp_path / "a", f"sqlite:///{tmp_path / 'a.db'}")
+    fill(source)
+    exported = services.export_data(source, FakeClock(), "json", tmp_path / "export.json")
+    target = workspace_for(tmp_path / "b", database_url)
+    counts = services.import_data(target, exported)
+    assert counts["session_steps"] > 0
+    assert counts["checkins"] == 48
+    assert export_tables(target.open_store()) == export_tables(source.open_store())
+    # The restored database keeps working: new rows get fresh ids.
+    store = target.open_store()
+    store.add_checkin(
+        store.local_person(),
+        __import__("unknot.domain.progress", fromlist=["PainCheckIn"]).PainCheckIn(
+            day=dt.date(2026, 1, 1), moment="check", pain={"neck": 2}
+        ),
+        dt.datetime.now(dt.UTC),
+    )
+
+
+def test_csv_export_writes_a_file_per_table(tmp_path: Path) -> None:
+    source = workspace_for(tmp_path, f"sqlite:///{tmp_path / 'a.db'}")
+    fill(source)
+    folder = services.export_data(source, FakeClock(), "csv", tmp_path / "csv")
+    lines = (folder / "checkins.csv").read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("id,person_id,taken_at,day,moment")
+    assert len(lines) == 49
+    assert (folder / "session_steps.csv").exists()
+
+
+def good_export(tmp_path: Path) -> dict[str, object]:
+    source = workspace_for(tmp_path / "src", f"sqlite:///{tmp_path / 'src.db'}")
+    fill(source)
+    path = services.export_data(source, FakeClock(), "json", tmp_path / "good.json")
+    document = json.loads(path.read_text(encoding="utf-8"))
+    assert isinstance(document, dict)
+    return document
+
+
+def broken(document: dict[str, object], change: str) -> str:
+    tables = document["tables"]
+    assert isinstance(tables, dict)
+    if change == "type":
+        tables["sessions"][0]["started_at"] = "last tuesday"
+    elif change == "field":
+        tables["checkins"][2]["mood"] = "fine"
+    elif change == "missing":
+        del tables["plans"][0]["data"]
+    elif change == "table":
+        tables["pets"] = []
+    elif change == "foreign":
+        return json.dumps({"exercises": []})
+    elif change == "version":
+        document["version"] = 99
+    elif change == "dangling":
+        tables["session_steps"][0]["session_id"] = 99999
+    return json.dumps(document)
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        ("type", "tables.sessions[0].started_at: Invalid isoformat string"),
+        ("field", "tables.checkins[2]: unknown field 'mood'"),
+        ("missing", "tables.plans[0]: missing field 'data'"),
+        ("table", "tables.pets: unknown table"),
+        ("foreign", 'not an unknot export (no "format": "unknot-export")'),
+        ("version", "export version 99"),
+        ("dangling", "rows contradict each other"),
+    ],
+)
+def test_bad_imports_are_refused_and_change_nothing(
+    database_url: str, tmp_path: Path, change: str, words: str
+) -> None:
+    document = good_export(tmp_path)
+    path = tmp_path / "bad.json"
+    path.write_text(broken(document, change), encoding="utf-8")
+    target = workspace_for(tmp_path / "b", database_url)
+    before = export_tables(target.open_store())
+    with pytest.raises(ImportProblem, match=re.escape(words)):
+        services.import_data(target, path)
+    assert export_tables(target.open_store()) == before
+
+
+def test_malformed_json_names_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "cut.json"
+    path.write_text(
+        '{\n "format": "unknot-export",\n "version": 1,\n "tables": {', encoding="utf-8"
+    )
+    target = workspace_for(tmp_path, f"sqlite:///{tmp_path / 'b.db'}")
+    with pytest.raises(ImportProblem, match="line 4: not valid JSON"):
+        services.import_data(target, path)
+
+
+def test_import_refuses_a_database_that_holds_data(tmp_path: Path) -> None:
+    document = good_export(tmp_path)
+    path = tmp_path / "good2.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    target = workspace_for(tmp_path / "c", f"sqlite:///{tmp_path / 'c.db'}")
+    fill(target)
+    before = export_tables(target.open_store())
+    with pytest.raises(ImportProblem, match="the database is not empty"):
+        services.import_data(target, path)
+    assert export_tables(target.open_store()) == before

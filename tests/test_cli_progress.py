@@ -1,0 +1,151 @@
+"""Check-ins, progress verdicts and charts, advice, and what a painful step does (issue 6)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tests.history_fixture import eight_weeks
+from unknot import services
+from unknot.cli import app
+from unknot.clock import FakeClock
+from unknot.domain import engine
+from unknot.services import Workspace
+
+runner = CliRunner()
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def workspace_store() -> tuple[Workspace, object]:
+    workspace = Workspace.from_environment()
+    return workspace, workspace.open_store()
+
+
+@pytest.mark.parametrize(
+    ("trend", "verdict", "concerns"),
+    [
+        ("improving", "improved", []),
+        ("flat", "no_change", ["persists"]),
+        # No meaningful improvement after 8 weeks and rising: both rules speak.
+        ("worsening", "worse", ["persists", "worsens"]),
+    ],
+)
+def test_eight_weeks_give_the_right_verdicts_and_charts(
+    trend: str, verdict: str, concerns: list[str], tmp_path: Path
+) -> None:
+    workspace = Workspace.from_environment()
+    eight_weeks(workspace.open_store(), trend, dt.date.today())
+    out = tmp_path / "charts"
+    result = runner.invoke(app, ["progress", "--json", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    [neck] = report["areas"]
+    assert neck["verdict"] == verdict
+    assert sorted(a["concern"] for a in report["advice"]) == concerns
+    assert report["adherence"]["total_sessions"] == 24
+    assert [w["done"] for w in report["adherence"]["weeks"]] == [3] * 8
+    assert len(report["before_after"]) == 24
+    for stem in ("pain-over-time", "before-after", "weekly-adherence"):
+        svg = ET.parse(out / f"{stem}.svg").getroot()
+        assert svg.get("role") == "img"
+        assert svg.find(f"{SVG}title") is not None
+        assert len(svg.findall(f".//{SVG}rect")) + len(svg.findall(f".//{SVG}polyline")) > 1
+        assert (out / f"{stem}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    pain = ET.parse(out / "pain-over-time.svg").getroot()
+    assert len(pain.findall(f".//{SVG}circle")) == 48  # before and after each session
+    text = runner.invoke(app, ["progress"])
+    assert text.exit_code == 0
+    assert "Pain over time" in text.stdout
+    if concerns:
+        assert "Please see a doctor or physiotherapist" in text.stdout
+
+
+def test_dismissed_advice_stays_quiet_with_the_choice_recorded() -> None:
+    workspace = Workspace.from_environment()
+    eight_weeks(workspace.open_store(), "flat", dt.date.today())
+    done = runner.invoke(app, ["dismiss", "persists", "--choice", "booked a physio"])
+    assert done.exit_code == 0
+    report = json.loads(runner.invoke(app, ["progress", "--json"]).stdout)
+    assert report["advice"] == []
+    bad = runner.invoke(app, ["dismiss", "bored", "--choice", "x"])
+    assert bad.exit_code == 2
+
+
+def test_checkin_and_much_worse_asks_for_screening() -> None:
+    answers = "n\n" * 17
+    assert runner.invoke(app, ["checkin", "--pain", "neck=4"]).exit_code == 0
+    screened = runner.invoke(app, ["screen"], input=answers)
+    assert screened.exit_code == 0
+    calm = runner.invoke(app, ["checkin", "--moment", "before", "--pain", "neck=5"])
+    assert "much worse" not in calm.stdout
+    worse = runner.invoke(app, ["checkin", "--moment", "before", "--pain", "neck=7"])
+    assert worse.exit_code == 0
+    assert "much worse than when you were screened" in worse.stdout
+
+
+def test_checkin_input_errors_save_nothing() -> None:
+    for args in (["--pain", "neck=12"], ["--pain", "knee=3"], ["--moment", "later"]):
+        result = runner.invoke(app, ["checkin", *args])
+        assert result.exit_code == 2, args
+    prompt = runner.invoke(app, ["checkin"], input="eleven\n")
+    assert prompt.exit_code == 2
+    first = runner.invoke(app, ["checkin", "--activity", "reading=4"])
+    assert first.exit_code == 2
+    assert "3 to 5 activities" in first.stderr
+    report = json.loads(runner.invoke(app, ["progress", "--json"]).stdout)
+    assert report["areas"] == []
+    assert report["function"] is None
+    ok = runner.invoke(
+        app,
+        ["checkin", "--activity", "reading=4", "--activity", "driving=5", "--activity", "sleep=3"],
+    )
+    assert ok.exit_code == 0
+
+
+def test_a_painful_step_changes_the_next_plan() -> None:
+    clock = FakeClock()
+    workspace = Workspace.from_environment()
+    setup = services.prepare(workspace, clock, minutes=30)
+    store = setup.store
+    from unknot.domain.screening import QUESTION_IDS
+
+    services.submit_screening(store, setup.person_id, dict.fromkeys(QUESTION_IDS, False), clock, {})
+    setup = services.prepare(workspace, clock, minutes=30)
+    controller = services.start_session(workspace, setup, clock)
+    controller.send(engine.Start())
+    strength = next(s for s in controller.state.timeline if s.block == "strength" and s.is_exercise)
+    while controller.current is not None and controller.current.index < strength.index:
+        controller.send(engine.Skip())
+    effects = controller.send(engine.ReportPain("neck", 8))
+    assert engine.MarkAggravating(strength.exercise_id) in effects
+    controller.send(engine.Stop())
+    clock.advance(86_400)
+    again = services.start_session(workspace, services.prepare(workspace, clock, 30), clock)
+    catalog = services.exercises(workspace)
+    hurt = catalog[strength.exercise_id]
+    planned = {i.exercise_id for i in again.plan.items}
+    assert strength.exercise_id not in planned
+    if hurt.easier:
+        assert hurt.easier in planned
+    assert (
+        f"{hurt.name} left out: it aggravated your pain last time." in again.plan.notes
+        or hurt.easier
+    )
+
+
+def test_forget_needs_the_typed_words() -> None:
+    runner.invoke(app, ["checkin", "--pain", "neck=4"])
+    refused = runner.invoke(app, ["forget"], input="yes\n")
+    assert refused.exit_code == 2
+    assert "nothing was deleted" in refused.stderr
+    assert json.loads(runner.invoke(app, ["progress", "--json"]).stdout)["areas"]
+    done = runner.invoke(app, ["forget"], input="forget me\n")
+    assert done.exit_code == 0
+    assert "1 checkins" in done.stdout
+    assert "1 persons" in done.stdout
+    assert json.loads(runner.invoke(app, ["progress", "--json"]).stdout)["areas"] == []
