@@ -3,7 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 # System packages the test suite needs, as Debian package = a file it installs (globs allowed).
-SYSTEM_DEPS := postgresql=/usr/lib/postgresql/*/bin/initdb libcairo2=/usr/lib/*/libcairo.so.2
+SYSTEM_DEPS := postgresql=/usr/lib/postgresql/*/bin/initdb libcairo2=/usr/lib/*/libcairo.so.2 \
+	chromium=/usr/bin/chromium chromium-driver=/usr/bin/chromedriver npm=/usr/bin/npm
 
 .PHONY: run test lint types pytest bench system-deps install install-test clean
 
@@ -24,7 +25,7 @@ install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
 run: install
-	$(BIN)/unknot catalog
+	$(BIN)/unknot serve
 
 system-deps:
 	@missing=""; for dep in $(SYSTEM_DEPS); do \
@@ -47,7 +48,12 @@ lint: install-test
 types: install-test
 	$(BIN)/mypy
 
-pytest: install-test system-deps
+# axe-core, injected into pages by the browser tests (npm; no lock file is committed).
+node_modules/axe-core/axe.min.js: package.json
+	npm install --no-package-lock --no-audit --no-fund --loglevel=error
+	touch $@
+
+pytest: install-test system-deps node_modules/axe-core/axe.min.js
 	$(BIN)/pytest
 
 test: lint types pytest

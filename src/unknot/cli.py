@@ -496,6 +496,34 @@ def history(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")]
     )
 
 
+@app.command()
+def serve(
+    host: Annotated[
+        str, typer.Option(help="Address to listen on; loopback only by default.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8000,
+) -> None:
+    """Start the web app (the main way to use unknot): http://127.0.0.1:8000."""
+    import uvicorn
+
+    from unknot.web.app import create_app
+
+    workspace = full_workspace()
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        print(
+            f"unknot: serving on {host}: anyone on your network can open it, and there is no "
+            "login yet. Wake lock and offline use need HTTPS, which plain `unknot serve` does "
+            "not provide.",
+            file=sys.stderr,
+        )
+    with database_problems():
+        workspace.open_store()
+    print(f"unknot is running at http://{'127.0.0.1' if host == '127.0.0.1' else host}:{port}")
+    uvicorn.run(
+        create_app(workspace, clock_for(workspace)), host=host, port=port, log_level="warning"
+    )
+
+
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Bring the database up to this unknot's schema."""

@@ -51,6 +51,8 @@ class SessionPlan(Strict):
     """Plan-wide explanations: what was left out and why."""
     shortfall: str | None = None
     """Set when fewer minutes of suitable exercise exist than were asked for."""
+    swapped_out: tuple[str, ...] = ()
+    """Exercises the person swapped out of this day's plan."""
 
     def block_seconds(self, block: Phase) -> int:
         return sum(i.duration_s + i.transition_s for i in self.items if i.block == block)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,7 +30,7 @@ def catalog_records(
     *,
     phase: str | None = None,
     target: str | None = None,
-    equipment: list[str] | None = None,
+    equipment: Sequence[str] | None = None,
 ) -> list[dict[str, Any]]:
     """Exercises in their public JSON form, filtered.
 

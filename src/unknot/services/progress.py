@@ -208,22 +208,28 @@ def export_tables(store: Store) -> dict[str, list[dict[str, Any]]]:
     return out
 
 
-def export_data(workspace: Workspace, clock: Clock, form: str, target: Path) -> Path:
-    """Write everything the person has: one JSON file, or a folder of CSV files."""
+def export_document(workspace: Workspace, clock: Clock) -> dict[str, Any]:
+    """Everything the person has, as one JSON-ready document."""
     from unknot.storage.migrate import current_revision
 
     store = workspace.open_store()
-    tables = export_tables(store)
+    return {
+        "format": EXPORT_FORMAT,
+        "version": EXPORT_VERSION,
+        "schema_revision": current_revision(store.engine),
+        "exported_at": instant(clock.now()).isoformat(),
+        "tables": export_tables(store),
+    }
+
+
+def export_data(workspace: Workspace, clock: Clock, form: str, target: Path) -> Path:
+    """Write everything the person has: one JSON file, or a folder of CSV files."""
     if form == "json":
-        document = {
-            "format": EXPORT_FORMAT,
-            "version": EXPORT_VERSION,
-            "schema_revision": current_revision(store.engine),
-            "exported_at": instant(clock.now()).isoformat(),
-            "tables": tables,
-        }
+        document = export_document(workspace, clock)
         target.write_text(json.dumps(document, indent=1, ensure_ascii=False), encoding="utf-8")
         return target
+    store = workspace.open_store()
+    tables = export_tables(store)
     target.mkdir(parents=True, exist_ok=True)
     from unknot.storage.tables import PERSON_TABLES
 

@@ -271,3 +271,253 @@ def upgrade_database(workspace: Workspace) -> tuple[str | None, str]:
     from unknot.storage.migrate import upgrade
 
     return upgrade(make_engine(workspace.url))
+
+
+# The web app: the browser keeps time and posts what happened; the rules stay here. ---------
+
+
+def _planning_profile(setup: Setup) -> Profile:
+    return setup.profile.model_copy(
+        update={"restrictions": setup.profile.restrictions | setup.readiness.restrictions}
+    )
+
+
+def today_plan(workspace: Workspace, clock: Clock) -> tuple[int, SessionPlan]:
+    """Today's plan not yet started: the stored one, or a new one (stored)."""
+    from unknot.domain.planner import build_session
+
+    setup = prepare(workspace, clock)
+    store = setup.store
+    found = store.unstarted_plan(setup.person_id, today(clock))
+    if found is not None:
+        return found
+    plan = build_session(
+        exercises(workspace),
+        _planning_profile(setup),
+        store.history(setup.person_id),
+        day=today(clock),
+    )
+    return store.save_plan(setup.person_id, plan, instant(clock.now())), plan
+
+
+def swap_exercise(workspace: Workspace, clock: Clock, exercise_id: str) -> tuple[int, SessionPlan]:
+    """Replan today without this exercise (and without those swapped out before)."""
+    from unknot.domain.planner import build_session
+
+    setup = prepare(workspace, clock)
+    _, current = today_plan(workspace, clock)
+    if exercise_id not in {i.exercise_id for i in current.items}:
+        raise LookupError(f"{exercise_id!r} is not in today's plan")
+    swapped = (*current.swapped_out, exercise_id)
+    profile = _planning_profile(setup)
+    profile = profile.model_copy(
+        update={"avoid_exercises": profile.avoid_exercises | frozenset(swapped)}
+    )
+    plan = build_session(
+        exercises(workspace), profile, setup.store.history(setup.person_id), day=today(clock)
+    )
+    name = exercises(workspace)[exercise_id].name
+    plan = plan.model_copy(
+        update={
+            "swapped_out": swapped,
+            "notes": (*plan.notes, f"{name} swapped out at your request."),
+        }
+    )
+    return setup.store.save_plan(setup.person_id, plan, instant(clock.now())), plan
+
+
+def _controller_at(
+    workspace: Workspace, setup: Setup, session_id: int, index: int, clock: Clock
+) -> SessionController:
+    from unknot.domain.engine import Start, new_session
+    from unknot.domain.timeline import build_timeline
+
+    row = next((r for r in setup.store.sessions(setup.person_id) if r.id == session_id), None)
+    if row is None:
+        raise LookupError(f"no session {session_id}")
+    plan = setup.store.load_plan(row.plan_id)
+    controller = SessionController(
+        store=setup.store,
+        person_id=setup.person_id,
+        session_id=row.id,
+        plan=plan,
+        state=new_session(build_timeline(plan, paced=row.paced), resume_at=index),
+        clock=clock,
+        catalog=exercises(workspace),
+        emergency_number=workspace.emergency(),
+    )
+    controller.send(Start())
+    return controller
+
+
+def session_payload(workspace: Workspace, setup: Setup, row_id: int) -> dict[str, Any]:
+    """What the browser player needs: the steps, where to start, the exercise cards."""
+    from dataclasses import asdict
+
+    from unknot.domain.engine import PAIN_STOP_ABOVE
+    from unknot.domain.timeline import build_timeline
+
+    row = next(r for r in setup.store.sessions(setup.person_id) if r.id == row_id)
+    plan = setup.store.load_plan(row.plan_id)
+    catalog = exercises(workspace)
+    timeline = build_timeline(plan, paced=row.paced)
+    cards = {
+        i.exercise_id: catalog[i.exercise_id].public()
+        for i in plan.items
+        if i.exercise_id in catalog
+    }
+    return {
+        "session_id": row.id,
+        "status": row.status,
+        "next_step": row.next_step,
+        "steps": [asdict(s) for s in timeline],
+        "plan": plan.model_dump(mode="json"),
+        "cards": {
+            k: {f: v[f] for f in ("name", "purpose", "steps", "cues", "cautions", "targets")}
+            for k, v in cards.items()
+        },
+        "pain_stop_above": PAIN_STOP_ABOVE,
+        "emergency_number": workspace.emergency(),
+    }
+
+
+def begin_session(workspace: Workspace, clock: Clock, paced: bool = True) -> dict[str, Any]:
+    """Start today's plan (resuming an unfinished session instead, if there is one)."""
+    setup = prepare(workspace, clock)
+    if not setup.readiness.may_start:
+        raise PermissionError(setup.readiness.reason)
+    if setup.resumable is not None:
+        return session_payload(workspace, setup, setup.resumable.id)
+    from unknot.domain.timeline import build_timeline
+
+    plan_id, plan = today_plan(workspace, clock)
+    session_id = setup.store.start_session(
+        setup.person_id,
+        plan_id,
+        instant(clock.now()),
+        len(build_timeline(plan, paced=paced)),
+        paced,
+    )
+    return session_payload(workspace, setup, session_id)
+
+
+def active_session(workspace: Workspace, clock: Clock) -> dict[str, Any] | None:
+    setup = prepare(workspace, clock)
+    if setup.resumable is None:
+        return None
+    return session_payload(workspace, setup, setup.resumable.id)
+
+
+def save_step(
+    workspace: Workspace,
+    clock: Clock,
+    session_id: int,
+    index: int,
+    started_at: float,
+    ended_at: float,
+    skipped: bool,
+    key: str,
+) -> bool:
+    """A step the browser finished (times in epoch seconds); stored once per key. True if new."""
+    from unknot.domain.engine import StepRecord
+    from unknot.domain.timeline import build_timeline
+
+    setup = prepare(workspace, clock)
+    row = next((r for r in setup.store.sessions(setup.person_id) if r.id == session_id), None)
+    if row is None:
+        raise LookupError(f"no session {session_id}")
+    timeline = build_timeline(setup.store.load_plan(row.plan_id), paced=row.paced)
+    if not 0 <= index < len(timeline):
+        raise ValueError(f"step index {index} is outside 0-{len(timeline) - 1}")
+    if ended_at < started_at:
+        raise ValueError("ended_at is before started_at")
+    step = timeline[index]
+    record = StepRecord(
+        index=index,
+        item_index=step.item_index,
+        exercise_id=step.exercise_id,
+        kind=step.kind,
+        set_number=step.set_number,
+        side=step.side,
+        direction=step.direction,
+        reps=None if skipped or step.kind != "work" else step.reps,
+        hold_s=(0.0 if skipped else float(step.hold_s or 0)) if step.kind == "hold" else None,
+        started_at=started_at,
+        ended_at=ended_at,
+        skipped=skipped,
+    )
+    return setup.store.record_step(setup.person_id, session_id, record, key)
+
+
+def report_pain(
+    workspace: Workspace,
+    clock: Clock,
+    session_id: int,
+    index: int,
+    area: str,
+    score: int,
+    symptoms: frozenset[str],
+) -> dict[str, Any]:
+    """Apply the engine's pain rules at this step; say what the player should do next."""
+    from unknot.domain import engine
+
+    setup = prepare(workspace, clock)
+    controller = _controller_at(workspace, setup, session_id, index, clock)
+    effects = controller.send(engine.ReportPain(area, score, frozenset(symptoms)))  # type: ignore[arg-type]
+    stop = next((e for e in effects if isinstance(e, engine.SafetyStop)), None)
+    if stop is not None:
+        return {
+            "action": "stop",
+            "tier": stop.tier,
+            "message": stop.message,
+            "emergency_number": workspace.emergency(),
+        }
+    if any(isinstance(e, engine.MarkAggravating) for e in effects):
+        return {
+            "action": "next_exercise",
+            "next_index": controller.state.index,
+            "message": "Pain above 5 out of 10 is too much today: moving on to the next exercise.",
+        }
+    return {"action": "continue"}
+
+
+def save_effort(
+    workspace: Workspace, clock: Clock, session_id: int, item_index: int, reserve: int
+) -> None:
+    setup = prepare(workspace, clock)
+    row = next((r for r in setup.store.sessions(setup.person_id) if r.id == session_id), None)
+    if row is None:
+        raise LookupError(f"no session {session_id}")
+    plan = setup.store.load_plan(row.plan_id)
+    if not 0 <= item_index < len(plan.items):
+        raise ValueError(f"item index {item_index} is outside the plan")
+    setup.store.record_effort(
+        setup.person_id,
+        session_id,
+        item_index,
+        plan.items[item_index].exercise_id,
+        reserve,
+        instant(clock.now()),
+    )
+
+
+def finish_session(workspace: Workspace, clock: Clock, session_id: int, finished: bool) -> None:
+    setup = prepare(workspace, clock)
+    if not any(r.id == session_id for r in setup.store.sessions(setup.person_id)):
+        raise LookupError(f"no session {session_id}")
+    setup.store.end_session(session_id, "finished" if finished else "stopped", instant(clock.now()))
+
+
+def save_profile(workspace: Workspace, clock: Clock, profile: Profile) -> None:
+    """Store the person's profile.
+
+    On a first visit the screening comes before the profile, so it knows no pain yet: the
+    profile's pain, given the same day, completes that screening's baseline (otherwise every
+    painful area would count as "new" and ask for the screening again at once).
+    """
+    store = workspace.open_store()
+    person = store.local_person()
+    store.save_profile(person, profile, instant(clock.now()))
+    latest = store.latest_screening(person)
+    if latest is not None and not latest.pain and latest.taken_on == today(clock):
+        store.set_screening_pain(person, profile.pain_scores())

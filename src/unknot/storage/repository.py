@@ -148,6 +148,20 @@ class Store:
             cleared_on=row.cleared_on,
         )
 
+    def set_screening_pain(self, person_id: int, pain: dict[str, int]) -> None:
+        """Set the pain baseline of the latest screening."""
+        with self._tx() as db:
+            latest = db.execute(
+                select(t.screenings.c.id)
+                .where(t.screenings.c.person_id == person_id)
+                .order_by(t.screenings.c.taken_at.desc(), t.screenings.c.id.desc())
+                .limit(1)
+            ).scalar()
+            if latest is not None:
+                db.execute(
+                    update(t.screenings).where(t.screenings.c.id == latest).values(pain=pain)
+                )
+
     def record_clearance(self, person_id: int, day: dt.date, note: str | None) -> bool:
         """Mark the latest screening as cleared by a clinician; False when there is none."""
         with self._tx() as db:
@@ -179,6 +193,22 @@ class Store:
                 )
             )
             return int(result.inserted_primary_key[0])  # type: ignore[index]
+
+    def unstarted_plan(self, person_id: int, day: dt.date) -> tuple[int, SessionPlan] | None:
+        """The latest plan for `day` that no session has used yet."""
+        used = select(t.sessions.c.plan_id)
+        with self.engine.connect() as db:
+            row = db.execute(
+                select(t.plans.c.id, t.plans.c.data)
+                .where(
+                    t.plans.c.person_id == person_id,
+                    t.plans.c.day == day,
+                    t.plans.c.id.not_in(used),
+                )
+                .order_by(t.plans.c.id.desc())
+                .limit(1)
+            ).first()
+        return None if row is None else (int(row.id), SessionPlan.model_validate(row.data))
 
     def load_plan(self, plan_id: int) -> SessionPlan:
         with self.engine.connect() as db:

@@ -1,0 +1,301 @@
+"""The JSON API under /api/v1: everything the pages do. Routes only translate; services decide."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from unknot import services
+from unknot.clock import Clock
+from unknot.domain.engine import Symptom
+from unknot.domain.profile import Profile
+from unknot.domain.progress import Moment
+from unknot.domain.screening import UnansweredQuestions
+from unknot.domain.vocabulary import Area, Item, PainArea, Phase
+from unknot.web.problems import Problem
+
+router = APIRouter(prefix="/api/v1")
+
+
+def context(request: Request) -> tuple[services.Workspace, Clock]:
+    return request.app.state.workspace, request.app.state.clock
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ScreeningAnswers(Body):
+    answers: dict[str, bool]
+
+
+class StepEvent(Body):
+    index: Annotated[int, Field(ge=0)]
+    started_at: Annotated[float, Field(gt=0, description="epoch seconds")]
+    ended_at: Annotated[float, Field(gt=0, description="epoch seconds")]
+    skipped: bool = False
+    idempotency_key: Annotated[str, Field(min_length=1, max_length=120)]
+
+
+class PainReport(Body):
+    index: Annotated[int, Field(ge=0)]
+    area: PainArea
+    score: Annotated[int, Field(ge=0, le=10)]
+    symptoms: list[Symptom] = []
+
+
+class Effort(Body):
+    item_index: Annotated[int, Field(ge=0)]
+    reps_in_reserve: Annotated[int, Field(ge=0, le=10)]
+
+
+class Ending(Body):
+    finished: bool
+
+
+class CheckIn(Body):
+    moment: Moment
+    pain: dict[PainArea, Annotated[int, Field(ge=0, le=10)]]
+    note: Annotated[str, Field(max_length=500)] | None = None
+
+
+class Dismissal(Body):
+    concern: Literal["persists", "worsens", "step_downs"]
+    choice: Annotated[str, Field(min_length=2, max_length=120)]
+
+
+class Forget(Body):
+    confirm: str
+
+
+class Swap(Body):
+    exercise_id: str
+
+
+@router.get("/catalog", summary="Exercises, filtered")
+def catalog(
+    request: Request,
+    phase: Phase | None = None,
+    target: Area | None = None,
+    equipment: Annotated[list[Item] | None, Query()] = None,
+) -> list[dict[str, Any]]:
+    workspace, _ = context(request)
+    return services.catalog_records(workspace, phase=phase, target=target, equipment=equipment)
+
+
+@router.get("/catalog/{exercise_id}", summary="One exercise's card")
+def exercise(request: Request, exercise_id: str) -> dict[str, Any]:
+    workspace, _ = context(request)
+    try:
+        return services.exercise_record(workspace, exercise_id)
+    except services.UnknownExercise as error:
+        raise Problem(404, "Unknown exercise", str(error)) from None
+
+
+@router.get("/screening/questions", summary="The warning-sign questions")
+def questions() -> list[dict[str, Any]]:
+    return [q.model_dump() for q in services.questions()]
+
+
+@router.post("/screening", summary="Answer the warning-sign questions", status_code=201)
+def screening(request: Request, body: ScreeningAnswers) -> dict[str, Any]:
+    workspace, clock = context(request)
+    setup = services.prepare(workspace, clock)
+    try:
+        result = services.submit_screening(
+            setup.store, setup.person_id, body.answers, clock, setup.pain
+        )
+    except UnansweredQuestions as error:
+        raise Problem(422, "Every question needs an answer", str(error)) from None
+    return {**result.model_dump(mode="json"), "advice": result.advice(workspace.emergency())}
+
+
+@router.get("/status", summary="Where the person stands: screening, profile, session")
+def status(request: Request) -> dict[str, Any]:
+    workspace, clock = context(request)
+    setup = services.prepare(workspace, clock)
+    record = setup.store.latest_screening(setup.person_id)
+    return {
+        "needs_screening": setup.readiness.needs_screening,
+        "may_start": setup.readiness.may_start,
+        "reason": setup.readiness.reason,
+        "advice": record.result.advice(workspace.emergency()) if record else None,
+        "has_profile": setup.store.load_profile(setup.person_id) is not None,
+        "active_session": setup.resumable.id if setup.resumable else None,
+    }
+
+
+@router.get("/profile", summary="The profile (defaults when none is stored)")
+def get_profile(request: Request) -> dict[str, Any]:
+    workspace, clock = context(request)
+    return services.prepare(workspace, clock).profile.model_dump(mode="json")
+
+
+@router.put("/profile", summary="Replace the profile")
+def put_profile(request: Request, profile: Profile) -> dict[str, Any]:
+    workspace, clock = context(request)
+    services.save_profile(workspace, clock, profile)
+    return profile.model_dump(mode="json")
+
+
+@router.get("/plan/today", summary="Today's plan, with reasons")
+def plan_today(request: Request) -> dict[str, Any]:
+    workspace, clock = context(request)
+    plan_id, plan = services.today_plan(workspace, clock)
+    return {"plan_id": plan_id, **plan.model_dump(mode="json")}
+
+
+@router.post("/plan/today/swap", summary="Swap an exercise out of today's plan")
+def swap(request: Request, body: Swap) -> dict[str, Any]:
+    workspace, clock = context(request)
+    try:
+        plan_id, plan = services.swap_exercise(workspace, clock, body.exercise_id)
+    except LookupError as error:
+        raise Problem(404, "Not in today's plan", str(error).strip("'\"")) from None
+    return {"plan_id": plan_id, **plan.model_dump(mode="json")}
+
+
+@router.post(
+    "/sessions", summary="Start today's session (or get the unfinished one)", status_code=201
+)
+def start(request: Request) -> dict[str, Any]:
+    workspace, clock = context(request)
+    try:
+        return services.begin_session(workspace, clock)
+    except PermissionError as error:
+        raise Problem(409, "Screening needed first", str(error)) from None
+
+
+@router.get("/sessions/active", summary="The unfinished session, to resume")
+def active(request: Request) -> dict[str, Any]:
+    workspace, clock = context(request)
+    payload = services.active_session(workspace, clock)
+    if payload is None:
+        raise Problem(404, "No unfinished session", "there is no unfinished session to resume")
+    return payload
+
+
+def _missing(error: LookupError) -> Problem:
+    return Problem(404, "Unknown session", str(error))
+
+
+@router.post("/sessions/{session_id}/steps", summary="Record a finished step (idempotent)")
+def step_done(
+    request: Request, session_id: int, body: StepEvent, response: Response
+) -> dict[str, Any]:
+    workspace, clock = context(request)
+    try:
+        created = services.save_step(
+            workspace,
+            clock,
+            session_id,
+            body.index,
+            body.started_at,
+            body.ended_at,
+            body.skipped,
+            body.idempotency_key,
+        )
+    except LookupError as error:
+        raise _missing(error) from None
+    except ValueError as error:
+        raise Problem(422, "Invalid step", str(error)) from None
+    response.status_code = 201 if created else 200
+    return {"stored": created, "index": body.index}
+
+
+@router.post("/sessions/{session_id}/pain", summary="This hurts: what to do now")
+def pain(request: Request, session_id: int, body: PainReport) -> dict[str, Any]:
+    workspace, clock = context(request)
+    try:
+        return services.report_pain(
+            workspace,
+            clock,
+            session_id,
+            body.index,
+            body.area,
+            body.score,
+            frozenset(body.symptoms),
+        )
+    except LookupError as error:
+        raise _missing(error) from None
+
+
+@router.post("/sessions/{session_id}/effort", summary="Repetitions in reserve", status_code=204)
+def effort(request: Request, session_id: int, body: Effort) -> Response:
+    workspace, clock = context(request)
+    try:
+        services.save_effort(workspace, clock, session_id, body.item_index, body.reps_in_reserve)
+    except LookupError as error:
+        raise _missing(error) from None
+    except ValueError as error:
+        raise Problem(422, "Invalid effort", str(error)) from None
+    return Response(status_code=204)
+
+
+@router.post("/sessions/{session_id}/end", summary="Finish or stop a session", status_code=204)
+def end(request: Request, session_id: int, body: Ending) -> Response:
+    workspace, clock = context(request)
+    try:
+        services.finish_session(workspace, clock, session_id, body.finished)
+    except LookupError as error:
+        raise _missing(error) from None
+    return Response(status_code=204)
+
+
+@router.post("/checkins", summary="Record pain", status_code=201)
+def checkin(request: Request, body: CheckIn) -> dict[str, Any]:
+    workspace, clock = context(request)
+    store = workspace.open_store()
+    worse = services.record_checkin(
+        store,
+        store.local_person(),
+        clock,
+        body.moment,
+        {str(a): v for a, v in body.pain.items()},
+        body.note,
+    )
+    return {"saved": True, "rescreen": worse}
+
+
+@router.get("/progress", summary="Pain, function, adherence and advice")
+def progress(request: Request, weeks: Annotated[int, Query(ge=1, le=104)] = 8) -> dict[str, Any]:
+    workspace, clock = context(request)
+    return services.progress_report(workspace, clock, weeks)
+
+
+@router.post(
+    "/advice/dismiss", summary="Record a choice about see-a-clinician advice", status_code=204
+)
+def dismiss(request: Request, body: Dismissal) -> Response:
+    workspace, clock = context(request)
+    store = workspace.open_store()
+    services.dismiss_advice(store, store.local_person(), clock, body.concern, body.choice)
+    return Response(status_code=204)
+
+
+@router.get("/history", summary="Past sessions")
+def history(request: Request) -> list[dict[str, Any]]:
+    workspace, _ = context(request)
+    return services.session_history(workspace)
+
+
+@router.get("/export", summary="Everything unknot holds about you, as JSON")
+def export(request: Request) -> JSONResponse:
+    workspace, clock = context(request)
+    document = services.export_document(workspace, clock)
+    return JSONResponse(
+        json.loads(json.dumps(document)),
+        headers={"Content-Disposition": 'attachment; filename="unknot-export.json"'},
+    )
+
+
+@router.post("/forget", summary="Delete everything (type 'forget me')")
+def forget(request: Request, body: Forget) -> dict[str, Any]:
+    workspace, _ = context(request)
+    if body.confirm.strip().lower() != "forget me":
+        raise Problem(422, "Not confirmed", "type 'forget me' to confirm; nothing was deleted")
+    return {"deleted": services.forget(workspace)}

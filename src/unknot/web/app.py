@@ -1,0 +1,55 @@
+"""The web app factory: `create_app(workspace, clock)`; tests and `unknot serve` both use it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.responses import FileResponse
+from fastapi.staticfiles import StaticFiles
+
+from unknot import __version__, services
+from unknot.clock import Clock, SystemClock
+from unknot.web import api, pages, problems
+
+STATIC = Path(__file__).parent / "static"
+
+
+def create_app(workspace: services.Workspace, clock: Clock | None = None) -> FastAPI:
+    """The whole web app for one workspace (one person's data) on one clock."""
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        workspace.open_store()  # migrate (or refuse a newer database) before the first request
+        yield
+        services.close_stores()
+
+    app = FastAPI(
+        title="unknot",
+        version=__version__,
+        summary="Guided, safety-first exercise for everyday neck and upper-back pain.",
+        lifespan=lifespan,
+    )
+    app.state.workspace = workspace
+    app.state.clock = clock or SystemClock()
+    problems.install(app)
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.get("/sw.js", include_in_schema=False)
+    def service_worker() -> FileResponse:
+        # Served from the root so that it controls every page.
+        return FileResponse(
+            STATIC / "sw.js",
+            media_type="text/javascript",
+            headers={"Cache-Control": "no-cache", "Service-Worker-Allowed": "/"},
+        )
+
+    @app.get("/manifest.webmanifest", include_in_schema=False)
+    def manifest() -> FileResponse:
+        return FileResponse(STATIC / "manifest.webmanifest", media_type="application/manifest+json")
+
+    return app

@@ -1,0 +1,306 @@
+"""Server-rendered pages. They call the same services as the API; templates only display."""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+from typing import Any, cast, get_args
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from unknot import services
+from unknot.domain.profile import EXPERIENCES, GOALS, Profile
+from unknot.domain.progress import Moment
+from unknot.domain.screening import UnansweredQuestions
+from unknot.domain.vocabulary import AREAS, ITEMS, PAIN_AREAS, PHASES, POSITION_AVOIDANCES
+from unknot.text import PHASE_TITLES, clock, dose_text, planned_dose
+
+router = APIRouter(include_in_schema=False)
+MOMENTS = get_args(Moment)
+templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+templates.env.globals.update(
+    phase_titles=PHASE_TITLES,
+    planned_dose=planned_dose,
+    clock=clock,
+    dose_text=dose_text,
+    words=lambda value: str(value).replace("_", " "),
+)
+
+
+def render(request: Request, name: str, status: int = 200, **values: Any) -> HTMLResponse:
+    return templates.TemplateResponse(request, name, values, status_code=status)
+
+
+def ctx(request: Request) -> tuple[services.Workspace, Any]:
+    return request.app.state.workspace, request.app.state.clock
+
+
+def go(path: str) -> RedirectResponse:
+    return RedirectResponse(path, status_code=303)
+
+
+@router.get("/")
+def home(request: Request) -> Response:
+    workspace, clock = ctx(request)
+    setup = services.prepare(workspace, clock)
+    if setup.readiness.needs_screening:
+        return go("/screening")
+    if setup.store.load_profile(setup.person_id) is None:
+        return go("/profile")
+    return go("/today")
+
+
+@router.get("/screening")
+def screening_form(request: Request) -> HTMLResponse:
+    workspace, clock = ctx(request)
+    setup = services.prepare(workspace, clock)
+    return render(
+        request,
+        "screening.html",
+        questions=services.questions(),
+        reason=setup.readiness.reason,
+        missing=[],
+    )
+
+
+@router.post("/screening")
+async def screening_submit(request: Request) -> HTMLResponse:
+    workspace, clock = ctx(request)
+    form = await request.form()
+    answers = {q.id: form.get(q.id) == "yes" for q in services.questions() if form.get(q.id)}
+    setup = services.prepare(workspace, clock)
+    try:
+        result = services.submit_screening(setup.store, setup.person_id, answers, clock, setup.pain)
+    except UnansweredQuestions:
+        missing = [q.id for q in services.questions() if q.id not in answers]
+        return render(
+            request,
+            "screening.html",
+            status=422,
+            questions=services.questions(),
+            reason="Please answer every question.",
+            missing=missing,
+            given=answers,
+        )
+    has_profile = setup.store.load_profile(setup.person_id) is not None
+    return render(
+        request,
+        "screening_result.html",
+        result=result,
+        advice=result.advice(workspace.emergency()),
+        has_profile=has_profile,
+    )
+
+
+@router.get("/profile")
+def profile_form(request: Request) -> HTMLResponse:
+    workspace, clock = ctx(request)
+    profile = services.prepare(workspace, clock).profile
+    return render(
+        request,
+        "profile.html",
+        profile=profile,
+        pain_areas=PAIN_AREAS,
+        items=ITEMS,
+        avoidances=POSITION_AVOIDANCES,
+        experiences=EXPERIENCES,
+        goals=GOALS,
+        error=None,
+    )
+
+
+@router.post("/profile")
+async def profile_submit(request: Request) -> Response:
+    from pydantic import ValidationError
+
+    workspace, clock = ctx(request)
+    form = await request.form()
+    data = {
+        "pain": {a: int(str(form.get(f"pain_{a}") or 0)) for a in PAIN_AREAS},
+        "equipment": form.getlist("equipment"),
+        "minutes": form.get("minutes") or 15,
+        "sessions_per_week": form.get("sessions_per_week") or 3,
+        "avoid_positions": form.getlist("avoid_positions"),
+        "experience": form.get("experience") or "new",
+        "goals": form.getlist("goals") or ["relief"],
+    }
+    try:
+        profile = Profile.model_validate(data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        message = f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}"
+        return render(
+            request,
+            "profile.html",
+            status=422,
+            profile=services.prepare(workspace, clock).profile,
+            pain_areas=PAIN_AREAS,
+            items=ITEMS,
+            avoidances=POSITION_AVOIDANCES,
+            experiences=EXPERIENCES,
+            goals=GOALS,
+            error=message,
+        )
+    services.save_profile(workspace, clock, profile)
+    return go("/today")
+
+
+@router.get("/today")
+def today(request: Request) -> Response:
+    workspace, clock = ctx(request)
+    setup = services.prepare(workspace, clock)
+    if setup.readiness.needs_screening:
+        return go("/screening")
+    record = setup.store.latest_screening(setup.person_id)
+    blocked = (
+        None
+        if setup.readiness.may_start
+        else (
+            setup.readiness.reason
+            + " "
+            + (record.result.advice(workspace.emergency()) if record else "")
+        )
+    )
+    plan_id, plan = services.today_plan(workspace, clock)
+    report = services.progress_report(workspace, clock, 1)
+    checkins = setup.store.checkins(setup.person_id)
+    sessions = setup.store.sessions(setup.person_id)
+    from unknot.clock import today as today_of
+
+    day = today_of(clock)
+    yesterday = [s for s in sessions if s.started_at.date() < day]
+    ask_morning = bool(yesterday) and not any(
+        c.day == day and c.moment == "morning" for c in checkins
+    )
+    return render(
+        request,
+        "today.html",
+        plan=plan,
+        plan_id=plan_id,
+        advice=report["advice"],
+        blocked=blocked,
+        resumable=setup.resumable,
+        ask_morning=ask_morning,
+        pain_areas=PAIN_AREAS,
+        profile=setup.profile,
+    )
+
+
+@router.post("/today/swap")
+async def swap(request: Request) -> Response:
+    workspace, clock = ctx(request)
+    form = await request.form()
+    # If the plan changed under the form, showing today's plan again is the answer.
+    with contextlib.suppress(LookupError):
+        services.swap_exercise(workspace, clock, str(form.get("exercise_id")))
+    return go("/today")
+
+
+@router.post("/checkin")
+async def checkin(request: Request) -> Response:
+    workspace, clock = ctx(request)
+    form = await request.form()
+    pain: dict[str, int] = {
+        a: int(str(form.get(f"pain_{a}")))
+        for a in PAIN_AREAS
+        if str(form.get(f"pain_{a}") or "").isdigit()
+    }
+    moment = str(form.get("moment") or "check")
+    if moment not in MOMENTS or not pain:
+        return go("/today")
+    store = workspace.open_store()
+    worse = services.record_checkin(
+        store,
+        store.local_person(),
+        clock,
+        cast(Moment, moment),
+        pain,
+        str(form.get("note") or "") or None,
+    )
+    if worse:
+        return go("/screening")
+    return go(str(form.get("next") or "/today"))
+
+
+@router.get("/player")
+def player(request: Request) -> HTMLResponse:
+    return render(request, "player.html", pain_areas=PAIN_AREAS)
+
+
+@router.get("/progress")
+def progress(request: Request) -> HTMLResponse:
+    workspace, clock = ctx(request)
+    report = services.progress_report(workspace, clock, 8)
+    return render(request, "progress.html", report=report, charts=services.chart_svgs(report))
+
+
+@router.post("/advice/dismiss")
+async def dismiss(request: Request) -> Response:
+    workspace, clock = ctx(request)
+    form = await request.form()
+    concern = str(form.get("concern"))
+    choice = str(form.get("choice") or "").strip()
+    if concern in ("persists", "worsens", "step_downs") and choice:
+        store = workspace.open_store()
+        services.dismiss_advice(store, store.local_person(), clock, concern, choice)
+    return go(str(form.get("next") or "/progress"))
+
+
+@router.get("/exercises")
+def exercises(
+    request: Request, phase: str | None = None, target: str | None = None
+) -> HTMLResponse:
+    workspace, _ = ctx(request)
+    phase = phase if phase in PHASES else None
+    target = target if target in AREAS else None
+    equipment = [e for e in request.query_params.getlist("equipment") if e in ITEMS] or None
+    records = services.catalog_records(workspace, phase=phase, target=target, equipment=equipment)
+    return render(
+        request,
+        "catalog.html",
+        records=records,
+        phases=PHASES,
+        areas=AREAS,
+        items=ITEMS,
+        chosen={"phase": phase, "target": target, "equipment": equipment or []},
+    )
+
+
+@router.get("/exercises/{exercise_id}")
+def exercise(request: Request, exercise_id: str) -> HTMLResponse:
+    workspace, _ = ctx(request)
+    try:
+        record = services.exercise_record(workspace, exercise_id)
+    except services.UnknownExercise as error:
+        return render(
+            request, "message.html", status=404, title="Unknown exercise", text=str(error)
+        )
+    return render(request, "exercise.html", record=record)
+
+
+@router.get("/history")
+def history(request: Request) -> HTMLResponse:
+    workspace, _ = ctx(request)
+    return render(request, "history.html", rows=services.session_history(workspace))
+
+
+@router.get("/data")
+def data(request: Request) -> HTMLResponse:
+    return render(request, "data.html", deleted=None, error=None)
+
+
+@router.post("/data/forget")
+async def forget(request: Request) -> HTMLResponse:
+    workspace, _ = ctx(request)
+    form = await request.form()
+    if str(form.get("confirm") or "").strip().lower() != "forget me":
+        return render(
+            request,
+            "data.html",
+            status=422,
+            deleted=None,
+            error="Type 'forget me' to confirm; nothing was deleted.",
+        )
+    return render(request, "data.html", deleted=services.forget(workspace), error=None)

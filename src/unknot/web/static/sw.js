@@ -1,0 +1,39 @@
+// Service worker: keeps the app shell and today's plan available when the server is not.
+const CACHE = "unknot-shell-v1";
+const SHELL = ["/player", "/today", "/static/app.css", "/static/js/player.js", "/static/js/outbox.js",
+  "/static/js/register.js", "/static/icon.svg", "/manifest.webmanifest"];
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(SHELL)).then(() => self.skipWaiting()));
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    caches.keys()
+      .then((keys) => Promise.all(keys.filter((k) => k !== CACHE).map((k) => caches.delete(k))))
+      .then(() => self.clients.claim()),
+  );
+});
+
+// Network first, falling back to the cache, for pages, static files and the plan and session
+// reads; writes are never cached (the page's outbox retries them).
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  if (request.method !== "GET") return;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  const cacheable = !url.pathname.startsWith("/api/") || url.pathname === "/api/v1/plan/today"
+    || url.pathname === "/api/v1/sessions/active";
+  if (!cacheable) return;
+  event.respondWith(
+    fetch(request)
+      .then((response) => {
+        if (response.ok) {
+          const copy = response.clone();
+          caches.open(CACHE).then((cache) => cache.put(request, copy));
+        }
+        return response;
+      })
+      .catch(() => caches.match(request).then((hit) => hit || Response.error())),
+  );
+});

@@ -1,0 +1,238 @@
+"""The JSON API in-process: the whole flow, idempotent steps, problem details (issue 7)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from typing import Any
+
+import httpx2 as httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from unknot.clock import FakeClock
+from unknot.domain.screening import QUESTION_IDS
+from unknot.services import Workspace
+from unknot.web.app import create_app
+
+NO = dict.fromkeys(QUESTION_IDS, False)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def client(clock: FakeClock) -> Iterator[TestClient]:
+    with TestClient(create_app(Workspace.from_environment(), clock)) as test_client:
+        yield test_client
+
+
+def problem(response: httpx.Response, status: int) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    body = response.json()
+    assert {"type", "title", "status", "detail", "instance"} <= set(body)
+    assert body["status"] == status
+    return body  # type: ignore[no-any-return]
+
+
+def start(client: TestClient) -> dict[str, Any]:
+    assert client.post("/api/v1/screening", json={"answers": NO}).status_code == 201
+    response = client.post("/api/v1/sessions")
+    assert response.status_code == 201, response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+def step_body(session: dict[str, Any], index: int, key: str | None = None) -> dict[str, Any]:
+    return {
+        "index": index,
+        "started_at": 1_764_000_000 + index * 10,
+        "ended_at": 1_764_000_000 + index * 10 + 5,
+        "skipped": False,
+        "idempotency_key": key or f"{session['session_id']}:{index}",
+    }
+
+
+def test_screening_first_then_a_plan_and_a_session(client: TestClient) -> None:
+    status = client.get("/api/v1/status").json()
+    assert status["needs_screening"]
+    problem(client.post("/api/v1/sessions"), 409)
+    questions = client.get("/api/v1/screening/questions").json()
+    assert [q["id"] for q in questions] == list(QUESTION_IDS)
+    result = client.post("/api/v1/screening", json={"answers": NO}).json()
+    assert result["tier"] == "clear"
+    profile = client.get("/api/v1/profile").json()
+    profile.update({"minutes": 20, "pain": {"neck": 5}})
+    assert client.put("/api/v1/profile", json=profile).status_code == 200
+    plan = client.get("/api/v1/plan/today").json()
+    assert plan["minutes"] == 20
+    first = next(i for i in plan["items"] if i["block"] == "dynamic")["exercise_id"]
+    swapped = client.post("/api/v1/plan/today/swap", json={"exercise_id": first}).json()
+    assert first not in {i["exercise_id"] for i in swapped["items"]}
+    assert swapped["swapped_out"] == [first]
+    session = client.post("/api/v1/sessions").json()
+    assert session["plan"]["swapped_out"] == [first]
+    assert session["next_step"] == 0
+    assert len(session["steps"]) > 10
+    assert client.get("/api/v1/sessions/active").json()["session_id"] == session["session_id"]
+
+
+def test_steps_are_idempotent_and_resume_from_the_first_missing(client: TestClient) -> None:
+    session = start(client)
+    url = f"/api/v1/sessions/{session['session_id']}/steps"
+    assert client.post(url, json=step_body(session, 0)).status_code == 201
+    again = client.post(url, json=step_body(session, 0))
+    assert again.status_code == 200
+    assert again.json() == {"stored": False, "index": 0}
+    assert client.post(url, json=step_body(session, 1, key="browser-uuid-1")).status_code == 201
+    assert client.post(url, json=step_body(session, 1, key="browser-uuid-1")).status_code == 200
+    assert client.get("/api/v1/sessions/active").json()["next_step"] == 2
+    bad = step_body(session, 999)
+    assert "outside" in problem(client.post(url, json=bad), 422)["detail"]
+    backwards = {**step_body(session, 2), "ended_at": 1}
+    problem(client.post(url, json=backwards), 422)
+    problem(client.post("/api/v1/sessions/999/steps", json=step_body(session, 0)), 404)
+
+
+def test_concurrent_duplicate_keys_are_stored_once(clock: FakeClock) -> None:
+    app = create_app(Workspace.from_environment(), clock)
+
+    async def scenario() -> list[int]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+            await http.post("/api/v1/screening", json={"answers": NO})
+            session = (await http.post("/api/v1/sessions")).json()
+            url = f"/api/v1/sessions/{session['session_id']}/steps"
+            body = step_body(session, 3, key="same-key-twice")
+            answers = await asyncio.gather(*(http.post(url, json=body) for _ in range(12)))
+            steps = (await http.get("/api/v1/sessions/active")).json()
+            assert steps["next_step"] == 4
+            return sorted(r.status_code for r in answers)
+
+    with TestClient(app):  # runs the app's start-up (migrations)
+        codes = asyncio.run(scenario())
+    assert codes == [200] * 11 + [201]
+
+
+def test_pain_above_five_moves_on_and_symptoms_stop(client: TestClient) -> None:
+    session = start(client)
+    sid = session["session_id"]
+    work = next(
+        s for s in session["steps"] if s["kind"] in ("work", "hold") and s["item_index"] > 0
+    )
+    calm = client.post(
+        f"/api/v1/sessions/{sid}/pain", json={"index": work["index"], "area": "neck", "score": 3}
+    )
+    assert calm.json() == {"action": "continue"}
+    hurt = client.post(
+        f"/api/v1/sessions/{sid}/pain", json={"index": work["index"], "area": "neck", "score": 7}
+    ).json()
+    assert hurt["action"] == "next_exercise"
+    assert session["steps"][hurt["next_index"]]["item_index"] == work["item_index"] + 1
+    stop = client.post(
+        f"/api/v1/sessions/{sid}/pain",
+        json={
+            "index": hurt["next_index"],
+            "area": "neck",
+            "score": 1,
+            "symptoms": ["visual_change"],
+        },
+    ).json()
+    assert stop["action"] == "stop"
+    assert stop["tier"] == "urgent"
+    status = client.get("/api/v1/status").json()
+    assert not status["may_start"]
+    problem(
+        client.post(f"/api/v1/sessions/{sid}/pain", json={"index": 0, "area": "knee", "score": 3}),
+        422,
+    )
+
+
+def test_effort_end_checkin_progress_history(client: TestClient) -> None:
+    session = start(client)
+    sid = session["session_id"]
+    assert (
+        client.post(
+            f"/api/v1/sessions/{sid}/effort", json={"item_index": 0, "reps_in_reserve": 2}
+        ).status_code
+        == 204
+    )
+    problem(
+        client.post(
+            f"/api/v1/sessions/{sid}/effort", json={"item_index": 99, "reps_in_reserve": 2}
+        ),
+        422,
+    )
+    assert client.post(f"/api/v1/sessions/{sid}/end", json={"finished": True}).status_code == 204
+    assert (
+        client.post("/api/v1/checkins", json={"moment": "after", "pain": {"neck": 3}}).status_code
+        == 201
+    )
+    progress = client.get("/api/v1/progress").json()
+    assert progress["areas"][0]["area"] == "neck"
+    assert progress["adherence"]["total_sessions"] == 1
+    history = client.get("/api/v1/history").json()
+    assert history[0]["status"] == "finished"
+    body = problem(
+        client.post("/api/v1/checkins", json={"moment": "later", "pain": {"neck": 3}}), 422
+    )
+    assert body["detail"].startswith("moment:")
+    assert body["errors"][0]["field"] == "moment"
+
+
+def test_catalog_export_forget_and_docs(client: TestClient) -> None:
+    assert len(client.get("/api/v1/catalog", params={"phase": "static"}).json()) == 5
+    problem(client.get("/api/v1/catalog", params={"phase": "stretchy"}), 422)
+    assert client.get("/api/v1/catalog/row").json()["name"] == "Row"
+    assert (
+        "did you mean neck-roll" in problem(client.get("/api/v1/catalog/neck-rol"), 404)["detail"]
+    )
+    start(client)
+    export = client.get("/api/v1/export")
+    assert export.json()["format"] == "unknot-export"
+    assert "attachment" in export.headers["content-disposition"]
+    problem(client.post("/api/v1/forget", json={"confirm": "yes"}), 422)
+    deleted = client.post("/api/v1/forget", json={"confirm": "forget me"}).json()["deleted"]
+    assert deleted["sessions"] == 1
+    assert client.get("/openapi.json").json()["info"]["title"] == "unknot"
+    assert client.get("/docs").status_code == 200
+    problem(client.get("/api/v1/nowhere"), 404)
+
+
+def test_pages_render(client: TestClient) -> None:
+    assert client.get("/", follow_redirects=False).headers["location"] == "/screening"
+    assert "warning signs" in client.get("/screening").text
+    form = dict.fromkeys(QUESTION_IDS, "no")
+    assert "no warning signs" in client.post("/screening", data=form).text
+    missing = client.post("/screening", data={"chest_pain": "no"})
+    assert missing.status_code == 422
+    assert "Please answer every question." in missing.text
+    saved = client.post(
+        "/profile",
+        data={
+            "pain_neck": "6",
+            "minutes": "20",
+            "sessions_per_week": "3",
+            "equipment": ["chair", "wall"],
+        },
+        follow_redirects=False,
+    )
+    assert saved.headers["location"] == "/today"
+    today = client.get("/today").text
+    assert "which you rated 6/10" in today
+    for path in (
+        "/player",
+        "/progress",
+        "/exercises",
+        "/exercises/row",
+        "/history",
+        "/data",
+        "/exercises?phase=static&equipment=doorway",
+    ):
+        response = client.get(path)
+        assert response.status_code == 200, path
+    assert client.get("/exercises/nope").status_code == 404
+    assert client.get("/manifest.webmanifest").json()["display"] == "standalone"
+    assert client.get("/sw.js").headers["service-worker-allowed"] == "/"

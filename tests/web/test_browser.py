@@ -1,0 +1,283 @@
+"""The web app in real Chromium against a real `unknot serve` process (issue 7).
+
+Time in the page is Playwright's clock; the server keeps real time. Stopping the server is the
+offline test (Playwright's offline switch misses service-worker traffic).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import IN_CI
+from unknot.domain.screening import QUESTION_IDS
+
+CHROMIUM = "/usr/bin/chromium"
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+if not Path(CHROMIUM).exists():
+    message = "Chromium is not installed (Debian package chromium); `make system-deps` installs it"
+    if IN_CI:
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message, allow_module_level=True)
+
+from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class Server:
+    """`unknot serve` as a real process, stoppable and restartable on the same port."""
+
+    def __init__(self, data: Path, config: Path) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = {
+            **os.environ,
+            "UNKNOT_DATA_DIR": str(data),
+            "UNKNOT_CONFIG_DIR": str(config),
+            "LANG": "en_GB.UTF-8",
+        }
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "unknot", "serve", "--port", str(self.port)],
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                    return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("unknot serve did not start")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=15)
+            self.process = None
+
+    def get(self, path: str) -> Any:
+        import urllib.request
+
+        with urllib.request.urlopen(self.url + path, timeout=10) as response:
+            return json.loads(response.read())
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Server]:
+    running = Server(tmp_path / "data", tmp_path / "config")
+    running.start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    opened = context.new_page()
+    opened.clock.install()
+    yield opened
+    context.close()
+
+
+def onboard(page: Page, server: Server, minutes: int = 10) -> None:
+    """Screening, then the profile, then today's plan."""
+    page.goto(server.url + "/")
+    assert page.url.endswith("/screening")
+    for question in QUESTION_IDS:
+        page.check(f"input[name={question}][value=no]")
+    page.click("button[type=submit]")
+    assert "no warning signs" in page.locator("h1").inner_text()
+    page.click("text=Continue")
+    assert page.url.endswith("/profile")
+    page.select_option("select[name=pain_neck]", "5")
+    page.fill("input[name=minutes]", str(minutes))
+    page.click("text=Save and plan today")
+    assert page.url.endswith("/today")
+    assert "which you rated 5/10" in page.content()
+
+
+def begin_session(page: Page, neck: int = 5) -> None:
+    page.click("#start")
+    page.wait_for_selector("#before-form")
+    page.select_option("#before-form select[name=neck]", str(neck))
+    page.click("#before-form button")
+    page.wait_for_selector("#stage:not([hidden])")
+
+
+def step_now(page: Page) -> int:
+    return int(page.locator("#player").get_attribute("data-step") or "-1")
+
+
+def wait_saved(page: Page) -> None:
+    """Let the outbox deliver everything (its retries run on the page clock)."""
+    for _ in range(60):
+        page.clock.run_for(3500)
+        if page.locator("#status-line").inner_text() == "Everything is saved.":
+            return
+        time.sleep(0.25)
+    raise AssertionError(page.locator("#status-line").inner_text())
+
+
+def test_new_user_goes_end_to_end(page: Page, server: Server) -> None:
+    onboard(page, server, minutes=10)
+    begin_session(page)
+    assert step_now(page) == 0
+    first = page.locator("#name").inner_text()
+    page.clock.run_for(60_000)
+    assert step_now(page) > 0
+    assert page.locator("#captions li").count() > 0
+    page.clock.run_for(11 * 60_000)
+    page.wait_for_selector("#after:not([hidden])")
+    assert page.locator("#player").get_attribute("data-state") == "finished"
+    page.select_option("#after-form select[name=neck]", "3")
+    page.click("#after-form button")
+    page.wait_for_selector("text=Saved. See you next time.")
+    wait_saved(page)
+    history = server.get("/api/v1/history")
+    assert history[0]["status"] == "finished"
+    assert history[0]["completion"] == 1.0
+    progress = server.get("/api/v1/progress")
+    assert progress["adherence"]["total_sessions"] == 1
+    assert progress["before_after"][0]["before"] == 5
+    assert progress["before_after"][0]["after"] == 3
+    page.goto(server.url + "/progress")
+    assert "1 sessions" in page.content()
+    assert first
+
+
+def test_server_stopped_mid_session_loses_and_doubles_nothing(page: Page, server: Server) -> None:
+    onboard(page, server, minutes=10)
+    begin_session(page)
+    page.clock.run_for(45_000)
+    wait_saved(page)
+    server.stop()
+    page.clock.run_for(90_000)
+    offline_step = step_now(page)
+    assert int(page.locator("#player").get_attribute("data-pending") or "0") > 0
+    server.start()
+    wait_saved(page)
+    # The session went on while the outbox caught up; what the page shows now is what is saved.
+    showing = step_now(page)
+    assert showing >= offline_step
+    active = server.get("/api/v1/sessions/active")
+    assert active["next_step"] == showing
+    history = server.get("/api/v1/history")
+    assert history[0]["steps_done"] == showing  # every index 0..n-1 once: none lost or doubled
+
+
+def test_reload_resumes_at_the_same_step(page: Page, server: Server) -> None:
+    onboard(page, server, minutes=10)
+    begin_session(page)
+    page.clock.run_for(100_000)
+    wait_saved(page)
+    before = step_now(page)
+    assert before > 2
+    page.reload()
+    page.wait_for_selector("#stage:not([hidden])")
+    assert page.locator("#player").get_attribute("data-resumed") == "true"
+    assert step_now(page) == before
+
+
+def test_hidden_page_pauses_and_says_so(page: Page, server: Server) -> None:
+    onboard(page, server)
+    begin_session(page)
+    page.evaluate(
+        "Object.defineProperty(document, 'hidden', {value: true, configurable: true});"
+        "document.dispatchEvent(new Event('visibilitychange'))"
+    )
+    assert page.locator("#player").get_attribute("data-state") == "paused"
+    held = step_now(page)
+    page.clock.run_for(120_000)
+    assert step_now(page) == held
+    assert "Paused while the page was hidden" in page.locator("#notice").inner_text()
+
+
+def test_phone_layout_and_installable(browser: Browser, server: Server) -> None:
+    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
+    phone = context.new_page()
+    onboard(phone, server)
+    for path in ("/today", "/player", "/progress", "/exercises", "/history", "/data"):
+        phone.goto(server.url + path)
+        width = phone.evaluate("document.documentElement.scrollWidth")
+        assert width <= 360, (path, width)
+    scope = phone.evaluate("navigator.serviceWorker.ready.then(r => r.scope)")
+    assert scope == server.url + "/"
+    manifest = phone.evaluate(
+        "fetch(document.querySelector('link[rel=manifest]').href).then(r => r.json())"
+    )
+    assert manifest["display"] == "standalone"
+    assert manifest["icons"]
+    context.close()
+
+
+def test_no_serious_accessibility_violations(page: Page, server: Server) -> None:
+    if not AXE.exists():
+        message = "axe-core is not installed; `make test` runs npm install"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    source = AXE.read_text(encoding="utf-8")
+    page.goto(server.url + "/screening")
+    found: dict[str, list[str]] = {}
+
+    def check(path: str) -> None:
+        page.add_script_tag(content=source)
+        result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+        bad = [v["id"] for v in result["violations"] if v["impact"] in ("serious", "critical")]
+        if bad:
+            found[path] = bad
+
+    check("/screening")
+    onboard(page, server)
+    for path in (
+        "/today",
+        "/profile",
+        "/progress",
+        "/exercises",
+        "/exercises/row",
+        "/history",
+        "/data",
+    ):
+        page.goto(server.url + path)
+        check(path)
+    page.goto(server.url + "/today")
+    begin_session(page)
+    check("/player")
+    assert found == {}
