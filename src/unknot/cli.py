@@ -502,6 +502,10 @@ def serve(
         str, typer.Option(help="Address to listen on; loopback only by default.")
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8000,
+    workers: Annotated[
+        int | None,
+        typer.Option(help="Server processes (default: one per core, at most 2).", min=1, max=16),
+    ] = None,
 ) -> None:
     """Start the web app (the main way to use unknot): http://127.0.0.1:8000."""
     import uvicorn
@@ -519,9 +523,24 @@ def serve(
     with database_problems():
         workspace.open_store()
     print(f"unknot is running at http://{'127.0.0.1' if host == '127.0.0.1' else host}:{port}")
-    uvicorn.run(
-        create_app(workspace, clock_for(workspace)), host=host, port=port, log_level="warning"
-    )
+    import os
+
+    # Two processes reach the request-rate targets of issue 7 on a 2-core machine; one does not.
+    workers = workers or min(2, os.cpu_count() or 1)
+    if workers > 1:
+        # Each process opens the database itself; SQLite in WAL mode takes several writers' turns.
+        uvicorn.run(
+            "unknot.web.app:from_environment",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="warning",
+        )
+    else:
+        uvicorn.run(
+            create_app(workspace, clock_for(workspace)), host=host, port=port, log_level="warning"
+        )
 
 
 @db_app.command("upgrade")

@@ -51,6 +51,7 @@ from unknot.services.sessions import (
     start_session,
     swap_exercise,
     today_plan,
+    today_plan_json,
     upgrade_database,
 )
 from unknot.services.workspace import Workspace, close_stores
@@ -98,6 +99,7 @@ __all__ = [
     "submit_screening",
     "swap_exercise",
     "today_plan",
+    "today_plan_json",
     "upgrade_database",
     "write_charts",
 ]

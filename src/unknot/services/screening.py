@@ -33,6 +33,7 @@ def submit_screening(
     result = assess(answers)
     record = ScreeningRecord(taken_on=today(clock), result=result, pain=dict(pain))
     store.add_screening(person_id, record, dict(answers), instant(clock.now()))
+    store.discard_unstarted_plans(person_id)  # its restrictions may change today's plan
     return result
 
 

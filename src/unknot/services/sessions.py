@@ -282,15 +282,32 @@ def _planning_profile(setup: Setup) -> Profile:
     )
 
 
+def today_plan_json(workspace: Workspace, clock: Clock) -> str:
+    """Today's plan as a JSON document with its id, straight from storage when it exists.
+
+    The API's hot path (issue 7: requests per second): a stored plan is sent as stored, without
+    decoding and encoding it again.
+    """
+    import json
+
+    store = workspace.open_store()
+    found = store.unstarted_plan_text(store.local_person(), today(clock))
+    if found is not None:
+        plan_id, text = found
+        return f'{{"plan_id": {plan_id}, ' + text.lstrip()[1:]
+    plan_id, plan = today_plan(workspace, clock)
+    return json.dumps({"plan_id": plan_id, **plan.model_dump(mode="json")})
+
+
 def today_plan(workspace: Workspace, clock: Clock) -> tuple[int, SessionPlan]:
     """Today's plan not yet started: the stored one, or a new one (stored)."""
     from unknot.domain.planner import build_session
 
-    setup = prepare(workspace, clock)
-    store = setup.store
-    found = store.unstarted_plan(setup.person_id, today(clock))
+    store = workspace.open_store()
+    found = store.unstarted_plan(store.local_person(), today(clock))
     if found is not None:
         return found
+    setup = prepare(workspace, clock)
     plan = build_session(
         exercises(workspace),
         _planning_profile(setup),
@@ -324,6 +341,21 @@ def swap_exercise(workspace: Workspace, clock: Clock, exercise_id: str) -> tuple
         }
     )
     return setup.store.save_plan(setup.person_id, plan, instant(clock.now())), plan
+
+
+# Stored plans never change, so their timelines can be kept (keyed by database and plan).
+_TIMELINES: dict[tuple[int, int, bool], tuple[Step, ...]] = {}
+
+
+def _timeline(store: Store, plan_id: int, paced: bool) -> tuple[Step, ...]:
+    from unknot.domain.timeline import build_timeline
+
+    key = (id(store), plan_id, paced)
+    if key not in _TIMELINES:
+        if len(_TIMELINES) > 256:
+            _TIMELINES.clear()
+        _TIMELINES[key] = build_timeline(store.load_plan(plan_id), paced=paced)
+    return _TIMELINES[key]
 
 
 def _controller_at(
@@ -420,13 +452,13 @@ def save_step(
 ) -> bool:
     """A step the browser finished (times in epoch seconds); stored once per key. True if new."""
     from unknot.domain.engine import StepRecord
-    from unknot.domain.timeline import build_timeline
 
-    setup = prepare(workspace, clock)
-    row = next((r for r in setup.store.sessions(setup.person_id) if r.id == session_id), None)
-    if row is None:
+    store = workspace.open_store()
+    person = store.local_person()
+    brief = store.session_brief(person, session_id)
+    if brief is None:
         raise LookupError(f"no session {session_id}")
-    timeline = build_timeline(setup.store.load_plan(row.plan_id), paced=row.paced)
+    timeline = _timeline(store, *brief)
     if not 0 <= index < len(timeline):
         raise ValueError(f"step index {index} is outside 0-{len(timeline) - 1}")
     if ended_at < started_at:
@@ -446,7 +478,7 @@ def save_step(
         ended_at=ended_at,
         skipped=skipped,
     )
-    return setup.store.record_step(setup.person_id, session_id, record, key)
+    return store.record_step(person, session_id, record, key)
 
 
 def report_pain(
@@ -518,6 +550,7 @@ def save_profile(workspace: Workspace, clock: Clock, profile: Profile) -> None:
     store = workspace.open_store()
     person = store.local_person()
     store.save_profile(person, profile, instant(clock.now()))
+    store.discard_unstarted_plans(person)
     latest = store.latest_screening(person)
     if latest is not None and not latest.pain and latest.taken_on == today(clock):
         store.set_screening_pain(person, profile.pain_scores())

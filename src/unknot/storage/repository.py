@@ -8,7 +8,18 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Text,
+    and_,
+    delete,
+    func,
+    insert,
+    select,
+    type_coerce,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 
 from unknot.domain.engine import StepRecord
@@ -72,7 +83,10 @@ class Store:
         return None if found is None else int(found)
 
     def local_person(self) -> int:
-        """The id of the one local person, created on first use."""
+        """The id of the one local person, created on first use.
+
+        Not cached: with several server processes, one may `forget` the person another knew.
+        """
         with self._tx() as db:
             found = db.execute(
                 select(t.persons.c.id).where(t.persons.c.label == LOCAL_PERSON)
@@ -194,9 +208,27 @@ class Store:
             )
             return int(result.inserted_primary_key[0])  # type: ignore[index]
 
-    def unstarted_plan(self, person_id: int, day: dt.date) -> tuple[int, SessionPlan] | None:
-        """The latest plan for `day` that no session has used yet."""
-        used = select(t.sessions.c.plan_id)
+    def unstarted_plan_text(self, person_id: int, day: dt.date) -> tuple[int, str] | None:
+        """The latest plan for `day` that no session has used yet, as its stored JSON text."""
+        used = select(t.sessions.c.plan_id).where(t.sessions.c.person_id == person_id)
+        with self.engine.connect() as db:
+            row = db.execute(
+                select(t.plans.c.id, type_coerce(t.plans.c.data, Text).label("data"))
+                .where(
+                    t.plans.c.person_id == person_id,
+                    t.plans.c.day == day,
+                    t.plans.c.id.not_in(used),
+                )
+                .order_by(t.plans.c.id.desc())
+                .limit(1)
+            ).first()
+        return None if row is None else (int(row.id), str(row.data))
+
+    def unstarted_plan_data(
+        self, person_id: int, day: dt.date
+    ) -> tuple[int, dict[str, Any]] | None:
+        """The latest plan for `day` that no session has used yet, as stored (JSON)."""
+        used = select(t.sessions.c.plan_id).where(t.sessions.c.person_id == person_id)
         with self.engine.connect() as db:
             row = db.execute(
                 select(t.plans.c.id, t.plans.c.data)
@@ -208,7 +240,30 @@ class Store:
                 .order_by(t.plans.c.id.desc())
                 .limit(1)
             ).first()
-        return None if row is None else (int(row.id), SessionPlan.model_validate(row.data))
+        return None if row is None else (int(row.id), row.data)
+
+    def unstarted_plan(self, person_id: int, day: dt.date) -> tuple[int, SessionPlan] | None:
+        """The latest plan for `day` that no session has used yet."""
+        found = self.unstarted_plan_data(person_id, day)
+        return None if found is None else (found[0], SessionPlan.model_validate(found[1]))
+
+    def discard_unstarted_plans(self, person_id: int) -> None:
+        """Plans no session used yet: made stale by a new screening or profile."""
+        used = select(t.sessions.c.plan_id).where(t.sessions.c.person_id == person_id)
+        with self._tx() as db:
+            db.execute(
+                delete(t.plans).where(t.plans.c.person_id == person_id, t.plans.c.id.not_in(used))
+            )
+
+    def session_brief(self, person_id: int, session_id: int) -> tuple[int, bool] | None:
+        """(plan id, paced) of one of the person's sessions, or None."""
+        with self.engine.connect() as db:
+            row = db.execute(
+                select(t.sessions.c.plan_id, t.sessions.c.paced).where(
+                    t.sessions.c.id == session_id, t.sessions.c.person_id == person_id
+                )
+            ).first()
+        return None if row is None else (int(row.plan_id), bool(row.paced))
 
     def load_plan(self, plan_id: int) -> SessionPlan:
         with self.engine.connect() as db:

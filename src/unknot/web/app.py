@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
@@ -15,6 +16,16 @@ from unknot.clock import Clock, SystemClock
 from unknot.web import api, pages, problems
 
 STATIC = Path(__file__).parent / "static"
+
+
+def from_environment() -> FastAPI:
+    """The app for the settings in the environment (for `unknot serve --workers N`)."""
+    from unknot.clock import AcceleratedClock
+    from unknot.config import Settings
+
+    workspace = services.Workspace.from_settings(Settings())
+    speed = workspace.clock_speed
+    return create_app(workspace, AcceleratedClock(speed) if speed != 1.0 else SystemClock())
 
 
 def create_app(workspace: services.Workspace, clock: Clock | None = None) -> FastAPI:
@@ -34,6 +45,7 @@ def create_app(workspace: services.Workspace, clock: Clock | None = None) -> Fas
     )
     app.state.workspace = workspace
     app.state.clock = clock or SystemClock()
+    app.add_middleware(GZipMiddleware, minimum_size=800)
     problems.install(app)
     app.include_router(api.router)
     app.include_router(pages.router)

@@ -18,6 +18,7 @@ let paused = false;
 let beepsLeft = 0;
 let ended = false;
 let audio = null;
+let endTimer = null;
 let wakeLock = null;
 const notices = [];
 
@@ -116,6 +117,14 @@ function begin(target, at = now()) {
   saveLocal();
   render();
   say(step.announce);
+  scheduleEnd();
+}
+
+// A timer set for the exact end of the step, so a step ends on time, not at the next 100 ms tick.
+function scheduleEnd() {
+  clearTimeout(endTimer);
+  const left = remaining();
+  if (left !== null && !paused && !ended) endTimer = setTimeout(tick, Math.max(0, left * 1000));
 }
 
 function record(skipped, endPerf) {
@@ -226,6 +235,7 @@ function pause(reason) {
   if (paused || ended) return;
   paused = true;
   pausedAt = now();
+  clearTimeout(endTimer);
   if (reason) notice(reason);
   say("Paused.");
   render();
@@ -235,6 +245,7 @@ function resume() {
   if (!paused || ended) return;
   pausedTotal += now() - pausedAt;
   paused = false;
+  scheduleEnd();
   notices.length = 0;
   $("notice").textContent = "";
   say("Go on.");
@@ -249,6 +260,7 @@ function back() {
 
 function finish(finished) {
   ended = true;
+  clearTimeout(endTimer);
   if (wakeLock) wakeLock.release().catch(() => {});
   enqueue(`end:${session.session_id}`, `/api/v1/sessions/${session.session_id}/end`, { finished }).then(showSaving);
   localStorage.removeItem(LOCAL);
