@@ -58,7 +58,9 @@ pytest: install-test system-deps node_modules/axe-core/axe.min.js
 
 test: lint types pytest
 
-bench: install-test
+bench: install-test system-deps node_modules/axe-core/axe.min.js
+	@command -v wrk >/dev/null && command -v h2load >/dev/null || { [ "$$(id -u)" = "0" ] && apt-get install -y -qq wrk nghttp2-client; } || echo "bench: wrk and h2load missing: sudo apt-get install wrk nghttp2-client"
+	@[ -x node_modules/.bin/lighthouse ] || npm install --no-save --no-package-lock --no-audit --no-fund --loglevel=error lighthouse@12
 	$(BIN)/python bench/run.py
 
 clean:
