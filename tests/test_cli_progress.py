@@ -48,6 +48,11 @@ def test_eight_weeks_give_the_right_verdicts_and_charts(
     assert neck["verdict"] == verdict
     assert sorted(a["concern"] for a in report["advice"]) == concerns
     assert report["adherence"]["total_sessions"] == 24
+    assert len(report["calendar"]) == 8
+    first_cell = report["calendar"][0][0]["day"]
+    session_days = {r["day"] for r in report["before_after"] if r["day"] >= first_cell}
+    done = {c["day"] for week in report["calendar"] for c in week if c["done"]}
+    assert done == session_days
     assert [w["done"] for w in report["adherence"]["weeks"]] == [3] * 8
     assert len(report["before_after"]) == 24
     for stem in ("pain-over-time", "before-after", "weekly-adherence"):

@@ -194,8 +194,15 @@ def test_catalog_export_forget_and_docs(client: TestClient) -> None:
     assert export.json()["format"] == "unknot-export"
     assert "attachment" in export.headers["content-disposition"]
     problem(client.post("/api/v1/forget", json={"confirm": "yes"}), 422)
+    old = client.get("/api/v1/sessions/active").json()
     deleted = client.post("/api/v1/forget", json={"confirm": "forget me"}).json()["deleted"]
     assert deleted["sessions"] == 1
+    # Ids remembered for speed before the person was forgotten must not leak into new records.
+    problem(client.post(f"/api/v1/sessions/{old['session_id']}/steps", json=step_body(old, 0)), 404)
+    fresh = client.get("/api/v1/plan/today")
+    assert fresh.status_code == 200
+    assert fresh.json()["plan_id"] != old["plan"].get("plan_id")
+    assert client.get("/api/v1/status").json()["needs_screening"]
     assert client.get("/openapi.json").json()["info"]["title"] == "unknot"
     assert client.get("/docs").status_code == 200
     problem(client.get("/api/v1/nowhere"), 404)

@@ -6,100 +6,205 @@ Alembic) happen inside the functions that need them, so a quick command pays onl
 uses (issue 3: start-up budget).
 """
 
-from unknot.services.catalog import (
-    CatalogCheck,
-    UnknownExercise,
-    catalog_records,
-    catalog_schema,
-    check_catalog,
-    exercise_record,
-    exercises,
-)
-from unknot.services.planning import ProfileProblem, make_plan, make_week, read_profile
-from unknot.services.progress import (
-    ImportProblem,
-    chart_svgs,
-    dismiss_advice,
-    export_data,
-    export_document,
-    forget,
-    import_data,
-    progress_report,
-    record_checkin,
-    record_function,
-    write_charts,
-)
-from unknot.services.screening import (
-    questions,
-    record_clearance,
-    session_readiness,
-    submit_screening,
-)
-from unknot.services.sessions import (
-    SessionController,
-    Setup,
-    active_session,
-    begin_session,
-    finish_session,
-    prepare,
-    report_pain,
-    resume_session,
-    save_effort,
-    save_profile,
-    save_step,
-    session_history,
-    start_session,
-    swap_exercise,
-    today_plan,
-    today_plan_json,
-    upgrade_database,
-)
-from unknot.services.workspace import Workspace, close_stores
+from __future__ import annotations
 
-__all__ = [
-    "CatalogCheck",
-    "ImportProblem",
-    "ProfileProblem",
-    "SessionController",
-    "Setup",
-    "UnknownExercise",
-    "Workspace",
-    "active_session",
-    "begin_session",
-    "catalog_records",
-    "catalog_schema",
-    "chart_svgs",
-    "check_catalog",
-    "close_stores",
-    "dismiss_advice",
-    "exercise_record",
-    "exercises",
-    "export_data",
-    "export_document",
-    "finish_session",
-    "forget",
-    "import_data",
-    "make_plan",
-    "make_week",
-    "prepare",
-    "progress_report",
-    "questions",
-    "read_profile",
-    "record_checkin",
-    "record_clearance",
-    "record_function",
-    "report_pain",
-    "resume_session",
-    "save_effort",
-    "save_profile",
-    "save_step",
-    "session_history",
-    "session_readiness",
-    "start_session",
-    "submit_screening",
-    "swap_exercise",
-    "today_plan",
-    "today_plan_json",
-    "upgrade_database",
-    "write_charts",
-]
+import importlib
+from typing import TYPE_CHECKING, Any
+
+# Which module holds each name; loaded on first use, so a quick command imports only what it
+# needs (issue 3: start-up within 150 ms).
+_HOME = {
+    "CatalogCheck": "unknot.services.catalog",
+    "ImportProblem": "unknot.services.progress",
+    "ProfileProblem": "unknot.services.planning",
+    "SessionController": "unknot.services.sessions",
+    "Setup": "unknot.services.sessions",
+    "UnknownExercise": "unknot.services.catalog",
+    "Workspace": "unknot.services.workspace",
+    "active_session": "unknot.services.sessions",
+    "begin_session": "unknot.services.sessions",
+    "catalog_records": "unknot.services.catalog",
+    "catalog_schema": "unknot.services.catalog",
+    "chart_svgs": "unknot.services.progress",
+    "check_catalog": "unknot.services.catalog",
+    "close_stores": "unknot.services.workspace",
+    "dismiss_advice": "unknot.services.progress",
+    "exercise_record": "unknot.services.catalog",
+    "exercises": "unknot.services.catalog",
+    "export_data": "unknot.services.progress",
+    "export_document": "unknot.services.progress",
+    "finish_session": "unknot.services.sessions",
+    "forget": "unknot.services.progress",
+    "import_data": "unknot.services.progress",
+    "make_plan": "unknot.services.planning",
+    "make_week": "unknot.services.planning",
+    "prepare": "unknot.services.sessions",
+    "progress_report": "unknot.services.progress",
+    "questions": "unknot.services.screening",
+    "read_profile": "unknot.services.planning",
+    "record_checkin": "unknot.services.progress",
+    "record_clearance": "unknot.services.screening",
+    "record_function": "unknot.services.progress",
+    "report_pain": "unknot.services.sessions",
+    "resume_session": "unknot.services.sessions",
+    "save_effort": "unknot.services.sessions",
+    "save_profile": "unknot.services.sessions",
+    "save_step": "unknot.services.sessions",
+    "session_history": "unknot.services.sessions",
+    "session_readiness": "unknot.services.screening",
+    "start_session": "unknot.services.sessions",
+    "submit_screening": "unknot.services.screening",
+    "swap_exercise": "unknot.services.sessions",
+    "today_plan": "unknot.services.sessions",
+    "today_plan_json": "unknot.services.sessions",
+    "upgrade_database": "unknot.services.sessions",
+    "write_charts": "unknot.services.progress",
+}
+
+if TYPE_CHECKING:
+    from unknot.services.catalog import (
+        CatalogCheck as CatalogCheck,
+    )
+    from unknot.services.catalog import (
+        UnknownExercise as UnknownExercise,
+    )
+    from unknot.services.catalog import (
+        catalog_records as catalog_records,
+    )
+    from unknot.services.catalog import (
+        catalog_schema as catalog_schema,
+    )
+    from unknot.services.catalog import (
+        check_catalog as check_catalog,
+    )
+    from unknot.services.catalog import (
+        exercise_record as exercise_record,
+    )
+    from unknot.services.catalog import (
+        exercises as exercises,
+    )
+    from unknot.services.planning import (
+        ProfileProblem as ProfileProblem,
+    )
+    from unknot.services.planning import (
+        make_plan as make_plan,
+    )
+    from unknot.services.planning import (
+        make_week as make_week,
+    )
+    from unknot.services.planning import (
+        read_profile as read_profile,
+    )
+    from unknot.services.progress import (
+        ImportProblem as ImportProblem,
+    )
+    from unknot.services.progress import (
+        chart_svgs as chart_svgs,
+    )
+    from unknot.services.progress import (
+        dismiss_advice as dismiss_advice,
+    )
+    from unknot.services.progress import (
+        export_data as export_data,
+    )
+    from unknot.services.progress import (
+        export_document as export_document,
+    )
+    from unknot.services.progress import (
+        forget as forget,
+    )
+    from unknot.services.progress import (
+        import_data as import_data,
+    )
+    from unknot.services.progress import (
+        progress_report as progress_report,
+    )
+    from unknot.services.progress import (
+        record_checkin as record_checkin,
+    )
+    from unknot.services.progress import (
+        record_function as record_function,
+    )
+    from unknot.services.progress import (
+        write_charts as write_charts,
+    )
+    from unknot.services.screening import (
+        questions as questions,
+    )
+    from unknot.services.screening import (
+        record_clearance as record_clearance,
+    )
+    from unknot.services.screening import (
+        session_readiness as session_readiness,
+    )
+    from unknot.services.screening import (
+        submit_screening as submit_screening,
+    )
+    from unknot.services.sessions import (
+        SessionController as SessionController,
+    )
+    from unknot.services.sessions import (
+        Setup as Setup,
+    )
+    from unknot.services.sessions import (
+        active_session as active_session,
+    )
+    from unknot.services.sessions import (
+        begin_session as begin_session,
+    )
+    from unknot.services.sessions import (
+        finish_session as finish_session,
+    )
+    from unknot.services.sessions import (
+        prepare as prepare,
+    )
+    from unknot.services.sessions import (
+        report_pain as report_pain,
+    )
+    from unknot.services.sessions import (
+        resume_session as resume_session,
+    )
+    from unknot.services.sessions import (
+        save_effort as save_effort,
+    )
+    from unknot.services.sessions import (
+        save_profile as save_profile,
+    )
+    from unknot.services.sessions import (
+        save_step as save_step,
+    )
+    from unknot.services.sessions import (
+        session_history as session_history,
+    )
+    from unknot.services.sessions import (
+        start_session as start_session,
+    )
+    from unknot.services.sessions import (
+        swap_exercise as swap_exercise,
+    )
+    from unknot.services.sessions import (
+        today_plan as today_plan,
+    )
+    from unknot.services.sessions import (
+        today_plan_json as today_plan_json,
+    )
+    from unknot.services.sessions import (
+        upgrade_database as upgrade_database,
+    )
+    from unknot.services.workspace import (
+        Workspace as Workspace,
+    )
+    from unknot.services.workspace import (
+        close_stores as close_stores,
+    )
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOME:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(_HOME[name]), name)
+    globals()[name] = value
+    return value
+
+
+__all__ = sorted(_HOME)

@@ -116,8 +116,22 @@ def progress_report(workspace: Workspace, clock: Clock, weeks: int = 8) -> dict[
                     "after": after[-1],
                 }
             )
+    done_days = {d for d, _ in finished}
+    first_monday = day - dt.timedelta(days=day.weekday() + 7 * (weeks - 1))
+    calendar = [
+        [
+            {
+                "day": (first_monday + dt.timedelta(days=7 * w + d)).isoformat(),
+                "done": first_monday + dt.timedelta(days=7 * w + d) in done_days,
+                "future": first_monday + dt.timedelta(days=7 * w + d) > day,
+            }
+            for d in range(7)
+        ]
+        for w in range(weeks)
+    ]
     return {
         "today": day.isoformat(),
+        "calendar": calendar,
         "areas": [a.model_dump(mode="json") for a in areas],
         "weekly_pain": {
             a.area: [

@@ -291,10 +291,11 @@ def today_plan_json(workspace: Workspace, clock: Clock) -> str:
     import json
 
     store = workspace.open_store()
-    found = store.unstarted_plan_text(store.local_person(), today(clock))
+    found = store.unstarted_plan_text(_known_person(store), today(clock))
     if found is not None:
         plan_id, text = found
         return f'{{"plan_id": {plan_id}, ' + text.lstrip()[1:]
+    _KNOWN_PERSON.pop(id(store), None)
     plan_id, plan = today_plan(workspace, clock)
     return json.dumps({"plan_id": plan_id, **plan.model_dump(mode="json")})
 
@@ -341,6 +342,18 @@ def swap_exercise(workspace: Workspace, clock: Clock, exercise_id: str) -> tuple
         }
     )
     return setup.store.save_plan(setup.person_id, plan, instant(clock.now())), plan
+
+
+# The local person's id, for the hot paths only. Safe across processes: a stale id (another
+# process ran `forget`) finds no rows, and the caller then looks the person up afresh.
+_KNOWN_PERSON: dict[int, int] = {}
+
+
+def _known_person(store: Store) -> int:
+    key = id(store)
+    if key not in _KNOWN_PERSON:
+        _KNOWN_PERSON[key] = store.local_person()
+    return _KNOWN_PERSON[key]
 
 
 # Stored plans never change, so their timelines can be kept (keyed by database and plan).
@@ -454,8 +467,12 @@ def save_step(
     from unknot.domain.engine import StepRecord
 
     store = workspace.open_store()
-    person = store.local_person()
+    person = _known_person(store)
     brief = store.session_brief(person, session_id)
+    if brief is None:
+        _KNOWN_PERSON.pop(id(store), None)
+        person = store.local_person()
+        brief = store.session_brief(person, session_id)
     if brief is None:
         raise LookupError(f"no session {session_id}")
     timeline = _timeline(store, *brief)
