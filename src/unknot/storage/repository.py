@@ -162,15 +162,20 @@ class Store:
             cleared_on=row.cleared_on,
         )
 
+    @staticmethod
+    def _latest_screening_id(db: Connection, person_id: int) -> int | None:
+        found = db.execute(
+            select(t.screenings.c.id)
+            .where(t.screenings.c.person_id == person_id)
+            .order_by(t.screenings.c.taken_at.desc(), t.screenings.c.id.desc())
+            .limit(1)
+        ).scalar()
+        return None if found is None else int(found)
+
     def set_screening_pain(self, person_id: int, pain: dict[str, int]) -> None:
         """Set the pain baseline of the latest screening."""
         with self._tx() as db:
-            latest = db.execute(
-                select(t.screenings.c.id)
-                .where(t.screenings.c.person_id == person_id)
-                .order_by(t.screenings.c.taken_at.desc(), t.screenings.c.id.desc())
-                .limit(1)
-            ).scalar()
+            latest = self._latest_screening_id(db, person_id)
             if latest is not None:
                 db.execute(
                     update(t.screenings).where(t.screenings.c.id == latest).values(pain=pain)
@@ -179,12 +184,7 @@ class Store:
     def record_clearance(self, person_id: int, day: dt.date, note: str | None) -> bool:
         """Mark the latest screening as cleared by a clinician; False when there is none."""
         with self._tx() as db:
-            latest = db.execute(
-                select(t.screenings.c.id)
-                .where(t.screenings.c.person_id == person_id)
-                .order_by(t.screenings.c.taken_at.desc(), t.screenings.c.id.desc())
-                .limit(1)
-            ).scalar()
+            latest = self._latest_screening_id(db, person_id)
             if latest is None:
                 return False
             db.execute(
