@@ -62,7 +62,7 @@ def test_eight_weeks_give_the_right_verdicts_and_charts(
         assert len(svg.findall(f".//{SVG}rect")) + len(svg.findall(f".//{SVG}polyline")) > 1
         assert (out / f"{stem}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     pain = ET.parse(out / "pain-over-time.svg").getroot()
-    assert len(pain.findall(f".//{SVG}circle")) == 48  # before and after each session
+    assert len(pain.findall(f".//{SVG}circle")) == 24  # the level before each session
     text = runner.invoke(app, ["progress"])
     assert text.exit_code == 0
     assert "Pain over time" in text.stdout

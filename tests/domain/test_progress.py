@@ -55,8 +55,12 @@ def test_baseline_is_the_first_week_and_current_the_last() -> None:
     assert change.verdict == "improved"
 
 
-def test_morning_answers_are_not_levels() -> None:
-    checkins = [*series([5, 5]), PainCheckIn(day=TODAY, moment="morning", pain={"neck": 9})]
+def test_morning_and_after_session_answers_are_not_levels() -> None:
+    checkins = [
+        *series([5, 5]),
+        PainCheckIn(day=TODAY, moment="morning", pain={"neck": 9}),
+        PainCheckIn(day=TODAY, moment="after", pain={"neck": 1}),
+    ]
     [change] = area_changes(checkins, TODAY)
     assert change.current == 5
 

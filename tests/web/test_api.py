@@ -166,10 +166,9 @@ def test_effort_end_checkin_progress_history(client: TestClient) -> None:
         422,
     )
     assert client.post(f"/api/v1/sessions/{sid}/end", json={"finished": True}).status_code == 204
-    assert (
-        client.post("/api/v1/checkins", json={"moment": "after", "pain": {"neck": 3}}).status_code
-        == 201
-    )
+    for moment, score in (("before", 5), ("after", 3)):
+        checkin = {"moment": moment, "pain": {"neck": score}}
+        assert client.post("/api/v1/checkins", json=checkin).status_code == 201
     progress = client.get("/api/v1/progress").json()
     assert progress["areas"][0]["area"] == "neck"
     assert progress["adherence"]["total_sessions"] == 1

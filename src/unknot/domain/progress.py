@@ -75,10 +75,15 @@ def verdict(baseline: float, current: float) -> Verdict:
     return "no_change"
 
 
+# Pain levels over time come from readings taken at comparable moments: before a session or at
+# any time. After-session readings show the session's own effect (the before/after chart), and
+# morning answers compare with the day before; neither is a level.
+LEVEL_MOMENTS: Final[frozenset[str]] = frozenset({"before", "check"})
+
+
 def _readings(checkins: Sequence[PainCheckIn], area: str) -> list[tuple[dt.date, int]]:
-    # Morning answers compare with the day before; they are not levels, so they are left out.
     return sorted(
-        (c.day, c.pain[area]) for c in checkins if area in c.pain and c.moment != "morning"
+        (c.day, c.pain[area]) for c in checkins if area in c.pain and c.moment in LEVEL_MOMENTS
     )
 
 

@@ -144,7 +144,7 @@ def progress_report(workspace: Workspace, clock: Clock, weeks: int = 8) -> dict[
             a.area: [
                 {"day": c.day.isoformat(), "pain": c.pain[a.area]}
                 for c in checkins
-                if a.area in c.pain and c.moment != "morning"
+                if a.area in c.pain and c.moment in progress.LEVEL_MOMENTS
             ]
             for a in areas
         },
