@@ -240,5 +240,19 @@ def test_pages_render(client: TestClient) -> None:
         response = client.get(path)
         assert response.status_code == 200, path
     assert client.get("/exercises/nope").status_code == 404
+    too_few = client.post("/progress/activities", data={"activity_0": "reading", "score_0": "4"})
+    assert too_few.status_code == 422
+    assert "3 to 5 activities" in too_few.text
+    rated = {
+        "activity_0": "reading",
+        "score_0": "4",
+        "activity_1": "driving",
+        "score_1": "5",
+        "activity_2": "sleeping",
+        "score_2": "6",
+    }
+    assert client.post("/progress/activities", data=rated).status_code == 200
+    assert client.get("/api/v1/progress").json()["function"]["baseline_mean"] == 5.0
+    assert 'value="driving"' in client.get("/progress").text
     assert client.get("/manifest.webmanifest").json()["display"] == "standalone"
     assert client.get("/sw.js").headers["service-worker-allowed"] == "/"

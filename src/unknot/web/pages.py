@@ -233,7 +233,46 @@ def player(request: Request) -> HTMLResponse:
 def progress(request: Request) -> HTMLResponse:
     workspace, clock = ctx(request)
     report = services.progress_report(workspace, clock, 8)
-    return render(request, "progress.html", report=report, charts=services.chart_svgs(report))
+    return render(
+        request,
+        "progress.html",
+        report=report,
+        charts=services.chart_svgs(report),
+        activity_error=None,
+        activities=_activity_names(workspace),
+    )
+
+
+@router.post("/progress/activities")
+async def activities(request: Request) -> Response:
+    workspace, clock = ctx(request)
+    form = await request.form()
+    ratings: dict[str, int] = {}
+    for number in range(5):
+        name = str(form.get(f"activity_{number}") or "").strip()
+        score = str(form.get(f"score_{number}") or "")
+        if name and score.isdigit() and int(score) <= 10:
+            ratings[name[:120]] = int(score)
+    store = workspace.open_store()
+    try:
+        services.record_function(store, store.local_person(), clock, ratings)
+    except ValueError as error:
+        report = services.progress_report(workspace, clock, 8)
+        return render(
+            request,
+            "progress.html",
+            status=422,
+            report=report,
+            charts=services.chart_svgs(report),
+            activity_error=str(error),
+            activities=_activity_names(workspace),
+        )
+    return go("/progress")
+
+
+def _activity_names(workspace: services.Workspace) -> list[str]:
+    store = workspace.open_store()
+    return sorted({r.activity for r in store.function_ratings(store.local_person())})
 
 
 @router.post("/advice/dismiss")
