@@ -148,3 +148,24 @@ def test_aggravation_and_effort(store: Store) -> None:
     store.record_effort(person, session, 0, "row", 2, NOW)
     store.record_effort(person, session, 0, "row", 2, NOW)
     store.record_pain(person, session, 0, 0, "row", "neck", 3, [], NOW)
+
+
+def test_unstarted_plans_as_stored_text(store: Store) -> None:
+    import json
+
+    person = store.local_person()
+    day = NOW.date()
+    assert store.unstarted_plan(person, day) is None
+    plan = SessionPlan(day=day, minutes=10, items=(), total_s=600, notes=("a note",))
+    first = store.save_plan(person, plan, NOW)
+    found = store.unstarted_plan_text(person, day)
+    assert found is not None
+    assert found[0] == first
+    assert json.loads(found[1])["notes"] == ["a note"]
+    assert store.unstarted_plan(person, day) == (first, plan)
+    store.start_session(person, first, NOW, steps_total=1, paced=True)
+    assert store.unstarted_plan(person, day) is None
+    second = store.save_plan(person, plan, NOW)
+    store.discard_unstarted_plans(person)
+    assert store.unstarted_plan(person, day) is None
+    assert second != first

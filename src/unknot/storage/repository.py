@@ -13,11 +13,11 @@ from sqlalchemy import (
     Engine,
     Text,
     and_,
+    cast,
     delete,
     func,
     insert,
     select,
-    type_coerce,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
@@ -213,7 +213,8 @@ class Store:
         used = select(t.sessions.c.plan_id).where(t.sessions.c.person_id == person_id)
         with self.engine.connect() as db:
             row = db.execute(
-                select(t.plans.c.id, type_coerce(t.plans.c.data, Text).label("data"))
+                # CAST in SQL: the driver must not decode the JSON (psycopg would).
+                select(t.plans.c.id, cast(t.plans.c.data, Text).label("data"))
                 .where(
                     t.plans.c.person_id == person_id,
                     t.plans.c.day == day,
@@ -224,28 +225,10 @@ class Store:
             ).first()
         return None if row is None else (int(row.id), str(row.data))
 
-    def unstarted_plan_data(
-        self, person_id: int, day: dt.date
-    ) -> tuple[int, dict[str, Any]] | None:
-        """The latest plan for `day` that no session has used yet, as stored (JSON)."""
-        used = select(t.sessions.c.plan_id).where(t.sessions.c.person_id == person_id)
-        with self.engine.connect() as db:
-            row = db.execute(
-                select(t.plans.c.id, t.plans.c.data)
-                .where(
-                    t.plans.c.person_id == person_id,
-                    t.plans.c.day == day,
-                    t.plans.c.id.not_in(used),
-                )
-                .order_by(t.plans.c.id.desc())
-                .limit(1)
-            ).first()
-        return None if row is None else (int(row.id), row.data)
-
     def unstarted_plan(self, person_id: int, day: dt.date) -> tuple[int, SessionPlan] | None:
         """The latest plan for `day` that no session has used yet."""
-        found = self.unstarted_plan_data(person_id, day)
-        return None if found is None else (found[0], SessionPlan.model_validate(found[1]))
+        found = self.unstarted_plan_text(person_id, day)
+        return None if found is None else (found[0], SessionPlan.model_validate_json(found[1]))
 
     def discard_unstarted_plans(self, person_id: int) -> None:
         """Plans no session used yet: made stale by a new screening or profile."""
