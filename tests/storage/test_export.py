@@ -13,6 +13,7 @@ from tests.history_fixture import eight_weeks
 from unknot import services
 from unknot.clock import FakeClock
 from unknot.domain import engine
+from unknot.domain.progress import PainCheckIn
 from unknot.domain.screening import QUESTION_IDS
 from unknot.services import ImportProblem, Workspace
 from unknot.services.progress import export_tables
@@ -57,13 +58,9 @@ def test_round_trip_restores_every_row(database_url: str, tmp_path: Path) -> Non
     assert export_tables(target.open_store()) == export_tables(source.open_store())
     # The restored database keeps working: new rows get fresh ids.
     store = target.open_store()
-    store.add_checkin(
-        store.local_person(),
-        __import__("unknot.domain.progress", fromlist=["PainCheckIn"]).PainCheckIn(
-            day=dt.date(2026, 1, 1), moment="check", pain={"neck": 2}
-        ),
-        dt.datetime.now(dt.UTC),
-    )
+    checkin = PainCheckIn(day=dt.date(2026, 1, 1), moment="check", pain={"neck": 2})
+    new_id = store.add_checkin(store.local_person(), checkin, dt.datetime.now(dt.UTC))
+    assert new_id > max(row["id"] for row in export_tables(store)["checkins"][:-1])
 
 
 def test_csv_export_writes_a_file_per_table(tmp_path: Path) -> None:

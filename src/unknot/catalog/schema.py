@@ -15,8 +15,6 @@ from pydantic import BaseModel, ValidationError
 from unknot.catalog.problems import Problem
 from unknot.domain.exercise import Alternative, Dosage, Exercise
 
-SUFFIX = ".yaml"
-
 
 def parse_file(path: Path) -> tuple[Exercise | None, list[Problem]]:
     """Read and fully validate one exercise file."""

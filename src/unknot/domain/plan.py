@@ -54,9 +54,6 @@ class SessionPlan(Strict):
     swapped_out: tuple[str, ...] = ()
     """Exercises the person swapped out of this day's plan."""
 
-    def block_seconds(self, block: Phase) -> int:
-        return sum(i.duration_s + i.transition_s for i in self.items if i.block == block)
-
 
 class PlannedDay(Strict):
     """One day of a week: a session, or rest."""

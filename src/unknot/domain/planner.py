@@ -137,9 +137,6 @@ class Candidate:
         high = self.seconds(rest_high, work[1] if work else None) + TRANSITION_S[1]
         return low, high
 
-    def targets_pain(self, profile: Profile) -> int:
-        return max((profile.pain_in(t) for t in self.exercise.targets), default=0)
-
     def needs_equipment(self) -> bool:
         return any(item not in {"chair", "wall", "doorway"} for item in self.chosen.equipment)
 

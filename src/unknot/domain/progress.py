@@ -49,6 +49,32 @@ class PainCheckIn(Strict):
     note: str | None = None
 
 
+# A check-in belongs to a session by the session's id or, when it names none, by day: "before"
+# on the session's day, "morning" on the day after. "after" check-ins always name their session.
+DAYS_AFTER_SESSION: Final[dict[str, int]] = {"before": 0, "morning": 1}
+
+
+def session_pain(
+    checkins: Sequence[PainCheckIn], session_id: int, day: dt.date, moment: Moment
+) -> int | None:
+    """Worst pain in the latest check-in of this moment that belongs to the session."""
+    offset = DAYS_AFTER_SESSION.get(moment)
+    found = [
+        max(c.pain.values(), default=0)
+        for c in checkins
+        if c.moment == moment
+        and (
+            c.session_id == session_id
+            or (
+                offset is not None
+                and c.session_id is None
+                and c.day == day + dt.timedelta(days=offset)
+            )
+        )
+    ]
+    return found[-1] if found else None
+
+
 class AreaChange(Strict):
     """One area's baseline, current level, change and verdict."""
 

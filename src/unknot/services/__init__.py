@@ -28,6 +28,7 @@ _HOME = {
     "chart_svgs": "unknot.services.progress",
     "check_catalog": "unknot.services.catalog",
     "close_stores": "unknot.services.workspace",
+    "current_advice": "unknot.services.progress",
     "dismiss_advice": "unknot.services.progress",
     "exercise_record": "unknot.services.catalog",
     "exercises": "unknot.services.catalog",
@@ -100,6 +101,9 @@ if TYPE_CHECKING:
     )
     from unknot.services.progress import (
         chart_svgs as chart_svgs,
+    )
+    from unknot.services.progress import (
+        current_advice as current_advice,
     )
     from unknot.services.progress import (
         dismiss_advice as dismiss_advice,

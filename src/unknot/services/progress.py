@@ -13,8 +13,8 @@ from unknot.clock import Clock, instant, today
 from unknot.services.workspace import Workspace
 
 if TYPE_CHECKING:
-    from unknot.domain.progress import Moment
-    from unknot.storage.repository import Store
+    from unknot.domain.progress import Advice, Moment, PainCheckIn
+    from unknot.storage.repository import SessionRow, Store
 
 EXPORT_FORMAT = "unknot-export"
 EXPORT_VERSION = 1
@@ -86,34 +86,22 @@ def progress_report(workspace: Workspace, clock: Clock, weeks: int = 8) -> dict[
         for r in rows
         if r.status == "finished"
     ]
-    started = min([r.started_at.date() for r in rows] + [c.day for c in checkins], default=None)
-    advice = progress.clinician_advice(checkins, store.history(person), day, started)
-    dismissed = store.dismissals(person)
-    advice = [
-        a
-        for a in advice
-        if a.concern not in dismissed or day - dismissed[a.concern] >= DISMISSAL_LASTS
-    ]
+    advice = _advice(store, person, day, checkins, rows)
     first = min((c.day for c in checkins), default=day)
     areas = progress.area_changes(checkins, day)
     function = progress.function_change(store.function_ratings(person))
     before_after = []
     for row in rows:
-        mine = [
-            c
-            for c in checkins
-            if c.session_id == row.id
-            or (c.session_id is None and c.day == row.started_at.date() and c.moment == "before")
-        ]
-        before = [max(c.pain.values(), default=0) for c in mine if c.moment == "before"]
-        after = [max(c.pain.values(), default=0) for c in mine if c.moment == "after"]
-        if before and after:
+        started_on = row.started_at.date()
+        before = progress.session_pain(checkins, row.id, started_on, "before")
+        after = progress.session_pain(checkins, row.id, started_on, "after")
+        if before is not None and after is not None:
             before_after.append(
                 {
                     "session_id": row.id,
-                    "day": row.started_at.date().isoformat(),
-                    "before": before[-1],
-                    "after": after[-1],
+                    "day": started_on.isoformat(),
+                    "before": before,
+                    "after": after,
                 }
             )
     done_days = {d for d, _ in finished}
@@ -153,6 +141,34 @@ def progress_report(workspace: Workspace, clock: Clock, weeks: int = 8) -> dict[
         "adherence": progress.adherence(finished, planned, day, weeks).model_dump(mode="json"),
         "advice": [a.model_dump(mode="json") for a in advice],
     }
+
+
+def _advice(
+    store: Store,
+    person: int,
+    day: dt.date,
+    checkins: list[PainCheckIn],
+    rows: list[SessionRow],
+) -> list[Advice]:
+    """See-a-clinician advice that applies today and was not dismissed in the last 4 weeks."""
+    from unknot.domain import progress
+
+    started = min([r.started_at.date() for r in rows] + [c.day for c in checkins], default=None)
+    advice = progress.clinician_advice(checkins, store.history(person), day, started)
+    dismissed = store.dismissals(person)
+    return [
+        a
+        for a in advice
+        if a.concern not in dismissed or day - dismissed[a.concern] >= DISMISSAL_LASTS
+    ]
+
+
+def current_advice(workspace: Workspace, clock: Clock) -> list[dict[str, Any]]:
+    """Only the advice part of the progress report (the today page shows it)."""
+    store = workspace.open_store()
+    person = store.local_person()
+    advice = _advice(store, person, today(clock), store.checkins(person), store.sessions(person))
+    return [a.model_dump(mode="json") for a in advice]
 
 
 def chart_svgs(report: Mapping[str, Any]) -> dict[str, str]:

@@ -300,7 +300,9 @@ def today_plan_json(workspace: Workspace, clock: Clock) -> str:
     return json.dumps({"plan_id": plan_id, **plan.model_dump(mode="json")})
 
 
-def today_plan(workspace: Workspace, clock: Clock) -> tuple[int, SessionPlan]:
+def today_plan(
+    workspace: Workspace, clock: Clock, setup: Setup | None = None
+) -> tuple[int, SessionPlan]:
     """Today's plan not yet started: the stored one, or a new one (stored)."""
     from unknot.domain.planner import build_session
 
@@ -308,7 +310,7 @@ def today_plan(workspace: Workspace, clock: Clock) -> tuple[int, SessionPlan]:
     found = store.unstarted_plan(store.local_person(), today(clock))
     if found is not None:
         return found
-    setup = prepare(workspace, clock)
+    setup = setup or prepare(workspace, clock)
     plan = build_session(
         exercises(workspace),
         _planning_profile(setup),
@@ -371,22 +373,28 @@ def _timeline(store: Store, plan_id: int, paced: bool) -> tuple[Step, ...]:
     return _TIMELINES[key]
 
 
+def _session(workspace: Workspace, session_id: int) -> tuple[Store, int, int, bool]:
+    """The store, the person, and the plan id and pacing of one of the person's sessions."""
+    store = workspace.open_store()
+    person = store.local_person()
+    brief = store.session_brief(person, session_id)
+    if brief is None:
+        raise LookupError(f"no session {session_id}")
+    return store, person, *brief
+
+
 def _controller_at(
-    workspace: Workspace, setup: Setup, session_id: int, index: int, clock: Clock
+    workspace: Workspace, session_id: int, index: int, clock: Clock
 ) -> SessionController:
     from unknot.domain.engine import Start, new_session
-    from unknot.domain.timeline import build_timeline
 
-    row = next((r for r in setup.store.sessions(setup.person_id) if r.id == session_id), None)
-    if row is None:
-        raise LookupError(f"no session {session_id}")
-    plan = setup.store.load_plan(row.plan_id)
+    store, person, plan_id, paced = _session(workspace, session_id)
     controller = SessionController(
-        store=setup.store,
-        person_id=setup.person_id,
-        session_id=row.id,
-        plan=plan,
-        state=new_session(build_timeline(plan, paced=row.paced), resume_at=index),
+        store=store,
+        person_id=person,
+        session_id=session_id,
+        plan=store.load_plan(plan_id),
+        state=new_session(_timeline(store, plan_id, paced), resume_at=index),
         clock=clock,
         catalog=exercises(workspace),
         emergency_number=workspace.emergency(),
@@ -435,7 +443,7 @@ def begin_session(workspace: Workspace, clock: Clock, paced: bool = True) -> dic
         return session_payload(workspace, setup, setup.resumable.id)
     from unknot.domain.timeline import build_timeline
 
-    plan_id, plan = today_plan(workspace, clock)
+    plan_id, plan = today_plan(workspace, clock, setup)
     session_id = setup.store.start_session(
         setup.person_id,
         plan_id,
@@ -510,8 +518,7 @@ def report_pain(
     """Apply the engine's pain rules at this step; say what the player should do next."""
     from unknot.domain import engine
 
-    setup = prepare(workspace, clock)
-    controller = _controller_at(workspace, setup, session_id, index, clock)
+    controller = _controller_at(workspace, session_id, index, clock)
     effects = controller.send(engine.ReportPain(area, score, frozenset(symptoms)))  # type: ignore[arg-type]
     stop = next((e for e in effects if isinstance(e, engine.SafetyStop)), None)
     if stop is not None:
@@ -533,15 +540,12 @@ def report_pain(
 def save_effort(
     workspace: Workspace, clock: Clock, session_id: int, item_index: int, reserve: int
 ) -> None:
-    setup = prepare(workspace, clock)
-    row = next((r for r in setup.store.sessions(setup.person_id) if r.id == session_id), None)
-    if row is None:
-        raise LookupError(f"no session {session_id}")
-    plan = setup.store.load_plan(row.plan_id)
+    store, person, plan_id, _paced = _session(workspace, session_id)
+    plan = store.load_plan(plan_id)
     if not 0 <= item_index < len(plan.items):
         raise ValueError(f"item index {item_index} is outside the plan")
-    setup.store.record_effort(
-        setup.person_id,
+    store.record_effort(
+        person,
         session_id,
         item_index,
         plan.items[item_index].exercise_id,
@@ -551,10 +555,8 @@ def save_effort(
 
 
 def finish_session(workspace: Workspace, clock: Clock, session_id: int, finished: bool) -> None:
-    setup = prepare(workspace, clock)
-    if not any(r.id == session_id for r in setup.store.sessions(setup.person_id)):
-        raise LookupError(f"no session {session_id}")
-    setup.store.end_session(session_id, "finished" if finished else "stopped", instant(clock.now()))
+    store, _person, _plan, _paced = _session(workspace, session_id)
+    store.end_session(session_id, "finished" if finished else "stopped", instant(clock.now()))
 
 
 def save_profile(workspace: Workspace, clock: Clock, profile: Profile) -> None:

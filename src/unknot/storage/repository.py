@@ -12,7 +12,6 @@ from sqlalchemy import (
     Connection,
     Engine,
     Text,
-    and_,
     cast,
     delete,
     func,
@@ -26,7 +25,7 @@ from unknot.domain.engine import StepRecord
 from unknot.domain.history import ExerciseOutcome, History, SessionOutcome
 from unknot.domain.plan import SessionPlan
 from unknot.domain.profile import Profile
-from unknot.domain.progress import FunctionRating, PainCheckIn
+from unknot.domain.progress import FunctionRating, PainCheckIn, session_pain
 from unknot.domain.screening import ScreeningRecord, ScreeningResult
 from unknot.storage import tables as t
 
@@ -394,17 +393,8 @@ class Store:
         )
         if where is not None:
             query = query.where(where)
-        exercise_time = dict(
-            db.execute(
-                select(
-                    steps.c.session_id,
-                    func.sum(func.coalesce(steps.c.hold_s, 0.0)).label("held"),
-                )
-                .where(and_(steps.c.person_id == person_id, steps.c.skipped.is_(False)))
-                .group_by(steps.c.session_id)
-            ).all()
-        )
-        work_time = self._work_seconds(db, person_id)
+        rows = db.execute(query).all()
+        seconds = self._exercise_seconds(db, [row.id for row in rows])
         return [
             SessionRow(
                 id=row.id,
@@ -416,25 +406,34 @@ class Store:
                 steps_total=row.steps_total,
                 steps_done=row.done or 0,
                 next_step=(row.last + 1) if row.last is not None else 0,
-                exercise_seconds=float(exercise_time.get(row.id, 0.0)) + work_time.get(row.id, 0.0),
+                exercise_seconds=seconds.get(row.id, 0.0),
             )
-            for row in db.execute(query)
+            for row in rows
         ]
 
-    def _work_seconds(self, db: Connection, person_id: int) -> dict[int, float]:
+    @staticmethod
+    def _exercise_seconds(db: Connection, session_ids: list[int]) -> dict[int, float]:
+        """Time in the exercises themselves per session: holds held, work steps' length."""
+        if not session_ids:
+            return {}
         steps = t.session_steps
-        rows = db.execute(
-            select(steps.c.session_id, steps.c.started_at, steps.c.ended_at).where(
-                and_(
-                    steps.c.person_id == person_id,
-                    steps.c.kind == "work",
-                    steps.c.skipped.is_(False),
-                )
+        found = db.execute(
+            select(
+                steps.c.session_id,
+                steps.c.kind,
+                steps.c.hold_s,
+                steps.c.started_at,
+                steps.c.ended_at,
+            ).where(
+                steps.c.session_id.in_(session_ids),
+                steps.c.skipped.is_(False),
+                steps.c.kind.in_(("work", "hold")),
             )
         )
         totals: dict[int, float] = {}
-        for session_id, started, ended in rows:
-            totals[session_id] = totals.get(session_id, 0.0) + (ended - started).total_seconds()
+        for session_id, kind, hold_s, started, ended in found:
+            length = (ended - started).total_seconds() if kind == "work" else (hold_s or 0.0)
+            totals[session_id] = totals.get(session_id, 0.0) + length
         return totals
 
     def sessions(self, person_id: int) -> list[SessionRow]:
@@ -590,29 +589,12 @@ class Store:
                 )
             all_pain = [p["score"] for p in hurt]
             day = started_at.date()
-            # A check-in names its session, or belongs to it by day: "before" on the day,
-            # "morning" on the day after.
-            before = [
-                max(c.pain.values(), default=0)
-                for c in checks
-                if c.moment == "before"
-                and (c.session_id == session_id or (c.session_id is None and c.day == day))
-            ]
-            morning = [
-                max(c.pain.values(), default=0)
-                for c in checks
-                if c.moment == "morning"
-                and (
-                    c.session_id == session_id
-                    or (c.session_id is None and c.day == day + dt.timedelta(days=1))
-                )
-            ]
             outcomes.append(
                 SessionOutcome(
-                    day=started_at.date(),
-                    pain_before=before[-1] if before else None,
+                    day=day,
+                    pain_before=session_pain(checks, session_id, day, "before"),
                     pain_during=max(all_pain) if all_pain else None,
-                    pain_next_morning=morning[-1] if morning else None,
+                    pain_next_morning=session_pain(checks, session_id, day, "morning"),
                     exercises=tuple(exercises),
                 )
             )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request, Response
@@ -289,7 +288,7 @@ def export(request: Request) -> JSONResponse:
     workspace, clock = context(request)
     document = services.export_document(workspace, clock)
     return JSONResponse(
-        json.loads(json.dumps(document)),
+        document,
         headers={"Content-Disposition": 'attachment; filename="unknot-export.json"'},
     )
 

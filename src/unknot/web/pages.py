@@ -164,7 +164,6 @@ def today(request: Request) -> Response:
         )
     )
     plan_id, plan = services.today_plan(workspace, clock)
-    report = services.progress_report(workspace, clock, 1)
     checkins = setup.store.checkins(setup.person_id)
     sessions = setup.store.sessions(setup.person_id)
     from unknot.clock import today as today_of
@@ -179,7 +178,7 @@ def today(request: Request) -> Response:
         "today.html",
         plan=plan,
         plan_id=plan_id,
-        advice=report["advice"],
+        advice=services.current_advice(workspace, clock),
         blocked=blocked,
         resumable=setup.resumable,
         ask_morning=ask_morning,
