@@ -13,7 +13,7 @@ from unknot.domain.exercise import Exercise
 
 @pytest.fixture(scope="module")
 def shipped() -> dict[str, Exercise]:
-    exercises, problems = check_files(exercise_files(SHIPPED_DIR))
+    exercises, problems = check_files(exercise_files(SHIPPED_DIR), require_figures=True)
     assert problems == []
     return {e.id: e for e in exercises}
 

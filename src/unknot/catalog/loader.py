@@ -30,14 +30,16 @@ def exercise_files(folder: Path | None) -> list[Path]:
 
 
 def check_files(
-    files: list[Path], known: dict[str, Path] | None = None
+    files: list[Path], known: dict[str, Path] | None = None, *, require_figures: bool = False
 ) -> tuple[list[Exercise], list[Problem]]:
     """Validate files one by one, then across them: unique ids and existing variations.
 
     `known` maps ids validated elsewhere (the shipped catalog) to their files, for clashes and
-    for `easier`/`harder` references to them.
+    for `easier`/`harder` references to them. Every figure is checked for plausible poses;
+    `require_figures` (the shipped catalog) makes a missing figure a problem (issue 8).
     """
     from unknot.catalog.schema import parse_file
+    from unknot.figures.checks import figure_problems
 
     exercises: list[Exercise] = []
     problems: list[Problem] = []
@@ -55,6 +57,14 @@ def check_files(
             continue
         seen[exercise.id] = path
         origin[exercise.id] = path
+        figure_found = [Problem(path, field, message) for field, message in figure_problems(exercise)]
+        if require_figures and exercise.figure is None:
+            figure_found.append(
+                Problem(path, "figure", "is required: every shipped exercise has keyframes")
+            )
+        problems.extend(figure_found)
+        if figure_found:
+            continue
         exercises.append(exercise)
     for exercise in exercises:
         for field in ("easier", "harder", "variation_of"):
@@ -68,7 +78,7 @@ def check_files(
 
 def validate_all(user_dir: Path | None) -> list[Exercise]:
     """Fully validate the shipped files and the person's own; raise CatalogError on any problem."""
-    shipped, problems = check_files(exercise_files(SHIPPED_DIR))
+    shipped, problems = check_files(exercise_files(SHIPPED_DIR), require_figures=True)
     if problems:
         raise CatalogError(problems)
     known = {e.id: SHIPPED_DIR / f"{e.id}.yaml" for e in shipped}

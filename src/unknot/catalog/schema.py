@@ -14,6 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from unknot.catalog.problems import Problem
 from unknot.domain.exercise import Alternative, Dosage, Exercise
+from unknot.domain.figure import Figure, Keyframe, Prop
 
 
 def parse_file(path: Path) -> tuple[Exercise | None, list[Problem]]:
@@ -65,7 +66,14 @@ def _field_path(loc: tuple[int | str, ...]) -> str:
 
 
 # Which model a field path lands in, so an unknown key can be answered with the allowed ones.
-_NESTED: dict[str, type[BaseModel]] = {"dosage": Dosage, "alternatives": Alternative}
+_NESTED: dict[str, type[BaseModel]] = {
+    "dosage": Dosage,
+    "alternatives": Alternative,
+    "figure": Figure,
+    "frames": Keyframe,
+    "direction_frames": Keyframe,
+    "props": Prop,
+}
 
 
 def _message(error: Any) -> str:

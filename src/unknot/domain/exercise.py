@@ -7,6 +7,7 @@ from typing import Annotated, Any, Final
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from unknot.domain.figure import Figure
 from unknot.domain.vocabulary import (
     Area,
     Contraindication,
@@ -111,6 +112,8 @@ class Exercise(Strict):
     """Where the exercise and its dose come from (the seed article or a cited paper)."""
     notes: tuple[str, ...] = ()
     """Where unknot departs from its source, and why."""
+    figure: Figure | None = None
+    """How the exercise is drawn (issue 8); every shipped exercise has one."""
 
     @field_validator("id", "easier", "harder", "variation_of")
     @classmethod

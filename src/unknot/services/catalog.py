@@ -84,7 +84,7 @@ def check_catalog(workspace: Workspace, folder: Path | None) -> CatalogCheck:
     not clash with shipped ones, and its variations may name shipped exercises.
     """
     shipped_files = exercise_files(SHIPPED_DIR)
-    shipped, problems = check_files(shipped_files)
+    shipped, problems = check_files(shipped_files, require_figures=True)
     known = {e.id: SHIPPED_DIR / f"{e.id}.yaml" for e in shipped}
     if folder is not None and folder.resolve() == SHIPPED_DIR.resolve():
         return CatalogCheck(len(shipped_files), len(shipped), problems)

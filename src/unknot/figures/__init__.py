@@ -1,0 +1,1 @@
+"""Figures drawn from keyframes: posing, checking, animating and writing them (issue 8)."""

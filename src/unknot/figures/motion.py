@@ -1,0 +1,133 @@
+"""The loop a figure plays: its keyframes laid out in time from the exercise's dosage.
+
+One loop shows one repetition in each direction on each side. Movement between frames takes
+the dosage's repetition tempo (`rep_s`, shared evenly between the transitions of a
+repetition); a frame marked `hold` stays still for the low end of `hold_s`. So a hold-and-
+release repetition lasts `hold_s + rep_s`, as a guided session times it (domain/timeline).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from unknot.domain.exercise import Exercise
+from unknot.domain.figure import Angles, Figure, Keyframe, mirror
+
+
+@dataclass(frozen=True)
+class Key:
+    """One pose at one moment of the loop."""
+
+    t: float
+    angles: Angles
+    lifted: frozenset[str]
+    label: str | None
+    side: str | None
+    direction: str | None
+    hold: bool
+
+
+@dataclass(frozen=True)
+class Loop:
+    duration: float
+    keys: tuple[Key, ...]
+    """The first key is at 0 s and the last at `duration`, in the first key's pose."""
+    move_s: float
+    hold_s: float
+
+
+def per_side(exercise: Exercise) -> bool:
+    """The figure draws the first alternative, so its sidedness decides."""
+    return exercise.alternative_per_side(exercise.alternatives[0])
+
+
+def movement_time(exercise: Exercise, figure: Figure) -> float:
+    """Seconds of movement in one repetition (or one cycle of timed work)."""
+    if exercise.dosage.work_s is not None:
+        if figure.cycle_s is None:
+            raise ValueError("timed work needs figure.cycle_s, one cycle's time")
+        return figure.cycle_s
+    return exercise.dosage.rep_s
+
+
+def direction_blocks(exercise: Exercise, figure: Figure) -> list[tuple[str | None, list[Keyframe]]]:
+    """The frames of each direction, in the order a session does them."""
+    directions: list[str | None] = list(exercise.dosage.directions or [None])
+    blocks: list[tuple[str | None, list[Keyframe]]] = []
+    for index, direction in enumerate(directions):
+        if figure.direction_frames is not None and direction in figure.direction_frames:
+            frames = list(figure.direction_frames[direction])
+        elif index % 2 == 0:
+            frames = list(figure.frames)
+        elif figure.path == "pass":
+            frames = list(reversed(figure.frames))
+        else:
+            frames = [figure.frames[0], *reversed(figure.frames[1:])]
+        blocks.append((direction, frames))
+    return blocks
+
+
+def build_loop(exercise: Exercise, figure: Figure) -> Loop:
+    """Every key pose of the loop, with its time."""
+    move = movement_time(exercise, figure)
+    hold = float(exercise.dosage.hold_s[0]) if exercise.dosage.hold_s else 0.0
+    keys: list[Key] = []
+    t = 0.0
+    sides: list[str | None] = ["left", "right"] if per_side(exercise) else [None]
+    for side in sides:
+        for direction, frames in direction_blocks(exercise, figure):
+            stops = frames + [frames[0]] if figure.path == "cycle" else frames
+            step = move / (len(stops) - 1)
+            for index, frame in enumerate(stops):
+                angles = figure.frame_angles(frame)
+                if side == "right":
+                    angles = mirror(angles, figure.view)
+                    lifted = frozenset(_mirror_part(p) for p in frame.lifted)
+                else:
+                    lifted = frozenset(frame.lifted)
+                if index > 0:
+                    t += step
+                key = Key(t, angles, lifted, frame.label, side, direction, frame.hold)
+                if keys and keys[-1].t == t:
+                    # A block starts where the previous one ended (checks.py makes sure).
+                    continue
+                keys.append(key)
+                if frame.hold and hold > 0 and index < len(stops) - 1:
+                    t += hold
+                    keys.append(Key(t, angles, lifted, frame.label, side, direction, True))
+    return Loop(duration=t, keys=tuple(keys), move_s=move, hold_s=hold)
+
+
+def _mirror_part(part: str) -> str:
+    if part.endswith("_l"):
+        return part[:-2] + "_r"
+    if part.endswith("_r"):
+        return part[:-2] + "_l"
+    return part
+
+
+def angles_at(loop: Loop, t: float) -> Angles:
+    """The angles at time t, linear between keys (the renderer eases in time only)."""
+    t = t % loop.duration if loop.duration else 0.0
+    keys = loop.keys
+    for before, after in zip(keys, keys[1:], strict=False):
+        if before.t <= t <= after.t:
+            span = after.t - before.t
+            f = 0.0 if span == 0 else (t - before.t) / span
+            return {k: v + (after.angles[k] - v) * f for k, v in before.angles.items()}
+    return dict(keys[-1].angles)
+
+
+def refined(loop: Loop) -> Loop:
+    """The loop with a key halfway between each pair of different poses, so the figure is
+    placed properly there too (the browser moves the whole figure in a straight line between
+    keys, which would let a planted foot slide through the floor)."""
+    keys: list[Key] = [loop.keys[0]]
+    for before, after in zip(loop.keys, loop.keys[1:], strict=False):
+        if before.angles != after.angles:
+            angles = {k: (v + after.angles[k]) / 2 for k, v in before.angles.items()}
+            t = (before.t + after.t) / 2
+            lifted = before.lifted | after.lifted
+            keys.append(Key(t, angles, lifted, None, before.side, before.direction, False))
+        keys.append(after)
+    return Loop(loop.duration, tuple(keys), loop.move_s, loop.hold_s)
