@@ -153,18 +153,60 @@ def catalog_schema() -> None:
     print(json.dumps(services.catalog_schema(), indent=2))
 
 
+@catalog_app.command("gallery")
+def catalog_gallery(
+    out: Annotated[Path, typer.Option("--out", help="Folder to write the gallery into.")],
+) -> None:
+    """Write every exercise's figure (animated SVG, keyframe strip as SVG and PNG) and an
+    index.html showing them all."""
+    if out.exists() and not out.is_dir():
+        fail(f"{out} is a file; give a folder (it is created when missing)")
+    workspace = services.Workspace.from_environment()
+    with catalog_problems():
+        try:
+            gallery = services.write_gallery(workspace, out)
+        except OSError as error:
+            fail(f"cannot write the gallery into {out}: {error.strerror or error}")
+    for exercise_id in gallery.missing:
+        print(f"left out {exercise_id}: it has no figure yet", file=sys.stderr)
+    print(f"{gallery.figures} figures, {gallery.files} files: {out / 'index.html'}")
+
+
 @app.command()
 def show(
     exercise_id: Annotated[str, typer.Argument(metavar="ID", help="An exercise id.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    svg: Annotated[
+        Path | None,
+        typer.Option(
+            "--svg", metavar="FILE", help="Write its animated figure to FILE (- for stdout)."
+        ),
+    ] = None,
+    strip: Annotated[
+        bool, typer.Option("--strip", help="With --svg: write the still keyframe strip instead.")
+    ] = False,
 ) -> None:
-    """Show one exercise's whole card."""
+    """Show one exercise's whole card, or write its figure."""
     workspace = services.Workspace.from_environment()
+    if strip and svg is None:
+        fail("--strip goes with --svg FILE")
     with catalog_problems():
         try:
             record = services.exercise_record(workspace, exercise_id)
-        except services.UnknownExercise as error:
+            if svg is not None:
+                image = services.figure_svg(workspace, exercise_id, strip=strip)
+        except (services.UnknownExercise, services.NoFigure) as error:
             fail(str(error))
+    if svg is not None:
+        if str(svg) == "-":
+            sys.stdout.write(image)
+            return
+        try:
+            svg.write_text(image, encoding="utf-8")
+        except OSError as error:
+            fail(f"cannot write {svg}: {error.strerror or error}")
+        print(f"wrote {svg}")
+        return
     if as_json:
         print(json.dumps(record, ensure_ascii=False, indent=2))
         return

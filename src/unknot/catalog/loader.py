@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from unknot.domain.exercise import Exercise
 
 SHIPPED_DIR = Path(__file__).parent / "data"
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 
 
 def exercise_files(folder: Path | None) -> list[Path]:
@@ -57,7 +57,9 @@ def check_files(
             continue
         seen[exercise.id] = path
         origin[exercise.id] = path
-        figure_found = [Problem(path, field, message) for field, message in figure_problems(exercise)]
+        figure_found = [
+            Problem(path, field, message) for field, message in figure_problems(exercise)
+        ]
         if require_figures and exercise.figure is None:
             figure_found.append(
                 Problem(path, "figure", "is required: every shipped exercise has keyframes")

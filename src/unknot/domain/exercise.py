@@ -183,6 +183,7 @@ class Exercise(Strict):
             "variation_of": self.variation_of,
             "setting": self.setting,
             "notes": list(self.notes),
+            "has_figure": self.figure is not None,
         }
 
 

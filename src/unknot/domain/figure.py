@@ -84,7 +84,10 @@ FRONT_RANGES: Final[dict[str, tuple[float, float]]] = {
 }
 DEPTH_RANGE: Final = (0.0, 90.0)
 # Shoulder-girdle movement (cm): elevation, and protraction forward (negative: drawn back).
-GIRDLE_RANGES: Final[dict[str, tuple[float, float]]] = {"shrug": (-2.0, 10.0), "protract": (-6.0, 6.0)}
+GIRDLE_RANGES: Final[dict[str, tuple[float, float]]] = {
+    "shrug": (-2.0, 10.0),
+    "protract": (-6.0, 6.0),
+}
 LIMBS: Final = ("shoulder", "elbow", "hip", "knee", "ankle", "shrug", "protract")
 DEPTHS: Final = ("arm_depth", "forearm_depth", "thigh_depth", "shin_depth")
 DEPTH_OF: Final = {
@@ -249,9 +252,8 @@ class Figure(_Strict):
     @model_validator(mode="after")
     def _known_angles(self) -> Figure:
         if self.view == "front" and self.base not in FRONT_BASES:
-            raise ValueError(
-                f"the front view draws only {', '.join(FRONT_BASES)}; draw {self.base} from the side"
-            )
+            drawn = ", ".join(FRONT_BASES)
+            raise ValueError(f"the front view draws only {drawn}; draw {self.base} from the side")
         known = set(joint_names(self.view)) | set(LIMBS) | set(DEPTHS)
         groups: list[tuple[str, tuple[Keyframe, ...]]] = [("frames", self.frames)]
         groups += [(f"direction_frames.{d}", f) for d, f in (self.direction_frames or {}).items()]
@@ -285,7 +287,7 @@ class Figure(_Strict):
         if self.view == "front":
             base = {k: v for k, v in base.items() if k.split("_")[0] not in ("hip", "knee")}
             base |= expand(FRONT_BASE_POSES.get(self.base, {}))
-        full = {name: 0.0 for name in joint_names(self.view)}
+        full = dict.fromkeys(joint_names(self.view), 0.0)
         full.update({k: float(v) for k, v in base.items() if k in full})
         full.update(self.pose)
         full.update(expand(frame.pose))

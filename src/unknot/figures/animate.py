@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 
 from unknot.domain.exercise import Exercise
-from unknot.figures import skeleton as sk
 from unknot.figures.motion import Loop, build_loop, refined
 from unknot.figures.svg import (
     BACKGROUND,

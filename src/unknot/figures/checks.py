@@ -9,10 +9,11 @@ pose and at points between them.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 
 from unknot.domain.exercise import Exercise
-from unknot.domain.figure import BASE_CONTACTS, Angles, Figure, mirror
+from unknot.domain.figure import BASE_CONTACTS, Angles, Figure, View, mirror
 from unknot.figures import skeleton as sk
 from unknot.figures.motion import Key, build_loop, direction_blocks, per_side, refined
 
@@ -44,9 +45,12 @@ def figure_problems(exercise: Exercise) -> list[Problem]:
         if key.label is None:
             problems += [(_where(key), m) for m in pose_problems(figure, key, contacts=False)]
     fine = refined(loop).keys
-    for before, after in zip(fine, fine[1:], strict=False):
+    roots = [sk.place(figure, key.angles).points["root"] for key in fine]
+    for index, (before, after) in enumerate(itertools.pairwise(fine)):
+        if before.angles == after.angles:
+            continue
         for step in range(1, SAMPLES):
-            body = _between(figure, before, after, step / SAMPLES)
+            body = _between(figure.view, before, after, roots[index : index + 2], step / SAMPLES)
             if body.lowest > BETWEEN_TOLERANCE:
                 part = max(body.capsules.values(), key=lambda c: c.lowest).name
                 problems.append(
@@ -148,13 +152,12 @@ def _same(a: Angles, b: Angles) -> bool:
     return all(abs(a[k] - b[k]) < 0.01 for k in a)
 
 
-def _between(figure: Figure, before: Key, after: Key, f: float) -> sk.Body:
+def _between(view: View, before: Key, after: Key, roots: list[sk.Point], f: float) -> sk.Body:
     """The pose the browser shows a fraction f of the way between two keys."""
-    start = sk.place(figure, before.angles).points["root"]
-    end = sk.place(figure, after.angles).points["root"]
+    start, end = roots
     angles = {k: v + (after.angles[k] - v) * f for k, v in before.angles.items()}
     root = (start[0] + (end[0] - start[0]) * f, start[1] + (end[1] - start[1]) * f)
-    return sk.pose_body(figure.view, angles, root)
+    return sk.pose_body(view, angles, root)
 
 
 def _leg_through_trunk(body: sk.Body) -> str | None:

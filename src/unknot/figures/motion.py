@@ -8,6 +8,7 @@ release repetition lasts `hold_s + rep_s`, as a guided session times it (domain/
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 from unknot.domain.exercise import Exercise
@@ -76,7 +77,7 @@ def build_loop(exercise: Exercise, figure: Figure) -> Loop:
     sides: list[str | None] = ["left", "right"] if per_side(exercise) else [None]
     for side in sides:
         for direction, frames in direction_blocks(exercise, figure):
-            stops = frames + [frames[0]] if figure.path == "cycle" else frames
+            stops = [*frames, frames[0]] if figure.path == "cycle" else frames
             step = move / (len(stops) - 1)
             for index, frame in enumerate(stops):
                 angles = figure.frame_angles(frame)
@@ -110,7 +111,7 @@ def angles_at(loop: Loop, t: float) -> Angles:
     """The angles at time t, linear between keys (the renderer eases in time only)."""
     t = t % loop.duration if loop.duration else 0.0
     keys = loop.keys
-    for before, after in zip(keys, keys[1:], strict=False):
+    for before, after in itertools.pairwise(keys):
         if before.t <= t <= after.t:
             span = after.t - before.t
             f = 0.0 if span == 0 else (t - before.t) / span

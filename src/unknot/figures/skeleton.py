@@ -8,6 +8,7 @@ exactly what the SVG writer emits, so the geometry checked here is the geometry 
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from typing import Final
@@ -49,7 +50,7 @@ SADDLE_HEIGHT: Final = 92.0
 ROLLER_R: Final = 8.0
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Transform:
     """translate(x, y) rotate(angle) of one group in its parent's frame, and how long the
     segment it draws is (its length times the cosine of any out-of-plane turn)."""
@@ -60,7 +61,7 @@ class Transform:
     length: float
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Node:
     group: str
     parent: str | None
@@ -69,6 +70,7 @@ class Node:
     side: str | None = None
 
 
+@functools.cache
 def nodes(view: View) -> tuple[Node, ...]:
     """The group tree, parents before children, in drawing order within a side."""
     tree = [
@@ -146,7 +148,7 @@ def local_transforms(view: View, a: Angles, root: tuple[float, float]) -> dict[s
 Point = tuple[float, float]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Matrix:
     """A 2D affine map: (x, y) -> (a x + c y + e, b x + d y + f)."""
 
@@ -177,7 +179,7 @@ class Matrix:
 IDENTITY: Final = Matrix(1, 0, 0, 1, 0, 0)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Capsule:
     """A segment as drawn: a thick line with round ends."""
 
@@ -192,7 +194,7 @@ class Capsule:
         return max(self.start[1], self.end[1]) + self.radius
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Body:
     """Where everything is for one pose."""
 
@@ -205,6 +207,21 @@ class Body:
     @property
     def lowest(self) -> float:
         return max(c.lowest for c in self.capsules.values())
+
+    def shifted(self, dx: float, dy: float) -> Body:
+        """The same pose moved by (dx, dy): only the root's translation changes."""
+        root = self.transforms["root"]
+        moved = Transform(root.x + dx, root.y + dy, root.angle, root.length)
+        transforms = {**self.transforms, "root": moved}
+        frames = {k: Matrix(m.a, m.b, m.c, m.d, m.e + dx, m.f + dy) for k, m in self.frames.items()}
+        points = {k: (x + dx, y + dy) for k, (x, y) in self.points.items()}
+        capsules = {
+            k: Capsule(
+                c.name, (c.start[0] + dx, c.start[1] + dy), (c.end[0] + dx, c.end[1] + dy), c.radius
+            )
+            for k, c in self.capsules.items()
+        }
+        return Body(self.view, transforms, frames, points, capsules)
 
 
 def pose_body(view: View, angles: Angles, root: Point = (0.0, 0.0)) -> Body:
@@ -298,4 +315,4 @@ def place(figure: Figure, angles: Angles) -> Body:
         dy = -BAR_HEIGHT - anchor[1]
     else:
         dy = -body.lowest
-    return pose_body(figure.view, angles, (dx, dy))
+    return body.shifted(dx, dy)

@@ -17,6 +17,7 @@ from unknot.figures.svg import (
     Scene,
     Style,
     _n,
+    _rect,
     band_anchor,
     bounds,
     figure_markup,
@@ -42,7 +43,9 @@ class Panel:
 
 
 def _label(frame: Keyframe, index: int, hold_s: float, direction: str | None) -> str:
-    text = frame.label or ("Start" if index == 0 else (direction or "").replace("_", " ").capitalize())
+    text = frame.label or (
+        "Start" if index == 0 else (direction or "").replace("_", " ").capitalize()
+    )
     if frame.hold and hold_s:
         text = f"{text}, hold {hold_s:g} s" if text else f"Hold {hold_s:g} s"
     return text
@@ -92,9 +95,7 @@ def strip_svg(exercise: Exercise) -> str:
     for index, (panel, body) in enumerate(zip(chosen, bodies, strict=True)):
         dx = index * (width + GAP) - x0
         parts.append(f'<g transform="translate({_n(dx)} {_n(-y0)})">')
-        parts.append(
-            f'<rect x="{x0}" y="{y0}" width="{width}" height="{y1 - y0}" rx="8" fill="{BACKGROUND}"/>'
-        )
+        parts.append(_rect(x0, y0, width, y1 - y0, f' rx="8" fill="{BACKGROUND}"'))
         parts.append(props_behind(scene, box) + floor(box))
         if index > 0:
             previous = bodies[index - 1]
@@ -106,9 +107,8 @@ def strip_svg(exercise: Exercise) -> str:
             ax, ay = band_anchor(scene)
             for hand, colour in (("hand_l", FAR), ("hand_r", INK)):
                 hx, hy = body.points[hand]
-                parts.append(
-                    f'<path d="M{_n(ax)} {_n(ay)}L{_n(hx)} {_n(hy)}" stroke="{colour}" stroke-width="2.5"/>'
-                )
+                line = f"M{_n(ax)} {_n(ay)}L{_n(hx)} {_n(hy)}"
+                parts.append(f'<path d="{line}" stroke="{colour}" stroke-width="2.5"/>')
             parts.append(f'<circle cx="{_n(ax)}" cy="{_n(ay)}" r="4" fill="#5c6b73"/>')
         parts.append(
             f'<text x="{_n(x0 + width / 2)}" y="{_n(y1 + 16)}" text-anchor="middle">'

@@ -11,13 +11,12 @@ from __future__ import annotations
 import html
 import math
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from unknot.domain.exercise import Exercise
-from unknot.domain.figure import Angles, Figure, View
-from unknot.domain.vocabulary import Area
+from unknot.domain.figure import Figure, PropKind, View
 from unknot.figures import skeleton as sk
-from unknot.figures.motion import Key, Loop, build_loop
+from unknot.figures.motion import Key, Loop
 
 INK = "#34444c"
 FAR = "#8fa3ad"
@@ -95,11 +94,9 @@ class Style:
     """What differs between drawing for the animation and for the strip."""
 
     lit: set[str]
-    props: set[str]
+    props: set[PropKind]
     ink: str = INK
     far: str = FAR
-    opacity: float = 1.0
-    extra: dict[str, str] = field(default_factory=dict)
 
 
 def _segment(group: str, view: View, length: float, style: Style, colour: str) -> str:
@@ -108,7 +105,9 @@ def _segment(group: str, view: View, length: float, style: Style, colour: str) -
     stem = group[:-2] if side else group
     lit = style.lit
     if group == "root":
-        stripe = _stripe(view, sk.RADIUS["lumbar"], length, 0.15, 0.9) if "lower_back" in lit else ""
+        stripe = (
+            _stripe(view, sk.RADIUS["lumbar"], length, 0.15, 0.9) if "lower_back" in lit else ""
+        )
         if view == "front":
             return f'<path d="M-14 0L-12 -{_n(length)}H12L14 0Z"{_solid(colour, 8)}/>' + stripe
         return _line(length, sk.RADIUS["lumbar"], colour) + stripe
@@ -157,9 +156,9 @@ def _segment(group: str, view: View, length: float, style: Style, colour: str) -
                 f'<circle cy="-{_n(length)}" r="3" fill="{PROP}"/>'
             )
     if stem == "shin" and view == "front":
-        y = -(length + sk.ANKLE_HEIGHT)
+        ankle = -(length + sk.ANKLE_HEIGHT)
         sign = 1 if side == "l" else -1
-        parts.append(f'<path d="M{-2 * sign} {_n(y)}H{6 * sign}"{_stroke(colour, 3.5)}/>')
+        parts.append(f'<path d="M{-2 * sign} {_n(ankle)}H{6 * sign}"{_stroke(colour, 3.5)}/>')
     return "".join(parts)
 
 
@@ -270,7 +269,40 @@ class Scene:
         return (sum(a[0] for a in ankles) / len(ankles), sum(a[1] for a in ankles) / len(ankles))
 
 
+def _rect(x: float, y: float, width: float, height: float, extra: str = "") -> str:
+    return f'<rect x="{_n(x)}" y="{_n(y)}" width="{_n(width)}" height="{_n(height)}"{extra}/>'
+
+
+def _chair(view: View) -> str:
+    seat = -sk.SEAT_HEIGHT
+    if view == "side":
+        parts = [_rect(-24, seat, 46, 4, ' rx="2"'), _rect(-24, -95, 4, 95), _rect(17, -42, 4, 42)]
+    else:
+        parts = [
+            _rect(-20, -92, 40, 40, ' rx="3" fill-opacity=".6"'),
+            _rect(-24, seat, 48, 4, ' rx="2"'),
+            _rect(-23, -42, 4, 42),
+            _rect(19, -42, 4, 42),
+        ]
+    return f'<g fill="{PROP}">{"".join(parts)}</g>'
+
+
+def _bike(scene: Scene) -> str:
+    cx, cy = scene.crank()
+    saddle = _n(sk.SADDLE_HEIGHT)
+    frame = (
+        f"M-9 -{saddle}h16M0 -{saddle}L{_n(cx)} {_n(cy)}L{_n(cx + 40)} -95h8"
+        f"M{_n(cx)} {_n(cy)}L{_n(cx + 55)} -28M{_n(cx - 30)} 0h100"
+    )
+    return (
+        f'<g stroke="{PROP}" stroke-width="4" fill="none" stroke-linecap="round">'
+        f'<path d="{frame}"/><circle cx="{_n(cx + 55)}" cy="-28" r="26"/>'
+        f'<circle cx="{_n(cx)}" cy="{_n(cy)}" r="15" stroke-width="2"/></g>'
+    )
+
+
 def props_behind(scene: Scene, box: tuple[float, float, float, float]) -> str:
+    """The props drawn behind the figure (the band and hand-held weights come later)."""
     figure = scene.figure
     kinds = {p.kind for p in figure.props}
     view = figure.view
@@ -278,44 +310,28 @@ def props_behind(scene: Scene, box: tuple[float, float, float, float]) -> str:
     out: list[str] = []
     if "wall" in kinds:
         if view == "front":
-            out.append(f'<rect x="-62" y="-225" width="124" height="225" fill="{PROP_LIGHT}"/>')
+            out.append(_rect(-62, -225, 124, 225, f' fill="{PROP_LIGHT}"'))
         else:
             x, _ = scene.prop_xy("wall", (-24, 0))
-            out.append(f'<rect x="{_n(x - 8)}" y="-225" width="8" height="225" fill="{PROP_LIGHT}"/>')
+            out.append(_rect(x - 8, -225, 8, 225, f' fill="{PROP_LIGHT}"'))
     if "doorway" in kinds:
         x, _ = scene.prop_xy("doorway", (30, 0))
-        out.append(f'<rect x="{_n(x)}" y="-210" width="9" height="210" fill="{PROP}" fill-opacity=".55"/>')
+        out.append(_rect(x, -210, 9, 210, f' fill="{PROP}" fill-opacity=".55"'))
     if "chair" in kinds:
-        if view == "side":
-            out.append(
-                f'<g fill="{PROP}"><rect x="-24" y="-{_n(sk.SEAT_HEIGHT)}" width="46" height="4" rx="2"/>'
-                f'<rect x="-24" y="-95" width="4" height="95"/><rect x="17" y="-42" width="4" height="42"/></g>'
-            )
-        else:
-            out.append(
-                f'<g fill="{PROP}"><rect x="-20" y="-92" width="40" height="40" rx="3" fill-opacity=".6"/>'
-                f'<rect x="-24" y="-{_n(sk.SEAT_HEIGHT)}" width="48" height="4" rx="2"/>'
-                f'<rect x="-23" y="-42" width="4" height="42"/><rect x="19" y="-42" width="4" height="42"/></g>'
-            )
+        out.append(_chair(view))
     if "mat" in kinds:
-        out.append(f'<rect x="{_n(x0 + 4)}" y="-2" width="{_n(x1 - x0 - 8)}" height="2" fill="#7aa37a"/>')
+        out.append(_rect(x0 + 4, -2, x1 - x0 - 8, 2, ' fill="#7aa37a"'))
     if "foam_roller" in kinds:
         x, y = scene.roller()
         out.append(f'<circle cx="{_n(x)}" cy="{_n(y)}" r="{_n(sk.ROLLER_R)}" fill="#5c8fb0"/>')
     if "bike" in kinds:
-        cx, cy = scene.crank()
-        out.append(
-            f'<g stroke="{PROP}" stroke-width="4" fill="none" stroke-linecap="round">'
-            f'<path d="M-9 -{_n(sk.SADDLE_HEIGHT)}h16M0 -{_n(sk.SADDLE_HEIGHT)}L{_n(cx)} {_n(cy)}'
-            f'L{_n(cx + 40)} -95h8M{_n(cx)} {_n(cy)}L{_n(cx + 55)} -28"/>'
-            f'<circle cx="{_n(cx + 55)}" cy="-28" r="26"/><circle cx="{_n(cx)}" cy="{_n(cy)}" r="15" stroke-width="2"/>'
-            f'<path d="M{_n(cx - 30)} 0h100"/></g>'
-        )
+        out.append(_bike(scene))
     if "pull_up_bar" in kinds:
+        bar = _n(sk.BAR_HEIGHT)
         if view == "front":
-            out.append(f'<path d="M-60 -{_n(sk.BAR_HEIGHT)}H60" stroke="{PROP}" stroke-width="5" stroke-linecap="round"/>')
+            out.append(f'<path d="M-60 -{bar}H60"{_stroke(PROP, 2.5)}/>')
         else:
-            out.append(f'<circle cy="-{_n(sk.BAR_HEIGHT)}" r="3.5" fill="{PROP}"/>')
+            out.append(f'<circle cy="-{bar}" r="3.5" fill="{PROP}"/>')
     return "".join(out)
 
 

@@ -426,7 +426,10 @@ def session_payload(workspace: Workspace, setup: Setup, row_id: int) -> dict[str
         "steps": [asdict(s) for s in timeline],
         "plan": plan.model_dump(mode="json"),
         "cards": {
-            k: {f: v[f] for f in ("name", "purpose", "steps", "cues", "cautions", "targets")}
+            k: {
+                f: v[f]
+                for f in ("name", "purpose", "steps", "cues", "cautions", "targets", "has_figure")
+            }
             for k, v in cards.items()
         },
         "pain_stop_above": PAIN_STOP_ABOVE,

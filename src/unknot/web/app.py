@@ -13,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 
 from unknot import __version__, services
 from unknot.clock import Clock, SystemClock
-from unknot.web import api, pages, problems
+from unknot.web import api, figures, pages, problems
 
 STATIC = Path(__file__).parent / "static"
 
@@ -49,6 +49,7 @@ def create_app(workspace: services.Workspace, clock: Clock | None = None) -> Fas
     problems.install(app)
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(figures.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/sw.js", include_in_schema=False)

@@ -206,6 +206,7 @@ function render() {
   const next = steps.slice(index + 1).find((s) => s.item_index !== step.item_index);
   $("next").textContent = next ? `Next: ${next.name}` : "Next: the end of the session";
   const card = session.cards[step.exercise_id];
+  showFigure(card ? step.exercise_id : null, card);
   const box = $("card");
   box.replaceChildren();
   if (card) {
@@ -335,9 +336,36 @@ async function showSaving() {
   $("player").dataset.pending = String(waiting);
 }
 
+// The figure of the exercise on screen: animated, or its still strip for reduced motion
+// (issue 8). Only swapped when the exercise changes, so its loop is not restarted each step.
+function showFigure(exerciseId, card) {
+  const box = $("figure");
+  const img = $("figure-img");
+  if (!exerciseId || !card.has_figure) {
+    box.hidden = true;
+    img.removeAttribute("data-exercise");
+    return;
+  }
+  if (img.dataset.exercise === exerciseId) return;
+  img.dataset.exercise = exerciseId;
+  $("figure-still").srcset = `/figures/${exerciseId}-strip.svg`;
+  img.src = `/figures/${exerciseId}.svg`;
+  img.alt = `${card.name}, shown moving`;
+  box.hidden = false;
+}
+
+// Fetch every figure of the session once, so the service worker has them if the server goes.
+function prefetchFigures(cards) {
+  for (const [id, card] of Object.entries(cards)) {
+    if (!card.has_figure) continue;
+    for (const url of [`/figures/${id}.svg`, `/figures/${id}-strip.svg`]) fetch(url).catch(() => {});
+  }
+}
+
 function start(payload, at) {
   session = payload;
   steps = payload.steps;
+  prefetchFigures(payload.cards);
   $("before").hidden = true;
   $("stage").hidden = false;
   if (!("speechSynthesis" in window) || speechSynthesis.getVoices().length === 0) {

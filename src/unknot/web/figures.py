@@ -1,0 +1,51 @@
+"""Exercise figures over HTTP: `/figures/ID.svg` (animated), `ID-strip.svg` and `ID-strip.png`.
+
+Plain files from the browser's point of view, so `<img>` and `<picture>` can show them and the
+service worker caches them with the pages; an ETag lets a reload cost one 304.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from unknot import services
+from unknot.web.problems import Problem
+
+router = APIRouter(include_in_schema=False)
+
+KINDS = {
+    "-strip.svg": ("image/svg+xml", True),
+    "-strip.png": ("image/png", True),
+    ".svg": ("image/svg+xml", False),
+}
+
+
+@router.get("/figures/{name}")
+def figure(request: Request, name: str) -> Response:
+    suffix = next((s for s in KINDS if name.endswith(s)), None)
+    if suffix is None:
+        raise Problem(
+            404,
+            "Unknown figure",
+            f"{name!r} is not a figure; ask for ID.svg, ID-strip.svg or ID-strip.png",
+        )
+    exercise_id = name[: -len(suffix)]
+    media, strip = KINDS[suffix]
+    workspace: services.Workspace = request.app.state.workspace
+    try:
+        if media == "image/png":
+            body = services.figure_png(workspace, exercise_id)
+        else:
+            body = services.figure_svg(workspace, exercise_id, strip=strip).encode("utf-8")
+    except services.UnknownExercise as error:
+        raise Problem(404, "Unknown exercise", str(error)) from error
+    except services.NoFigure as error:
+        raise Problem(404, "No figure yet", str(error)) from error
+    tag = '"' + hashlib.sha256(body).hexdigest()[:20] + '"'
+    headers = {"ETag": tag, "Cache-Control": "public, max-age=3600"}
+    if request.headers.get("if-none-match") == tag:
+        return Response(status_code=304, headers=headers)
+    return Response(body, media_type=media, headers=headers)
