@@ -39,7 +39,11 @@ def figure_problems(exercise: Exercise) -> list[Problem]:
         return problems
     problems += list(_joins_up(exercise, figure))
     loop = build_loop(exercise, figure)
+    checked: list[Angles] = []
     for key in loop.keys:
+        if key.angles in checked:
+            continue  # the end of a hold, or the same pose again: report it once
+        checked.append(key.angles)
         problems += [(_where(key), message) for message in pose_problems(figure, key)]
     for key in refined(loop).keys:
         if key.label is None:

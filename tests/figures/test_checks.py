@@ -1,0 +1,112 @@
+"""A broken figure is reported by `catalog check` with the file, the place and the fix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tests.catalog.samples import VALID, write
+from unknot.catalog.loader import check_files
+from unknot.cli import app
+
+SEATED = """\
+figure:
+  base: seated
+  props: [chair]
+  frames:
+    - label: Tall
+    - {pose: {neck: 15, head: 10}, hold: true, label: Nod}
+"""
+
+
+def problems(folder: Path, text: str, *, shipped: bool = False) -> list[str]:
+    path = write(folder, "towel-nod", text)
+    exercises, found = check_files([path], {}, require_figures=shipped)
+    assert (exercises == []) == bool(found)
+    return [str(p) for p in found]
+
+
+def test_a_good_figure_passes(tmp_path: Path) -> None:
+    assert problems(tmp_path, VALID + SEATED) == []
+
+
+def test_a_shipped_exercise_must_have_a_figure(tmp_path: Path) -> None:
+    assert problems(tmp_path, VALID) == []
+    (found,) = problems(tmp_path, VALID, shipped=True)
+    assert "figure: is required" in found
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        (("neck: 15", "knee: -30"), "knee_l is -30°, outside the human range 0° to 160°"),
+        (("neck: 15", "elbo: 30"), "unknown angle 'elbo' for the side view; known:"),
+        (("hold: true", "hold: true, lean: 3"), "unknown field 'lean'; allowed here: pose, hold"),
+        (("base: seated", "base: sitting"), "'standing', 'seated'"),
+        (("props: [chair]", "props: [trampoline]"), "'chair', 'wall'"),
+        (("  base: seated", "  view: front\n  base: seated\n  pose: {body: 60}"), "body is 60°"),
+    ],
+)
+def test_schema_errors_name_the_field(tmp_path: Path, change: tuple[str, str], words: str) -> None:
+    (found,) = problems(tmp_path, VALID + SEATED.replace(*change))
+    assert "towel-nod.yaml: figure" in found
+    assert words in found
+
+
+def test_a_foot_through_the_floor_is_caught(tmp_path: Path) -> None:
+    found = problems(tmp_path, VALID + SEATED.replace("neck: 15", "hip: 65"))
+    assert any("left foot is" in p and "below the floor" in p for p in found)
+    assert any("left sole is" in p and "below the floor; change the angles" in p for p in found)
+    assert all("(Nod)" in p or "s left" in p or "at " in p for p in found)
+
+
+def test_a_foot_in_the_air_must_be_listed_as_lifted(tmp_path: Path) -> None:
+    text = VALID + SEATED.replace("neck: 15", "knee_r: 40")
+    (found,) = problems(tmp_path, text)
+    assert "right sole is 14 cm above the floor" in found
+    assert "or list it under `lifted`" in found
+    assert problems(tmp_path, text.replace("hold: true,", "hold: true, lifted: [sole_r],")) == []
+
+
+def test_a_leg_through_the_trunk_is_caught(tmp_path: Path) -> None:
+    lying = """\
+figure:
+  base: lying_back
+  frames:
+    - label: Flat
+    - pose: {hip_r: 190, knee_r: 60, thigh_depth_r: 50}
+"""
+    found = problems(tmp_path, VALID + lying)
+    assert any("the right shin passes through the upper back" in p for p in found)
+
+
+def test_the_figure_must_fit_the_dosage(tmp_path: Path) -> None:
+    timed = VALID.replace("  reps: [5, 8]\n  hold_s: [5, 10]", "  work_s: [60, 120]")
+    (found,) = problems(tmp_path, timed + SEATED)
+    assert "figure.cycle_s: is required for timed work" in found
+
+    directions = VALID.replace("  reps: [5, 8]", "  reps: [5, 8]\n  directions: [up, down]")
+    wrong = SEATED + "  direction_frames:\n    up: [{}, {pose: {neck: 5}}]\n"
+    (found,) = problems(tmp_path, directions + wrong)
+    assert "give frames for exactly the dosage's directions: up, down" in found
+
+    (found,) = problems(tmp_path, VALID + SEATED.replace("props: [chair]", "props: []"))
+    assert "the seated base needs a chair" in found
+
+
+def test_a_per_side_figure_starts_symmetric(tmp_path: Path) -> None:
+    sided = VALID.replace("  hold_s: [5, 10]", "  hold_s: [5, 10]\n  per_side: true")
+    lopsided = SEATED.replace("- label: Tall", "- {pose: {shoulder_l: 30}, label: Tall}")
+    found = problems(tmp_path, sided + lopsided)
+    assert any("starts from a pose that is the same on both sides" in p for p in found)
+    assert problems(tmp_path, sided + SEATED) == []
+
+
+def test_catalog_check_reports_a_broken_figure_and_exits_1(tmp_path: Path) -> None:
+    write(tmp_path, "towel-nod", VALID + SEATED.replace("neck: 15", "hip: 65"))
+    result = CliRunner().invoke(app, ["catalog", "check", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "towel-nod.yaml: figure at 1.5 s (Nod)" in result.output
+    assert "below the floor" in result.output

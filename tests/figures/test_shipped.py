@@ -1,0 +1,145 @@
+"""Every shipped exercise is drawn, and every drawing parses, animates and keeps time."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+import cairosvg
+import pytest
+
+from unknot.catalog.loader import SHIPPED_DIR, check_files, exercise_files
+from unknot.domain.exercise import Exercise
+from unknot.domain.figure import mirror
+from unknot.figures.animate import animated_svg
+from unknot.figures.motion import build_loop, per_side
+from unknot.figures.strip import strip_svg
+
+SVG = "{http://www.w3.org/2000/svg}"
+SHIPPED, PROBLEMS = check_files(exercise_files(SHIPPED_DIR), require_figures=True)
+IDS = [e.id for e in SHIPPED]
+KEYFRAMES = re.compile(r"@keyframes (k\d+)\{((?:[\d.]+%\{transform:[^}]*\})+)\}")
+STOP = re.compile(r"([\d.]+)%\{transform:([^}]*)\}")
+
+
+def by_id(exercise_id: str) -> Exercise:
+    return next(e for e in SHIPPED if e.id == exercise_id)
+
+
+def expected_duration(exercise: Exercise) -> float:
+    """One loop, worked out from the dosage alone: each direction on each side does one
+    repetition of movement plus its holds (at the low end of the hold range)."""
+    figure = exercise.figure
+    assert figure is not None
+    dosage = exercise.dosage
+    move = figure.cycle_s if dosage.work_s is not None else dosage.rep_s
+    assert move is not None
+    hold = dosage.hold_s[0] if dosage.hold_s else 0
+    total = 0.0
+    for direction in dosage.directions or [None]:
+        frames = (
+            figure.direction_frames[direction]
+            if figure.direction_frames and direction
+            else figure.frames
+        )
+        total += move + hold * sum(1 for f in frames if f.hold)
+    sides = 2 if exercise.alternative_per_side(exercise.alternatives[0]) else 1
+    return sides * total
+
+
+def animations(svg: str) -> dict[str, list[tuple[float, str]]]:
+    return {
+        name: [(float(p), value) for p, value in STOP.findall(body)]
+        for name, body in KEYFRAMES.findall(svg)
+    }
+
+
+def test_the_shipped_catalog_is_valid_and_every_exercise_has_keyframes() -> None:
+    assert PROBLEMS == []
+    assert len(SHIPPED) == len(exercise_files(SHIPPED_DIR)) >= 33
+    assert all(e.figure is not None and len(e.figure.frames) >= 2 for e in SHIPPED)
+
+
+@pytest.mark.parametrize("exercise_id", IDS)
+def test_the_animated_figure_parses_animates_and_loops_at_the_dosage(exercise_id: str) -> None:
+    exercise = by_id(exercise_id)
+    svg = animated_svg(exercise)
+    root = ET.fromstring(svg)
+    assert root.tag == f"{SVG}svg"
+    assert root.find(f"{SVG}title") is not None
+    assert root.find(f".//{SVG}script") is None
+    assert not re.search(r"\son\w+=", svg), "no event handlers: the figure runs no script"
+    assert len(svg.encode()) <= 15 * 1024
+
+    duration = float(root.attrib["data-duration"])
+    assert duration == pytest.approx(expected_duration(exercise))
+    assert re.search(rf"\.a\{{animation:{duration:g}s [a-z-]+ infinite", svg)
+    assert "@media (prefers-reduced-motion:reduce){.a{animation:none}}" in svg
+
+    found = animations(svg)
+    assert found, "something moves"
+    for name, stops in found.items():
+        assert f"animation-name:{name}" in svg
+        assert stops[0][0] == 0 and stops[-1][0] == 100
+        assert [p for p, _ in stops] == sorted(p for p, _ in stops)
+        assert len({value for _, value in stops}) >= 2
+    animated = {el.attrib["class"].split()[1] for el in root.iter() if "class" in el.attrib}
+    assert animated == set(found)
+
+
+@pytest.mark.parametrize("exercise_id", [e.id for e in SHIPPED if e.dosage.hold_s])
+def test_a_hold_is_still_for_the_hold_time(exercise_id: str) -> None:
+    """A joint held away from its rest position stays there for exactly the hold: a 5 s hold
+    holds for 5 s. (A joint waiting at rest, the other side's leg, may wait longer.)"""
+    exercise = by_id(exercise_id)
+    assert exercise.dosage.hold_s is not None
+    svg = animated_svg(exercise)
+    duration = float(ET.fromstring(svg).attrib["data-duration"])
+    longest = 0.0
+    for stops in animations(svg).values():
+        for (p1, v1), (p2, v2) in zip(stops, stops[1:], strict=False):
+            if v1 == v2 != stops[0][1]:
+                longest = max(longest, (p2 - p1) / 100 * duration)
+    assert longest == pytest.approx(exercise.dosage.hold_s[0], abs=0.01)
+
+
+@pytest.mark.parametrize("exercise_id", IDS)
+def test_the_strip_parses_names_its_poses_and_renders_to_png(exercise_id: str) -> None:
+    exercise = by_id(exercise_id)
+    svg = strip_svg(exercise)
+    root = ET.fromstring(svg)
+    labels = [t.text for t in root.iter(f"{SVG}text")]
+    assert exercise.name in labels[-1]
+    assert "@keyframes" not in svg
+    png = cairosvg.svg2png(bytestring=svg.encode())
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    assert len(png) > 2000
+
+
+@pytest.mark.parametrize("exercise_id", [e.id for e in SHIPPED if per_side(e)])
+def test_the_second_side_is_the_mirror_of_the_first(exercise_id: str) -> None:
+    exercise = by_id(exercise_id)
+    assert exercise.figure is not None
+    loop = build_loop(exercise, exercise.figure)
+    left = [k for k in loop.keys if k.side == "left"]
+    right = [k for k in loop.keys if k.side == "right"]
+    assert len(right) >= len(left) - 1 >= 1
+    mirrored = [mirror(k.angles, exercise.figure.view) for k in left]
+    assert all(k.angles in mirrored for k in right)
+    assert any(k.angles != mirror(k.angles, exercise.figure.view) for k in left)
+
+
+def test_directions_in_blocks_play_the_frames_backward() -> None:
+    exercise = by_id("shoulder-roll")
+    assert exercise.figure is not None
+    loop = build_loop(exercise, exercise.figure)
+    backward = [k.angles for k in loop.keys if k.direction == "backward"]
+    forward = [k.angles for k in loop.keys if k.direction == "forward"]
+    assert backward[1:4] == list(reversed(forward[:3])) or forward[:3] == backward[-2:0:-1]
+
+
+def test_highlights_follow_the_targets() -> None:
+    neck = animated_svg(by_id("chin-tuck"))
+    assert "#f4511e" in neck
+    lower = animated_svg(by_id("cycling"))
+    assert "#f4511e" not in lower, "cycling highlights nothing: its figure says so"
