@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import xml.etree.ElementTree as ET
 
@@ -80,7 +81,8 @@ def test_the_animated_figure_parses_animates_and_loops_at_the_dosage(exercise_id
     assert found, "something moves"
     for name, stops in found.items():
         assert f"animation-name:{name}" in svg
-        assert stops[0][0] == 0 and stops[-1][0] == 100
+        assert stops[0][0] == 0
+        assert stops[-1][0] == 100
         assert [p for p, _ in stops] == sorted(p for p, _ in stops)
         assert len({value for _, value in stops}) >= 2
     animated = {el.attrib["class"].split()[1] for el in root.iter() if "class" in el.attrib}
@@ -97,7 +99,7 @@ def test_a_hold_is_still_for_the_hold_time(exercise_id: str) -> None:
     duration = float(ET.fromstring(svg).attrib["data-duration"])
     longest = 0.0
     for stops in animations(svg).values():
-        for (p1, v1), (p2, v2) in zip(stops, stops[1:], strict=False):
+        for (p1, v1), (p2, v2) in itertools.pairwise(stops):
             if v1 == v2 != stops[0][1]:
                 longest = max(longest, (p2 - p1) / 100 * duration)
     assert longest == pytest.approx(exercise.dosage.hold_s[0], abs=0.01)
@@ -108,8 +110,16 @@ def test_the_strip_parses_names_its_poses_and_renders_to_png(exercise_id: str) -
     exercise = by_id(exercise_id)
     svg = strip_svg(exercise)
     root = ET.fromstring(svg)
-    labels = [t.text for t in root.iter(f"{SVG}text")]
+    labels = [t.text or "" for t in root.iter(f"{SVG}text")]
     assert exercise.name in labels[-1]
+    figure = exercise.figure
+    assert figure is not None
+    seen: list[dict[str, float]] = []
+    for frame in figure.frames:
+        angles = figure.frame_angles(frame)
+        if frame.label and angles not in seen:
+            assert any(label.startswith(frame.label) for label in labels), frame.label
+        seen.append(angles)
     assert "@keyframes" not in svg
     png = cairosvg.svg2png(bytestring=svg.encode())
     assert png[:8] == b"\x89PNG\r\n\x1a\n"

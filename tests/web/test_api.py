@@ -256,3 +256,32 @@ def test_pages_render(client: TestClient) -> None:
     assert 'value="driving"' in client.get("/progress").text
     assert client.get("/manifest.webmanifest").json()["display"] == "standalone"
     assert client.get("/sw.js").headers["service-worker-allowed"] == "/"
+
+
+def test_figures_are_served_with_their_type_and_an_etag(client: TestClient) -> None:
+    animated = client.get("/figures/cat-cow.svg")
+    assert animated.status_code == 200
+    assert animated.headers["content-type"] == "image/svg+xml"
+    assert "@keyframes" in animated.text
+    tag = animated.headers["etag"]
+    assert client.get("/figures/cat-cow.svg", headers={"If-None-Match": tag}).status_code == 304
+    strip = client.get("/figures/cat-cow-strip.svg")
+    assert "Round, hold 3 s" in strip.text
+    assert "@keyframes" not in strip.text
+    png = client.get("/figures/cat-cow-strip.png")
+    assert png.headers["content-type"] == "image/png"
+    assert png.content[:4] == b"\x89PNG"
+    assert "did you mean cat-cow" in problem(client.get("/figures/cat-co.svg"), 404)["detail"]
+    assert "ID.svg, ID-strip.svg" in problem(client.get("/figures/cat-cow.gif"), 404)["detail"]
+
+
+def test_pages_and_the_player_show_the_figures(client: TestClient) -> None:
+    page = client.get("/exercises/wall-angel").text
+    assert 'src="/figures/wall-angel.svg"' in page
+    assert 'media="(prefers-reduced-motion: reduce)" srcset="/figures/wall-angel-strip.svg"' in page
+    assert 'href="/figures/wall-angel-strip.png"' in page
+    session = start(client)
+    assert session["cards"]
+    assert all(card["has_figure"] for card in session["cards"].values())
+    for exercise_id in session["cards"]:
+        assert client.get(f"/figures/{exercise_id}.svg").status_code == 200

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -180,6 +181,56 @@ def test_new_user_goes_end_to_end(page: Page, server: Server) -> None:
     page.goto(server.url + "/progress")
     assert "1 sessions" in page.content()
     assert first
+
+
+def figure_loaded(page: Page) -> str:
+    page.wait_for_function(
+        "(() => { const i = document.getElementById('figure-img');"
+        " return i.complete && i.naturalWidth > 0 && i.src.includes('/figures/'); })()"
+    )
+    return page.locator("#figure-img").get_attribute("src") or ""
+
+
+def test_the_player_shows_the_figure_of_each_exercise(page: Page, server: Server) -> None:
+    onboard(page, server)
+    begin_session(page)
+    first = figure_loaded(page)
+    assert re.fullmatch(r"/figures/[a-z-]+\.svg", first)
+    assert page.locator("#figure").is_visible()
+    assert page.locator("#figure-img").get_attribute("alt")
+    name = page.locator("#name").inner_text()
+    for _ in range(60):
+        page.click("#skip")
+        if page.locator("#name").inner_text() != name:
+            break
+    assert figure_loaded(page) != first
+    cached = page.evaluate(
+        "caches.open('unknot-shell-v1').then(c => c.keys()).then(ks => ks.map(k => k.url))"
+    )
+    assert any(url.endswith(first) for url in cached), "prefetched for offline use"
+
+
+def test_figures_animate_in_chromium_and_stay_still_for_reduced_motion(
+    browser: Browser, server: Server
+) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(server.url + "/figures/neck-roll.svg")
+    timing = page.evaluate(
+        "document.getAnimations().map(a => a.effect.getComputedTiming().duration)"
+    )
+    assert timing
+    assert set(timing) == {16_000}
+    pose_at = """(t) => { const all = document.getAnimations();
+        all.forEach(a => { a.pause(); a.currentTime = t; });
+        return all.map(a => getComputedStyle(a.effect.target).transform).join(' '); }"""
+    assert page.evaluate(pose_at, 0) != page.evaluate(pose_at, 4000)
+    context.close()
+    still = browser.new_context(reduced_motion="reduce")
+    page = still.new_page()
+    page.goto(server.url + "/figures/neck-roll.svg")
+    assert page.evaluate("document.getAnimations().length") == 0
+    still.close()
 
 
 def test_server_stopped_mid_session_loses_and_doubles_nothing(page: Page, server: Server) -> None:

@@ -1,0 +1,79 @@
+"""`unknot show ID --svg FILE` and `unknot catalog gallery --out DIR`."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from tests.catalog.samples import VALID, write
+from unknot.catalog.loader import SHIPPED_DIR, exercise_files
+from unknot.cli import app
+
+runner = CliRunner()
+
+
+def test_show_writes_the_animated_figure(tmp_path: Path) -> None:
+    target = tmp_path / "roll.svg"
+    result = runner.invoke(app, ["show", "neck-roll", "--svg", str(target)])
+    assert result.exit_code == 0, result.output
+    root = ET.fromstring(target.read_text(encoding="utf-8"))
+    assert root.attrib["data-duration"] == "16"  # 8 s each way, both directions
+    assert "@keyframes" in target.read_text(encoding="utf-8")
+
+
+def test_show_writes_the_strip_or_prints_to_stdout(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["show", "childs-pose", "--svg", "-", "--strip"])
+    assert result.exit_code == 0
+    assert result.output.startswith("<svg")
+    assert "Hips back to heels, hold 15 s" in result.output
+    assert "@keyframes" not in result.output
+
+
+def test_show_svg_rejects_bad_input_with_exit_2(tmp_path: Path, own_exercises: Path) -> None:
+    result = runner.invoke(app, ["show", "neck-rol", "--svg", str(tmp_path / "x.svg")])
+    assert result.exit_code == 2
+    assert "did you mean neck-roll" in result.output
+    assert not (tmp_path / "x.svg").exists()
+
+    result = runner.invoke(app, ["show", "neck-roll", "--strip"])
+    assert result.exit_code == 2
+    assert "--strip goes with --svg FILE" in result.output
+
+    write(own_exercises, "towel-nod", VALID)
+    result = runner.invoke(app, ["show", "towel-nod", "--svg", str(tmp_path / "x.svg")])
+    assert result.exit_code == 2
+    assert "'towel-nod' has no figure yet; add a `figure:`" in result.output
+
+    result = runner.invoke(app, ["show", "neck-roll", "--svg", str(tmp_path / "no" / "x.svg")])
+    assert result.exit_code == 2
+    assert "cannot write" in result.output
+
+
+def test_the_gallery_has_every_figure_strip_and_png(tmp_path: Path, own_exercises: Path) -> None:
+    write(own_exercises, "towel-nod", VALID)
+    out = tmp_path / "gallery"
+    result = runner.invoke(app, ["catalog", "gallery", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    ids = sorted(p.stem for p in exercise_files(SHIPPED_DIR))
+    assert "left out towel-nod: it has no figure yet" in result.output
+    assert f"{len(ids)} figures, {3 * len(ids) + 1} files" in result.output
+    index = (out / "index.html").read_text(encoding="utf-8")
+    for exercise_id in ids:
+        assert f'src="{exercise_id}.svg"' in index
+        assert f'srcset="{exercise_id}-strip.svg"' in index
+        assert (out / f"{exercise_id}-strip.png").read_bytes()[:4] == b"\x89PNG"
+        ET.fromstring((out / f"{exercise_id}.svg").read_text(encoding="utf-8"))
+    assert len(re.findall(r'<li class="card"', index)) == len(ids)
+    assert not list(out.glob(".*tmp"))
+
+
+def test_the_gallery_needs_a_folder(tmp_path: Path) -> None:
+    file = tmp_path / "taken"
+    file.write_text("x", encoding="utf-8")
+    result = runner.invoke(app, ["catalog", "gallery", "--out", str(file)])
+    assert result.exit_code == 2
+    assert "is a file; give a folder" in result.output
+    assert file.read_text(encoding="utf-8") == "x"
