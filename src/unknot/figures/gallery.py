@@ -16,7 +16,7 @@ grid-template-columns:repeat(auto-fill,minmax(22rem,1fr))}
 li.card{border:1px solid #d0d7db;border-radius:12px;padding:.75rem}
 li.card h2{font-size:1.1rem;margin:0}.meta{color:#4a5a62;font-size:.9rem;margin:.2rem 0 .5rem}
 .animated{width:12rem;height:12rem;object-fit:contain;display:block;margin:0 auto}
-.strip{width:100%;height:auto;margin-top:.5rem}
+.strip{max-width:100%;max-height:12rem;width:auto;height:auto;margin-top:.5rem;display:block}
 """
 
 
