@@ -151,5 +151,18 @@ def test_directions_in_blocks_play_the_frames_backward() -> None:
 def test_highlights_follow_the_targets() -> None:
     neck = animated_svg(by_id("chin-tuck"))
     assert "#f4511e" in neck
-    lower = animated_svg(by_id("cycling"))
-    assert "#f4511e" not in lower, "cycling highlights nothing: its figure says so"
+    cycling = animated_svg(by_id("cycling"))
+    # Cycling lights no body part (its figure says so): the colour is only on the pedal's
+    # traced path and its arrow.
+    assert cycling.count("#f4511e") == 2
+
+
+@pytest.mark.parametrize("exercise_id", [e.id for e in SHIPPED if e.figure and e.figure.trace])
+def test_a_traced_point_draws_its_path_with_an_arrow(exercise_id: str) -> None:
+    exercise = by_id(exercise_id)
+    assert exercise.figure is not None
+    for svg in (animated_svg(exercise), strip_svg(exercise)):
+        paths = re.findall(r'<path d="M([^"]+)" fill="none" stroke="#f4511e"[^>]*dasharray', svg)
+        assert len(paths) >= len(exercise.figure.trace)
+        assert all(path.count("L") >= 16 for path in paths), "a sampled curve, not a line"
+        assert 'd="M0 0L-6 -3.5L-6 3.5Z" fill="#f4511e"' in svg

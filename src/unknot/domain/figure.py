@@ -51,6 +51,19 @@ CONTACTS: Final[tuple[Contact, ...]] = get_args(Contact)
 
 Path = Literal["cycle", "pass"]
 
+TracePoint = Literal[
+    "head",
+    "chin",
+    "shoulder_l",
+    "shoulder_r",
+    "hand_l",
+    "hand_r",
+    "knee_l",
+    "knee_r",
+    "ankle_l",
+    "ankle_r",
+]
+
 # Every angle a pose may set, with the range a healthy adult reaches, passive end range
 # included (sagittal and frontal norms of the American Academy of Orthopaedic Surgeons,
 # "Joint Motion: Method of Measuring and Recording", 1965, as tabulated in Norkin & White,
@@ -241,6 +254,10 @@ class Figure(_Strict):
     """One cycle's time for timed work (a walking stride), which has no repetition tempo."""
     easing: Literal["ease-in-out", "linear"] = "ease-in-out"
     """linear for continuous circling (arm circles, a stride); otherwise each move eases."""
+    trace: tuple[TracePoint, ...] = ()
+    """Points whose path through one repetition is drawn as a dotted line with an arrow, for a
+    movement too small or too circular to read from poses alone (a shoulder roll). `head` is
+    the top of the head, `chin` the bottom of the face."""
     highlight: tuple[Area, ...] | None = None
     """Areas lit on the figure; the exercise's targets when left out."""
 

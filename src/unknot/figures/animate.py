@@ -23,6 +23,7 @@ from unknot.figures.svg import (
     placed_keys,
     props_behind,
     title,
+    trace_markup,
 )
 
 
@@ -144,5 +145,5 @@ def animated_svg(exercise: Exercise) -> str:
         f'role="img" aria-labelledby="t" data-duration="{_n(loop.duration)}">'
         f'<title id="t">{label}</title><style>{css}</style>'
         f'<rect x="{x0}" y="{y0}" width="{x1 - x0}" height="{y1 - y0}" rx="8" fill="{BACKGROUND}"/>'
-        f"{props_behind(scene, box)}{floor(box)}{body}{bands}</svg>"
+        f"{props_behind(scene, box)}{floor(box)}{body}{bands}{trace_markup(figure, loop)}</svg>"
     )

@@ -110,7 +110,10 @@ def local_transforms(view: View, a: Angles, root: tuple[float, float]) -> dict[s
     t["thorax"] = Transform(0, -LUMBAR, a["spine"], THORACIC)
     nod = a.get("nod", 0.0)
     t["neck"] = Transform(0, -THORACIC, a["neck"], NECK * max(_cos(nod), 0.2))
-    t["head"] = Transform(0, -t["neck"].length, a["head"], 0)
+    # Nodding in the front view brings the head forward and down: the neck looks shorter and
+    # the head sinks toward the chest by what its own height loses to the turn.
+    sink = HEAD_R * (1 - _cos(nod)) if view == "front" else 0.0
+    t["head"] = Transform(0, -t["neck"].length + sink, a["head"], 0)
     if view == "front":
         # The face slides across as the head turns and down as it nods (2D, issue 8).
         t["face"] = Transform(HEAD_R * _sin(a["turn"]), HEAD_R * 0.7 * _sin(nod), 0, 0)
@@ -244,6 +247,9 @@ def pose_body(view: View, angles: Angles, root: Point = (0.0, 0.0)) -> Body:
             capsules[name] = Capsule(name, start, end, RADIUS[node.segment])
     head = frames["head"].apply(0, -HEAD_R)
     points["head_centre"] = head
+    points["crown"] = frames["head"].apply(0, -2 * HEAD_R)
+    face = frames["face"].apply(0, -3) if view == "front" else frames["head"].apply(8, -4)
+    points["chin"] = face
     capsules["head"] = Capsule("head", head, head, HEAD_R)
     for side in ("l", "r"):
         if view == "side":

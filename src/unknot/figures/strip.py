@@ -27,6 +27,7 @@ from unknot.figures.svg import (
     placed_keys,
     props_behind,
     title,
+    trace_markup,
 )
 
 GAP = 34.0
@@ -102,7 +103,9 @@ def strip_svg(exercise: Exercise) -> str:
             parts.append(
                 f'<g opacity=".35">{figure_markup(figure.view, previous.transforms, ghost)}</g>'
             )
-        parts.append(figure_markup(figure.view, body.transforms, style))
+        parts.append(
+            figure_markup(figure.view, body.transforms, style) + trace_markup(figure, loop)
+        )
         if "band" in kinds:
             ax, ay = band_anchor(scene)
             for hand, colour in (("hand_l", FAR), ("hand_r", INK)):

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from unknot.domain.exercise import Exercise
 from unknot.domain.figure import Figure, PropKind, View
 from unknot.figures import skeleton as sk
-from unknot.figures.motion import Key, Loop
+from unknot.figures.motion import Key, Loop, angles_at
 
 INK = "#34444c"
 FAR = "#8fa3ad"
@@ -143,6 +143,8 @@ def _segment(group: str, view: View, length: float, style: Style, colour: str) -
         return f'<path d="M{_n(sk.ANKLE_HEIGHT)} 4V-{_n(sk.FOOT - 4)}"{_stroke(colour, 3.5)}/>'
     radius = sk.RADIUS[SEGMENT_OF[stem]]
     parts: list[str] = []
+    # A thin rim in the background colour keeps a limb readable where it crosses the body.
+    parts.append(_line(length, radius + 1.3, BACKGROUND))
     parts.append(_line(length, radius, colour))
     if stem == "arm" and "shoulders" in lit:
         parts.append(f'<circle r="6.5" fill="{LIT}"/>')
@@ -383,3 +385,35 @@ def bounds(bodies: Iterable[sk.Body], scene: Scene) -> tuple[float, float, float
 
 def title(exercise: Exercise, what: str) -> str:
     return html.escape(f"{exercise.name}: {what}")
+
+
+TRACE_POINTS = {"head": "crown", "ankle_l": "shin_l_end", "ankle_r": "shin_r_end"}
+TRACE_SAMPLES = 32
+
+
+def trace_markup(figure: Figure, loop: Loop) -> str:
+    """The path each traced point takes through the first repetition, dotted, with an arrow
+    at its end showing which way it goes."""
+    if not figure.trace:
+        return ""
+    first = loop.keys[0]
+    end = max(k.t for k in loop.keys if (k.side, k.direction) == (first.side, first.direction))
+    out: list[str] = []
+    for name in figure.trace:
+        point = TRACE_POINTS.get(name, name)
+        path = [
+            sk.place(figure, angles_at(loop, end * i / TRACE_SAMPLES)).points[point]
+            for i in range(TRACE_SAMPLES + 1)
+        ]
+        d = "M" + "L".join(f"{_n(x)} {_n(y)}" for x, y in path)
+        out.append(
+            f'<path d="{d}" fill="none" stroke="{LIT}" stroke-width="1.6" '
+            'stroke-dasharray="3 2.5" stroke-linecap="round"/>'
+        )
+        (x1, y1), (x2, y2) = path[-3], path[-1]
+        angle = math.degrees(math.atan2(y2 - y1, x2 - x1))
+        out.append(
+            f'<path d="M0 0L-6 -3.5L-6 3.5Z" fill="{LIT}" '
+            f'transform="translate({_n(x2)} {_n(y2)}) rotate({_n(angle)})"/>'
+        )
+    return "".join(out)
