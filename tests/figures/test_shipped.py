@@ -13,7 +13,7 @@ from unknot.catalog.loader import SHIPPED_DIR, check_files, exercise_files
 from unknot.domain.exercise import Exercise
 from unknot.domain.figure import mirror
 from unknot.figures.animate import animated_svg
-from unknot.figures.motion import build_loop, per_side
+from unknot.figures.motion import NotInLoop, build_loop, per_side
 from unknot.figures.strip import strip_svg
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -166,3 +166,29 @@ def test_a_traced_point_draws_its_path_with_an_arrow(exercise_id: str) -> None:
         assert len(paths) >= len(exercise.figure.trace)
         assert all(path.count("L") >= 16 for path in paths), "a sampled curve, not a line"
         assert 'd="M0 0L-6 -3.5L-6 3.5Z" fill="#f4511e"' in svg
+
+
+def test_one_step_can_show_just_its_side_or_direction() -> None:
+    stretch = by_id("upper-trapezius-stretch")
+    assert stretch.figure is not None
+    right = build_loop(stretch, stretch.figure, side="right")
+    both = build_loop(stretch, stretch.figure)
+    assert {k.side for k in right.keys} == {"right"}
+    assert right.duration * 2 == both.duration
+    # In the whole loop the right side starts from the left side's last key (the same pose).
+    assert [k.angles for k in right.keys[1:]] == [k.angles for k in both.keys if k.side == "right"]
+
+    roll = by_id("shoulder-roll")
+    assert roll.figure is not None
+    forward = build_loop(roll, roll.figure, direction="forward")
+    assert {k.direction for k in forward.keys} == {"forward"}
+    assert forward.duration == roll.dosage.rep_s
+
+    row = by_id("row")  # drawn with a band, done once, though the dumbbell version is per side
+    assert row.figure is not None
+    assert build_loop(row, row.figure, side="left") == build_loop(row, row.figure)
+
+    with pytest.raises(NotInLoop, match="a side is left or right, not 'middle'"):
+        build_loop(stretch, stretch.figure, side="middle")
+    with pytest.raises(NotInLoop, match="shoulder-roll has backward, forward, not 'sideways'"):
+        build_loop(roll, roll.figure, direction="sideways")

@@ -285,3 +285,15 @@ def test_pages_and_the_player_show_the_figures(client: TestClient) -> None:
     assert all(card["has_figure"] for card in session["cards"].values())
     for exercise_id in session["cards"]:
         assert client.get(f"/figures/{exercise_id}.svg").status_code == 200
+
+
+def test_a_figure_narrowed_to_one_side_or_direction(client: TestClient) -> None:
+    right = client.get("/figures/upper-trapezius-stretch.svg", params={"side": "right"})
+    assert 'data-duration="14"' in right.text  # one side: 2 s in, 10 s hold, 2 s out
+    assert 'data-duration="28"' in client.get("/figures/upper-trapezius-stretch.svg").text
+    forward = client.get("/figures/shoulder-roll.svg", params={"direction": "forward"})
+    assert 'data-duration="2.5"' in forward.text
+    bad = problem(client.get("/figures/shoulder-roll.svg", params={"side": "middle"}), 422)
+    assert "left or right" in bad["detail"]
+    bad = problem(client.get("/figures/shoulder-roll.svg", params={"direction": "up"}), 422)
+    assert "backward, forward" in bad["detail"]

@@ -26,6 +26,9 @@ from unknot.figures.svg import (
     trace_markup,
 )
 
+SCALE = 1.25
+"""Pixels per centimetre at the figure's natural size (a standing figure is 230 px tall)."""
+
 
 def _percent(t: float, duration: float) -> str:
     """A keyframe's place in the loop, to 0.001 % (a millisecond in a 100 s loop)."""
@@ -113,10 +116,13 @@ def _unwrapped(angles: list[float]) -> list[float]:
     return out
 
 
-def animated_svg(exercise: Exercise) -> str:
-    """The exercise's figure as one looping, self-contained SVG (CSS animation, no script)."""
+def animated_svg(
+    exercise: Exercise, *, side: str | None = None, direction: str | None = None
+) -> str:
+    """The exercise's figure as one looping, self-contained SVG (CSS animation, no script);
+    `side` and `direction` narrow it to one step's part (motion.build_loop)."""
     figure = figure_of(exercise)
-    loop = refined(build_loop(exercise, figure))
+    loop = refined(build_loop(exercise, figure, side=side, direction=direction))
     placed = placed_keys(figure, loop)
     scene = Scene(figure, placed)
     box = bounds((p.body for p in placed), scene)
@@ -142,6 +148,7 @@ def animated_svg(exercise: Exercise) -> str:
     label = title(exercise, f"animated figure, one loop of {_n(loop.duration)} seconds")
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{x0} {y0} {x1 - x0} {y1 - y0}" '
+        f'width="{_n((x1 - x0) * SCALE)}" height="{_n((y1 - y0) * SCALE)}" '
         f'role="img" aria-labelledby="t" data-duration="{_n(loop.duration)}">'
         f'<title id="t">{label}</title><style>{css}</style>'
         f'<rect x="{x0}" y="{y0}" width="{x1 - x0}" height="{y1 - y0}" rx="8" fill="{BACKGROUND}"/>'

@@ -68,34 +68,61 @@ def direction_blocks(exercise: Exercise, figure: Figure) -> list[tuple[str | Non
     return blocks
 
 
-def build_loop(exercise: Exercise, figure: Figure) -> Loop:
-    """Every key pose of the loop, with its time."""
+class NotInLoop(ValueError):
+    """A side or direction the exercise does not have."""
+
+
+def build_loop(
+    exercise: Exercise, figure: Figure, *, side: str | None = None, direction: str | None = None
+) -> Loop:
+    """Every key pose of the loop, with its time.
+
+    `side` and `direction` narrow the loop to what one step of a session does (the player
+    shows the right side during the right side's steps); without them it shows everything.
+    A side is ignored when the figure's version is done once (a row drawn with a band, though
+    its one-arm dumbbell version goes side by side), and a direction that is only half of a
+    pass (a neck roll's way across) keeps both halves, so the loop still comes back to where
+    it starts.
+    """
     move = movement_time(exercise, figure)
     hold = float(exercise.dosage.hold_s[0]) if exercise.dosage.hold_s else 0.0
     keys: list[Key] = []
     t = 0.0
     sides: list[str | None] = ["left", "right"] if per_side(exercise) else [None]
-    for side in sides:
-        for direction, frames in direction_blocks(exercise, figure):
+    if side is not None:
+        if side not in ("left", "right"):
+            raise NotInLoop(f"a side is left or right, not {side!r}")
+        if side in sides:
+            sides = [side]
+    blocks = direction_blocks(exercise, figure)
+    if direction is not None:
+        names = [d for d, _ in blocks if d is not None]
+        if direction not in names:
+            allowed = ", ".join(names) or "no directions"
+            raise NotInLoop(f"{exercise.id} has {allowed}, not {direction!r}")
+        if figure.path == "cycle":
+            blocks = [b for b in blocks if b[0] == direction]
+    for side_now in sides:
+        for direction_now, frames in blocks:
             stops = [*frames, frames[0]] if figure.path == "cycle" else frames
             step = move / (len(stops) - 1)
             for index, frame in enumerate(stops):
                 angles = figure.frame_angles(frame)
-                if side == "right":
+                if side_now == "right":
                     angles = mirror(angles, figure.view)
                     lifted = frozenset(_mirror_part(p) for p in frame.lifted)
                 else:
                     lifted = frozenset(frame.lifted)
                 if index > 0:
                     t += step
-                key = Key(t, angles, lifted, frame.label, side, direction, frame.hold)
+                key = Key(t, angles, lifted, frame.label, side_now, direction_now, frame.hold)
                 if keys and keys[-1].t == t:
                     # A block starts where the previous one ended (checks.py makes sure).
                     continue
                 keys.append(key)
                 if frame.hold and hold > 0 and index < len(stops) - 1:
                     t += hold
-                    keys.append(Key(t, angles, lifted, frame.label, side, direction, True))
+                    keys.append(Key(t, angles, lifted, frame.label, side_now, direction_now, True))
     return Loop(duration=t, keys=tuple(keys), move_s=move, hold_s=hold)
 
 

@@ -18,6 +18,7 @@ _HOME = {
     "Gallery": "unknot.services.figures",
     "ImportProblem": "unknot.services.progress",
     "NoFigure": "unknot.services.figures",
+    "NotInLoop": "unknot.services.figures",
     "ProfileProblem": "unknot.services.planning",
     "SessionController": "unknot.services.sessions",
     "Setup": "unknot.services.sessions",
@@ -94,6 +95,9 @@ if TYPE_CHECKING:
     )
     from unknot.services.figures import (
         NoFigure as NoFigure,
+    )
+    from unknot.services.figures import (
+        NotInLoop as NotInLoop,
     )
     from unknot.services.figures import (
         figure_png as figure_png,

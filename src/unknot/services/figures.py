@@ -7,11 +7,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from unknot.figures.motion import NotInLoop
 from unknot.services.catalog import UnknownExercise, exercise_record, exercises
 from unknot.services.workspace import Workspace
 
 if TYPE_CHECKING:
     from unknot.domain.exercise import Exercise
+
+
+__all__ = ["Gallery", "NoFigure", "NotInLoop", "figure_png", "figure_svg", "write_gallery"]
 
 
 class NoFigure(LookupError):
@@ -36,8 +40,17 @@ def _exercise(workspace: Workspace, exercise_id: str) -> Exercise:
     return exercise
 
 
-def figure_svg(workspace: Workspace, exercise_id: str, *, strip: bool = False) -> str:
-    """The exercise's animated figure, or with `strip` its still keyframe strip."""
+def figure_svg(
+    workspace: Workspace,
+    exercise_id: str,
+    *,
+    strip: bool = False,
+    side: str | None = None,
+    direction: str | None = None,
+) -> str:
+    """The exercise's animated figure, or with `strip` its still keyframe strip. `side` and
+    `direction` narrow the animation to one step of a session; an unknown one raises
+    `NotInLoop` naming those the exercise has."""
     exercise = _exercise(workspace, exercise_id)
     if strip:
         from unknot.figures.strip import strip_svg
@@ -45,7 +58,7 @@ def figure_svg(workspace: Workspace, exercise_id: str, *, strip: bool = False) -
         return strip_svg(exercise)
     from unknot.figures.animate import animated_svg
 
-    return animated_svg(exercise)
+    return animated_svg(exercise, side=side, direction=direction)
 
 
 def figure_png(workspace: Workspace, exercise_id: str) -> bytes:

@@ -24,7 +24,10 @@ KINDS = {
 
 
 @router.get("/figures/{name}")
-def figure(request: Request, name: str) -> Response:
+def figure(
+    request: Request, name: str, side: str | None = None, direction: str | None = None
+) -> Response:
+    """`side` and `direction` narrow an animated figure to one step of a session."""
     suffix = next((s for s in KINDS if name.endswith(s)), None)
     if suffix is None:
         raise Problem(
@@ -39,7 +42,11 @@ def figure(request: Request, name: str) -> Response:
         if media == "image/png":
             body = services.figure_png(workspace, exercise_id)
         else:
-            body = services.figure_svg(workspace, exercise_id, strip=strip).encode("utf-8")
+            body = services.figure_svg(
+                workspace, exercise_id, strip=strip, side=side, direction=direction
+            ).encode("utf-8")
+    except services.NotInLoop as error:
+        raise Problem(422, "No such part of this exercise", str(error)) from error
     except services.UnknownExercise as error:
         raise Problem(404, "Unknown exercise", str(error)) from error
     except services.NoFigure as error:

@@ -206,7 +206,7 @@ function render() {
   const next = steps.slice(index + 1).find((s) => s.item_index !== step.item_index);
   $("next").textContent = next ? `Next: ${next.name}` : "Next: the end of the session";
   const card = session.cards[step.exercise_id];
-  showFigure(card ? step.exercise_id : null, card);
+  showFigure(card ? step.exercise_id : null, card, step);
   const box = $("card");
   box.replaceChildren();
   if (card) {
@@ -336,36 +336,50 @@ async function showSaving() {
   $("player").dataset.pending = String(waiting);
 }
 
-// The figure of the exercise on screen: animated, or its still strip for reduced motion
-// (issue 8). Only swapped when the exercise changes, so its loop is not restarted each step.
-function showFigure(exerciseId, card) {
+// The animated figure for a step: the side and direction the step does (issue 8).
+function figureUrl(step) {
+  const query = new URLSearchParams();
+  if (step.side) query.set("side", step.side);
+  if (step.direction) query.set("direction", step.direction);
+  const tail = query.toString();
+  return `/figures/${step.exercise_id}.svg${tail ? `?${tail}` : ""}`;
+}
+
+// The figure of the exercise on screen: animated, or its still strip for reduced motion.
+// Only swapped when the exercise, side or direction changes, so its loop runs on undisturbed.
+function showFigure(exerciseId, card, step) {
   const box = $("figure");
   const img = $("figure-img");
   if (!exerciseId || !card.has_figure) {
     box.hidden = true;
-    img.removeAttribute("data-exercise");
+    img.removeAttribute("data-url");
     return;
   }
-  if (img.dataset.exercise === exerciseId) return;
-  img.dataset.exercise = exerciseId;
+  const url = figureUrl(step);
+  if (img.dataset.url === url) return;
+  img.dataset.url = url;
   $("figure-still").srcset = `/figures/${exerciseId}-strip.svg`;
-  img.src = `/figures/${exerciseId}.svg`;
-  img.alt = `${card.name}, shown moving`;
+  img.src = url;
+  img.alt = `${card.name}${step.side ? `, ${step.side} side` : ""}, shown moving`;
   box.hidden = false;
 }
 
 // Fetch every figure of the session once, so the service worker has them if the server goes.
-function prefetchFigures(cards) {
-  for (const [id, card] of Object.entries(cards)) {
-    if (!card.has_figure) continue;
-    for (const url of [`/figures/${id}.svg`, `/figures/${id}-strip.svg`]) fetch(url).catch(() => {});
+function prefetchFigures(payload) {
+  const urls = new Set();
+  for (const step of payload.steps) {
+    const card = payload.cards[step.exercise_id];
+    if (!card || !card.has_figure) continue;
+    urls.add(figureUrl(step));
+    urls.add(`/figures/${step.exercise_id}-strip.svg`);
   }
+  for (const url of urls) fetch(url).catch(() => {});
 }
 
 function start(payload, at) {
   session = payload;
   steps = payload.steps;
-  prefetchFigures(payload.cards);
+  prefetchFigures(payload);
   $("before").hidden = true;
   $("stage").hidden = false;
   if (!("speechSynthesis" in window) || speechSynthesis.getVoices().length === 0) {
