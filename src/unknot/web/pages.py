@@ -184,6 +184,7 @@ def today(request: Request) -> Response:
         ask_morning=ask_morning,
         pain_areas=PAIN_AREAS,
         profile=setup.profile,
+        figured={r["id"] for r in services.catalog_records(workspace) if r.get("has_figure")},
     )
 
 
