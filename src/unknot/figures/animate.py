@@ -14,6 +14,7 @@ from unknot.figures.svg import (
     Scene,
     Style,
     _n,
+    anchor_dot,
     band_anchor,
     bounds,
     figure_markup,
@@ -135,7 +136,7 @@ def animated_svg(
     if "band" in kinds:
         anchor = band_anchor(scene)
         bands = animation.band(anchor, "hand_l", FAR) + animation.band(anchor, "hand_r", INK)
-        bands += f'<circle cx="{_n(anchor[0])}" cy="{_n(anchor[1])}" r="4" fill="#5c6b73"/>'
+        bands += anchor_dot(anchor)
     x0, y0, x1, y1 = box
     easing = figure.easing
     css = (

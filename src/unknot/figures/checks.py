@@ -13,7 +13,7 @@ import itertools
 from collections.abc import Iterator
 
 from unknot.domain.exercise import Exercise
-from unknot.domain.figure import BASE_CONTACTS, Angles, Figure, View, mirror
+from unknot.domain.figure import BASE_CONTACTS, Angles, Figure, PropKind, View, mirror
 from unknot.figures import skeleton as sk
 from unknot.figures.motion import Key, build_loop, direction_blocks, per_side, refined
 
@@ -24,7 +24,11 @@ BETWEEN_TOLERANCE = 3.0
 """Between key poses the browser moves the whole figure in a straight line, so allow more."""
 SAMPLES = 4
 
-REQUIRED_PROPS = {"seated": "chair", "hanging": "pull_up_bar", "cycling": "bike"}
+REQUIRED_PROPS: dict[str, PropKind] = {
+    "seated": "chair",
+    "hanging": "pull_up_bar",
+    "cycling": "bike",
+}
 
 Problem = tuple[str, str]
 
@@ -110,7 +114,7 @@ def _fits_dosage(exercise: Exercise, figure: Figure) -> Iterator[Problem]:
     if dosage.work_s is not None and figure.cycle_s is None:
         yield ("figure.cycle_s", "is required for timed work: one cycle's time in seconds")
     needed = REQUIRED_PROPS.get(figure.base)
-    if needed and figure.prop(needed) is None:  # type: ignore[arg-type]
+    if needed and figure.prop(needed) is None:
         yield ("figure.props", f"the {figure.base} base needs a {needed}")
     directions = list(dosage.directions or [])
     if figure.direction_frames is not None:
@@ -220,5 +224,4 @@ def _where(key: Key) -> str:
 
 
 def _unique(problems: list[Problem]) -> list[Problem]:
-    seen: set[Problem] = set()
-    return [p for p in problems if not (p in seen or seen.add(p))]  # type: ignore[func-returns-value]
+    return list(dict.fromkeys(problems))

@@ -13,11 +13,11 @@ from unknot.figures.svg import (
     BACKGROUND,
     FAR,
     INK,
-    Placed,
     Scene,
     Style,
     _n,
     _rect,
+    anchor_dot,
     band_anchor,
     bounds,
     figure_markup,
@@ -112,7 +112,7 @@ def strip_svg(exercise: Exercise) -> str:
                 hx, hy = body.points[hand]
                 line = f"M{_n(ax)} {_n(ay)}L{_n(hx)} {_n(hy)}"
                 parts.append(f'<path d="{line}" stroke="{colour}" stroke-width="2.5"/>')
-            parts.append(f'<circle cx="{_n(ax)}" cy="{_n(ay)}" r="4" fill="#5c6b73"/>')
+            parts.append(anchor_dot((ax, ay)))
         parts.append(
             f'<text x="{_n(x0 + width / 2)}" y="{_n(y1 + 16)}" text-anchor="middle">'
             f"{_escape(panel.label)}</text></g>"
@@ -152,6 +152,3 @@ def _summary(exercise: Exercise) -> str:
 
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-__all__ = ["Placed", "strip_svg"]

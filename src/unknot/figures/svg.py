@@ -255,8 +255,8 @@ class Scene:
     figure: Figure
     placed: list[Placed]
 
-    def prop_xy(self, kind: str, default: tuple[float, float]) -> tuple[float, float]:
-        prop = self.figure.prop(kind)  # type: ignore[arg-type]
+    def prop_xy(self, kind: PropKind, default: tuple[float, float]) -> tuple[float, float]:
+        prop = self.figure.prop(kind)
         x = prop.x if prop is not None and prop.x is not None else default[0]
         y = prop.y if prop is not None and prop.y is not None else default[1]
         return x, y
@@ -338,7 +338,12 @@ def props_behind(scene: Scene, box: tuple[float, float, float, float]) -> str:
 
 
 def band_anchor(scene: Scene) -> tuple[float, float]:
+    """Where the band is tied (cm): in front at chest height unless the figure says."""
     return scene.prop_xy("band", (80, -110))
+
+
+def anchor_dot(anchor: tuple[float, float]) -> str:
+    return f'<circle cx="{_n(anchor[0])}" cy="{_n(anchor[1])}" r="4" fill="#5c6b73"/>'
 
 
 def floor(box: tuple[float, float, float, float]) -> str:
