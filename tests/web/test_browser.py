@@ -332,3 +332,44 @@ def test_no_serious_accessibility_violations(page: Page, server: Server) -> None
     begin_session(page)
     check("/player")
     assert found == {}
+
+
+def test_the_browser_moves_every_joint_where_the_skeleton_puts_it(
+    browser: Browser, server: Server
+) -> None:
+    """At each key time of each figure's loop, every joint drawn by the CSS animation sits
+    where the Python skeleton computed it (within 0.5 cm): the two agree on rotation
+    direction, order and interpolation end points."""
+    from unknot.catalog.loader import validate_all
+    from unknot.figures import skeleton
+    from unknot.figures.motion import build_loop, refined
+
+    page = browser.new_page()
+    joint_at = """(t) => {
+        document.getAnimations().forEach(a => { a.pause(); a.currentTime = t; });
+        const svg = document.documentElement;
+        const toUser = svg.getScreenCTM().inverse();
+        const out = {};
+        for (const g of document.querySelectorAll('[data-j]')) {
+            const m = toUser.multiply(g.getScreenCTM());
+            out[g.dataset.j] = [m.e, m.f];
+        }
+        return out;
+    }"""
+    worst = 0.0
+    for exercise in validate_all(None):
+        figure = exercise.figure
+        assert figure is not None
+        page.goto(f"{server.url}/figures/{exercise.id}.svg")
+        keys = refined(build_loop(exercise, figure)).keys
+        for key in keys[:: max(1, len(keys) // 4)]:
+            drawn = page.evaluate(joint_at, key.t * 1000)
+            body = skeleton.place(figure, key.angles)
+            assert drawn, exercise.id
+            for joint, (x, y) in drawn.items():
+                expected = body.points[joint]
+                off = max(abs(x - expected[0]), abs(y - expected[1]))
+                worst = max(worst, off)
+                assert off < 0.5, (exercise.id, key.t, joint, (x, y), expected)
+    page.close()
+    assert worst < 0.5
