@@ -203,7 +203,6 @@ class Body:
 
     view: View
     transforms: dict[str, Transform]
-    frames: dict[str, Matrix]
     points: dict[str, Point]
     capsules: dict[str, Capsule]
 
@@ -216,7 +215,6 @@ class Body:
         root = self.transforms["root"]
         moved = Transform(root.x + dx, root.y + dy, root.angle, root.length)
         transforms = {**self.transforms, "root": moved}
-        frames = {k: Matrix(m.a, m.b, m.c, m.d, m.e + dx, m.f + dy) for k, m in self.frames.items()}
         points = {k: (x + dx, y + dy) for k, (x, y) in self.points.items()}
         capsules = {
             k: Capsule(
@@ -224,7 +222,7 @@ class Body:
             )
             for k, c in self.capsules.items()
         }
-        return Body(self.view, transforms, frames, points, capsules)
+        return Body(self.view, transforms, points, capsules)
 
 
 def pose_body(view: View, angles: Angles, root: Point = (0.0, 0.0)) -> Body:
@@ -270,7 +268,7 @@ def pose_body(view: View, angles: Angles, root: Point = (0.0, 0.0)) -> Body:
         points[f"knee_{side}"] = points[f"shin_{side}"]
         points[f"elbow_{side}"] = points[f"forearm_{side}"]
         points[f"shoulder_{side}"] = points[f"arm_{side}"]
-    return Body(view, transforms, frames, points, capsules)
+    return Body(view, transforms, points, capsules)
 
 
 def contact_height(body: Body, part: str) -> float:

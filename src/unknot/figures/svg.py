@@ -393,7 +393,7 @@ def title(exercise: Exercise, what: str) -> str:
 
 
 TRACE_POINTS = {"head": "crown", "ankle_l": "shin_l_end", "ankle_r": "shin_r_end"}
-TRACE_SAMPLES = 32
+TRACE_SAMPLES = 24
 
 
 def trace_markup(figure: Figure, loop: Loop) -> str:
