@@ -16,19 +16,17 @@ at or away from the viewer); the segment is drawn shorter by their cosine.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Final, Literal, get_args
+from typing import Annotated, Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from unknot.domain.vocabulary import Area
 
 View = Literal["side", "front"]
-VIEWS: Final[tuple[View, ...]] = get_args(View)
 
 Base = Literal[
     "standing", "seated", "all_fours", "kneeling", "lying_back", "lying_front", "hanging", "cycling"
 ]
-BASES: Final[tuple[Base, ...]] = get_args(Base)
 
 PropKind = Literal[
     "chair",
@@ -42,12 +40,10 @@ PropKind = Literal[
     "barbell",
     "pull_up_bar",
 ]
-PROP_KINDS: Final[tuple[PropKind, ...]] = get_args(PropKind)
 
 Contact = Literal[
     "sole_l", "sole_r", "knee_l", "knee_r", "hand_l", "hand_r", "seat", "pelvis", "back"
 ]
-CONTACTS: Final[tuple[Contact, ...]] = get_args(Contact)
 
 Path = Literal["cycle", "pass"]
 
@@ -111,9 +107,8 @@ DEPTH_OF: Final = {
 }
 """A segment turned 45° or more out of the view's plane is drawn by the direction of its
 projection, which is not a joint angle, so its range is not checked."""
-CENTRAL: Final = ("body", "spine", "neck", "head", "nod", "turn", "twist")
-"""Angles of the midline; mirroring a front view negates those that lean to one side."""
 LATERAL_CENTRAL: Final = frozenset({"body", "spine", "neck", "head", "turn", "twist"})
+"""Midline angles that lean to one side: mirroring a front view negates them (not `nod`)."""
 
 
 def joint_names(view: View) -> tuple[str, ...]:
