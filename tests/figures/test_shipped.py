@@ -103,6 +103,12 @@ def test_a_hold_is_still_for_the_hold_time(exercise_id: str) -> None:
             if v1 == v2 != stops[0][1]:
                 longest = max(longest, (p2 - p1) / 100 * duration)
     assert longest == pytest.approx(exercise.dosage.hold_s[0], abs=0.01)
+    # The player starts a hold step at data-hold and a release step at data-release.
+    marks = ET.fromstring(svg).attrib
+    assert float(marks["data-release"]) - float(marks["data-hold"]) == pytest.approx(
+        exercise.dosage.hold_s[0]
+    )
+    assert 0 < float(marks["data-hold"]) <= exercise.dosage.rep_s
 
 
 @pytest.mark.parametrize("exercise_id", IDS)

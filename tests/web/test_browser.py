@@ -183,26 +183,55 @@ def test_new_user_goes_end_to_end(page: Page, server: Server) -> None:
     assert first
 
 
+FIGURE_ANIMATIONS = "document.getElementById('figure-obj').contentDocument.getAnimations()"
+
+
 def figure_loaded(page: Page) -> str:
+    """The figure's URL once its document has loaded and been set to the current step."""
     page.wait_for_function(
-        "(() => { const i = document.getElementById('figure-img');"
-        " return i.complete && i.naturalWidth > 0 && i.src.includes('/figures/'); })()"
+        "(() => { const o = document.getElementById('figure-obj');"
+        " const d = o.contentDocument;"
+        " return o.dataset.url && d && d.documentElement.nodeName === 'svg'"
+        " && d.URL.endsWith(o.dataset.url)"
+        " && o.dataset.step === document.getElementById('player').dataset.step; })()"
     )
-    return page.locator("#figure-img").get_attribute("src") or ""
+    return page.locator("#figure-obj").get_attribute("data-url") or ""
 
 
 def test_the_player_shows_the_figure_of_each_exercise(page: Page, server: Server) -> None:
     onboard(page, server)
     begin_session(page)
     first = figure_loaded(page)
-    assert re.fullmatch(r"/figures/[a-z-]+\.svg", first)
+    assert re.fullmatch(r"/figures/[a-z-]+\.svg(\?.*)?", first)
     assert page.locator("#figure").is_visible()
-    assert page.locator("#figure-img").get_attribute("alt")
+    assert "shown moving" in (page.locator("#figure-obj").get_attribute("aria-label") or "")
+    assert page.evaluate(f"{FIGURE_ANIMATIONS}.length") > 0
+
+    # The figure pauses and resumes with the player.
+    page.click("#pause")
+    assert set(page.evaluate(f"{FIGURE_ANIMATIONS}.map(a => a.playState)")) == {"paused"}
+    page.click("#pause")
+    assert set(page.evaluate(f"{FIGURE_ANIMATIONS}.map(a => a.playState)")) == {"running"}
+
+    # Each step starts the loop again: a work step at its start, a hold with the pose reached
+    # and a release as the hold ends. Go on until a new exercise and a release were seen.
     name = page.locator("#name").inner_text()
-    for _ in range(60):
+    seen: set[str] = set()
+    for _ in range(80):
         page.click("#skip")
-        if page.locator("#name").inner_text() != name:
+        figure_loaded(page)
+        marks = page.evaluate(
+            "document.getElementById('figure-obj').contentDocument.documentElement.dataset"
+        )
+        times = page.evaluate(f"{FIGURE_ANIMATIONS}.map(a => a.currentTime)")
+        title = page.locator("#title").inner_text()
+        mark = "hold" if ": hold" in title else "release" if ": release" in title else None
+        offset = float(marks.get(mark, 0)) * 1000 if mark else 0.0
+        assert all(offset <= t < offset + 1500 for t in times), (title, marks, times)
+        seen.add(mark or "other")
+        if page.locator("#name").inner_text() != name and "release" in seen:
             break
+    assert {"hold", "release"} <= seen
     assert figure_loaded(page) != first
     cached = page.evaluate(
         "caches.open('unknot-shell-v1').then(c => c.keys()).then(ks => ks.map(k => k.url))"

@@ -112,6 +112,19 @@ class _Animation:
         )
 
 
+def _hold_marks(loop: Loop) -> str:
+    """When the loop's first hold starts and ends (s), so a player can start a hold step or a
+    release step at the right moment of the loop."""
+    holds = [k.t for k in loop.keys if k.hold]
+    if len(holds) < 2:
+        return ""
+    return f' data-hold="{_n3(holds[0])}" data-release="{_n3(holds[1])}"'
+
+
+def _n3(value: float) -> str:
+    return f"{value:.3f}".rstrip("0").rstrip(".")
+
+
 def _unwrapped(angles: list[float]) -> list[float]:
     """Each angle within half a turn of the one before, so a circle keeps turning the same
     way instead of unwinding (an arm circle's last quarter)."""
@@ -155,7 +168,7 @@ def animated_svg(
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{x0} {y0} {x1 - x0} {y1 - y0}" '
         f'width="{_n((x1 - x0) * SCALE)}" height="{_n((y1 - y0) * SCALE)}" '
-        f'role="img" aria-labelledby="t" data-duration="{_n(loop.duration)}">'
+        f'role="img" aria-labelledby="t" data-duration="{_n(loop.duration)}"{_hold_marks(loop)}>'
         f'<title id="t">{label}</title><style>{css}</style>'
         f'<rect x="{x0}" y="{y0}" width="{x1 - x0}" height="{y1 - y0}" rx="8" fill="{BACKGROUND}"/>'
         f"{props_behind(scene, box)}{floor(box)}{body}{bands}{trace_markup(figure, loop)}</svg>"

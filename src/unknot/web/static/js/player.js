@@ -15,6 +15,7 @@ let startedEpoch = 0;
 let pausedAt = 0;
 let pausedTotal = 0;
 let paused = false;
+let figureStart = null; // the step start the figure's loop was last set to
 let beepsLeft = 0;
 let ended = false;
 let audio = null;
@@ -346,22 +347,50 @@ function figureUrl(step) {
 }
 
 // The figure of the exercise on screen: animated, or its still strip for reduced motion.
-// Only swapped when the exercise, side or direction changes, so its loop runs on undisturbed.
+// A new document only when the exercise, side or direction changes; otherwise syncFigure
+// restarts the loop that is there.
 function showFigure(exerciseId, card, step) {
   const box = $("figure");
-  const img = $("figure-img");
+  const figure = $("figure-obj");
   if (!exerciseId || !card.has_figure) {
     box.hidden = true;
-    img.removeAttribute("data-url");
+    figure.removeAttribute("data-url");
     return;
   }
-  const url = figureUrl(step);
-  if (img.dataset.url === url) return;
-  img.dataset.url = url;
-  $("figure-still").srcset = `/figures/${exerciseId}-strip.svg`;
-  img.src = url;
-  img.alt = `${card.name}${step.side ? `, ${step.side} side` : ""}, shown moving`;
+  const still = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+  const url = still ? `/figures/${exerciseId}-strip.svg` : figureUrl(step);
+  const side = step.side ? `, ${step.side} side` : "";
+  figure.setAttribute("aria-label", `${card.name}${side}${still ? ", key poses" : ", shown moving"}`);
   box.hidden = false;
+  if (figure.dataset.url !== url) {
+    figure.dataset.url = url;
+    figureStart = null;
+    figure.data = url; // its load event calls syncFigure
+    return;
+  }
+  syncFigure();
+}
+
+// Keep the figure in time with the step: its loop starts when the step starts (a hold step
+// starts with the pose reached, a release with the hold ending), runs at the step's elapsed
+// time after a reload, and pauses and resumes with the player.
+function syncFigure() {
+  const doc = $("figure-obj").contentDocument;
+  if (!doc || !doc.getAnimations || !steps.length) return;
+  const animations = doc.getAnimations();
+  if (figureStart !== startedPerf) {
+    figureStart = startedPerf;
+    const step = steps[index];
+    const marks = doc.documentElement.dataset;
+    const offset = Number((step.kind === "hold" ? marks.hold : step.kind === "release" ? marks.release : 0) || 0);
+    const elapsed = (paused ? pausedAt : now()) - startedPerf - pausedTotal;
+    for (const animation of animations) animation.currentTime = offset * 1000 + Math.max(0, elapsed);
+  }
+  for (const animation of animations) {
+    if (paused) animation.pause();
+    else animation.play();
+  }
+  $("figure-obj").dataset.step = String(index);
 }
 
 // Fetch every figure of the session once, so the service worker has them if the server goes.
@@ -450,6 +479,7 @@ document.addEventListener("visibilitychange", () => {
 });
 
 $("pause").addEventListener("click", () => { unlockAudio(); paused ? resume() : pause(); });
+$("figure-obj").addEventListener("load", syncFigure);
 $("skip").addEventListener("click", () => complete(true));
 $("done").addEventListener("click", () => complete(false));
 $("back").addEventListener("click", back);
