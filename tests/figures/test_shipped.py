@@ -151,7 +151,8 @@ def test_directions_in_blocks_play_the_frames_backward() -> None:
     loop = build_loop(exercise, exercise.figure)
     backward = [k.angles for k in loop.keys if k.direction == "backward"]
     forward = [k.angles for k in loop.keys if k.direction == "forward"]
-    assert backward[1:4] == list(reversed(forward[:3])) or forward[:3] == backward[-2:0:-1]
+    # Backward runs down, front, up, back; forward comes back through back, up, front.
+    assert forward[:3] == [backward[3], backward[2], backward[1]]
 
 
 def test_highlights_follow_the_targets() -> None:

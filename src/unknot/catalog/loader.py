@@ -2,13 +2,17 @@
 
 Full validation (YAML parsing and the pydantic schema) runs in `unknot catalog check`, in the
 tests, and whenever a file was added, removed or changed since the last validated load; other
-loads read a cache keyed by each file's path, modification time and size (issue 3).
+loads read a cache keyed by each file's path, modification time and size (issue 3). Within one
+process the parsed catalog is kept while neither the exercise files nor the cache file change:
+building the domain objects costs about 5 ms now that each exercise validates its figure's
+keyframes (issue 8), and every page and API call that plans or plays needs them.
 """
 
 from __future__ import annotations
 
 import json
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -128,33 +132,65 @@ def _write_cache(cache_dir: Path, content: dict[str, Any]) -> None:
         pass
 
 
-def _refresh(user_dir: Path | None, cache_dir: Path | None) -> dict[str, Any]:
+@dataclass
+class _Loaded:
+    """One parsed catalog, and what it was read from."""
+
+    stamp: tuple[Any, ...]
+    content: dict[str, Any]
+    exercises: dict[str, Exercise] | None = None
+
+
+# The last catalog each (own folder, cache folder) pair loaded in this process.
+_LOADED: dict[tuple[str, str], _Loaded] = {}
+
+
+def _cache_stamp(cache_dir: Path | None) -> tuple[int, int] | None:
+    if cache_dir is None:
+        return None
+    try:
+        stat = _cache_file(cache_dir).stat()
+    except OSError:
+        return None
+    return (stat.st_mtime_ns, stat.st_size)
+
+
+def _refresh(user_dir: Path | None, cache_dir: Path | None) -> _Loaded:
     fingerprint = _fingerprint(user_dir)
+    key = (str(user_dir), str(cache_dir))
+    known = _LOADED.get(key)
+    if known is not None and known.stamp == (fingerprint, _cache_stamp(cache_dir)):
+        return known
     cached = _read_cache(cache_dir, fingerprint)
     if cached is not None:
-        return cached
-    exercises = validate_all(user_dir)
-    content = {
-        "format": CACHE_FORMAT,
-        "fingerprint": fingerprint,
-        "records": [e.public() for e in exercises],
-        "exercises": [e.model_dump(mode="json") for e in exercises],
-    }
-    if cache_dir is not None:
-        _write_cache(cache_dir, content)
-    return content
+        loaded = _Loaded((fingerprint, _cache_stamp(cache_dir)), cached)
+    else:
+        exercises = validate_all(user_dir)
+        content = {
+            "format": CACHE_FORMAT,
+            "fingerprint": fingerprint,
+            "records": [e.public() for e in exercises],
+            "exercises": [e.model_dump(mode="json") for e in exercises],
+        }
+        if cache_dir is not None:
+            _write_cache(cache_dir, content)
+        stamp = (fingerprint, _cache_stamp(cache_dir))
+        loaded = _Loaded(stamp, content, {e.id: e for e in exercises})
+    _LOADED[key] = loaded
+    return loaded
 
 
 def load_records(user_dir: Path | None, cache_dir: Path | None) -> list[dict[str, Any]]:
     """The public JSON form of every exercise; cheap when the cache is fresh (no pydantic)."""
-    records: list[dict[str, Any]] = _refresh(user_dir, cache_dir)["records"]
-    return records
+    return list(_refresh(user_dir, cache_dir).content["records"])
 
 
 def load_exercises(user_dir: Path | None, cache_dir: Path | None) -> dict[str, Exercise]:
     """Every exercise as a domain object, keyed by id, in catalog order."""
     from unknot.domain.exercise import Exercise
 
-    content = _refresh(user_dir, cache_dir)
-    exercises = (Exercise.model_validate(data) for data in content["exercises"])
-    return {e.id: e for e in exercises}
+    loaded = _refresh(user_dir, cache_dir)
+    if loaded.exercises is None:
+        exercises = (Exercise.model_validate(data) for data in loaded.content["exercises"])
+        loaded.exercises = {e.id: e for e in exercises}
+    return dict(loaded.exercises)

@@ -351,25 +351,37 @@ def _start(state: EngineState, now: float) -> tuple[EngineState, tuple[Effect, .
     return _enter(state, state.index, now)
 
 
-def _record(state: EngineState, ended_at: float, skipped: bool) -> StepRecord:
-    current = state.timeline[state.index]
-    active = max(0.0, ended_at - state.started_at - state.paused_s)
+def step_record(
+    step: Step, *, started_at: float, ended_at: float, skipped: bool, active_s: float
+) -> StepRecord:
+    """What is kept of a finished step: its repetitions only when work was done, and a hold's
+    seconds, at most the planned hold (`active_s` is the time spent in it) and 0 if skipped."""
     hold = None
-    if current.kind == "hold":
-        hold = 0.0 if skipped else min(active, float(current.hold_s or 0))
+    if step.kind == "hold":
+        hold = 0.0 if skipped else min(active_s, float(step.hold_s or 0))
     return StepRecord(
-        index=current.index,
-        item_index=current.item_index,
-        exercise_id=current.exercise_id,
-        kind=current.kind,
-        set_number=current.set_number,
-        side=current.side,
-        direction=current.direction,
-        reps=None if skipped or current.kind != "work" else current.reps,
+        index=step.index,
+        item_index=step.item_index,
+        exercise_id=step.exercise_id,
+        kind=step.kind,
+        set_number=step.set_number,
+        side=step.side,
+        direction=step.direction,
+        reps=None if skipped or step.kind != "work" else step.reps,
         hold_s=hold,
+        started_at=started_at,
+        ended_at=ended_at,
+        skipped=skipped,
+    )
+
+
+def _record(state: EngineState, ended_at: float, skipped: bool) -> StepRecord:
+    return step_record(
+        state.timeline[state.index],
         started_at=state.started_at,
         ended_at=ended_at,
         skipped=skipped,
+        active_s=max(0.0, ended_at - state.started_at - state.paused_s),
     )
 
 

@@ -33,8 +33,6 @@ class Loop:
     duration: float
     keys: tuple[Key, ...]
     """The first key is at 0 s and the last at `duration`, in the first key's pose."""
-    move_s: float
-    hold_s: float
 
 
 def per_side(exercise: Exercise) -> bool:
@@ -123,7 +121,7 @@ def build_loop(
                 if frame.hold and hold > 0 and index < len(stops) - 1:
                     t += hold
                     keys.append(Key(t, angles, lifted, frame.label, side_now, direction_now, True))
-    return Loop(duration=t, keys=tuple(keys), move_s=move, hold_s=hold)
+    return Loop(duration=t, keys=tuple(keys))
 
 
 def _mirror_part(part: str) -> str:
@@ -158,4 +156,4 @@ def refined(loop: Loop) -> Loop:
             lifted = before.lifted | after.lifted
             keys.append(Key(t, angles, lifted, None, before.side, before.direction, False))
         keys.append(after)
-    return Loop(loop.duration, tuple(keys), loop.move_s, loop.hold_s)
+    return Loop(loop.duration, tuple(keys))

@@ -92,6 +92,7 @@ def strip_svg(exercise: Exercise) -> str:
     kinds = {p.kind for p in figure.props}
     style = Style(lit=lit_parts(exercise), props=kinds)
     ghost = Style(lit=set(), props=kinds, ink=FAR, far=FAR)
+    trace = trace_markup(figure, loop)
     parts: list[str] = []
     for index, (panel, body) in enumerate(zip(chosen, bodies, strict=True)):
         dx = index * (width + GAP) - x0
@@ -103,9 +104,7 @@ def strip_svg(exercise: Exercise) -> str:
             parts.append(
                 f'<g opacity=".35">{figure_markup(figure.view, previous.transforms, ghost)}</g>'
             )
-        parts.append(
-            figure_markup(figure.view, body.transforms, style) + trace_markup(figure, loop)
-        )
+        parts.append(figure_markup(figure.view, body.transforms, style) + trace)
         if "band" in kinds:
             ax, ay = band_anchor(scene)
             for hand, colour in (("hand_l", FAR), ("hand_r", INK)):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -475,7 +476,7 @@ def save_step(
     key: str,
 ) -> bool:
     """A step the browser finished (times in epoch seconds); stored once per key. True if new."""
-    from unknot.domain.engine import StepRecord
+    from unknot.domain.engine import step_record
 
     store = workspace.open_store()
     person = _known_person(store)
@@ -491,20 +492,13 @@ def save_step(
         raise ValueError(f"step index {index} is outside 0-{len(timeline) - 1}")
     if ended_at < started_at:
         raise ValueError("ended_at is before started_at")
-    step = timeline[index]
-    record = StepRecord(
-        index=index,
-        item_index=step.item_index,
-        exercise_id=step.exercise_id,
-        kind=step.kind,
-        set_number=step.set_number,
-        side=step.side,
-        direction=step.direction,
-        reps=None if skipped or step.kind != "work" else step.reps,
-        hold_s=(0.0 if skipped else float(step.hold_s or 0)) if step.kind == "hold" else None,
+    # The browser does not report its pauses, so a hold it finished counts whole.
+    record = step_record(
+        timeline[index],
         started_at=started_at,
         ended_at=ended_at,
         skipped=skipped,
+        active_s=math.inf,
     )
     return store.record_step(person, session_id, record, key)
 
