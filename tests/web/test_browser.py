@@ -190,7 +190,7 @@ def figure_loaded(page: Page) -> str:
     """The figure's URL once its document has loaded and been set to the current step."""
     page.wait_for_function(
         "(() => { const o = document.getElementById('figure-obj');"
-        " const d = o.contentDocument;"
+        " const d = o && o.contentDocument;"
         " return o.dataset.url && d && d.documentElement.nodeName === 'svg'"
         " && d.URL.endsWith(o.dataset.url)"
         " && o.dataset.step === document.getElementById('player').dataset.step; })()"

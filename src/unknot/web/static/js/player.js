@@ -351,31 +351,46 @@ function figureUrl(step) {
 // restarts the loop that is there.
 function showFigure(exerciseId, card, step) {
   const box = $("figure");
-  const figure = $("figure-obj");
   if (!exerciseId || !card.has_figure) {
     box.hidden = true;
-    figure.removeAttribute("data-url");
+    box.replaceChildren();
+    delete box.dataset.url;
     return;
   }
   const still = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
   const url = still ? `/figures/${exerciseId}-strip.svg` : figureUrl(step);
   const side = step.side ? `, ${step.side} side` : "";
-  figure.setAttribute("aria-label", `${card.name}${side}${still ? ", key poses" : ", shown moving"}`);
+  const label = `${card.name}${side}${still ? ", key poses" : ", shown moving"}`;
   box.hidden = false;
-  if (figure.dataset.url !== url) {
-    figure.dataset.url = url;
-    figureStart = null;
-    figure.data = url; // its load event calls syncFigure
+  if (box.dataset.url === url) {
+    syncFigure();
     return;
   }
-  syncFigure();
+  box.dataset.url = url;
+  figureStart = null;
+  // Laying out a new <object> blocks the page for about 100 ms (the countdown bench saw each
+  // step shown that late), so it is made after the step is on screen and its timer set; its
+  // load event calls syncFigure.
+  requestAnimationFrame(() => setTimeout(() => {
+    if (box.dataset.url !== url) return;
+    const figure = document.createElement("object");
+    figure.id = "figure-obj";
+    figure.type = "image/svg+xml";
+    figure.setAttribute("role", "img");
+    figure.setAttribute("aria-label", label);
+    figure.dataset.url = url;
+    figure.addEventListener("load", syncFigure);
+    figure.data = url;
+    box.replaceChildren(figure);
+  }, 0));
 }
 
 // Keep the figure in time with the step: its loop starts when the step starts (a hold step
 // starts with the pose reached, a release with the hold ending), runs at the step's elapsed
 // time after a reload, and pauses and resumes with the player.
 function syncFigure() {
-  const doc = $("figure-obj").contentDocument;
+  const figure = document.getElementById("figure-obj");
+  const doc = figure && figure.contentDocument;
   if (!doc || !doc.getAnimations || !steps.length) return;
   const animations = doc.getAnimations();
   if (figureStart !== startedPerf) {
@@ -390,7 +405,7 @@ function syncFigure() {
     if (paused) animation.pause();
     else animation.play();
   }
-  $("figure-obj").dataset.step = String(index);
+  figure.dataset.step = String(index);
 }
 
 // Fetch every figure of the session once, so the service worker has them if the server goes.
@@ -479,7 +494,6 @@ document.addEventListener("visibilitychange", () => {
 });
 
 $("pause").addEventListener("click", () => { unlockAudio(); paused ? resume() : pause(); });
-$("figure-obj").addEventListener("load", syncFigure);
 $("skip").addEventListener("click", () => complete(true));
 $("done").addEventListener("click", () => complete(false));
 $("back").addEventListener("click", back);
