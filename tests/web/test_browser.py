@@ -189,11 +189,13 @@ FIGURE_ANIMATIONS = "document.getElementById('figure-obj').contentDocument.getAn
 def figure_loaded(page: Page) -> str:
     """The figure's URL once its document has loaded and been set to the current step."""
     page.wait_for_function(
+        # A new <object>'s document exists before it has a root element: every link of the
+        # chain may still be null, and the wait must keep polling rather than throw.
         "(() => { const o = document.getElementById('figure-obj');"
-        " const d = o && o.contentDocument;"
-        " return o.dataset.url && d && d.documentElement.nodeName === 'svg'"
+        " const d = o?.contentDocument;"
+        " return Boolean(o?.dataset.url && d?.documentElement?.nodeName === 'svg'"
         " && d.URL.endsWith(o.dataset.url)"
-        " && o.dataset.step === document.getElementById('player').dataset.step; })()"
+        " && o.dataset.step === document.getElementById('player')?.dataset.step); })()"
     )
     return page.locator("#figure-obj").get_attribute("data-url") or ""
 
