@@ -148,3 +148,44 @@ def test_impossible_plan_exits_1_with_what_to_change(tmp_path: Path) -> None:
     result = runner.invoke(app, ["plan", "--profile", str(profile)])
     assert result.exit_code == 1
     assert "No exercise fits this profile" in result.stderr
+
+
+def screen(answer_yes: str | None) -> None:
+    from unknot.domain.screening import QUESTION_IDS
+
+    answers = "".join("y\n" if q == answer_yes else "n\n" for q in QUESTION_IDS)
+    runner.invoke(app, ["screen"], input=answers)
+
+
+def test_plan_before_any_screening_says_to_answer_the_questions() -> None:
+    plan = plan_json()
+    notes = plan["notes"]
+    assert isinstance(notes, list)
+    assert "No warning-sign screening on record" in notes[0]
+
+
+def test_plan_obeys_the_stored_screening_after_each_tier() -> None:
+    """Issue 12: after an urgent result `unknot plan` printed a full programme."""
+    screen(None)
+    clear = plan_json(*BAND)
+    assert any(i["block"] == "strength" for i in clear["items"])  # type: ignore[attr-defined]
+    assert not any("screening" in n for n in clear["notes"])  # type: ignore[attr-defined]
+
+    screen("one_arm_symptoms")
+    soon = plan_json(*BAND)
+    blocks = {i["block"] for i in soon["items"]}  # type: ignore[attr-defined]
+    ids = {i["exercise_id"] for i in soon["items"]}  # type: ignore[attr-defined]
+    assert "strength" not in blocks
+    assert not ids & {"wall-angel", "bird-dog", "neck-roll"}
+    assert any("Gentle mobility only" in n for n in soon["notes"])  # type: ignore[attr-defined]
+    readable = runner.invoke(app, ["plan", *BAND])
+    assert "Note: Gentle mobility only: your screening advises" in readable.stdout
+
+    screen("chest_pain")
+    urgent = runner.invoke(app, ["plan", *BAND])
+    assert urgent.exit_code == 1
+    assert "Stop: do not exercise. Call" in urgent.stdout
+    assert "Strength" not in urgent.stdout
+    as_json = runner.invoke(app, ["plan", "--json"])
+    assert as_json.exit_code == 1
+    assert json.loads(as_json.stdout)["items"] == []

@@ -52,9 +52,39 @@ def test_screen_urgent_says_what_to_do_and_blocks_sessions() -> None:
     blocked = runner.invoke(app, ["session", "--plain"])
     assert blocked.exit_code == 1
     assert "locked until you record that a clinician has cleared you" in blocked.stdout
-    cleared = runner.invoke(app, ["cleared", "--note", "ECG normal"])
+    cleared = runner.invoke(app, ["cleared", "--by", "Dr Rao, GP", "--note", "ECG normal"])
     assert cleared.exit_code == 0
-    assert "Recorded: a clinician cleared you" in cleared.stdout
+    assert "Recorded: a clinician saw you and cleared you" in cleared.stdout
+
+
+def test_answering_no_again_does_not_lift_the_lock() -> None:
+    """Issue 12: after an urgent result, all "no" lifted the lock at once."""
+    import datetime as dt
+
+    assert runner.invoke(app, ["screen"], input=URGENT_FIRST).exit_code == 1
+    again = runner.invoke(app, ["screen"], input=ALL_NO)
+    assert again.exit_code == 1
+    assert "Today's answers: CLEAR; an earlier warning still stands" in again.stdout
+    assert "Result: URGENT. Stop: do not exercise. Call 999 now" in again.stdout
+    blocked = runner.invoke(app, ["session", "--plain"])
+    assert blocked.exit_code == 1
+    assert "sessions stay locked" in blocked.stdout
+    plan = runner.invoke(app, ["plan"])
+    assert plan.exit_code == 1
+    assert "Call 999 now" in plan.stdout
+    assert "Strength" not in plan.stdout
+    yesterday = (dt.date.today() - dt.timedelta(days=1)).isoformat()
+    early = runner.invoke(app, ["cleared", "--date", yesterday])
+    assert early.exit_code == 2
+    assert f"came after {yesterday}" in early.stderr
+    tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    assert "in the future" in runner.invoke(app, ["cleared", "--date", tomorrow]).stderr
+    assert runner.invoke(app, ["plan"]).exit_code == 1  # nothing was recorded
+    assert runner.invoke(app, ["cleared", "--by", "A&E"]).exit_code == 0
+    assert runner.invoke(app, ["plan"]).exit_code == 0
+    nothing = runner.invoke(app, ["cleared"])
+    assert nothing.exit_code == 2
+    assert "no warning sign on record is waiting" in nothing.stderr
 
 
 def test_screen_needs_every_answer_and_saves_nothing_otherwise() -> None:
@@ -68,7 +98,7 @@ def test_screen_needs_every_answer_and_saves_nothing_otherwise() -> None:
 def test_cleared_needs_a_screening() -> None:
     result = runner.invoke(app, ["cleared"])
     assert result.exit_code == 2
-    assert "run `unknot screen` first" in result.stderr
+    assert "no screening on record to clear" in result.stderr
     bad = runner.invoke(app, ["cleared", "--date", "yesterday"])
     assert bad.exit_code == 2
 

@@ -312,6 +312,36 @@ def plan(
         profile = services.read_profile(profile_file, overrides)
     except services.ProfileProblem as error:
         fail(str(error))
+    # The plan obeys the stored screening exactly as a session does (issue 12).
+    with database_problems():
+        readiness = services.plan_readiness(
+            full_workspace(), clock_for(full_workspace()), profile.pain_scores()
+        )
+    standing = readiness.standing
+    if standing is not None and standing.tier == "urgent":
+        emergency = full_workspace().emergency()
+        if as_json:
+            print(
+                json.dumps(
+                    {"tier": "urgent", "advice": readiness.explanation(emergency), "items": []},
+                    ensure_ascii=False,
+                    indent=2,
+                )
+            )
+        else:
+            print(readiness.explanation(emergency))
+        raise typer.Exit(1)
+    notes: list[str] = []
+    if standing is None:
+        notes.append(
+            "No warning-sign screening on record: answer the questions (`unknot screen`) "
+            "before your first session."
+        )
+    elif readiness.needs_screening:
+        notes.append(readiness.reason)
+    profile = profile.model_copy(
+        update={"restrictions": profile.restrictions | readiness.restrictions}
+    )
     with catalog_problems():
         try:
             result = (
@@ -322,12 +352,17 @@ def plan(
         except PlanImpossible as error:
             fail(str(error), code=1)
     data = result.model_dump(mode="json")
+    if notes:
+        data["notes"] = [*notes, *data.get("notes", [])]
     if as_json:
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return
     from unknot.text import session_text, week_text
 
-    print(week_text(data) if week else session_text(data))
+    if week:
+        print("\n".join([*(f"Note: {n}" for n in notes), week_text(data)]))
+    else:
+        print(session_text(data))
 
 
 db_app = typer.Typer(help="Manage the database.", rich_markup_mode=None, no_args_is_help=True)
@@ -389,8 +424,15 @@ def run_screening(setup: services.Setup, clock: Clock, emergency: str) -> str:
     answers = {
         q.id: ask_yes_no(q.text, n, len(questions)) for n, q in enumerate(questions, start=1)
     }
-    result = services.submit_screening(setup.store, setup.person_id, answers, clock, setup.pain)
+    record = services.submit_screening(setup.store, setup.person_id, answers, clock, setup.pain)
+    # What stands now: a new "no" does not lower an earlier warning (issue 12).
+    result = services.current_standing(setup.store, setup.person_id) or record.result
     print()
+    if result.tier != record.result.tier:
+        print(
+            f"Today's answers: {record.result.tier.upper()}; an earlier warning still stands "
+            "until you record that a clinician has seen you (`unknot cleared`)."
+        )
     print(f"Result: {result.tier.upper()}. {result.advice(emergency)}")
     return result.tier
 
@@ -416,13 +458,17 @@ def screen(
 @app.command()
 def cleared(
     date: Annotated[
-        str | None, typer.Option(help="The day a clinician cleared you, YYYY-MM-DD.")
+        str | None,
+        typer.Option(help="The day a clinician saw you and cleared you, YYYY-MM-DD (today)."),
+    ] = None,
+    by: Annotated[
+        str | None, typer.Option(help="Who saw you, e.g. 'Dr Rao, GP' (kept with the record).")
     ] = None,
     note: Annotated[
         str | None, typer.Option(help="What the clinician said, for your records.")
     ] = None,
 ) -> None:
-    """Record that a clinician has seen you and cleared you to exercise."""
+    """Record that a clinician has seen you about your warning signs and cleared you."""
     import datetime as dt
 
     from unknot.clock import today
@@ -433,11 +479,17 @@ def cleared(
         day = dt.date.fromisoformat(date) if date else today(clock)
     except ValueError:
         fail(f"date {date!r} is not a date; write it as YYYY-MM-DD")
+    if by is not None and not 2 <= len(by.strip()) <= 200:
+        fail("--by takes who saw you, 2 to 200 characters, e.g. --by 'Dr Rao, GP'")
     with database_problems():
         store = workspace.open_store()
-        if not services.record_clearance(store, store.local_person(), day, note):
-            fail("there is no screening on record to clear; run `unknot screen` first")
-    print(f"Recorded: a clinician cleared you on {day.isoformat()}.")
+        try:
+            services.record_clearance(
+                store, store.local_person(), clock, day, by and by.strip(), note
+            )
+        except services.ClearanceProblem as error:
+            fail(str(error))
+    print(f"Recorded: a clinician saw you and cleared you on {day.isoformat()}.")
 
 
 @app.command()
@@ -488,9 +540,7 @@ def session(
             run_screening(setup, clock, workspace.emergency())
             setup = services.prepare(workspace, clock, minutes)
         if not setup.readiness.may_start:
-            record = setup.store.latest_screening(setup.person_id)
-            advice = record.result.advice(workspace.emergency()) if record else ""
-            print(f"{setup.readiness.reason} {advice}".strip())
+            print(setup.readiness.explanation(workspace.emergency()))
             raise typer.Exit(1)
         resumable = setup.resumable
         if resumable is not None and resume is not False:
@@ -564,7 +614,14 @@ def serve(
         )
     with database_problems():
         workspace.open_store()
+    from unknot.web.guard import accepted_hosts
+
     print(f"unknot is running at http://{'127.0.0.1' if host == '127.0.0.1' else host}:{port}")
+    accepted = ", ".join(accepted_hosts(workspace.public_urls, port))
+    print(f"It answers to the host names {accepted} (add more with UNKNOT_PUBLIC_URL).")
+    # Forwarded client addresses and schemes are believed only from configured proxies (issue
+    # 12); uvicorn would otherwise believe any process on 127.0.0.1.
+    trusted = list(workspace.trusted_proxies)
     import os
 
     # Two processes reach the request-rate targets of issue 7 on a 2-core machine; one does not.
@@ -578,10 +635,17 @@ def serve(
             port=port,
             workers=workers,
             log_level="warning",
+            proxy_headers=bool(trusted),
+            forwarded_allow_ips=trusted or None,
         )
     else:
         uvicorn.run(
-            create_app(workspace, clock_for(workspace)), host=host, port=port, log_level="warning"
+            create_app(workspace, clock_for(workspace)),
+            host=host,
+            port=port,
+            log_level="warning",
+            proxy_headers=bool(trusted),
+            forwarded_allow_ips=trusted or None,
         )
 
 

@@ -1,9 +1,11 @@
 """Settings, from UNKNOT_-prefixed environment variables (and a .env file in the working folder)."""
 
 from pathlib import Path
+from typing import Annotated
+from urllib.parse import urlsplit
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from unknot import locations
 
@@ -28,6 +30,49 @@ class Settings(BaseSettings):
     clock_speed: float = Field(default=1.0, gt=0)
     """How much faster than real time the players run (UNKNOT_CLOCK_SPEED); for tests only."""
 
+    public_url: Annotated[tuple[str, ...], NoDecode] = ()
+    """Addresses people use to reach this server from elsewhere (UNKNOT_PUBLIC_URL), such as
+    `https://unknot.example.org`; several are separated by commas. The one home of this fact:
+    it decides which Host names are answered and which origins may change anything, and later
+    secure cookies, links in e-mails and passkeys. Loopback names are always answered."""
+
+    trusted_proxies: Annotated[tuple[str, ...], NoDecode] = ()
+    """Addresses of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto headers are
+    believed (UNKNOT_TRUSTED_PROXIES, comma-separated); from anyone else they are ignored."""
+
+    @field_validator("public_url", mode="before")
+    @classmethod
+    def _public_urls(cls, value: object) -> tuple[str, ...]:
+        urls = tuple(_split(value))
+        for url in urls:
+            parts = urlsplit(url)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                raise ValueError(
+                    f"{url!r} is not a public URL; write it as https://host[:port], e.g. "
+                    "https://unknot.example.org"
+                )
+            if parts.path not in ("", "/") or parts.query or parts.fragment or parts.username:
+                raise ValueError(
+                    f"{url!r} has more than a scheme, host and port; unknot is served from the "
+                    "root of its address, e.g. https://unknot.example.org"
+                )
+        return urls
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _proxies(cls, value: object) -> tuple[str, ...]:
+        import ipaddress
+
+        addresses = tuple(_split(value))
+        for address in addresses:
+            try:
+                ipaddress.ip_network(address, strict=False)
+            except ValueError:
+                raise ValueError(
+                    f"{address!r} is not an IP address or network, e.g. 127.0.0.1 or 10.0.0.0/8"
+                ) from None
+        return addresses
+
     @property
     def exercises_dir(self) -> Path:
         """Where the person's own exercise files are read from."""
@@ -37,3 +82,12 @@ class Settings(BaseSettings):
     def cache_dir(self) -> Path:
         """Caches that can be deleted at any time."""
         return locations.cache_dir(self.data_dir)
+
+
+def _split(value: object) -> list[str]:
+    """A comma-separated setting (or a list of them) as its parts."""
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list | tuple):
+        raise ValueError("expected a comma-separated list")
+    return [part.strip() for item in value for part in str(item).split(",") if part.strip()]

@@ -110,31 +110,62 @@ def record(tier_yes: str | None, taken: dt.date = DAY, **extra: Any) -> Screenin
 
 
 def test_readiness_rules() -> None:
-    assert readiness(None, DAY, {}).needs_screening
-    clear = readiness(record(None, pain={"neck": 4}), DAY, {"neck": 5})
+    assert readiness([], DAY, {}).needs_screening
+    clear = readiness([record(None, pain={"neck": 4})], DAY, {"neck": 5})
     assert clear.may_start
     assert clear.restrictions == frozenset()
-    blocked = readiness(record("stroke_signs"), DAY, {})
+    blocked = readiness([record("stroke_signs")], DAY, {})
     assert not blocked.may_start
     assert not blocked.needs_screening
-    cleared = readiness(record("stroke_signs", cleared_on=DAY), DAY, {})
+    assert "Call 999 now" in blocked.explanation("999")
+    cleared = readiness([record("stroke_signs", cleared_on=DAY)], DAY, {})
     assert cleared.may_start
-    soon = readiness(record("osteoporosis_or_steroids"), DAY, {})
+    soon = readiness([record("osteoporosis_or_steroids")], DAY, {})
     assert soon.may_start
     assert soon.restrictions == {"mobility_only", "no_end_range_spinal_flexion"}
-    after_clearance = readiness(record("osteoporosis_or_steroids", cleared_on=DAY), DAY, {})
+    after_clearance = readiness([record("osteoporosis_or_steroids", cleared_on=DAY)], DAY, {})
     assert after_clearance.restrictions == {"no_end_range_spinal_flexion"}
+
+
+def test_answering_no_again_lowers_no_warning() -> None:
+    """Issue 12: re-answering every question "no" after an urgent result lifted the lock."""
+    later = DAY + dt.timedelta(days=1)
+    urgent, all_no = record("stroke_signs"), record(None, taken=later)
+    again = readiness([urgent, all_no], later, {})
+    assert not again.may_start
+    assert again.standing is not None
+    assert again.standing.tier == "urgent"
+    assert again.standing.flagged == ("stroke_signs",)
+    # A clearance dated before the screening it should answer does not count.
+    early = urgent.model_copy(update={"cleared_on": DAY - dt.timedelta(days=1)})
+    assert not readiness([early, all_no], later, {}).may_start
+    seen = urgent.model_copy(update={"cleared_on": DAY})
+    assert readiness([seen, all_no], later, {}).may_start
+    # A soon result keeps its restrictions through a clear re-screening, until cleared.
+    soon = record("one_arm_symptoms")
+    held = readiness([soon, all_no], later, {})
+    assert held.may_start
+    assert held.restrictions == {"mobility_only", "no_neck_circling"}
+    # And a new screening may raise the tier.
+    worse = readiness([soon, record("chest_pain", taken=later)], later, {})
+    assert not worse.may_start
+    assert worse.standing is not None
+    assert set(worse.standing.flagged) == {"one_arm_symptoms", "chest_pain"}
+    # Held back for re-screening, the restrictions still reach the planner.
+    stale = readiness([soon], DAY + dt.timedelta(days=40), {})
+    assert stale.needs_screening
+    assert "mobility_only" in stale.restrictions
 
 
 def test_rescreening_after_four_weeks_a_rise_or_a_new_area() -> None:
     old = record(None, taken=DAY - dt.timedelta(days=28), pain={"neck": 4})
-    assert readiness(old, DAY, {"neck": 4}).needs_screening
+    assert readiness([old], DAY, {"neck": 4}).needs_screening
     fresh = record(None, taken=DAY - dt.timedelta(days=27), pain={"neck": 4})
-    assert readiness(fresh, DAY, {"neck": 5}).may_start
-    rise = readiness(fresh, DAY, {"neck": 6})
+    assert readiness([fresh], DAY, {"neck": 5}).may_start
+    rise = readiness([fresh], DAY, {"neck": 6})
     assert rise.needs_screening
     assert "2 points above" in rise.reason
-    new_area = readiness(fresh, DAY, {"neck": 4, "lower_back": 3})
+    new_area = readiness([fresh], DAY, {"neck": 4, "lower_back": 3})
     assert new_area.needs_screening
     assert "new area" in new_area.reason
 

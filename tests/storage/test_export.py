@@ -29,8 +29,9 @@ def fill(workspace: Workspace) -> None:
     setup = services.prepare(workspace, clock, minutes=15)
     store = setup.store
     answers = {q: q == "one_arm_symptoms" for q in QUESTION_IDS}
-    services.submit_screening(store, setup.person_id, answers, clock, {"neck": 5})
-    store.record_clearance(setup.person_id, dt.date(2025, 11, 25), "physio: fine")
+    screening = services.submit_screening(store, setup.person_id, answers, clock, {"neck": 5})
+    assert screening.id is not None
+    store.record_clearance(setup.person_id, [screening.id], dt.date(2025, 11, 25), "physio", "fine")
     eight_weeks(store, "improving", dt.date(2025, 11, 20))
     controller = services.start_session(workspace, services.prepare(workspace, clock), clock)
     controller.send(engine.Start())

@@ -5,10 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import threading
 
+from sqlalchemy import select
+
 from unknot.domain.engine import StepRecord
 from unknot.domain.plan import SessionPlan
 from unknot.domain.profile import Profile
 from unknot.domain.screening import ScreeningRecord, assess
+from unknot.storage import tables as t
 from unknot.storage.repository import Store
 
 NOW = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC)
@@ -82,17 +85,40 @@ def test_profile_round_trip_and_update(store: Store) -> None:
 def test_screening_latest_and_clearance(store: Store) -> None:
     person = store.local_person()
     assert store.latest_screening(person) is None
-    assert not store.record_clearance(person, NOW.date(), None)
+    assert store.record_clearance(person, [], NOW.date(), None, None) == 0
     urgent = assess({**NO, "chest_pain": True})
-    store.add_screening(person, ScreeningRecord(taken_on=NOW.date(), result=urgent), NO, NOW)
+    first = store.add_screening(
+        person, ScreeningRecord(taken_on=NOW.date(), result=urgent), NO, NOW
+    )
     latest = store.latest_screening(person)
     assert latest is not None
     assert latest.result == urgent
+    assert latest.id == first
     assert latest.cleared_on is None
-    assert store.record_clearance(person, NOW.date(), "seen by GP")
+    assert store.record_clearance(person, [first], NOW.date(), "Dr Rao, GP", "fine") == 1
     cleared = store.latest_screening(person)
     assert cleared is not None
     assert cleared.cleared_on == NOW.date()
+    assert cleared.cleared
+
+
+def test_a_screening_answered_by_mistake_is_set_aside_but_kept(store: Store) -> None:
+    person = store.local_person()
+    urgent = assess({**NO, "chest_pain": True})
+    window = dt.timedelta(minutes=30)
+    answers = {**NO, "chest_pain": True}
+    taken = store.add_screening(
+        person, ScreeningRecord(taken_on=NOW.date(), result=urgent), answers, NOW
+    )
+    late = NOW + dt.timedelta(minutes=31)
+    assert store.withdraw_screening(person, taken, late, window) is None
+    assert store.withdraw_screening(person, taken + 1, NOW, window) is None
+    assert store.withdraw_screening(person, taken, NOW, window) == answers
+    assert store.screenings(person) == []
+    assert store.latest_screening(person) is None
+    with store.engine.connect() as db:
+        kept = db.execute(select(t.screenings.c.withdrawn_at)).scalar_one()
+    assert kept == NOW
 
 
 def test_steps_are_saved_once(store: Store) -> None:

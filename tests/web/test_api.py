@@ -10,6 +10,7 @@ import httpx2 as httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.web.forms import LOCAL, local_client, post_form
 from unknot.clock import FakeClock
 from unknot.domain.screening import QUESTION_IDS
 from unknot.services import Workspace
@@ -25,7 +26,7 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def client(clock: FakeClock) -> Iterator[TestClient]:
-    with TestClient(create_app(Workspace.from_environment(), clock)) as test_client:
+    with local_client(create_app(Workspace.from_environment(), clock)) as test_client:
         yield test_client
 
 
@@ -40,7 +41,7 @@ def problem(response: httpx.Response, status: int) -> dict[str, Any]:
 
 def start(client: TestClient) -> dict[str, Any]:
     assert client.post("/api/v1/screening", json={"answers": NO}).status_code == 201
-    response = client.post("/api/v1/sessions")
+    response = client.post("/api/v1/sessions", json={})
     assert response.status_code == 201, response.text
     return response.json()  # type: ignore[no-any-return]
 
@@ -58,7 +59,7 @@ def step_body(session: dict[str, Any], index: int, key: str | None = None) -> di
 def test_screening_first_then_a_plan_and_a_session(client: TestClient) -> None:
     status = client.get("/api/v1/status").json()
     assert status["needs_screening"]
-    problem(client.post("/api/v1/sessions"), 409)
+    problem(client.post("/api/v1/sessions", json={}), 409)
     questions = client.get("/api/v1/screening/questions").json()
     assert [q["id"] for q in questions] == list(QUESTION_IDS)
     result = client.post("/api/v1/screening", json={"answers": NO}).json()
@@ -72,7 +73,7 @@ def test_screening_first_then_a_plan_and_a_session(client: TestClient) -> None:
     swapped = client.post("/api/v1/plan/today/swap", json={"exercise_id": first}).json()
     assert first not in {i["exercise_id"] for i in swapped["items"]}
     assert swapped["swapped_out"] == [first]
-    session = client.post("/api/v1/sessions").json()
+    session = client.post("/api/v1/sessions", json={}).json()
     assert session["plan"]["swapped_out"] == [first]
     assert session["next_step"] == 0
     assert len(session["steps"]) > 10
@@ -101,9 +102,9 @@ def test_concurrent_duplicate_keys_are_stored_once(clock: FakeClock) -> None:
 
     async def scenario() -> list[int]:
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+        async with httpx.AsyncClient(transport=transport, base_url=LOCAL) as http:
             await http.post("/api/v1/screening", json={"answers": NO})
-            session = (await http.post("/api/v1/sessions")).json()
+            session = (await http.post("/api/v1/sessions", json={})).json()
             url = f"/api/v1/sessions/{session['session_id']}/steps"
             body = step_body(session, 3, key="same-key-twice")
             answers = await asyncio.gather(*(http.post(url, json=body) for _ in range(12)))
@@ -111,7 +112,7 @@ def test_concurrent_duplicate_keys_are_stored_once(clock: FakeClock) -> None:
             assert steps["next_step"] == 4
             return sorted(r.status_code for r in answers)
 
-    with TestClient(app):  # runs the app's start-up (migrations)
+    with local_client(app):  # runs the app's start-up (migrations)
         codes = asyncio.run(scenario())
     assert codes == [200] * 11 + [201]
 
@@ -198,10 +199,13 @@ def test_catalog_export_forget_and_docs(client: TestClient) -> None:
     assert deleted["sessions"] == 1
     # Ids remembered for speed before the person was forgotten must not leak into new records.
     problem(client.post(f"/api/v1/sessions/{old['session_id']}/steps", json=step_body(old, 0)), 404)
+    # Forgotten means unscreened: no plan until the questions are answered again (issue 12).
+    assert "No screening on record" in problem(client.get("/api/v1/plan/today"), 409)["detail"]
+    assert client.get("/api/v1/status").json()["needs_screening"]
+    client.post("/api/v1/screening", json={"answers": NO})
     fresh = client.get("/api/v1/plan/today")
     assert fresh.status_code == 200
     assert fresh.json()["plan_id"] != old["plan"].get("plan_id")
-    assert client.get("/api/v1/status").json()["needs_screening"]
     assert client.get("/openapi.json").json()["info"]["title"] == "unknot"
     assert client.get("/docs").status_code == 200
     problem(client.get("/api/v1/nowhere"), 404)
@@ -211,13 +215,14 @@ def test_pages_render(client: TestClient) -> None:
     assert client.get("/", follow_redirects=False).headers["location"] == "/screening"
     assert "warning signs" in client.get("/screening").text
     form = dict.fromkeys(QUESTION_IDS, "no")
-    assert "no warning signs" in client.post("/screening", data=form).text
-    missing = client.post("/screening", data={"chest_pain": "no"})
+    assert "no warning signs" in post_form(client, "/screening", form).text
+    missing = post_form(client, "/screening", {"chest_pain": "no"})
     assert missing.status_code == 422
     assert "Please answer every question." in missing.text
-    saved = client.post(
+    saved = post_form(
+        client,
         "/profile",
-        data={
+        {
             "pain_neck": "6",
             "minutes": "20",
             "sessions_per_week": "3",
@@ -240,7 +245,7 @@ def test_pages_render(client: TestClient) -> None:
         response = client.get(path)
         assert response.status_code == 200, path
     assert client.get("/exercises/nope").status_code == 404
-    too_few = client.post("/progress/activities", data={"activity_0": "reading", "score_0": "4"})
+    too_few = post_form(client, "/progress/activities", {"activity_0": "reading", "score_0": "4"})
     assert too_few.status_code == 422
     assert "3 to 5 activities" in too_few.text
     rated = {
@@ -251,7 +256,7 @@ def test_pages_render(client: TestClient) -> None:
         "activity_2": "sleeping",
         "score_2": "6",
     }
-    assert client.post("/progress/activities", data=rated).status_code == 200
+    assert post_form(client, "/progress/activities", rated).status_code == 200
     assert client.get("/api/v1/progress").json()["function"]["baseline_mean"] == 5.0
     assert 'value="driving"' in client.get("/progress").text
     assert client.get("/manifest.webmanifest").json()["display"] == "standalone"

@@ -9,6 +9,7 @@ a shared empty tuple: it allocates nothing (issue 5: 30 minutes of 10 ms ticks i
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Final, Literal
 
@@ -456,16 +457,7 @@ def _pain(
         event.symptoms,
     )
     if event.symptoms:
-        tier: Tier = (
-            "urgent" if any(SYMPTOM_TIER[s] == "urgent" for s in event.symptoms) else "soon"
-        )
-        said = ", ".join(SYMPTOM_WORDS[s] for s in sorted(event.symptoms))
-        message = f"Stop now: {said}. " + (
-            "Call emergency services now."
-            if tier == "urgent"
-            else "Rest, and see a doctor or physiotherapist within the next few days "
-            "before exercising again; get help at once if it gets worse."
-        )
+        tier, message = symptom_stop(event.symptoms)
         record = _record(state, now, skipped=True)
         stopped = replace(state, status="stopped", wake_at=NEVER)
         return stopped, (
@@ -494,9 +486,42 @@ def _pain(
     )
 
 
+# What to do after symptoms during a session, by tier. The browser gets these with the session
+# (`symptom_rules`) so that it says the same when the server cannot be reached (issue 12).
+STOP_ADVICE: Final[dict[Tier, str]] = {
+    "urgent": "Call emergency services now.",
+    "soon": (
+        "Rest, and see a doctor or physiotherapist within the next few days before exercising "
+        "again; get help at once if it gets worse."
+    ),
+}
+
+
+def symptom_tier(symptoms: Iterable[Symptom]) -> Tier:
+    """Urgent if any symptom is; otherwise soon."""
+    return "urgent" if any(SYMPTOM_TIER[s] == "urgent" for s in symptoms) else "soon"
+
+
+def symptom_stop(symptoms: frozenset[Symptom]) -> tuple[Tier, str]:
+    """How soon to get care after these symptoms, and the message that stops the session."""
+    tier = symptom_tier(symptoms)
+    said = ", ".join(SYMPTOM_WORDS[s] for s in sorted(symptoms))
+    return tier, f"Stop now: {said}. {STOP_ADVICE[tier]}"
+
+
+def symptom_rules() -> dict[str, object]:
+    """The rules of `symptom_stop` as data, for a player that must apply them offline."""
+    return {
+        "tiers": dict(SYMPTOM_TIER),
+        "words": dict(SYMPTOM_WORDS),
+        "advice": dict(STOP_ADVICE),
+        "template": "Stop now: {said}. {advice}",
+    }
+
+
 def symptom_result(symptoms: frozenset[Symptom]) -> ScreeningResult:
     """What symptoms reported during a session mean for the next ones, as a screening result."""
-    tier: Tier = "urgent" if any(SYMPTOM_TIER[s] == "urgent" for s in symptoms) else "soon"
+    tier = symptom_tier(symptoms)
     restrictions: set[Restriction] = set()
     if tier == "soon":
         restrictions.add("mobility_only")

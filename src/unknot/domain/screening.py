@@ -9,7 +9,7 @@ so when unsure the rules send people to a clinician.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Final, Literal
 
 from pydantic import Field
@@ -259,7 +259,45 @@ class ScreeningRecord(Strict):
     result: ScreeningResult
     pain: dict[str, int] = Field(default_factory=dict)
     cleared_on: dt.date | None = None
-    """The day the person recorded that a clinician cleared them."""
+    """The day a clinician saw the person and cleared them, as the person recorded it."""
+    id: int | None = None
+    """The stored screening's id (None before it is stored)."""
+
+    @property
+    def cleared(self) -> bool:
+        """Cleared by a clinician who saw the person on or after this screening."""
+        return self.cleared_on is not None and self.cleared_on >= self.taken_on
+
+    @property
+    def outstanding(self) -> bool:
+        """Found a warning sign that no clearance has answered yet."""
+        return self.result.tier != "clear" and not self.cleared
+
+
+def standing(records: Sequence[ScreeningRecord]) -> ScreeningResult | None:
+    """What the screenings on record (oldest first) mean now; None when there are none.
+
+    A new screening may raise the tier but lowers none: an urgent or soon result and its
+    restrictions stand until a clearance dated on or after that screening is recorded (issue 12:
+    answering every question "no" after an urgent result lifted the lock at once). Once cleared,
+    the latest screening's restrictions stay, except "mobility only", which was the wait for the
+    clinician.
+    """
+    if not records:
+        return None
+    latest = records[-1]
+    outstanding = [r for r in records if r.outstanding]
+    tier: Tier = "clear"
+    restrictions: set[Restriction] = set()
+    flagged: dict[str, None] = {}
+    for record in outstanding:
+        if TIER_ORDER[record.result.tier] > TIER_ORDER[tier]:
+            tier = record.result.tier
+        restrictions.update(record.result.restrictions)
+        flagged.update(dict.fromkeys(record.result.flagged))
+    if latest.cleared:
+        restrictions.update(latest.result.restrictions - {"mobility_only"})
+    return ScreeningResult(tier=tier, restrictions=frozenset(restrictions), flagged=tuple(flagged))
 
 
 class Readiness(Strict):
@@ -269,29 +307,45 @@ class Readiness(Strict):
     needs_screening: bool
     reason: str
     restrictions: frozenset[Restriction] = frozenset()
+    """What the planner must leave out, whether or not a session may start today."""
+    standing: ScreeningResult | None = None
+    """What the screenings on record mean now (see `standing`)."""
+
+    def explanation(self, emergency_number: str) -> str:
+        """The reason, followed by the advice of the standing result when sessions are held."""
+        if self.may_start or self.standing is None or self.standing.tier == "clear":
+            return self.reason
+        return f"{self.reason} {self.standing.advice(emergency_number)}"
 
 
-def readiness(record: ScreeningRecord | None, today: dt.date, pain: Mapping[str, int]) -> Readiness:
-    """Apply the screening rules of issue 5 to the latest screening and today's pain."""
-    if record is None:
+def readiness(
+    records: Sequence[ScreeningRecord], today: dt.date, pain: Mapping[str, int]
+) -> Readiness:
+    """Apply the screening rules to the screenings on record (oldest first) and today's pain."""
+    result = standing(records)
+    if result is None:
         return Readiness(
             may_start=False, needs_screening=True, reason="No screening on record yet."
         )
-    result = record.result
-    if result.tier == "urgent" and record.cleared_on is None:
+    record = records[-1]
+    if result.tier == "urgent":
         return Readiness(
             may_start=False,
             needs_screening=False,
             reason=(
-                "Your last screening found signs that need a doctor urgently; sessions stay "
-                "locked until you record that a clinician has cleared you."
+                "A screening found signs that need a doctor urgently; sessions stay locked "
+                "until you record that a clinician has seen you and cleared you."
             ),
+            restrictions=result.restrictions,
+            standing=result,
         )
     if today - record.taken_on >= VALID_FOR:
         return Readiness(
             may_start=False,
             needs_screening=True,
             reason="Your last screening is 4 weeks old or more; please answer the questions again.",
+            restrictions=result.restrictions,
+            standing=result,
         )
     for area, score in pain.items():
         before = record.pain.get(area)
@@ -301,6 +355,8 @@ def readiness(record: ScreeningRecord | None, today: dt.date, pain: Mapping[str,
                 needs_screening=True,
                 reason=f"You report pain in a new area ({area.replace('_', ' ')}); "
                 "please answer the questions again.",
+                restrictions=result.restrictions,
+                standing=result,
             )
         if before is not None and score >= before + PAIN_RISE_RESCREEN:
             return Readiness(
@@ -310,15 +366,21 @@ def readiness(record: ScreeningRecord | None, today: dt.date, pain: Mapping[str,
                     f"Your {area.replace('_', ' ')} pain is {score}/10, {score - before} points "
                     "above when you were screened; please answer the questions again."
                 ),
+                restrictions=result.restrictions,
+                standing=result,
             )
-    restrictions = set(result.restrictions)
-    if record.cleared_on is not None:
-        restrictions.discard("mobility_only")
+    reason = "Screened on " + record.taken_on.isoformat() + "."
+    if result.tier == "soon":
+        reason += (
+            " A warning sign still waits for a clinician: until you record that one has seen "
+            "you, unknot plans only gentle mobility."
+        )
     return Readiness(
         may_start=True,
         needs_screening=False,
-        reason="Screened on " + record.taken_on.isoformat() + ".",
-        restrictions=frozenset(restrictions),
+        reason=reason,
+        restrictions=result.restrictions,
+        standing=result,
     )
 
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 # needs (issue 3: start-up within 150 ms).
 _HOME = {
     "CatalogCheck": "unknot.services.catalog",
+    "ClearanceProblem": "unknot.services.screening",
     "Gallery": "unknot.services.figures",
     "ImportProblem": "unknot.services.progress",
     "NoFigure": "unknot.services.figures",
@@ -32,6 +33,7 @@ _HOME = {
     "check_catalog": "unknot.services.catalog",
     "close_stores": "unknot.services.workspace",
     "current_advice": "unknot.services.progress",
+    "current_standing": "unknot.services.screening",
     "dismiss_advice": "unknot.services.progress",
     "exercise_record": "unknot.services.catalog",
     "exercises": "unknot.services.catalog",
@@ -44,6 +46,7 @@ _HOME = {
     "import_data": "unknot.services.progress",
     "make_plan": "unknot.services.planning",
     "make_week": "unknot.services.planning",
+    "plan_readiness": "unknot.services.planning",
     "prepare": "unknot.services.sessions",
     "progress_report": "unknot.services.progress",
     "questions": "unknot.services.screening",
@@ -65,6 +68,7 @@ _HOME = {
     "today_plan_json": "unknot.services.sessions",
     "upgrade_database": "unknot.services.sessions",
     "write_charts": "unknot.services.progress",
+    "withdraw_screening": "unknot.services.screening",
     "write_gallery": "unknot.services.figures",
 }
 
@@ -118,6 +122,9 @@ if TYPE_CHECKING:
         make_week as make_week,
     )
     from unknot.services.planning import (
+        plan_readiness as plan_readiness,
+    )
+    from unknot.services.planning import (
         read_profile as read_profile,
     )
     from unknot.services.progress import (
@@ -157,6 +164,12 @@ if TYPE_CHECKING:
         write_charts as write_charts,
     )
     from unknot.services.screening import (
+        ClearanceProblem as ClearanceProblem,
+    )
+    from unknot.services.screening import (
+        current_standing as current_standing,
+    )
+    from unknot.services.screening import (
         questions as questions,
     )
     from unknot.services.screening import (
@@ -167,6 +180,9 @@ if TYPE_CHECKING:
     )
     from unknot.services.screening import (
         submit_screening as submit_screening,
+    )
+    from unknot.services.screening import (
+        withdraw_screening as withdraw_screening,
     )
     from unknot.services.sessions import (
         SessionController as SessionController,

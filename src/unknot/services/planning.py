@@ -11,8 +11,10 @@ from unknot.services.catalog import exercises
 from unknot.services.workspace import Workspace
 
 if TYPE_CHECKING:
+    from unknot.clock import Clock
     from unknot.domain.plan import SessionPlan, WeekPlan
     from unknot.domain.profile import Profile
+    from unknot.domain.screening import Readiness
 
 
 class ProfileProblem(ValueError):
@@ -79,3 +81,18 @@ def make_week(workspace: Workspace, profile: Profile, *, start: dt.date, seed: i
     from unknot.domain.planner import build_week
 
     return build_week(exercises(workspace), profile, start=start, seed=seed)
+
+
+def plan_readiness(workspace: Workspace, clock: Clock, pain: dict[str, int]) -> Readiness:
+    """What the stored screenings allow a plan: the same rules a session obeys (issue 12).
+
+    Reads the database without creating the person, so planning before any session leaves no
+    trace.
+    """
+    from unknot.clock import today
+    from unknot.domain.screening import readiness
+
+    store = workspace.open_store()
+    person = store.find_local_person()
+    records = [] if person is None else store.screenings(person)
+    return readiness(records, today(clock), pain)

@@ -17,7 +17,11 @@ if TYPE_CHECKING:
     from unknot.storage.repository import SessionRow, Store
 
 EXPORT_FORMAT = "unknot-export"
-EXPORT_VERSION = 1
+EXPORT_VERSION = 2
+# Columns added since an older export version; importing such an export leaves them empty.
+ADDED_AFTER: dict[int, dict[str, tuple[str, ...]]] = {
+    1: {"screenings": ("cleared_by", "withdrawn_at")},  # version 2 (issue 12)
+}
 # Advice dismissed with a recorded choice stays quiet this long, then returns if it still applies.
 DISMISSAL_LASTS = dt.timedelta(days=28)
 
@@ -337,11 +341,13 @@ def import_data(workspace: Workspace, path: Path) -> dict[str, int]:
         raise ImportProblem(f"{path}: line {error.lineno}: not valid JSON ({error.msg})") from None
     if not isinstance(document, dict) or document.get("format") != EXPORT_FORMAT:
         raise ImportProblem(f'{path}: not an unknot export (no "format": "{EXPORT_FORMAT}")')
-    if document.get("version") != EXPORT_VERSION:
+    version = document.get("version")
+    if version != EXPORT_VERSION and version not in ADDED_AFTER:
+        readable = ", ".join(str(v) for v in sorted({*ADDED_AFTER, EXPORT_VERSION}))
         raise ImportProblem(
-            f"{path}: export version {document.get('version')!r}; this unknot reads version "
-            f"{EXPORT_VERSION}"
+            f"{path}: export version {version!r}; this unknot reads versions {readable}"
         )
+    added = ADDED_AFTER.get(version, {}) if isinstance(version, int) else {}
     tables = document.get("tables")
     known = {t.name: t for t in PERSON_TABLES}
     if not isinstance(tables, dict):
@@ -362,6 +368,7 @@ def import_data(workspace: Workspace, path: Path) -> dict[str, int]:
             where = f"{path}: tables.{table.name}[{number}]"
             if not isinstance(row, dict):
                 raise ImportProblem(f"{where}: not an object")
+            row = {**dict.fromkeys(added.get(table.name, ())), **row}
             extra = sorted(set(row) - names)
             missing = sorted(names - set(row))
             if extra or missing:

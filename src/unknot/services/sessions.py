@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from unknot.clock import Clock, instant, today
 from unknot.services.catalog import exercises
+from unknot.services.screening import session_readiness
 from unknot.services.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -161,7 +162,6 @@ class Setup:
 def prepare(workspace: Workspace, clock: Clock, minutes: int | None = None) -> Setup:
     """Open the database and say where the person stands: profile, screening, what to resume."""
     from unknot.domain.profile import Profile
-    from unknot.services.screening import session_readiness
 
     store = workspace.open_store()
     person_id = store.local_person()
@@ -169,19 +169,38 @@ def prepare(workspace: Workspace, clock: Clock, minutes: int | None = None) -> S
     profile = store.load_profile(person_id) or Profile()
     if minutes is not None:
         profile = profile.model_copy(update={"minutes": minutes})
-    # Today's latest check-in is the pain now; without one, the profile's.
+    pain = _pain_now(store, clock, profile)
+    readiness = session_readiness(store, person_id, clock, pain)
+    resumable = store.active_session(person_id)
+    # Too old to offer; it is marked abandoned when the next session starts, not here: looking
+    # changes nothing (issue 12: no state changes on GET).
+    if resumable is not None and instant(clock.now()) - resumable.started_at > RESUME_WITHIN:
+        resumable = None
+    return Setup(store, person_id, profile, readiness, resumable, dict(pain))
+
+
+def _pain_now(store: Store, clock: Clock, profile: Profile | None = None) -> dict[str, int]:
+    """Today's latest before-session or any-time check-in; without one, the profile's pain."""
+    from unknot.domain.profile import Profile
+
+    person_id = store.local_person()
     checks = [
         c
         for c in store.checkins(person_id)
         if c.day == today(clock) and c.moment in ("before", "check")
     ]
-    pain = checks[-1].pain if checks else profile.pain_scores()
-    readiness = session_readiness(store, person_id, clock, pain)
-    resumable = store.active_session(person_id)
-    if resumable is not None and instant(clock.now()) - resumable.started_at > RESUME_WITHIN:
-        store.abandon_session(resumable.id, instant(clock.now()))
-        resumable = None
-    return Setup(store, person_id, profile, readiness, resumable, dict(pain))
+    if checks:
+        return dict(checks[-1].pain)
+    if profile is None:
+        profile = store.load_profile(person_id) or Profile()
+    return dict(profile.pain_scores())
+
+
+def _abandon_unfinished(store: Store, person_id: int, clock: Clock) -> None:
+    """Mark any unfinished session abandoned, before another one starts."""
+    active = store.active_session(person_id)
+    if active is not None:
+        store.abandon_session(active.id, instant(clock.now()))
 
 
 def start_session(
@@ -199,8 +218,7 @@ def start_session(
         update={"restrictions": setup.profile.restrictions | setup.readiness.restrictions}
     )
     store = setup.store
-    if setup.resumable is not None:
-        store.abandon_session(setup.resumable.id, instant(clock.now()))
+    _abandon_unfinished(store, setup.person_id, clock)
     history = store.history(setup.person_id)
     plan = build_session(catalog, profile, history, day=today(clock), seed=seed)
     timeline = build_timeline(plan, paced=paced)
@@ -292,6 +310,9 @@ def today_plan_json(workspace: Workspace, clock: Clock) -> str:
     import json
 
     store = workspace.open_store()
+    readiness = session_readiness(store, _known_person(store), clock, _pain_now(store, clock))
+    if not readiness.may_start:
+        raise PermissionError(readiness.explanation(workspace.emergency()))
     found = store.unstarted_plan_text(_known_person(store), today(clock))
     if found is not None:
         plan_id, text = found
@@ -304,14 +325,22 @@ def today_plan_json(workspace: Workspace, clock: Clock) -> str:
 def today_plan(
     workspace: Workspace, clock: Clock, setup: Setup | None = None
 ) -> tuple[int, SessionPlan]:
-    """Today's plan not yet started: the stored one, or a new one (stored)."""
+    """Today's plan not yet started: the stored one, or a new one (stored).
+
+    Raises PermissionError with the advice while the screening holds sessions back (issue 12:
+    the plan obeys the screening exactly as sessions do). A new plan is stored because swaps and
+    the session that starts from it refer to it; it is derived from what is stored already, so
+    the first look at a day's plan records no choice of the person's.
+    """
     from unknot.domain.planner import build_session
 
-    store = workspace.open_store()
-    found = store.unstarted_plan(store.local_person(), today(clock))
+    setup = setup or prepare(workspace, clock)
+    if not setup.readiness.may_start:
+        raise PermissionError(setup.readiness.explanation(workspace.emergency()))
+    store = setup.store
+    found = store.unstarted_plan(setup.person_id, today(clock))
     if found is not None:
         return found
-    setup = setup or prepare(workspace, clock)
     plan = build_session(
         exercises(workspace),
         _planning_profile(setup),
@@ -326,7 +355,7 @@ def swap_exercise(workspace: Workspace, clock: Clock, exercise_id: str) -> tuple
     from unknot.domain.planner import build_session
 
     setup = prepare(workspace, clock)
-    _, current = today_plan(workspace, clock)
+    _, current = today_plan(workspace, clock, setup)
     if exercise_id not in {i.exercise_id for i in current.items}:
         raise LookupError(f"{exercise_id!r} is not in today's plan")
     swapped = (*current.swapped_out, exercise_id)
@@ -408,7 +437,7 @@ def session_payload(workspace: Workspace, setup: Setup, row_id: int) -> dict[str
     """What the browser player needs: the steps, where to start, the exercise cards."""
     from dataclasses import asdict
 
-    from unknot.domain.engine import PAIN_STOP_ABOVE
+    from unknot.domain.engine import PAIN_STOP_ABOVE, symptom_rules
     from unknot.domain.timeline import build_timeline
 
     row = next(r for r in setup.store.sessions(setup.person_id) if r.id == row_id)
@@ -434,6 +463,7 @@ def session_payload(workspace: Workspace, setup: Setup, row_id: int) -> dict[str
             for k, v in cards.items()
         },
         "pain_stop_above": PAIN_STOP_ABOVE,
+        "symptom_rules": symptom_rules(),
         "emergency_number": workspace.emergency(),
     }
 
@@ -442,12 +472,13 @@ def begin_session(workspace: Workspace, clock: Clock, paced: bool = True) -> dic
     """Start today's plan (resuming an unfinished session instead, if there is one)."""
     setup = prepare(workspace, clock)
     if not setup.readiness.may_start:
-        raise PermissionError(setup.readiness.reason)
+        raise PermissionError(setup.readiness.explanation(workspace.emergency()))
     if setup.resumable is not None:
         return session_payload(workspace, setup, setup.resumable.id)
     from unknot.domain.timeline import build_timeline
 
     plan_id, plan = today_plan(workspace, clock, setup)
+    _abandon_unfinished(setup.store, setup.person_id, clock)
     session_id = setup.store.start_session(
         setup.person_id,
         plan_id,

@@ -47,6 +47,9 @@ class Workspace:
     """None: SQLite in the data folder."""
     emergency_number: str | None = None
     clock_speed: float = 1.0
+    public_urls: tuple[str, ...] = ()
+    """Settings.public_url: the addresses this server is reached at besides loopback."""
+    trusted_proxies: tuple[str, ...] = ()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Workspace:
@@ -56,6 +59,8 @@ class Workspace:
             database_url=settings.database_url,
             emergency_number=settings.emergency_number,
             clock_speed=settings.clock_speed,
+            public_urls=settings.public_url,
+            trusted_proxies=settings.trusted_proxies,
         )
 
     @property
@@ -93,3 +98,29 @@ class Workspace:
         if self.emergency_number:
             return self.emergency_number
         return emergency_number(os.environ.get("LC_ALL") or os.environ.get("LANG"))
+
+    def secret(self) -> bytes:
+        """This installation's secret key (signs form tokens), made on first use.
+
+        Kept in the config folder, readable by its owner only. Created under a temporary name and
+        linked into place, so server processes starting together all read the same whole key.
+        """
+        import secrets
+
+        path = self.config_dir / "secret.key"
+        try:
+            return bytes.fromhex(path.read_text(encoding="ascii").strip())
+        except FileNotFoundError:
+            pass
+        self.config_dir.mkdir(parents=True, exist_ok=True)
+        draft = path.with_name(f".secret.key.{os.getpid()}.{secrets.token_hex(4)}")
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="ascii") as file:
+            file.write(secrets.token_hex(32) + "\n")
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass  # another process made it first: use theirs
+        finally:
+            draft.unlink()
+        return bytes.fromhex(path.read_text(encoding="ascii").strip())

@@ -32,6 +32,18 @@ from unknot.storage import tables as t
 LOCAL_PERSON = "me"
 
 
+def _screening(row: Any) -> ScreeningRecord:
+    return ScreeningRecord(
+        id=row.id,
+        taken_on=row.taken_on,
+        result=ScreeningResult(
+            tier=row.tier, restrictions=frozenset(row.restrictions), flagged=tuple(row.flagged)
+        ),
+        pain=row.pain,
+        cleared_on=row.cleared_on,
+    )
+
+
 def _utc(seconds: float) -> dt.datetime:
     return dt.datetime.fromtimestamp(seconds, tz=dt.UTC)
 
@@ -142,30 +154,31 @@ class Store:
             )
             return int(result.inserted_primary_key[0])  # type: ignore[index]
 
+    def screenings(self, person_id: int) -> list[ScreeningRecord]:
+        """The person's screenings, oldest first, without those set aside as a mistake."""
+        with self.engine.connect() as db:
+            rows = db.execute(
+                select(t.screenings)
+                .where(t.screenings.c.person_id == person_id, t.screenings.c.withdrawn_at.is_(None))
+                .order_by(t.screenings.c.taken_at, t.screenings.c.id)
+            ).all()
+        return [_screening(row) for row in rows]
+
     def latest_screening(self, person_id: int) -> ScreeningRecord | None:
         with self.engine.connect() as db:
             row = db.execute(
                 select(t.screenings)
-                .where(t.screenings.c.person_id == person_id)
+                .where(t.screenings.c.person_id == person_id, t.screenings.c.withdrawn_at.is_(None))
                 .order_by(t.screenings.c.taken_at.desc(), t.screenings.c.id.desc())
                 .limit(1)
             ).first()
-        if row is None:
-            return None
-        return ScreeningRecord(
-            taken_on=row.taken_on,
-            result=ScreeningResult(
-                tier=row.tier, restrictions=frozenset(row.restrictions), flagged=tuple(row.flagged)
-            ),
-            pain=row.pain,
-            cleared_on=row.cleared_on,
-        )
+        return None if row is None else _screening(row)
 
     @staticmethod
     def _latest_screening_id(db: Connection, person_id: int) -> int | None:
         found = db.execute(
             select(t.screenings.c.id)
-            .where(t.screenings.c.person_id == person_id)
+            .where(t.screenings.c.person_id == person_id, t.screenings.c.withdrawn_at.is_(None))
             .order_by(t.screenings.c.taken_at.desc(), t.screenings.c.id.desc())
             .limit(1)
         ).scalar()
@@ -180,18 +193,54 @@ class Store:
                     update(t.screenings).where(t.screenings.c.id == latest).values(pain=pain)
                 )
 
-    def record_clearance(self, person_id: int, day: dt.date, note: str | None) -> bool:
-        """Mark the latest screening as cleared by a clinician; False when there is none."""
+    def record_clearance(
+        self,
+        person_id: int,
+        screening_ids: Sequence[int],
+        day: dt.date,
+        by: str | None,
+        note: str | None,
+    ) -> int:
+        """Mark these screenings of the person as cleared by a clinician; how many were."""
+        if not screening_ids:
+            return 0
+        with self._tx() as db:
+            changed = db.execute(
+                update(t.screenings)
+                .where(
+                    t.screenings.c.person_id == person_id,
+                    t.screenings.c.id.in_(list(screening_ids)),
+                )
+                .values(cleared_on=day, cleared_by=by, clearance_note=note)
+            )
+            return int(changed.rowcount)
+
+    def withdraw_screening(
+        self, person_id: int, screening_id: int, at: dt.datetime, within: dt.timedelta
+    ) -> dict[str, bool] | None:
+        """Set the latest screening aside as answered by mistake, and return its answers.
+
+        Only a screening the person answered (not a stop during a session), still the latest,
+        taken less than `within` ago, with no session started since; otherwise None.
+        """
         with self._tx() as db:
             latest = self._latest_screening_id(db, person_id)
-            if latest is None:
-                return False
+            if latest != screening_id:
+                return None
+            row = db.execute(select(t.screenings).where(t.screenings.c.id == latest)).one()
+            if row.source != "questions" or not at - within <= row.taken_at <= at:
+                return None
+            later = db.execute(
+                select(func.count())
+                .select_from(t.sessions)
+                .where(t.sessions.c.person_id == person_id, t.sessions.c.started_at >= row.taken_at)
+            ).scalar()
+            if later:
+                return None
             db.execute(
-                update(t.screenings)
-                .where(t.screenings.c.id == latest)
-                .values(cleared_on=day, clearance_note=note)
+                update(t.screenings).where(t.screenings.c.id == latest).values(withdrawn_at=at)
             )
-            return True
+            return dict(row.answers)
 
     # Plans and sessions --------------------------------------------------------------------------
 

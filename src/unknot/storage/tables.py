@@ -96,6 +96,9 @@ screenings = Table(
     Column("pain", JSON, nullable=False),
     Column("cleared_on", Date, nullable=True),
     Column("clearance_note", Text, nullable=True),
+    Column("cleared_by", String(200), nullable=True),
+    # Set when the person said, on the result page, that they answered by mistake (issue 12).
+    Column("withdrawn_at", UTCDateTime, nullable=True),
 )
 
 plans = Table(

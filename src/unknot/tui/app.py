@@ -387,9 +387,8 @@ class UnknotApp(App[int]):
             )
             return
         if not setup.readiness.may_start:
-            record = setup.store.latest_screening(setup.person_id)
-            advice = record.result.advice(self.workspace.emergency()) if record else ""
-            self.push_screen(MessageScreen(f"{setup.readiness.reason}\n\n{advice}", False))
+            explanation = setup.readiness.explanation(self.workspace.emergency())
+            self.push_screen(MessageScreen(explanation, False))
             return
         if setup.resumable is not None and self.resume_choice is None:
             row = setup.resumable
@@ -406,9 +405,10 @@ class UnknotApp(App[int]):
 
     def _screened(self, setup: services.Setup, answers: dict[str, bool] | None) -> None:
         assert answers is not None
-        result = services.submit_screening(
+        record = services.submit_screening(
             setup.store, setup.person_id, answers, self.clock, setup.pain
         )
+        result = services.current_standing(setup.store, setup.person_id) or record.result
         self.push_screen(
             MessageScreen(
                 f"Result: {result.tier.upper()}\n\n{result.advice(self.workspace.emergency())}",

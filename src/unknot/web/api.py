@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request, Response
@@ -67,6 +68,13 @@ class Dismissal(Body):
     choice: Annotated[str, Field(min_length=2, max_length=120)]
 
 
+class Clearance(Body):
+    seen_on: Annotated[dt.date, Field(description="the day the clinician saw you")]
+    seen_by: Annotated[str, Field(min_length=2, max_length=200)]
+    note: Annotated[str, Field(max_length=1000)] | None = None
+    confirm: bool
+
+
 class Forget(Body):
     confirm: str
 
@@ -105,24 +113,70 @@ def screening(request: Request, body: ScreeningAnswers) -> dict[str, Any]:
     workspace, clock = context(request)
     setup = services.prepare(workspace, clock)
     try:
-        result = services.submit_screening(
+        record = services.submit_screening(
             setup.store, setup.person_id, body.answers, clock, setup.pain
         )
     except UnansweredQuestions as error:
         raise Problem(422, "Every question needs an answer", str(error)) from None
-    return {**result.model_dump(mode="json"), "advice": result.advice(workspace.emergency())}
+    # What stands now: answering "no" does not lift an earlier warning (issue 12).
+    standing = services.prepare(workspace, clock).readiness.standing or record.result
+    return {
+        **record.result.model_dump(mode="json"),
+        "id": record.id,
+        "standing": standing.model_dump(mode="json"),
+        "advice": standing.advice(workspace.emergency()),
+    }
+
+
+@router.post(
+    "/screening/{screening_id}/mistake",
+    summary="Set just-given answers aside as a mistake (kept on record)",
+)
+def screening_mistake(request: Request, screening_id: int) -> dict[str, Any]:
+    workspace, clock = context(request)
+    store = workspace.open_store()
+    answers = services.withdraw_screening(store, store.local_person(), screening_id, clock)
+    if answers is None:
+        raise Problem(
+            409,
+            "These answers stand",
+            "only the latest answers can be set aside, within 30 minutes and before a session "
+            "starts; answer the questions again instead",
+        )
+    return {"withdrawn": screening_id, "answers": answers}
+
+
+@router.post("/clearance", summary="Record that a clinician saw you and cleared you")
+def clearance(request: Request, body: Clearance) -> dict[str, Any]:
+    workspace, clock = context(request)
+    store = workspace.open_store()
+    if not body.confirm:
+        raise Problem(
+            422,
+            "Not confirmed",
+            "confirm: set it to true to confirm that a clinician saw you and said you may exercise",
+        )
+    try:
+        cleared = services.record_clearance(
+            store, store.local_person(), clock, body.seen_on, body.seen_by, body.note
+        )
+    except services.ClearanceProblem as error:
+        raise Problem(422, "Clearance not recorded", str(error)) from None
+    return {"cleared": cleared}
 
 
 @router.get("/status", summary="Where the person stands: screening, profile, session")
 def status(request: Request) -> dict[str, Any]:
     workspace, clock = context(request)
     setup = services.prepare(workspace, clock)
-    record = setup.store.latest_screening(setup.person_id)
+    standing = setup.readiness.standing
     return {
         "needs_screening": setup.readiness.needs_screening,
         "may_start": setup.readiness.may_start,
         "reason": setup.readiness.reason,
-        "advice": record.result.advice(workspace.emergency()) if record else None,
+        "tier": standing.tier if standing else None,
+        "advice": standing.advice(workspace.emergency()) if standing else None,
+        "emergency_number": workspace.emergency(),
         "has_profile": setup.store.load_profile(setup.person_id) is not None,
         "active_session": setup.resumable.id if setup.resumable else None,
     }
@@ -146,7 +200,11 @@ def put_profile(request: Request, profile: Profile) -> dict[str, Any]:
 @router.get("/plan/today", summary="Today's plan, with reasons")
 async def plan_today(request: Request) -> Response:
     workspace, clock = context(request)
-    return Response(services.today_plan_json(workspace, clock), media_type="application/json")
+    try:
+        text = services.today_plan_json(workspace, clock)
+    except PermissionError as error:
+        raise Problem(409, "No plan today", str(error)) from None
+    return Response(text, media_type="application/json")
 
 
 @router.post("/plan/today/swap", summary="Swap an exercise out of today's plan")
@@ -156,6 +214,8 @@ def swap(request: Request, body: Swap) -> dict[str, Any]:
         plan_id, plan = services.swap_exercise(workspace, clock, body.exercise_id)
     except LookupError as error:
         raise Problem(404, "Not in today's plan", str(error).strip("'\"")) from None
+    except PermissionError as error:
+        raise Problem(409, "No plan today", str(error)) from None
     return {"plan_id": plan_id, **plan.model_dump(mode="json")}
 
 

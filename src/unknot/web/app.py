@@ -14,6 +14,8 @@ from fastapi.staticfiles import StaticFiles
 from unknot import __version__, services
 from unknot.clock import Clock, SystemClock
 from unknot.web import api, figures, pages, problems
+from unknot.web.forms import FormTokens
+from unknot.web.guard import SiteGuard
 
 STATIC = Path(__file__).parent / "static"
 
@@ -45,8 +47,12 @@ def create_app(workspace: services.Workspace, clock: Clock | None = None) -> Fas
     )
     app.state.workspace = workspace
     app.state.clock = clock or SystemClock()
+    app.state.form_tokens = FormTokens(workspace.secret())
     app.add_middleware(GZipMiddleware, minimum_size=800)
+    # Added last, so it runs first: nothing else sees a request from a host or site not ours.
+    app.add_middleware(SiteGuard, public_urls=workspace.public_urls)
     problems.install(app)
+    pages.install(app)
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(figures.router)

@@ -6,7 +6,7 @@ import contextlib
 from pathlib import Path
 from typing import Any, cast, get_args
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
@@ -16,8 +16,19 @@ from unknot.domain.progress import Moment
 from unknot.domain.screening import UnansweredQuestions
 from unknot.domain.vocabulary import AREAS, ITEMS, PAIN_AREAS, PHASES, POSITION_AVOIDANCES
 from unknot.text import PHASE_TITLES, clock, dose_text, planned_dose
+from unknot.web.forms import FIELD, FormRefused, FormTokens
 
-router = APIRouter(include_in_schema=False)
+
+async def check_form(request: Request) -> None:
+    """Every page form that changes something carries this browser's token (issue 12)."""
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return
+    form = await request.form()  # cached on the request: the route reads the same form
+    tokens: FormTokens = request.app.state.form_tokens
+    tokens.check(request, form.get(FIELD))
+
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(check_form)])
 MOMENTS = get_args(Moment)
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 templates.env.globals.update(
@@ -30,7 +41,43 @@ templates.env.globals.update(
 
 
 def render(request: Request, name: str, status: int = 200, **values: Any) -> HTMLResponse:
-    return templates.TemplateResponse(request, name, values, status_code=status)
+    tokens: FormTokens = request.app.state.form_tokens
+    values.setdefault("emergency_number", request.app.state.workspace.emergency())
+    response = templates.TemplateResponse(
+        request, name, {**values, "form_token": tokens.issue(request)}, status_code=status
+    )
+    tokens.set_cookie(request, response)
+    return response
+
+
+def install(app: FastAPI) -> None:
+    """Pages' own error answers: a refused form is a page a person can act on."""
+
+    @app.exception_handler(FormRefused)
+    async def on_refused(request: Request, _error: FormRefused) -> HTMLResponse:
+        return render(
+            request,
+            "message.html",
+            status=403,
+            title="This form could not be accepted",
+            text=(
+                "It came from another site, or from a page opened before unknot last started "
+                "afresh. Nothing was changed. Go back, reload the page and try again."
+            ),
+        )
+
+
+def local_path(target: object, fallback: str = "/today") -> str:
+    """A redirect target only if it is a path on this site; otherwise `fallback` (issue 12).
+
+    One leading slash, not two (so no scheme either), no backslash or control character:
+    browsers read `//host` and `/\\host` as another site, and drop tabs and newlines first.
+    """
+    if not isinstance(target, str) or not target.startswith("/") or target.startswith("//"):
+        return fallback
+    if any(c == "\\" or ord(c) < 0x20 or ord(c) == 0x7F for c in target):
+        return fallback
+    return target
 
 
 def ctx(request: Request) -> tuple[services.Workspace, Any]:
@@ -72,7 +119,7 @@ async def screening_submit(request: Request) -> HTMLResponse:
     answers = {q.id: form.get(q.id) == "yes" for q in services.questions() if form.get(q.id)}
     setup = services.prepare(workspace, clock)
     try:
-        result = services.submit_screening(setup.store, setup.person_id, answers, clock, setup.pain)
+        record = services.submit_screening(setup.store, setup.person_id, answers, clock, setup.pain)
     except UnansweredQuestions:
         missing = [q.id for q in services.questions() if q.id not in answers]
         return render(
@@ -84,14 +131,117 @@ async def screening_submit(request: Request) -> HTMLResponse:
             missing=missing,
             given=answers,
         )
-    has_profile = setup.store.load_profile(setup.person_id) is not None
+    return _screening_result(request, record.id, record.result)
+
+
+def _screening_result(request: Request, screening_id: int | None, result: Any) -> HTMLResponse:
+    """The result page, with what now stands: a new "no" does not lift an earlier warning."""
+    workspace, clock = ctx(request)
+    setup = services.prepare(workspace, clock)
+    standing = setup.readiness.standing or result
     return render(
         request,
         "screening_result.html",
         result=result,
-        advice=result.advice(workspace.emergency()),
-        has_profile=has_profile,
+        standing=standing,
+        advice=standing.advice(workspace.emergency()),
+        screening_id=screening_id,
+        has_profile=setup.store.load_profile(setup.person_id) is not None,
     )
+
+
+@router.post("/screening/mistake")
+async def screening_mistake(request: Request) -> HTMLResponse:
+    """ "I answered this by mistake": the answers are set aside (and kept on record), and the
+    questions are asked again with them filled in."""
+    workspace, clock = ctx(request)
+    form = await request.form()
+    screening = str(form.get("screening_id") or "")
+    store = workspace.open_store()
+    answers = (
+        services.withdraw_screening(store, store.local_person(), int(screening), clock)
+        if screening.isdigit()
+        else None
+    )
+    if answers is None:
+        return render(
+            request,
+            "message.html",
+            status=409,
+            title="These answers stand",
+            text=(
+                "Answers can be set aside as a mistake only from their result page, within 30 "
+                "minutes and before a session starts. If something has changed, answer the "
+                "questions again; a warning sign stays until a clinician clears you."
+            ),
+        )
+    return render(
+        request,
+        "screening.html",
+        questions=services.questions(),
+        reason=(
+            "Your last answers were set aside as a mistake; that is kept on record. Correct "
+            "the answer that was wrong and see the result again."
+        ),
+        missing=[],
+        given=answers,
+    )
+
+
+@router.get("/clearance")
+def clearance_form(request: Request) -> HTMLResponse:
+    return _clearance_page(request)
+
+
+def _clearance_page(
+    request: Request, status: int = 200, error: str | None = None, **given: str
+) -> HTMLResponse:
+    workspace, clock = ctx(request)
+    setup = services.prepare(workspace, clock)
+    from unknot.clock import today as today_of
+
+    return render(
+        request,
+        "clearance.html",
+        status=status,
+        standing=setup.readiness.standing,
+        today=today_of(clock).isoformat(),
+        error=error,
+        given=given,
+    )
+
+
+@router.post("/clearance")
+async def clearance_submit(request: Request) -> Response:
+    import datetime as dt
+
+    workspace, clock = ctx(request)
+    form = await request.form()
+    given = {k: str(form.get(k) or "").strip() for k in ("seen_on", "seen_by", "note")}
+    error = None
+    if not given["seen_by"]:
+        error = "Say who saw you (for example 'Dr Rao, GP' or 'physiotherapist at the clinic')."
+    elif len(given["seen_by"]) > 200 or len(given["note"]) > 1000:
+        error = "Keep who saw you under 200 characters and the note under 1,000."
+    elif form.get("confirm") != "yes":
+        error = "Tick the box to confirm that a clinician saw you and said you may exercise."
+    day = None
+    if error is None:
+        try:
+            day = dt.date.fromisoformat(given["seen_on"])
+        except ValueError:
+            error = "Give the day the clinician saw you, as a date (YYYY-MM-DD)."
+    if error is None and day is not None:
+        store = workspace.open_store()
+        try:
+            services.record_clearance(
+                store, store.local_person(), clock, day, given["seen_by"], given["note"] or None
+            )
+        except services.ClearanceProblem as problem:
+            error = str(problem).capitalize() + "."
+        else:
+            return go("/today")
+    return _clearance_page(request, status=422, error=error, **given)
 
 
 @router.get("/profile")
@@ -153,17 +303,9 @@ def today(request: Request) -> Response:
     setup = services.prepare(workspace, clock)
     if setup.readiness.needs_screening:
         return go("/screening")
-    record = setup.store.latest_screening(setup.person_id)
-    blocked = (
-        None
-        if setup.readiness.may_start
-        else (
-            setup.readiness.reason
-            + " "
-            + (record.result.advice(workspace.emergency()) if record else "")
-        )
-    )
-    plan_id, plan = services.today_plan(workspace, clock)
+    plan_id, plan = None, None
+    if setup.readiness.may_start:
+        plan_id, plan = services.today_plan(workspace, clock, setup)
     checkins = setup.store.checkins(setup.person_id)
     sessions = setup.store.sessions(setup.person_id)
     from unknot.clock import today as today_of
@@ -179,8 +321,11 @@ def today(request: Request) -> Response:
         plan=plan,
         plan_id=plan_id,
         advice=services.current_advice(workspace, clock),
-        blocked=blocked,
+        blocked=None
+        if setup.readiness.may_start
+        else setup.readiness.explanation(workspace.emergency()),
         resumable=setup.resumable,
+        standing=setup.readiness.standing,
         ask_morning=ask_morning,
         pain_areas=PAIN_AREAS,
         profile=setup.profile,
@@ -192,8 +337,8 @@ def today(request: Request) -> Response:
 async def swap(request: Request) -> Response:
     workspace, clock = ctx(request)
     form = await request.form()
-    # If the plan changed under the form, showing today's plan again is the answer.
-    with contextlib.suppress(LookupError):
+    # If the plan changed under the form, or sessions are held back, today's page says so.
+    with contextlib.suppress(LookupError, PermissionError):
         services.swap_exercise(workspace, clock, str(form.get("exercise_id")))
     return go("/today")
 
@@ -221,7 +366,7 @@ async def checkin(request: Request) -> Response:
     )
     if worse:
         return go("/screening")
-    return go(str(form.get("next") or "/today"))
+    return go(local_path(form.get("next")))
 
 
 @router.get("/player")
@@ -284,7 +429,7 @@ async def dismiss(request: Request) -> Response:
     if concern in ("persists", "worsens", "step_downs") and choice:
         store = workspace.open_store()
         services.dismiss_advice(store, store.local_person(), clock, concern, choice)
-    return go(str(form.get("next") or "/progress"))
+    return go(local_path(form.get("next"), "/progress"))
 
 
 @router.get("/exercises")

@@ -273,12 +273,28 @@ function finish(finished) {
   $("player").dataset.state = finished ? "finished" : "stopped";
 }
 
-function stopForSafety(message, number) {
+// The server's stop message for these symptoms, from the rules it sent with the session
+// (engine.symptom_stop), for when it cannot be reached: visual change or numbness in both arms
+// or legs must still say to call the emergency number.
+function symptomStop(symptoms) {
+  const rules = session.symptom_rules;
+  const tier = symptoms.some((s) => rules.tiers[s] === "urgent") ? "urgent" : "soon";
+  const said = [...symptoms].sort().map((s) => rules.words[s] || words(s)).join(", ");
+  const message = rules.template.replace("{said}", said).replace("{advice}", rules.advice[tier]);
+  return { tier, message };
+}
+
+function stopForSafety(message, number, tier) {
   ended = true;
   localStorage.removeItem(LOCAL);
+  // The number is always shown: the page carries it even when the server gave none.
+  const call = number || $("player").dataset.emergency;
   $("stage").hidden = true;
   $("stopped").hidden = false;
-  $("stopped-text").textContent = `${message} Emergency number: ${number}.`;
+  $("stopped").dataset.tier = tier || "";
+  $("stopped-text").textContent = message;
+  $("stopped-call").href = `tel:${call}`;
+  $("stopped-call").textContent = tier === "urgent" ? `Call ${call} now` : `Emergency number: ${call}`;
   $("player").dataset.state = "stopped";
   say(message);
 }
@@ -313,7 +329,7 @@ async function reportPain(form) {
     // The server cannot be reached: queue the report and apply the same stop rules here.
     enqueue(`pain:${session.session_id}:${index}:${Date.now()}`, `/api/v1/sessions/${session.session_id}/pain`, body);
     if (body.symptoms.length) {
-      answer = { action: "stop", message: "Stop now and rest. Get help at once if it gets worse.", emergency_number: session.emergency_number };
+      answer = { action: "stop", ...symptomStop(body.symptoms), emergency_number: session.emergency_number };
     } else if (body.score > session.pain_stop_above) {
       const item = steps[index].item_index;
       const next = steps.findIndex((s, i) => i > index && s.item_index !== item);
@@ -323,7 +339,7 @@ async function reportPain(form) {
     }
   }
   if (answer.action === "stop") {
-    stopForSafety(answer.message, answer.emergency_number);
+    stopForSafety(answer.message, answer.emergency_number, answer.tier);
   } else if (answer.action === "next_exercise") {
     say(answer.message || "Moving on to the next exercise.");
     if (paused) resume();
@@ -446,7 +462,8 @@ async function load() {
     const status = await getJSON("/api/v1/status");
     if (status.needs_screening) { location.href = "/screening"; return; }
     if (!status.may_start) {
-      stopForSafety(`${status.reason} ${status.advice || ""}`, "");
+      stopForSafety(status.reason, status.emergency_number, status.tier);
+      $("stopped-text").textContent = `${status.reason} ${status.advice || ""}`.trim();
       return;
     }
   } catch {

@@ -1,0 +1,183 @@
+"""The site guard: which requests unknot answers at all, and which may change anything.
+
+Health data sits behind this app with no login on loopback, so another web page the person has
+open must not be able to read or change it (issue 12). Three rules, before any route runs:
+
+- Only its own host names: loopback with the server's port, and the configured public URLs. A
+  DNS-rebinding page reaches the server under a name of its own, and gets 421.
+- An unsafe method from a browser comes from one of the server's own origins: `Sec-Fetch-Site`
+  is `same-origin` (or `none`: the person's own navigation) and `Origin` is exactly one of ours.
+  `same-site` is refused too: a page on another port of 127.0.0.1 is same-site.
+- Every unsafe API call is JSON (415 otherwise): a cross-site page cannot send that without a
+  CORS preflight, which unknot never grants.
+
+Forms carry a signed token as well (`web.forms`); a request with neither browser header (curl, a
+script) is judged by that token or by the JSON rule alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from starlette.requests import Request
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from unknot.web.problems import problem_response
+
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+DEFAULT_PORTS = {"http": 80, "https": 443}
+TRUSTED_FETCH_SITES = frozenset({"same-origin", "none"})
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """A scheme, host and port: what a browser's Origin header names."""
+
+    scheme: str
+    host: str
+    port: int
+
+    def __str__(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        default = DEFAULT_PORTS.get(self.scheme)
+        return f"{self.scheme}://{host}" + ("" if self.port == default else f":{self.port}")
+
+    @property
+    def authority(self) -> str:
+        """The Host header that names it."""
+        return str(self).split("://", 1)[1]
+
+
+def parse_origin(value: str) -> Origin | None:
+    """An Origin header (or a public URL) as an Origin; None for "null" or anything malformed."""
+    try:
+        parts = urlsplit(value.strip())
+        port = parts.port
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    if scheme not in DEFAULT_PORTS or not parts.hostname:
+        return None
+    return Origin(scheme, parts.hostname.lower(), port or DEFAULT_PORTS[scheme])
+
+
+def parse_host(value: str) -> tuple[str, int | None] | None:
+    """A Host header as (host, port or None when it names none); None when malformed."""
+    value = value.strip().lower()
+    if not value or any(c in value for c in "/\\@?#% \t"):
+        return None
+    if value.startswith("["):
+        host, bracket, rest = value[1:].partition("]")
+        if not bracket or (rest and not rest.startswith(":")):
+            return None
+        port_text = rest[1:]
+    else:
+        host, _, port_text = value.partition(":")
+        if ":" in port_text:
+            return None  # an IPv6 address must be bracketed
+    if not host:
+        return None
+    if not port_text:
+        return host, None
+    if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+        return None
+    return host, int(port_text)
+
+
+def accepted_hosts(public_urls: Iterable[str], port: int) -> list[str]:
+    """The Host names answered on this port, as people would type them."""
+    public = (parse_origin(u) for u in public_urls)
+    return [Origin("http", h, port).authority for h in LOOPBACK_HOSTS] + [
+        p.authority for p in public if p is not None
+    ]
+
+
+class SiteGuard:
+    """ASGI middleware applying the three rules above; refusals are problem details."""
+
+    def __init__(self, app: ASGIApp, public_urls: Iterable[str] = ()) -> None:
+        self.app = app
+        self.public = tuple(o for o in (parse_origin(u) for u in public_urls) if o is not None)
+
+    def own_origins(self, scheme: str, port: int | None) -> set[Origin]:
+        """The origins this server is: loopback on its own port, and its public URLs."""
+        own = set(self.public)
+        if port is not None:
+            own.update(Origin(scheme, host, port) for host in LOOPBACK_HOSTS)
+        return own
+
+    def accepts_host(self, host: tuple[str, int | None], scheme: str, port: int | None) -> bool:
+        """Loopback names on the server's own port, or a public URL's host and port."""
+        name, given = host
+        if name in LOOPBACK_HOSTS:
+            return port is None or (given or DEFAULT_PORTS.get(scheme)) == port
+        # Behind a proxy the request may arrive as plain HTTP for an https public URL: a bare
+        # name means the public URL's own default port, whatever the scheme seen here.
+        return any(
+            name == public.host and (given or DEFAULT_PORTS[public.scheme]) == public.port
+            for public in self.public
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        refusal = self.refusal(scope)
+        if refusal is None:
+            await self.app(scope, receive, send)
+            return
+        status, title, detail = refusal
+        await problem_response(Request(scope), status, title, detail)(scope, receive, send)
+
+    def refusal(self, scope: Scope) -> tuple[int, str, str] | None:
+        """Why this request is refused (status, title, detail), or None to serve it."""
+        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+        scheme = str(scope.get("scheme", "http"))
+        server = scope.get("server")
+        port = int(server[1]) if server and server[1] is not None else None
+        raw_host = headers.get("host", "")
+        host = parse_host(raw_host)
+        if host is None or not self.accepts_host(host, scheme, port):
+            names = ", ".join(
+                accepted_hosts([str(p) for p in self.public], port or DEFAULT_PORTS[scheme])
+            )
+            return (
+                421,
+                "Unknown host name",
+                f"this unknot answers only to {names}, not to {raw_host or 'no Host header'!r}; "
+                "open it at one of those addresses, or add the address you use to "
+                "UNKNOT_PUBLIC_URL",
+            )
+        if scope["method"] not in UNSAFE_METHODS:
+            return None
+        site = headers.get("sec-fetch-site")
+        if site is not None and site.strip().lower() not in TRUSTED_FETCH_SITES:
+            return (
+                403,
+                "Refused from another site",
+                f"a page on another site ({site}) tried to change your unknot data; nothing "
+                "was changed. Use unknot from its own pages.",
+            )
+        origin_header = headers.get("origin")
+        if origin_header is not None:
+            origin = parse_origin(origin_header)
+            if origin is None or origin not in self.own_origins(scheme, port):
+                return (
+                    403,
+                    "Refused from another origin",
+                    f"a page from {origin_header!r} tried to change your unknot data; nothing "
+                    "was changed. Use unknot from its own pages.",
+                )
+        if str(scope["path"]).startswith("/api/"):
+            media = headers.get("content-type", "").split(";", 1)[0].strip().lower()
+            if media != "application/json":
+                return (
+                    415,
+                    "JSON required",
+                    f"{scope['method']} {scope['path']} takes a JSON body; send it with "
+                    "Content-Type: application/json (an empty body is {})",
+                )
+        return None
