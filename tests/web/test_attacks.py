@@ -103,9 +103,7 @@ def browser() -> Iterator[Browser]:
         "PrivateNetworkAccessSendPreflights,PrivateNetworkAccessRespectPreflightResults"
     )
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=[*ARGS, rules, checks]
-        )
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=[*ARGS, rules, checks])
         yield launched
         launched.close()
 
