@@ -371,9 +371,17 @@ app.add_typer(db_app, name="db")
 
 def full_workspace() -> services.Workspace:
     """The workspace with every setting (database URL, emergency number, clock speed)."""
+    from pydantic import ValidationError
+
     from unknot.config import Settings
 
-    return services.Workspace.from_settings(Settings())
+    try:
+        settings = Settings()
+    except ValidationError as error:
+        first = error.errors()[0]
+        name = "UNKNOT_" + "_".join(str(p) for p in first["loc"][:1]).upper()
+        fail(f"{name}: {first['msg'].removeprefix('Value error, ')}")
+    return services.Workspace.from_settings(settings)
 
 
 def clock_for(workspace: services.Workspace) -> Clock:

@@ -195,3 +195,29 @@ def test_unstarted_plans_as_stored_text(store: Store) -> None:
     store.discard_unstarted_plans(person)
     assert store.unstarted_plan(person, day) is None
     assert second != first
+
+
+def test_readiness_inputs_give_the_screenings_and_the_pain_now(store: Store) -> None:
+    from unknot.domain.progress import PainCheckIn
+
+    person = store.local_person()
+    day, moments = NOW.date(), ("before", "check")
+    assert store.readiness_inputs(person, day, moments) == ([], {})
+    store.save_profile(person, Profile.model_validate({"pain": {"neck": 4}}), NOW)
+    assert store.readiness_inputs(person, day, moments)[1] == {"neck": 4}
+    urgent = ScreeningRecord(taken_on=day, result=assess({**NO, "chest_pain": True}))
+    kept = store.add_screening(person, urgent, NO, NOW)
+    later = NOW + dt.timedelta(minutes=1)
+    mistaken = store.add_screening(person, urgent, NO, later)
+    store.withdraw_screening(person, mistaken, later, dt.timedelta(minutes=30))
+    for moment, pain, at in (
+        ("check", {"neck": 6}, NOW),
+        ("before", {"neck": 7}, later),
+        ("after", {"neck": 1}, later + dt.timedelta(minutes=5)),  # not "now": after a session
+    ):
+        store.add_checkin(person, PainCheckIn(day=day, moment=moment, pain=pain), at)
+    yesterday = PainCheckIn(day=day - dt.timedelta(days=1), moment="check", pain={"neck": 2})
+    store.add_checkin(person, yesterday, NOW - dt.timedelta(days=1))
+    records, pain = store.readiness_inputs(person, day, moments)
+    assert [r.id for r in records] == [kept]
+    assert pain == {"neck": 7}

@@ -6,19 +6,14 @@ offline test (Playwright's offline switch misses service-worker traffic).
 
 from __future__ import annotations
 
-import json
-import os
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from tests.conftest import IN_CI
+from tests.web.serving import Server
 from unknot.domain.screening import QUESTION_IDS
 
 CHROMIUM = "/usr/bin/chromium"
@@ -48,55 +43,6 @@ def require_chromium() -> None:
 require_chromium()
 
 from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-class Server:
-    """`unknot serve` as a real process, stoppable and restartable on the same port."""
-
-    def __init__(self, data: Path, config: Path) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.env = {
-            **os.environ,
-            "UNKNOT_DATA_DIR": str(data),
-            "UNKNOT_CONFIG_DIR": str(config),
-            "LANG": "en_GB.UTF-8",
-        }
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "unknot", "serve", "--port", str(self.port)],
-            env=self.env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
-                    return
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError("unknot serve did not start")
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            self.process.wait(timeout=15)
-            self.process = None
-
-    def get(self, path: str) -> Any:
-        import urllib.request
-
-        with urllib.request.urlopen(self.url + path, timeout=10) as response:
-            return json.loads(response.read())
 
 
 @pytest.fixture

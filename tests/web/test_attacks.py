@@ -21,12 +21,11 @@ from playwright.sync_api import Browser, Page, Route, sync_playwright
 from tests.web.browsing import (
     ARGS,
     CHROMIUM,
-    Server,
     begin_session,
-    free_port,
     onboard,
     server,
 )
+from tests.web.serving import Server, free_port
 from unknot.domain.engine import symptom_stop
 
 __all__ = ["server"]  # a fixture, used by name

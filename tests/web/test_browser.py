@@ -10,7 +10,6 @@ from playwright.sync_api import Browser, Page
 from tests.conftest import IN_CI
 from tests.web.browsing import (
     AXE,
-    Server,
     begin_session,
     browser,
     onboard,
@@ -19,6 +18,7 @@ from tests.web.browsing import (
     step_now,
     wait_saved,
 )
+from tests.web.serving import Server
 
 __all__ = ["browser", "page", "server"]  # fixtures, used by name
 

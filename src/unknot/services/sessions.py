@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 
 from unknot.clock import Clock, instant, today
 from unknot.services.catalog import exercises
-from unknot.services.screening import session_readiness
 from unknot.services.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -169,8 +168,7 @@ def prepare(workspace: Workspace, clock: Clock, minutes: int | None = None) -> S
     profile = store.load_profile(person_id) or Profile()
     if minutes is not None:
         profile = profile.model_copy(update={"minutes": minutes})
-    pain = _pain_now(store, clock, profile)
-    readiness = session_readiness(store, person_id, clock, pain)
+    readiness, pain = _readiness_now(store, person_id, clock)
     resumable = store.active_session(person_id)
     # Too old to offer; it is marked abandoned when the next session starts, not here: looking
     # changes nothing (issue 12: no state changes on GET).
@@ -179,21 +177,20 @@ def prepare(workspace: Workspace, clock: Clock, minutes: int | None = None) -> S
     return Setup(store, person_id, profile, readiness, resumable, dict(pain))
 
 
-def _pain_now(store: Store, clock: Clock, profile: Profile | None = None) -> dict[str, int]:
-    """Today's latest before-session or any-time check-in; without one, the profile's pain."""
-    from unknot.domain.profile import Profile
+# The check-ins that say how much pain a person has now (after-session readings say what the
+# session did, and morning ones how it settled).
+PAIN_NOW_MOMENTS = ("before", "check")
 
-    person_id = store.local_person()
-    checks = [
-        c
-        for c in store.checkins(person_id)
-        if c.day == today(clock) and c.moment in ("before", "check")
-    ]
-    if checks:
-        return dict(checks[-1].pain)
-    if profile is None:
-        profile = store.load_profile(person_id) or Profile()
-    return dict(profile.pain_scores())
+
+def _readiness_now(store: Store, person_id: int, clock: Clock) -> tuple[Readiness, dict[str, int]]:
+    """The screening rules applied to the stored screenings and the pain now; and that pain.
+
+    The pain now is today's latest before-session or any-time check-in, else the profile's.
+    """
+    from unknot.domain.screening import readiness
+
+    records, pain = store.readiness_inputs(person_id, today(clock), PAIN_NOW_MOMENTS)
+    return readiness(records, today(clock), pain), pain
 
 
 def _abandon_unfinished(store: Store, person_id: int, clock: Clock) -> None:
@@ -310,13 +307,16 @@ def today_plan_json(workspace: Workspace, clock: Clock) -> str:
     import json
 
     store = workspace.open_store()
-    readiness = session_readiness(store, _known_person(store), clock, _pain_now(store, clock))
-    if not readiness.may_start:
-        raise PermissionError(readiness.explanation(workspace.emergency()))
-    found = store.unstarted_plan_text(_known_person(store), today(clock))
-    if found is not None:
-        plan_id, text = found
-        return f'{{"plan_id": {plan_id}, ' + text.lstrip()[1:]
+    person = _known_person(store)
+    # The plan obeys the screening exactly as a session does (issue 12), checked on every call.
+    readiness, _pain = _readiness_now(store, person, clock)
+    if readiness.may_start:
+        found = store.unstarted_plan_text(person, today(clock))
+        if found is not None:
+            plan_id, text = found
+            return f'{{"plan_id": {plan_id}, ' + text.lstrip()[1:]
+    # No stored plan, or the id remembered belongs to a person another process forgot: the
+    # full path looks the person up afresh and raises PermissionError when sessions are held.
     _KNOWN_PERSON.pop(id(store), None)
     plan_id, plan = today_plan(workspace, clock)
     return json.dumps({"plan_id": plan_id, **plan.model_dump(mode="json")})

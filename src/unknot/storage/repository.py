@@ -12,6 +12,7 @@ from sqlalchemy import (
     Connection,
     Engine,
     Text,
+    bindparam,
     cast,
     delete,
     func,
@@ -30,6 +31,44 @@ from unknot.domain.screening import ScreeningRecord, ScreeningResult
 from unknot.storage import tables as t
 
 LOCAL_PERSON = "me"
+
+
+# Built once: building a statement costs about as much as running it (issue 12 bench).
+_SCREENINGS = (
+    select(t.screenings)
+    .where(t.screenings.c.person_id == bindparam("person"), t.screenings.c.withdrawn_at.is_(None))
+    .order_by(t.screenings.c.taken_at, t.screenings.c.id)
+)
+_PAIN_NOW = select(
+    select(t.checkins.c.pain)
+    .where(
+        t.checkins.c.person_id == bindparam("person"),
+        t.checkins.c.day == bindparam("day"),
+        t.checkins.c.moment.in_(bindparam("moments", expanding=True)),
+    )
+    .order_by(t.checkins.c.taken_at.desc(), t.checkins.c.id.desc())
+    .limit(1)
+    .scalar_subquery()
+    .label("pain"),
+    select(t.profiles.c.data)
+    .where(t.profiles.c.person_id == bindparam("person"))
+    .scalar_subquery()
+    .label("profile"),
+)
+
+_UNSTARTED_PLAN_TEXT = (
+    # CAST in SQL: the driver must not decode the JSON (psycopg would).
+    select(t.plans.c.id, cast(t.plans.c.data, Text).label("data"))
+    .where(
+        t.plans.c.person_id == bindparam("person"),
+        t.plans.c.day == bindparam("day"),
+        t.plans.c.id.not_in(
+            select(t.sessions.c.plan_id).where(t.sessions.c.person_id == bindparam("person"))
+        ),
+    )
+    .order_by(t.plans.c.id.desc())
+    .limit(1)
+)
 
 
 def _screening(row: Any) -> ScreeningRecord:
@@ -164,6 +203,24 @@ class Store:
             ).all()
         return [_screening(row) for row in rows]
 
+    def readiness_inputs(
+        self, person_id: int, day: dt.date, moments: Sequence[str]
+    ) -> tuple[list[ScreeningRecord], dict[str, int]]:
+        """In one read: the screenings (oldest first, none set aside) and the pain now: the day's
+        latest check-in at one of `moments`, else the stored profile's pain ({} without one).
+
+        Every page and the plan's hot path ask this, so it is one connection and two prepared
+        statements, not whole profiles and check-in histories (issue 12 bench).
+        """
+        with self.engine.connect() as db:
+            rows = db.execute(_SCREENINGS, {"person": person_id}).all()
+            pain, profile = db.execute(
+                _PAIN_NOW, {"person": person_id, "day": day, "moments": list(moments)}
+            ).one()
+        if pain is None:
+            pain = (profile or {}).get("pain", {})
+        return [_screening(row) for row in rows], {str(a): int(v) for a, v in pain.items()}
+
     def latest_screening(self, person_id: int) -> ScreeningRecord | None:
         with self.engine.connect() as db:
             row = db.execute(
@@ -258,19 +315,8 @@ class Store:
 
     def unstarted_plan_text(self, person_id: int, day: dt.date) -> tuple[int, str] | None:
         """The latest plan for `day` that no session has used yet, as its stored JSON text."""
-        used = select(t.sessions.c.plan_id).where(t.sessions.c.person_id == person_id)
         with self.engine.connect() as db:
-            row = db.execute(
-                # CAST in SQL: the driver must not decode the JSON (psycopg would).
-                select(t.plans.c.id, cast(t.plans.c.data, Text).label("data"))
-                .where(
-                    t.plans.c.person_id == person_id,
-                    t.plans.c.day == day,
-                    t.plans.c.id.not_in(used),
-                )
-                .order_by(t.plans.c.id.desc())
-                .limit(1)
-            ).first()
+            row = db.execute(_UNSTARTED_PLAN_TEXT, {"person": person_id, "day": day}).first()
         return None if row is None else (int(row.id), str(row.data))
 
     def unstarted_plan(self, person_id: int, day: dt.date) -> tuple[int, SessionPlan] | None:
