@@ -51,7 +51,7 @@ def test_screen_urgent_says_what_to_do_and_blocks_sessions() -> None:
     assert "Call 999 now" in result.stdout
     blocked = runner.invoke(app, ["session", "--plain"])
     assert blocked.exit_code == 1
-    assert "locked until you record that a clinician has cleared you" in blocked.stdout
+    assert "locked until you record that a clinician has seen you and cleared you" in blocked.stdout
     cleared = runner.invoke(app, ["cleared", "--by", "Dr Rao, GP", "--note", "ECG normal"])
     assert cleared.exit_code == 0
     assert "Recorded: a clinician saw you and cleared you" in cleared.stdout
@@ -68,7 +68,7 @@ def test_answering_no_again_does_not_lift_the_lock() -> None:
     assert "Result: URGENT. Stop: do not exercise. Call 999 now" in again.stdout
     blocked = runner.invoke(app, ["session", "--plain"])
     assert blocked.exit_code == 1
-    assert "sessions stay locked" in blocked.stdout
+    assert "Sessions stay locked" in blocked.stdout
     plan = runner.invoke(app, ["plan"])
     assert plan.exit_code == 1
     assert "Call 999 now" in plan.stdout

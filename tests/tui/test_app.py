@@ -135,7 +135,7 @@ def test_an_urgent_answer_blocks_every_session() -> None:
     async def blocked(pilot: Pilot[int]) -> None:
         screen = again.screen
         assert isinstance(screen, MessageScreen)
-        assert "locked until you record that a clinician has cleared you" in str(
+        assert "locked until you record that a clinician has seen you and cleared you" in str(
             screen.query_one("#message").render()
         )
         await pilot.press("q")

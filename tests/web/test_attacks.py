@@ -243,7 +243,7 @@ def test_the_locked_player_shows_the_number(page: Page, server: Server) -> None:
     assert page.locator("h1").inner_text() == "Result: urgent"
     page.goto(server.url + "/player")
     page.wait_for_selector("#stopped:not([hidden])")
-    assert "sessions stay locked" in page.locator("#stopped-text").inner_text()
+    assert "Sessions stay locked" in page.locator("#stopped-text").inner_text()
     assert "Call 999 now" in page.locator("#stopped-text").inner_text()
     call = page.locator("#stopped-call")
     assert call.get_attribute("href") == "tel:999"

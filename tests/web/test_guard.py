@@ -311,7 +311,7 @@ def test_the_lock_holds_until_a_clearance_is_recorded_on_the_web(
     assert api["tier"] == "clear"
     assert api["standing"]["tier"] == "urgent"
     today = client.get("/today").text
-    assert "sessions stay locked" in today
+    assert "Sessions stay locked" in today
     assert 'href="tel:112"' in today
     assert 'id="start"' not in today
     assert "locked" in refused(client.get("/api/v1/plan/today"), 409)

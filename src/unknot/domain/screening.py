@@ -212,7 +212,8 @@ class ScreeningResult(Strict):
                     for q in self.flagged
                     if q not in BY_ID or BY_ID[q].tier == "urgent"
                 )
-                + ". unknot stays locked until you record that a clinician has cleared you."
+                + ". Sessions stay locked until you record that a clinician has seen you and "
+                "cleared you."
             )
         if self.tier == "soon":
             return (
@@ -315,6 +316,8 @@ class Readiness(Strict):
         """The reason, followed by the advice of the standing result when sessions are held."""
         if self.may_start or self.standing is None or self.standing.tier == "clear":
             return self.reason
+        if self.standing.tier == "urgent":
+            return self.standing.advice(emergency_number)  # it says the sessions are locked
         return f"{self.reason} {self.standing.advice(emergency_number)}"
 
 

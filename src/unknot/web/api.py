@@ -174,6 +174,7 @@ def status(request: Request) -> dict[str, Any]:
         "needs_screening": setup.readiness.needs_screening,
         "may_start": setup.readiness.may_start,
         "reason": setup.readiness.reason,
+        "explanation": setup.readiness.explanation(workspace.emergency()),
         "tier": standing.tier if standing else None,
         "advice": standing.advice(workspace.emergency()) if standing else None,
         "emergency_number": workspace.emergency(),

@@ -462,8 +462,7 @@ async function load() {
     const status = await getJSON("/api/v1/status");
     if (status.needs_screening) { location.href = "/screening"; return; }
     if (!status.may_start) {
-      stopForSafety(status.reason, status.emergency_number, status.tier);
-      $("stopped-text").textContent = `${status.reason} ${status.advice || ""}`.trim();
+      stopForSafety(status.explanation, status.emergency_number, status.tier);
       return;
     }
   } catch {
