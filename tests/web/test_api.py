@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from typing import Any
 
 import httpx2 as httpx
-import pytest
 from fastapi.testclient import TestClient
 
 from tests.web.forms import LOCAL, local_client, post_form
@@ -17,17 +15,6 @@ from unknot.services import Workspace
 from unknot.web.app import create_app
 
 NO = dict.fromkeys(QUESTION_IDS, False)
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
-def client(clock: FakeClock) -> Iterator[TestClient]:
-    with local_client(create_app(Workspace.from_environment(), clock)) as test_client:
-        yield test_client
 
 
 def problem(response: httpx.Response, status: int) -> dict[str, Any]:

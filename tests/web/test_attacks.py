@@ -23,12 +23,13 @@ from tests.web.browsing import (
     CHROMIUM,
     begin_session,
     onboard,
+    page,
     server,
 )
 from tests.web.serving import Server, free_port
 from unknot.domain.engine import symptom_stop
 
-__all__ = ["server"]  # a fixture, used by name
+__all__ = ["page", "server"]  # fixtures, used by name (`page` opens in this module's browser)
 
 REBIND_HOST = "rebind.test"
 
@@ -105,14 +106,6 @@ def browser() -> Iterator[Browser]:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, args=[*ARGS, rules, checks])
         yield launched
         launched.close()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    opened = context.new_page()
-    yield opened
-    context.close()
 
 
 def exported(server: Server) -> dict[str, Any]:
@@ -202,7 +195,6 @@ def test_a_rebinding_page_can_neither_read_nor_change(page: Page, server: Server
 
 def test_offline_symptoms_say_what_the_server_says(page: Page, server: Server) -> None:
     """Offline, every symptom said "Stop now and rest…": visual change never said to call."""
-    page.clock.install()
     onboard(page, server)
     begin_session(page)
     server.stop()

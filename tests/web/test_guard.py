@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import re
 import stat
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,17 +25,6 @@ from unknot.web.pages import local_path
 
 NO = dict.fromkeys(QUESTION_IDS, False)
 URGENT = {**NO, "stroke_signs": True}
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
-def client(clock: FakeClock) -> Iterator[TestClient]:
-    with local_client(create_app(Workspace.from_environment(), clock)) as test_client:
-        yield test_client
 
 
 def refused(response: Any, status: int) -> str:

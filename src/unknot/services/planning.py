@@ -86,8 +86,7 @@ def make_week(workspace: Workspace, profile: Profile, *, start: dt.date, seed: i
 def plan_readiness(workspace: Workspace, clock: Clock, pain: dict[str, int]) -> Readiness:
     """What the stored screenings allow a plan: the same rules a session obeys (issue 12).
 
-    Reads the database without creating the person, so planning before any session leaves no
-    trace.
+    Reads the person's screenings without creating the person: planning is not a first visit.
     """
     from unknot.clock import today
     from unknot.domain.screening import readiness
