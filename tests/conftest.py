@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.postgres import PostgresServer, find_binary, running_server
 from unknot.services.workspace import close_stores
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -42,3 +43,17 @@ def own_exercises(private_folders: dict[str, Path]) -> Path:
     folder = private_folders["config"] / "exercises"
     folder.mkdir(parents=True)
     return folder
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer | None]:
+    """A throwaway PostgreSQL server for the session; None where it is not installed (and a
+    failure under CI=true)."""
+    if find_binary("initdb") is None:
+        message = "PostgreSQL is not installed; `make system-deps` installs it"
+        if IN_CI:
+            pytest.fail(message)
+        yield None
+        return
+    with running_server() as server:
+        yield server

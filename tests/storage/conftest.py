@@ -7,23 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import IN_CI
-from tests.postgres import PostgresServer, find_binary, running_server
+from tests.postgres import PostgresServer
 from unknot.storage.database import make_engine
 from unknot.storage.migrate import upgrade
 from unknot.storage.repository import Store
-
-
-@pytest.fixture(scope="session")
-def postgres() -> Iterator[PostgresServer | None]:
-    if find_binary("initdb") is None:
-        message = "PostgreSQL is not installed; `make system-deps` installs it"
-        if IN_CI:
-            pytest.fail(message)
-        yield None
-        return
-    with running_server() as server:
-        yield server
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect, text
+from sqlalchemy import Connection, Insert, inspect, text
 
 from unknot.storage.database import make_engine
 from unknot.storage.migrate import DatabaseTooNew, current_revision, head_revision, upgrade
@@ -46,4 +46,100 @@ def test_sqlite_pragmas(tmp_path: object) -> None:
     with engine.connect() as connection:
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+    engine.dispose()
+
+
+def added(db: Connection, statement: Insert) -> int:
+    """Run an INSERT; the new row's id."""
+    return int(db.execute(statement).inserted_primary_key[0])  # type: ignore[index]
+
+
+def test_duplicate_persons_and_active_sessions_are_merged_with_nothing_lost(
+    database_url: str,
+) -> None:
+    """A database of revision 0003 may hold two "me" (a race between two server processes) and
+    several active sessions; 0004 merges them before its unique indexes, losing no row."""
+    import datetime as dt
+
+    from sqlalchemy import func, insert, select
+
+    from unknot.storage import tables as t
+
+    engine = make_engine(database_url)
+    upgrade(engine, to="0003")
+    at = dt.datetime(2026, 11, 25, 9, tzinfo=dt.UTC)
+    counts: dict[str, int] = {}
+    with engine.begin() as db:
+        people = [added(db, insert(t.persons).values(label="me", created_at=at)) for _ in range(2)]
+        for number, person in enumerate(people):
+            later = at + dt.timedelta(hours=number)
+            db.execute(
+                insert(t.profiles).values(person_id=person, data={"n": number}, updated_at=later)
+            )
+            plan = added(
+                db, insert(t.plans).values(person_id=person, day=at.date(), created_at=at, data={})
+            )
+            for start in range(2):  # two active sessions each
+                session = added(
+                    db,
+                    insert(t.sessions).values(
+                        person_id=person,
+                        plan_id=plan,
+                        started_at=later + dt.timedelta(minutes=start),
+                        status="active",
+                        paced=True,
+                        steps_total=3,
+                    ),
+                )
+                db.execute(
+                    insert(t.session_steps).values(
+                        person_id=person,
+                        session_id=session,
+                        step_index=0,
+                        item_index=0,
+                        exercise_id="row",
+                        kind="work",
+                        set_number=1,
+                        started_at=later,
+                        ended_at=later,
+                        skipped=False,
+                        idempotency_key="same-key" if start == 0 else f"{session}:0",
+                    )
+                )
+            db.execute(
+                insert(t.checkins).values(
+                    person_id=person, taken_at=at, day=at.date(), moment="check", pain={"neck": 3}
+                )
+            )
+            db.execute(
+                insert(t.aggravations).values(person_id=person, exercise_id="row", marked_at=at)
+            )
+        for table in t.PERSON_TABLES:
+            counts[table.name] = db.execute(select(func.count()).select_from(table)).scalar_one()
+    upgrade(engine)
+    with engine.connect() as db:
+        assert db.execute(select(t.persons.c.id)).scalars().all() == [people[0]]
+        after = {
+            table.name: db.execute(select(func.count()).select_from(table)).scalar_one()
+            for table in t.PERSON_TABLES
+        }
+        profile = db.execute(select(t.profiles.c.data)).scalar_one()
+        statuses = (
+            db.execute(select(t.sessions.c.status).order_by(t.sessions.c.started_at))
+            .scalars()
+            .all()
+        )
+        keys = db.execute(select(t.session_steps.c.idempotency_key)).scalars().all()
+        owners = {
+            table.name: set(db.execute(select(table.c.person_id)).scalars())
+            for table in t.PERSON_TABLES
+            if table is not t.persons
+        }
+    # Every row kept, under the one person; only what cannot be doubled is one.
+    assert after == {**counts, "persons": 1, "profiles": 1, "aggravations": 1}
+    assert profile == {"n": 1}  # the one saved last
+    assert statuses == ["abandoned", "abandoned", "abandoned", "active"]
+    assert len(set(keys)) == 4
+    assert f"same-key#merged-{people[1]}" in keys
+    assert all(found <= {people[0]} for found in owners.values())
     engine.dispose()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 
+import pytest
 from sqlalchemy import select
 
 from unknot.domain.engine import StepRecord
@@ -176,25 +177,48 @@ def test_aggravation_and_effort(store: Store) -> None:
     store.record_pain(person, session, 0, 0, "row", "neck", 3, [], NOW)
 
 
-def test_unstarted_plans_as_stored_text(store: Store) -> None:
+def test_the_plan_of_the_day_as_stored_text(store: Store) -> None:
     import json
 
     person = store.local_person()
     day = NOW.date()
-    assert store.unstarted_plan(person, day) is None
+    assert store.plan_of_the_day(person, day) is None
     plan = SessionPlan(day=day, minutes=10, items=(), total_s=600, notes=("a note",))
     first = store.save_plan(person, plan, NOW)
-    found = store.unstarted_plan_text(person, day)
+    found = store.plan_of_the_day_text(person, day)
     assert found is not None
     assert found[0] == first
     assert json.loads(found[1])["notes"] == ["a note"]
-    assert store.unstarted_plan(person, day) == (first, plan)
-    store.start_session(person, first, NOW, steps_total=1, paced=True)
-    assert store.unstarted_plan(person, day) is None
-    second = store.save_plan(person, plan, NOW)
-    store.discard_unstarted_plans(person)
-    assert store.unstarted_plan(person, day) is None
+    assert store.plan_of_the_day(person, day) == (first, plan)
+    # While its session is active it stays the day's plan; once ended, the day has none.
+    session, started = store.start_or_find_session(person, first, NOW, 1, True, resume_since=None)
+    assert started
+    assert store.plan_of_the_day(person, day) == (first, plan)
+    assert store.save_plan_of_the_day(person, plan, NOW) == (first, False)
+    assert store.start_or_find_session(person, first, NOW, 1, True, NOW) == (session, False)
+    store.end_session(session, "finished", NOW)
+    assert store.plan_of_the_day(person, day) is None
+    second, stored = store.save_plan_of_the_day(person, plan, NOW)
+    assert stored
     assert second != first
+    store.discard_unstarted_plans(person)
+    assert store.plan_of_the_day(person, day) is None
+
+
+def test_one_active_session_is_kept_by_the_database(store: Store) -> None:
+    from sqlalchemy.exc import IntegrityError
+
+    person, _session = new_session(store)
+    plan = SessionPlan(day=NOW.date(), minutes=10, items=(), total_s=600)
+    with pytest.raises(IntegrityError):
+        store.start_session(person, store.save_plan(person, plan, NOW), NOW, 1, True)
+    later = NOW + dt.timedelta(hours=13)
+    _fresh, started = store.start_or_find_session(
+        person, store.save_plan(person, plan, later), later, 1, True, later - dt.timedelta(hours=12)
+    )
+    assert started
+    assert [s.status for s in store.sessions(person)] == ["abandoned", "active"]
+    assert store.active_session(person) is not None
 
 
 def test_readiness_inputs_give_the_screenings_and_the_pain_now(store: Store) -> None:
@@ -221,3 +245,28 @@ def test_readiness_inputs_give_the_screenings_and_the_pain_now(store: Store) -> 
     records, pain = store.readiness_inputs(person, day, moments)
     assert [r.id for r in records] == [kept]
     assert pain == {"neck": 7}
+
+
+def test_the_local_person_is_made_once_when_another_process_makes_it_first(store: Store) -> None:
+    """The race of issue 13, made certain: just before this process inserts "me", another
+    connection (another server process) inserts and commits it."""
+    from typing import Any
+
+    from sqlalchemy import event, func, insert
+
+    raced: list[bool] = []
+
+    def other_process_first(
+        _conn: Any, _cursor: Any, statement: str, *_args: Any, **_kw: Any
+    ) -> None:
+        if statement.lstrip().upper().startswith("INSERT INTO PERSONS") and not raced:
+            raced.append(True)
+            with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as db:
+                db.execute(insert(t.persons).values(label="me", created_at=NOW))
+
+    event.listen(store.engine, "before_cursor_execute", other_process_first)
+    person = store.local_person()
+    assert raced
+    with store.engine.connect() as db:
+        assert db.execute(select(func.count()).select_from(t.persons)).scalar_one() == 1
+    assert store.local_person() == person

@@ -193,13 +193,6 @@ def _readiness_now(store: Store, person_id: int, clock: Clock) -> tuple[Readines
     return readiness(records, today(clock), pain), pain
 
 
-def _abandon_unfinished(store: Store, person_id: int, clock: Clock) -> None:
-    """Mark any unfinished session abandoned, before another one starts."""
-    active = store.active_session(person_id)
-    if active is not None:
-        store.abandon_session(active.id, instant(clock.now()))
-
-
 def start_session(
     workspace: Workspace, setup: Setup, clock: Clock, *, paced: bool = True, seed: int = 0
 ) -> SessionController:
@@ -215,13 +208,15 @@ def start_session(
         update={"restrictions": setup.profile.restrictions | setup.readiness.restrictions}
     )
     store = setup.store
-    _abandon_unfinished(store, setup.person_id, clock)
     history = store.history(setup.person_id)
     plan = build_session(catalog, profile, history, day=today(clock), seed=seed)
     timeline = build_timeline(plan, paced=paced)
     at = instant(clock.now())
     plan_id = store.save_plan(setup.person_id, plan, at)
-    session_id = store.start_session(setup.person_id, plan_id, at, len(timeline), paced)
+    # A new session, asked for: any unfinished one is abandoned.
+    session_id, _ = store.start_or_find_session(
+        setup.person_id, plan_id, at, len(timeline), paced, resume_since=None
+    )
     return SessionController(
         store=store,
         person_id=setup.person_id,
@@ -311,7 +306,7 @@ def today_plan_json(workspace: Workspace, clock: Clock) -> str:
     # The plan obeys the screening exactly as a session does (issue 12), checked on every call.
     readiness, _pain = _readiness_now(store, person, clock)
     if readiness.may_start:
-        found = store.unstarted_plan_text(person, today(clock))
+        found = store.plan_of_the_day_text(person, today(clock))
         if found is not None:
             plan_id, text = found
             return f'{{"plan_id": {plan_id}, ' + text.lstrip()[1:]
@@ -338,7 +333,7 @@ def today_plan(
     if not setup.readiness.may_start:
         raise PermissionError(setup.readiness.explanation(workspace.emergency()))
     store = setup.store
-    found = store.unstarted_plan(setup.person_id, today(clock))
+    found = store.plan_of_the_day(setup.person_id, today(clock))
     if found is not None:
         return found
     plan = build_session(
@@ -347,7 +342,9 @@ def today_plan(
         store.history(setup.person_id),
         day=today(clock),
     )
-    return store.save_plan(setup.person_id, plan, instant(clock.now())), plan
+    plan_id, stored = store.save_plan_of_the_day(setup.person_id, plan, instant(clock.now()))
+    # Another request stored the day's plan first: that one is today's.
+    return plan_id, plan if stored else store.load_plan(plan_id)
 
 
 def swap_exercise(workspace: Workspace, clock: Clock, exercise_id: str) -> tuple[int, SessionPlan]:
@@ -478,13 +475,15 @@ def begin_session(workspace: Workspace, clock: Clock, paced: bool = True) -> dic
     from unknot.domain.timeline import build_timeline
 
     plan_id, plan = today_plan(workspace, clock, setup)
-    _abandon_unfinished(setup.store, setup.person_id, clock)
-    session_id = setup.store.start_session(
+    at = instant(clock.now())
+    # Another request may have started one meanwhile: then that one is the answer.
+    session_id, _started = setup.store.start_or_find_session(
         setup.person_id,
         plan_id,
-        instant(clock.now()),
+        at,
         len(build_timeline(plan, paced=paced)),
         paced,
+        resume_since=at - RESUME_WITHIN,
     )
     return session_payload(workspace, setup, session_id)
 

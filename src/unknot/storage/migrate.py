@@ -42,8 +42,9 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
 
-def upgrade(engine: Engine) -> tuple[str | None, str]:
-    """Apply every pending migration; return the revisions before and after."""
+def upgrade(engine: Engine, to: str | None = None) -> tuple[str | None, str]:
+    """Apply every pending migration (or those up to revision `to`, for migration tests);
+    return the revisions before and after."""
     from alembic import command
     from alembic.script import ScriptDirectory
 
@@ -56,8 +57,9 @@ def upgrade(engine: Engine) -> tuple[str | None, str]:
             f"(which knows up to {head_revision()!r}); upgrade unknot, or point "
             "UNKNOT_DATABASE_URL at another database"
         )
-    if before != head_revision():
+    target = to or head_revision()
+    if before != target:
         with engine.begin() as connection:
             config.attributes["connection"] = connection
-            command.upgrade(config, "head")
-    return before, head_revision()
+            command.upgrade(config, target)
+    return before, target

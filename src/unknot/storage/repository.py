@@ -30,10 +30,11 @@ from unknot.domain.progress import FunctionRating, PainCheckIn, session_pain
 from unknot.domain.screening import ScreeningRecord, ScreeningResult
 from unknot.storage import tables as t
 
-LOCAL_PERSON = "me"
+LOCAL_PERSON = t.LOCAL_LABEL
 
 
 # Built once: building a statement costs about as much as running it (issue 12 bench).
+_SELECT_LOCAL_PERSON = select(t.persons.c.id).where(t.persons.c.label == t.LOCAL_LABEL)
 _SCREENINGS = (
     select(t.screenings)
     .where(t.screenings.c.person_id == bindparam("person"), t.screenings.c.withdrawn_at.is_(None))
@@ -56,14 +57,16 @@ _PAIN_NOW = select(
     .label("profile"),
 )
 
-_UNSTARTED_PLAN_TEXT = (
+_PLAN_OF_THE_DAY_TEXT = (
     # CAST in SQL: the driver must not decode the JSON (psycopg would).
     select(t.plans.c.id, cast(t.plans.c.data, Text).label("data"))
     .where(
         t.plans.c.person_id == bindparam("person"),
         t.plans.c.day == bindparam("day"),
         t.plans.c.id.not_in(
-            select(t.sessions.c.plan_id).where(t.sessions.c.person_id == bindparam("person"))
+            select(t.sessions.c.plan_id).where(
+                t.sessions.c.person_id == bindparam("person"), t.sessions.c.status != "active"
+            )
         ),
     )
     .order_by(t.plans.c.id.desc())
@@ -136,17 +139,27 @@ class Store:
         """The id of the one local person, created on first use.
 
         Not cached: with several server processes, one may `forget` the person another knew.
+        Creation cannot race: a unique index keeps one "me", and a second process's insert does
+        nothing and reads the first one's (issue 13).
         """
         with self._tx() as db:
-            found = db.execute(
-                select(t.persons.c.id).where(t.persons.c.label == LOCAL_PERSON)
-            ).scalar()
-            if found is not None:
-                return int(found)
-            created = db.execute(
-                insert(t.persons).values(label=LOCAL_PERSON, created_at=dt.datetime.now(dt.UTC))
-            )
-            return int(created.inserted_primary_key[0])  # type: ignore[index]
+            found = db.execute(_SELECT_LOCAL_PERSON).scalar()
+            if found is None:
+                db.execute(
+                    self._insert_ignoring_duplicates(t.persons).values(
+                        label=LOCAL_PERSON, created_at=dt.datetime.now(dt.UTC)
+                    )
+                )
+                found = db.execute(_SELECT_LOCAL_PERSON).scalar_one()
+            return int(found)
+
+    @staticmethod
+    def _lock_person(db: Connection, person_id: int) -> None:
+        """Hold the person's row (PostgreSQL) or the database's write lock (SQLite) until the
+        transaction ends, so that what it reads next stays true while it writes."""
+        db.execute(
+            update(t.persons).where(t.persons.c.id == person_id).values(label=t.persons.c.label)
+        )
 
     def save_profile(self, person_id: int, profile: Profile, at: dt.datetime) -> None:
         data = profile.model_dump(mode="json")
@@ -313,15 +326,38 @@ class Store:
             )
             return int(result.inserted_primary_key[0])  # type: ignore[index]
 
-    def unstarted_plan_text(self, person_id: int, day: dt.date) -> tuple[int, str] | None:
-        """The latest plan for `day` that no session has used yet, as its stored JSON text."""
+    def save_plan_of_the_day(
+        self, person_id: int, plan: SessionPlan, at: dt.datetime
+    ) -> tuple[int, bool]:
+        """Store `plan` as its day's plan, (its id, True); or, when the day has its plan already
+        (see `plan_of_the_day_text`), (that one's id, False): requests at once store one plan,
+        not one each (issue 13)."""
+        with self._tx() as db:
+            self._lock_person(db, person_id)
+            day = {"person": person_id, "day": plan.day}
+            found = db.execute(_PLAN_OF_THE_DAY_TEXT, day).first()
+            if found is not None:
+                return int(found.id), False
+            result = db.execute(
+                insert(t.plans).values(
+                    person_id=person_id,
+                    day=plan.day,
+                    created_at=at,
+                    data=plan.model_dump(mode="json"),
+                )
+            )
+            return int(result.inserted_primary_key[0]), True  # type: ignore[index]
+
+    def plan_of_the_day_text(self, person_id: int, day: dt.date) -> tuple[int, str] | None:
+        """The day's plan, as its stored JSON text: the latest plan for `day` that no session
+        ended with (one not started yet, or the active session's)."""
         with self.engine.connect() as db:
-            row = db.execute(_UNSTARTED_PLAN_TEXT, {"person": person_id, "day": day}).first()
+            row = db.execute(_PLAN_OF_THE_DAY_TEXT, {"person": person_id, "day": day}).first()
         return None if row is None else (int(row.id), str(row.data))
 
-    def unstarted_plan(self, person_id: int, day: dt.date) -> tuple[int, SessionPlan] | None:
-        """The latest plan for `day` that no session has used yet."""
-        found = self.unstarted_plan_text(person_id, day)
+    def plan_of_the_day(self, person_id: int, day: dt.date) -> tuple[int, SessionPlan] | None:
+        """The day's plan (see `plan_of_the_day_text`)."""
+        found = self.plan_of_the_day_text(person_id, day)
         return None if found is None else (found[0], SessionPlan.model_validate_json(found[1]))
 
     def discard_unstarted_plans(self, person_id: int) -> None:
@@ -362,6 +398,46 @@ class Store:
                 )
             )
             return int(result.inserted_primary_key[0])  # type: ignore[index]
+
+    def start_or_find_session(
+        self,
+        person_id: int,
+        plan_id: int,
+        at: dt.datetime,
+        steps_total: int,
+        paced: bool,
+        resume_since: dt.datetime | None,
+    ) -> tuple[int, bool]:
+        """Start a session unless the person has an active one begun since `resume_since`:
+        (its id, True) when started, (the active one's id, False) when not. Older active
+        sessions (every one, for None) are marked abandoned first. Atomic: concurrent starts
+        make one session, and a unique index keeps one active session per person whatever else
+        writes (issue 13).
+        """
+        with self._tx() as db:
+            self._lock_person(db, person_id)
+            stale = [t.sessions.c.person_id == person_id, t.sessions.c.status == "active"]
+            if resume_since is not None:
+                stale.append(t.sessions.c.started_at < resume_since)
+            db.execute(update(t.sessions).where(*stale).values(status="abandoned", ended_at=at))
+            active = db.execute(
+                select(t.sessions.c.id).where(
+                    t.sessions.c.person_id == person_id, t.sessions.c.status == "active"
+                )
+            ).scalar()
+            if active is not None:
+                return int(active), False
+            result = db.execute(
+                insert(t.sessions).values(
+                    person_id=person_id,
+                    plan_id=plan_id,
+                    started_at=at,
+                    status="active",
+                    paced=paced,
+                    steps_total=steps_total,
+                )
+            )
+            return int(result.inserted_primary_key[0]), True  # type: ignore[index]
 
     def end_session(self, session_id: int, status: str, at: dt.datetime) -> None:
         with self._tx() as db:

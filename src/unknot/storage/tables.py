@@ -187,6 +187,25 @@ aggravations = Table(
 
 Index("ix_sessions_person_started", sessions.c.person_id, sessions.c.started_at)
 
+# The label of the one person of a local, login-free unknot.
+LOCAL_LABEL = "me"
+# The database itself keeps one local person and one active session per person, whatever
+# several server processes do at once (issue 13: 40 concurrent first writes made two "me").
+Index(
+    "uq_persons_local",
+    persons.c.label,
+    unique=True,
+    sqlite_where=persons.c.label == LOCAL_LABEL,
+    postgresql_where=persons.c.label == LOCAL_LABEL,
+)
+Index(
+    "uq_sessions_one_active",
+    sessions.c.person_id,
+    unique=True,
+    sqlite_where=sessions.c.status == "active",
+    postgresql_where=sessions.c.status == "active",
+)
+
 checkins = Table(
     "checkins",
     metadata,
