@@ -145,7 +145,8 @@ request = function()
   counter = counter + 1
   local body = string.format(
     '{"index": %d, "started_at": 1764000000, "ended_at": 1764000005, "skipped": false, '
-    .. '"idempotency_key": "bench-%d-%d"}', counter %% STEPS, math.random(1, 1000000000), counter)
+    .. '"idempotency_key": "SKEY:bench-%d-%d"}',
+    counter %% STEPS, math.random(1, 1000000000), counter)
   return wrk.format(
     "POST", "/api/v1/sessions/SESSION/steps", {["Content-Type"] = "application/json"}, body)
 end
@@ -174,9 +175,9 @@ def run() -> list[str]:
                 )
                 script = Path(home) / "steps.lua"
                 script.write_text(
-                    STEP_SCRIPT.replace("SESSION", str(session["session_id"])).replace(
-                        "STEPS", str(len(session["steps"]))
-                    )
+                    STEP_SCRIPT.replace("SESSION", str(session["session_id"]))
+                    .replace("STEPS", str(len(session["steps"])))
+                    .replace("SKEY", session["session_key"])
                 )
                 rate, p99 = wrk(served.url + "/api/v1/plan/today", script)
                 lines.append(

@@ -39,7 +39,7 @@ def step_body(session: dict[str, Any], index: int, key: str | None = None) -> di
         "started_at": 1_764_000_000 + index * 10,
         "ended_at": 1_764_000_000 + index * 10 + 5,
         "skipped": False,
-        "idempotency_key": key or f"{session['session_id']}:{index}",
+        "idempotency_key": f"{session['session_key']}:{key or index}",
     }
 
 
@@ -293,3 +293,36 @@ def test_a_figure_narrowed_to_one_side_or_direction(client: TestClient) -> None:
     assert "left or right" in bad["detail"]
     bad = problem(client.get("/figures/shoulder-roll.svg", params={"direction": "up"}), 422)
     assert "backward, forward" in bad["detail"]
+
+
+def test_after_forget_an_old_queued_write_cannot_land_in_the_new_session(
+    client: TestClient,
+) -> None:
+    """An outbox entry "1:3" queued before `forget` was stored into the new session 1, and the
+    real step 3 was then dropped (issue 13)."""
+    old = start(client)
+    forgotten = client.post("/api/v1/forget", json={"confirm": "forget me"})
+    assert forgotten.headers["clear-site-data"] == '"cache", "storage"'
+    new = start(client)
+    assert new["session_id"] == old["session_id"]  # ids start again
+    assert new["session_key"] != old["session_key"]
+    url = f"/api/v1/sessions/{new['session_id']}"
+    detail = problem(client.post(f"{url}/steps", json=step_body(old, 3)), 409)["detail"]
+    assert "another session" in detail
+    for path, body in (
+        ("pain", {"index": 3, "area": "neck", "score": 9, "session_key": old["session_key"]}),
+        ("effort", {"item_index": 0, "reps_in_reserve": 1, "session_key": old["session_key"]}),
+        ("end", {"finished": True, "session_key": old["session_key"]}),
+    ):
+        problem(client.post(f"{url}/{path}", json=body), 409)
+    assert client.post(f"{url}/steps", json=step_body(new, 3)).status_code == 201
+    assert client.get("/api/v1/sessions/active").json()["status"] == "active"
+    assert client.get("/api/v1/history").json()[0]["steps_done"] == 1
+
+
+def test_pain_reports_outside_the_session_are_refused(client: TestClient) -> None:
+    """A pain score of 9 at index 99999 answered "continue" and was not stored."""
+    session = start(client)
+    url = f"/api/v1/sessions/{session['session_id']}/pain"
+    detail = problem(client.post(url, json={"index": 99999, "area": "neck", "score": 9}), 422)
+    assert "outside this session" in detail["detail"]

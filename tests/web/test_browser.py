@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from playwright.sync_api import Browser, Page
@@ -271,3 +272,45 @@ def test_the_browser_moves_every_joint_where_the_skeleton_puts_it(
                 assert off < 0.5, (exercise.id, key.t, joint, (x, y), expected)
     page.close()
     assert worst < 0.5
+
+
+def test_forget_clears_what_the_browser_kept(page: Page, server: Server) -> None:
+    """After `forget`, steps still queued in the browser must not reach the new session."""
+    onboard(page, server)
+    page.route("**/api/v1/sessions/*/steps", lambda route: route.abort())
+    begin_session(page)
+    page.clock.run_for(60_000)
+    page.wait_for_function("Number(document.getElementById('player').dataset.pending) > 0")
+    assert page.evaluate("localStorage.length") > 0
+    page.goto(server.url + "/data")
+    page.fill("input[name=confirm]", "forget me")
+    page.click("form[action='/data/forget'] button")
+    assert "Deleted:" in page.locator("[role=status]").inner_text()
+    kept = """async () => [
+        (await indexedDB.databases()).map((d) => d.name).filter((n) => n === "unknot"),
+        await caches.keys(),
+        localStorage.length,
+    ]"""
+    deadline = time.monotonic() + 15
+    while page.evaluate(kept) != [[], [], 0] and time.monotonic() < deadline:
+        time.sleep(0.1)  # the browser clears what Clear-Site-Data names as it can
+    assert page.evaluate(kept) == [[], [], 0]
+    page.unroute("**/api/v1/sessions/*/steps")
+    page.clock.run_for(10_000)
+    assert server.get("/api/v1/history") == []
+
+
+def test_the_service_worker_keeps_only_what_the_player_needs(page: Page, server: Server) -> None:
+    onboard(page, server)
+    page.evaluate("navigator.serviceWorker.ready")
+    page.reload()  # now under the service worker's control
+    assert page.evaluate("Boolean(navigator.serviceWorker.controller)")
+    for path in ("/progress", "/data", "/history", "/profile", "/player"):
+        page.goto(server.url + path)
+    page.evaluate("fetch('/api/v1/export').then(r => r.text())")
+    cached = page.evaluate(
+        "caches.open('unknot-shell-v1').then(c => c.keys()).then(ks => ks.map(k => k.url))"
+    )
+    paths = {url.removeprefix(server.url) for url in cached}
+    assert "/player" in paths
+    assert not paths & {"/progress", "/data", "/history", "/profile", "/api/v1/export"}

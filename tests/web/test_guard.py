@@ -162,6 +162,7 @@ def test_page_forms_need_the_token_this_server_signed(client: TestClient) -> Non
     deleted = post_form(client, "/data/forget", {"confirm": "forget me"})
     assert deleted.status_code == 200
     assert "Deleted:" in deleted.text
+    assert deleted.headers["clear-site-data"] == '"cache", "storage"'
 
 
 def test_the_browser_id_cookie_is_httponly_and_lax(client: TestClient) -> None:

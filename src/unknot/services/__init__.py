@@ -20,6 +20,7 @@ _HOME = {
     "ImportProblem": "unknot.services.progress",
     "NoFigure": "unknot.services.figures",
     "NotInLoop": "unknot.services.figures",
+    "NotThisSession": "unknot.services.sessions",
     "ProfileProblem": "unknot.services.planning",
     "SessionController": "unknot.services.sessions",
     "Setup": "unknot.services.sessions",
@@ -183,6 +184,9 @@ if TYPE_CHECKING:
     )
     from unknot.services.screening import (
         withdraw_screening as withdraw_screening,
+    )
+    from unknot.services.sessions import (
+        NotThisSession as NotThisSession,
     )
     from unknot.services.sessions import (
         SessionController as SessionController,

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from unknot.domain.profile import Profile
     from unknot.domain.screening import Readiness
     from unknot.domain.timeline import Step
-    from unknot.storage.repository import SessionRow, Store
+    from unknot.storage.repository import SessionBrief, SessionRow, Store
 
 # A session left unfinished longer than this is not offered for resuming.
 RESUME_WITHIN = dt.timedelta(hours=12)
@@ -400,28 +400,49 @@ def _timeline(store: Store, plan_id: int, paced: bool) -> tuple[Step, ...]:
     return _TIMELINES[key]
 
 
-def _session(workspace: Workspace, session_id: int) -> tuple[Store, int, int, bool]:
-    """The store, the person, and the plan id and pacing of one of the person's sessions."""
+class NotThisSession(ValueError):
+    """A write that names a session by id but carries another session's key: sent for a
+    session that no longer exists (queued in a browser before its data was deleted)."""
+
+
+def _check_key(brief: SessionBrief, session_id: int, key: str | None) -> None:
+    """A write carrying a session key must carry this session's (sessions stored before keys
+    have none to check)."""
+    if key is not None and brief.key is not None and key != brief.key:
+        raise NotThisSession(
+            f"this was recorded for another session than session {session_id} (perhaps one "
+            "deleted since); it was not stored"
+        )
+
+
+def _session(
+    workspace: Workspace, session_id: int, key: str | None = None
+) -> tuple[Store, int, SessionBrief]:
+    """The store, the person, and one of the person's sessions (checked against `key`)."""
     store = workspace.open_store()
     person = store.local_person()
     brief = store.session_brief(person, session_id)
     if brief is None:
         raise LookupError(f"no session {session_id}")
-    return store, person, *brief
+    _check_key(brief, session_id, key)
+    return store, person, brief
 
 
 def _controller_at(
-    workspace: Workspace, session_id: int, index: int, clock: Clock
+    workspace: Workspace, session_id: int, index: int, clock: Clock, key: str | None
 ) -> SessionController:
     from unknot.domain.engine import Start, new_session
 
-    store, person, plan_id, paced = _session(workspace, session_id)
+    store, person, brief = _session(workspace, session_id, key)
+    timeline = _timeline(store, brief.plan_id, brief.paced)
+    if not 0 <= index < len(timeline):
+        raise ValueError(f"index: step {index} is outside this session's 0-{len(timeline) - 1}")
     controller = SessionController(
         store=store,
         person_id=person,
         session_id=session_id,
-        plan=store.load_plan(plan_id),
-        state=new_session(_timeline(store, plan_id, paced), resume_at=index),
+        plan=store.load_plan(brief.plan_id),
+        state=new_session(timeline, resume_at=index),
         clock=clock,
         catalog=exercises(workspace),
         emergency_number=workspace.emergency(),
@@ -448,6 +469,7 @@ def session_payload(workspace: Workspace, setup: Setup, row_id: int) -> dict[str
     }
     return {
         "session_id": row.id,
+        "session_key": row.key,
         "status": row.status,
         "next_step": row.next_step,
         "steps": [asdict(s) for s in timeline],
@@ -517,7 +539,9 @@ def save_step(
         brief = store.session_brief(person, session_id)
     if brief is None:
         raise LookupError(f"no session {session_id}")
-    timeline = _timeline(store, *brief)
+    # A step's key begins with its session's key: "KEY:INDEX" (issue 13).
+    _check_key(brief, session_id, key.split(":", 1)[0] if brief.key is not None else None)
+    timeline = _timeline(store, brief.plan_id, brief.paced)
     if not 0 <= index < len(timeline):
         raise ValueError(f"step index {index} is outside 0-{len(timeline) - 1}")
     if ended_at < started_at:
@@ -541,11 +565,12 @@ def report_pain(
     area: str,
     score: int,
     symptoms: frozenset[str],
+    key: str | None = None,
 ) -> dict[str, Any]:
     """Apply the engine's pain rules at this step; say what the player should do next."""
     from unknot.domain import engine
 
-    controller = _controller_at(workspace, session_id, index, clock)
+    controller = _controller_at(workspace, session_id, index, clock, key)
     effects = controller.send(engine.ReportPain(area, score, frozenset(symptoms)))  # type: ignore[arg-type]
     stop = next((e for e in effects if isinstance(e, engine.SafetyStop)), None)
     if stop is not None:
@@ -565,10 +590,15 @@ def report_pain(
 
 
 def save_effort(
-    workspace: Workspace, clock: Clock, session_id: int, item_index: int, reserve: int
+    workspace: Workspace,
+    clock: Clock,
+    session_id: int,
+    item_index: int,
+    reserve: int,
+    key: str | None = None,
 ) -> None:
-    store, person, plan_id, _paced = _session(workspace, session_id)
-    plan = store.load_plan(plan_id)
+    store, person, brief = _session(workspace, session_id, key)
+    plan = store.load_plan(brief.plan_id)
     if not 0 <= item_index < len(plan.items):
         raise ValueError(f"item index {item_index} is outside the plan")
     store.record_effort(
@@ -581,8 +611,10 @@ def save_effort(
     )
 
 
-def finish_session(workspace: Workspace, clock: Clock, session_id: int, finished: bool) -> None:
-    store, _person, _plan, _paced = _session(workspace, session_id)
+def finish_session(
+    workspace: Workspace, clock: Clock, session_id: int, finished: bool, key: str | None = None
+) -> None:
+    store, _person, _brief = _session(workspace, session_id, key)
     store.end_session(session_id, "finished" if finished else "stopped", instant(clock.now()))
 
 

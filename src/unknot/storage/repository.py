@@ -73,6 +73,15 @@ _PLAN_OF_THE_DAY_TEXT = (
     .limit(1)
 )
 
+_SESSION_BRIEF = select(
+    t.sessions.c.plan_id,
+    t.sessions.c.paced,
+    t.sessions.c.session_key,
+    t.sessions.c.status,
+    t.sessions.c.started_at,
+    t.sessions.c.ended_at,
+).where(t.sessions.c.id == bindparam("id"), t.sessions.c.person_id == bindparam("person"))
+
 
 def _screening(row: Any) -> ScreeningRecord:
     return ScreeningRecord(
@@ -107,6 +116,27 @@ class SessionRow:
     """The first step not yet recorded: where a resume starts."""
     exercise_seconds: float
     """Time spent in the exercises themselves (holds and work, not rests)."""
+    key: str | None = None
+    """The session's own random key (None for sessions stored before keys)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SessionBrief:
+    """What a write to a session is checked against."""
+
+    plan_id: int
+    paced: bool
+    key: str | None
+    status: str
+    started_at: dt.datetime
+    ended_at: dt.datetime | None
+
+
+def new_session_key() -> str:
+    """16 random URL-safe characters."""
+    import secrets
+
+    return secrets.token_urlsafe(12)
 
 
 class Store:
@@ -368,15 +398,20 @@ class Store:
                 delete(t.plans).where(t.plans.c.person_id == person_id, t.plans.c.id.not_in(used))
             )
 
-    def session_brief(self, person_id: int, session_id: int) -> tuple[int, bool] | None:
-        """(plan id, paced) of one of the person's sessions, or None."""
+    def session_brief(self, person_id: int, session_id: int) -> SessionBrief | None:
+        """One of the person's sessions, briefly; None when it is not theirs or not there."""
         with self.engine.connect() as db:
-            row = db.execute(
-                select(t.sessions.c.plan_id, t.sessions.c.paced).where(
-                    t.sessions.c.id == session_id, t.sessions.c.person_id == person_id
-                )
-            ).first()
-        return None if row is None else (int(row.plan_id), bool(row.paced))
+            row = db.execute(_SESSION_BRIEF, {"person": person_id, "id": session_id}).first()
+        if row is None:
+            return None
+        return SessionBrief(
+            plan_id=int(row.plan_id),
+            paced=bool(row.paced),
+            key=row.session_key,
+            status=str(row.status),
+            started_at=row.started_at,
+            ended_at=row.ended_at,
+        )
 
     def load_plan(self, plan_id: int) -> SessionPlan:
         with self.engine.connect() as db:
@@ -395,6 +430,7 @@ class Store:
                     status="active",
                     paced=paced,
                     steps_total=steps_total,
+                    session_key=new_session_key(),
                 )
             )
             return int(result.inserted_primary_key[0])  # type: ignore[index]
@@ -435,6 +471,7 @@ class Store:
                     status="active",
                     paced=paced,
                     steps_total=steps_total,
+                    session_key=new_session_key(),
                 )
             )
             return int(result.inserted_primary_key[0]), True  # type: ignore[index]
@@ -578,6 +615,7 @@ class Store:
                 steps_done=row.done or 0,
                 next_step=(row.last + 1) if row.last is not None else 0,
                 exercise_seconds=seconds.get(row.id, 0.0),
+                key=row.session_key,
             )
             for row in rows
         ]

@@ -122,6 +122,8 @@ sessions = Table(
     Column("status", String(10), nullable=False),
     Column("paced", Boolean, nullable=False),
     Column("steps_total", Integer, nullable=False),
+    # Random, per session: writes from a player carry it, since ids restart after `forget`.
+    Column("session_key", String(24), nullable=True),
 )
 
 session_steps = Table(

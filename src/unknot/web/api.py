@@ -16,6 +16,7 @@ from unknot.domain.profile import Profile
 from unknot.domain.progress import Moment
 from unknot.domain.screening import UnansweredQuestions
 from unknot.domain.vocabulary import Area, Item, PainArea, Phase
+from unknot.web.headers import CLEAR_SITE_DATA
 from unknot.web.problems import Problem
 
 router = APIRouter(prefix="/api/v1")
@@ -41,20 +42,33 @@ class StepEvent(Body):
     idempotency_key: Annotated[str, Field(min_length=1, max_length=120)]
 
 
+SessionKey = Annotated[
+    str | None,
+    Field(
+        max_length=40,
+        description="the session's own key (`session_key` when it started): refused for "
+        "another session",
+    ),
+]
+
+
 class PainReport(Body):
     index: Annotated[int, Field(ge=0)]
     area: PainArea
     score: Annotated[int, Field(ge=0, le=10)]
     symptoms: list[Symptom] = []
+    session_key: SessionKey = None
 
 
 class Effort(Body):
     item_index: Annotated[int, Field(ge=0)]
     reps_in_reserve: Annotated[int, Field(ge=0, le=10)]
+    session_key: SessionKey = None
 
 
 class Ending(Body):
     finished: bool
+    session_key: SessionKey = None
 
 
 class CheckIn(Body):
@@ -262,6 +276,8 @@ async def step_done(
         )
     except LookupError as error:
         raise _missing(error) from None
+    except services.NotThisSession as error:
+        raise Problem(409, "Another session's step", str(error)) from None
     except ValueError as error:
         raise Problem(422, "Invalid step", str(error)) from None
     response.status_code = 201 if created else 200
@@ -280,18 +296,27 @@ def pain(request: Request, session_id: int, body: PainReport) -> dict[str, Any]:
             body.area,
             body.score,
             frozenset(body.symptoms),
+            body.session_key,
         )
     except LookupError as error:
         raise _missing(error) from None
+    except services.NotThisSession as error:
+        raise Problem(409, "Another session's report", str(error)) from None
+    except ValueError as error:
+        raise Problem(422, "Invalid report", str(error)) from None
 
 
 @router.post("/sessions/{session_id}/effort", summary="Repetitions in reserve", status_code=204)
 def effort(request: Request, session_id: int, body: Effort) -> Response:
     workspace, clock = context(request)
     try:
-        services.save_effort(workspace, clock, session_id, body.item_index, body.reps_in_reserve)
+        services.save_effort(
+            workspace, clock, session_id, body.item_index, body.reps_in_reserve, body.session_key
+        )
     except LookupError as error:
         raise _missing(error) from None
+    except services.NotThisSession as error:
+        raise Problem(409, "Another session's effort", str(error)) from None
     except ValueError as error:
         raise Problem(422, "Invalid effort", str(error)) from None
     return Response(status_code=204)
@@ -301,9 +326,11 @@ def effort(request: Request, session_id: int, body: Effort) -> Response:
 def end(request: Request, session_id: int, body: Ending) -> Response:
     workspace, clock = context(request)
     try:
-        services.finish_session(workspace, clock, session_id, body.finished)
+        services.finish_session(workspace, clock, session_id, body.finished, body.session_key)
     except LookupError as error:
         raise _missing(error) from None
+    except services.NotThisSession as error:
+        raise Problem(409, "Another session's ending", str(error)) from None
     return Response(status_code=204)
 
 
@@ -355,8 +382,9 @@ def export(request: Request) -> JSONResponse:
 
 
 @router.post("/forget", summary="Delete everything (type 'forget me')")
-def forget(request: Request, body: Forget) -> dict[str, Any]:
+def forget(request: Request, body: Forget, response: Response) -> dict[str, Any]:
     workspace, _ = context(request)
     if body.confirm.strip().lower() != "forget me":
         raise Problem(422, "Not confirmed", "type 'forget me' to confirm; nothing was deleted")
+    response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA
     return {"deleted": services.forget(workspace)}

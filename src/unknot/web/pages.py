@@ -17,6 +17,7 @@ from unknot.domain.screening import UnansweredQuestions
 from unknot.domain.vocabulary import AREAS, ITEMS, PAIN_AREAS, PHASES, POSITION_AVOIDANCES
 from unknot.text import PHASE_TITLES, clock, dose_text, planned_dose
 from unknot.web.forms import FIELD, FormRefused, FormTokens
+from unknot.web.headers import CLEAR_SITE_DATA
 
 
 async def check_form(request: Request) -> None:
@@ -487,4 +488,8 @@ async def forget(request: Request) -> HTMLResponse:
             deleted=None,
             error="Type 'forget me' to confirm; nothing was deleted.",
         )
-    return render(request, "data.html", deleted=services.forget(workspace), error=None)
+    # `forgotten`: this page registers no service worker again; it removes the one there was.
+    deleted = services.forget(workspace)
+    response = render(request, "data.html", deleted=deleted, error=None, forgotten=True)
+    response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA
+    return response

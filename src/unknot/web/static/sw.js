@@ -15,16 +15,23 @@ self.addEventListener("activate", (event) => {
   );
 });
 
-// Network first, falling back to the cache, for pages, static files and the plan and session
-// reads; writes are never cached (the page's outbox retries them).
+// Only what the player needs offline is kept: the shell, its figures, today's plan and the
+// unfinished session. Other pages (progress, your data, history) hold health data the player
+// does not need, so they are never written to the cache (issue 13).
+const OFFLINE = new Set([...SHELL, "/api/v1/plan/today", "/api/v1/sessions/active"]);
+
+function cacheable(url) {
+  return OFFLINE.has(url.pathname) || url.pathname.startsWith("/static/")
+    || url.pathname.startsWith("/figures/");
+}
+
+// Network first, falling back to the cache; writes are never cached (the page's outbox
+// retries them).
 self.addEventListener("fetch", (event) => {
   const request = event.request;
   if (request.method !== "GET") return;
   const url = new URL(request.url);
-  if (url.origin !== self.location.origin) return;
-  const cacheable = !url.pathname.startsWith("/api/") || url.pathname === "/api/v1/plan/today"
-    || url.pathname === "/api/v1/sessions/active";
-  if (!cacheable) return;
+  if (url.origin !== self.location.origin || !cacheable(url)) return;
   event.respondWith(
     fetch(request)
       .then((response) => {

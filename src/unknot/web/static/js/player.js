@@ -25,6 +25,10 @@ const notices = [];
 
 function now() { return performance.now(); }
 
+// Every write names its session by its own random key as well as its id: ids start again at 1
+// after the data is deleted, so an id alone would let an old queued write land in a new session.
+function sessionKey() { return session.session_key || String(session.session_id); }
+
 function words(value) { return String(value || "").replaceAll("_", " "); }
 
 async function getJSON(url) {
@@ -135,9 +139,9 @@ function record(skipped, endPerf) {
     started_at: startedEpoch / 1000,
     ended_at: (startedEpoch + Math.max(0, endPerf - startedPerf)) / 1000,
     skipped,
-    idempotency_key: `${session.session_id}:${index}`,
+    idempotency_key: `${sessionKey()}:${index}`,
   };
-  enqueue(`step:${session.session_id}:${index}`, `/api/v1/sessions/${session.session_id}/steps`, body)
+  enqueue(`step:${sessionKey()}:${index}`, `/api/v1/sessions/${session.session_id}/steps`, body)
     .then(showSaving);
   const following = steps[index + 1];
   if (!skipped && step.block === "strength" && (!following || following.item_index !== step.item_index)
@@ -264,7 +268,8 @@ function finish(finished) {
   ended = true;
   clearTimeout(endTimer);
   if (wakeLock) wakeLock.release().catch(() => {});
-  enqueue(`end:${session.session_id}`, `/api/v1/sessions/${session.session_id}/end`, { finished }).then(showSaving);
+  enqueue(`end:${sessionKey()}`, `/api/v1/sessions/${session.session_id}/end`,
+    { finished, session_key: session.session_key }).then(showSaving);
   localStorage.removeItem(LOCAL);
   say(finished ? "Well done: session complete." : "Session stopped. What you did is saved.");
   $("stage").hidden = true;
@@ -306,8 +311,8 @@ function askEffort(itemIndex) {
   dialog.onclose = () => {
     const value = dialog.returnValue;
     if (value === "0" || value === "1" || value === "3") {
-      enqueue(`effort:${session.session_id}:${itemIndex}`, `/api/v1/sessions/${session.session_id}/effort`,
-        { item_index: itemIndex, reps_in_reserve: Number(value) }).then(showSaving);
+      enqueue(`effort:${sessionKey()}:${itemIndex}`, `/api/v1/sessions/${session.session_id}/effort`,
+        { item_index: itemIndex, reps_in_reserve: Number(value), session_key: session.session_key }).then(showSaving);
     }
   };
   dialog.show();
@@ -320,6 +325,7 @@ async function reportPain(form) {
     area: data.get("area"),
     score: Number(data.get("score")),
     symptoms: data.getAll("symptoms"),
+    session_key: session.session_key,
   };
   let answer;
   try {
@@ -327,7 +333,7 @@ async function reportPain(form) {
   } catch (error) {
     if (error.status) throw error;
     // The server cannot be reached: queue the report and apply the same stop rules here.
-    enqueue(`pain:${session.session_id}:${index}:${Date.now()}`, `/api/v1/sessions/${session.session_id}/pain`, body);
+    enqueue(`pain:${sessionKey()}:${index}:${Date.now()}`, `/api/v1/sessions/${session.session_id}/pain`, body);
     if (body.symptoms.length) {
       answer = { action: "stop", ...symptomStop(body.symptoms), emergency_number: session.emergency_number };
     } else if (body.score > session.pain_stop_above) {
