@@ -144,9 +144,9 @@ counter = 0
 request = function()
   counter = counter + 1
   local body = string.format(
-    '{"index": %d, "started_at": 1764000000, "ended_at": 1764000005, "skipped": false, '
+    '{"index": %d, "started_at": %d, "ended_at": %d, "skipped": false, '
     .. '"idempotency_key": "SKEY:bench-%d-%d"}',
-    counter %% STEPS, math.random(1, 1000000000), counter)
+    counter %% STEPS, os.time() - 5, os.time(), math.random(1, 1000000000), counter)
   return wrk.format(
     "POST", "/api/v1/sessions/SESSION/steps", {["Content-Type"] = "application/json"}, body)
 end

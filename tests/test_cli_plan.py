@@ -189,3 +189,11 @@ def test_plan_obeys_the_stored_screening_after_each_tier() -> None:
     as_json = runner.invoke(app, ["plan", "--json"])
     assert as_json.exit_code == 1
     assert json.loads(as_json.stdout)["items"] == []
+
+
+@pytest.mark.parametrize("score", ["²", "abc", "11", "-1"])
+def test_a_wrong_pain_score_exits_2_with_one_line(score: str) -> None:
+    result = runner.invoke(app, ["plan", "--pain", f"neck={score}"])
+    assert result.exit_code == 2
+    assert "needs a score from 0 to 10" in result.stderr
+    assert "Traceback" not in result.output

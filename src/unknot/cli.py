@@ -18,7 +18,7 @@ import typer
 
 from unknot import __version__, services
 from unknot.catalog.problems import CatalogError
-from unknot.domain.vocabulary import AREAS, ITEMS, PHASES
+from unknot.domain.vocabulary import AREAS, ITEMS, PHASES, parse_score
 
 if TYPE_CHECKING:
     from unknot.clock import Clock
@@ -278,9 +278,10 @@ def plan(
     for entry in pain or []:
         area, _, score = entry.partition("=")
         choose(area, PAIN_AREAS, "pain area")
-        if not score.isdigit() or int(score) > 10:
+        scored = parse_score(score)
+        if scored is None:
             fail(f"pain {entry!r} needs a score from 0 to 10 after '=', e.g. {area}=6")
-        pain_by_area[area] = int(score)
+        pain_by_area[area] = scored
     workspace = services.Workspace.from_environment()
     positions: list[str] = []
     exercise_ids: list[str] = []
@@ -676,11 +677,12 @@ def parse_pairs(
     pairs: dict[str, int] = {}
     for entry in values or []:
         name, _, score = entry.rpartition("=")
-        if not name or not score.isdigit() or int(score) > 10:
+        value = parse_score(score)
+        if not name or value is None:
             fail(f"{what} {entry!r} needs NAME=N with N from 0 to 10, e.g. neck=4")
         if allowed is not None:
             choose(name, allowed, f"{what} area")
-        pairs[name] = int(score)
+        pairs[name] = value
     return pairs
 
 
@@ -716,9 +718,10 @@ def checkin(
             answer = input(prompt).strip()
         except EOFError:
             fail("give --pain AREA=N (or answer the question); nothing was saved")
-        if not answer.isdigit() or int(answer) > 10:
+        value = parse_score(answer)
+        if value is None:
             fail(f"pain {answer!r} must be a number from 0 to 10; nothing was saved")
-        scores = {"neck": int(answer)}
+        scores = {"neck": value}
     workspace = full_workspace()
     clock = clock_for(workspace)
     with database_problems():

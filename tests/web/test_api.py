@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 
 import httpx2 as httpx
@@ -326,3 +327,38 @@ def test_pain_reports_outside_the_session_are_refused(client: TestClient) -> Non
     url = f"/api/v1/sessions/{session['session_id']}/pain"
     detail = problem(client.post(url, json={"index": 99999, "area": "neck", "score": 9}), 422)
     assert "outside this session" in detail["detail"]
+
+
+def test_bad_step_values_are_named_never_a_server_error(
+    client: TestClient, clock: FakeClock
+) -> None:
+    """Infinite or huge timestamps gave a plain-text 500 and a reset connection (issue 13)."""
+    session = start(client)
+    url = f"/api/v1/sessions/{session['session_id']}/steps"
+    good = step_body(session, 0)
+    for field, value, words in (
+        ("started_at", "Infinity", "finite"),
+        ("ended_at", "1e300", "less than"),
+        ("skipped", "1", "valid boolean"),
+        ("index", "true", "valid integer"),
+        ("index", '"3"', "valid integer"),
+    ):
+        raw = json.dumps(good).replace(json.dumps(good[field]), value, 1)
+        if field == "skipped":
+            raw = raw.replace('"skipped": false', f'"skipped": {value}')
+        answer = client.post(url, content=raw, headers={"Content-Type": "application/json"})
+        body = problem(answer, 422)
+        assert body["errors"][0]["field"] == field, raw
+        assert words in body["detail"], body["detail"]
+    early = {**good, "started_at": 1_764_000_000 - 3600, "ended_at": 1_764_000_000 - 3590}
+    assert "before the session started" in problem(client.post(url, json=early), 422)["detail"]
+    late = {**good, "ended_at": clock.now() + 2 * 3600}
+    assert "in the future" in problem(client.post(url, json=late), 422)["detail"]
+    assert client.post(url, json=good).status_code == 201
+    end = client.post(f"{url.removesuffix('/steps')}/end", json={"finished": False})
+    assert end.status_code == 204
+    clock.advance(2 * 3600)
+    after = step_body(session, 1)
+    after.update(started_at=clock.now() - 5, ended_at=clock.now())
+    assert "after the session ended" in problem(client.post(url, json=after), 422)["detail"]
+    assert client.post(url, json=good).status_code == 200  # the replay of what is stored

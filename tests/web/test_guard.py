@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -377,3 +378,38 @@ def test_the_api_plan_obeys_the_screening_after_each_tier(client: TestClient) ->
     client.post("/api/v1/screening", json={"answers": URGENT})
     assert "Call 112 now" in refused(client.get("/api/v1/plan/today"), 409)
     refused(client.post("/api/v1/plan/today/swap", json={"exercise_id": "neck-roll"}), 409)
+
+
+def test_a_body_over_one_mebibyte_is_refused_before_it_is_read(client: TestClient) -> None:
+    big = b'{"answers": {"' + b"x" * (1024 * 1024) + b'": true}}'
+    declared = client.post(
+        "/api/v1/screening", content=big, headers={"Content-Type": "application/json"}
+    )
+    assert "over 1024 KiB" in refused(declared, 413)
+
+    def chunks() -> Iterator[bytes]:
+        for _ in range(20):
+            yield b"x" * 65536
+
+    streamed = client.post(
+        "/api/v1/screening", content=chunks(), headers={"Content-Type": "application/json"}
+    )
+    assert "over 1024 KiB" in refused(streamed, 413)
+    urlencoded = {"Content-Type": "application/x-www-form-urlencoded"}
+    form = client.post("/data/forget", content=chunks(), headers=urlencoded)
+    assert form.status_code == 413
+    assert client.get("/api/v1/status").status_code == 200
+
+
+@pytest.mark.parametrize("value", ["abc", "²", "99", "-1", "1e3"])
+def test_a_wrong_pain_in_a_form_is_named_never_a_server_error(
+    client: TestClient, value: str
+) -> None:
+    client.post("/api/v1/screening", json={"answers": NO})
+    profile = post_form(client, "/profile", {"pain_neck": value, "minutes": "15"})
+    assert profile.status_code == 422
+    assert "pain.neck" in profile.text
+    checkin = post_form(client, "/checkin", {"moment": "check", "pain_neck": value})
+    assert checkin.status_code == 422
+    assert "pain_neck: give the pain as a whole number from 0 to 10" in checkin.text
+    assert export_tables(client)["checkins"] == []

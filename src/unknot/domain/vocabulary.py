@@ -63,3 +63,16 @@ Setting = Literal["home", "gym"]
 SETTINGS: Final[tuple[Setting, ...]] = get_args(Setting)
 
 DirectionOrder = Literal["blocks", "alternating"]
+
+
+def parse_score(text: str, highest: int = 10) -> int | None:
+    """A score typed as text, 0 to `highest`, or None.
+
+    ASCII digits only: `str.isdigit` also accepts "²" and other digits `int` then refuses, which
+    turned a typed pain score into a server error (issue 13).
+    """
+    text = text.strip()
+    if not text or len(text) > 3 or not (text.isascii() and text.isdecimal()):
+        return None
+    value = int(text)
+    return value if value <= highest else None

@@ -528,7 +528,7 @@ def save_step(
     key: str,
 ) -> bool:
     """A step the browser finished (times in epoch seconds); stored once per key. True if new."""
-    from unknot.domain.engine import step_record
+    from unknot.domain.engine import step_record, step_times_problem
 
     store = workspace.open_store()
     person = _known_person(store)
@@ -544,8 +544,15 @@ def save_step(
     timeline = _timeline(store, brief.plan_id, brief.paced)
     if not 0 <= index < len(timeline):
         raise ValueError(f"step index {index} is outside 0-{len(timeline) - 1}")
-    if ended_at < started_at:
-        raise ValueError("ended_at is before started_at")
+    wrong = step_times_problem(
+        started_at,
+        ended_at,
+        session_started=brief.started_at.timestamp(),
+        session_ended=brief.ended_at.timestamp() if brief.ended_at else None,
+        now=clock.now(),
+    )
+    if wrong is not None:
+        raise ValueError(wrong)
     # The browser does not report its pauses, so a hold it finished counts whole.
     record = step_record(
         timeline[index],

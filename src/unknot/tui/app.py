@@ -18,7 +18,7 @@ from unknot import services
 from unknot.clock import Clock
 from unknot.domain import engine
 from unknot.domain.screening import Question
-from unknot.domain.vocabulary import PAIN_AREAS
+from unknot.domain.vocabulary import PAIN_AREAS, parse_score
 from unknot.voice import Voice
 
 CSS = """
@@ -174,7 +174,7 @@ class PainScreen(ModalScreen[engine.ReportPain | None]):
     def on_input_submitted(self, _event: Input.Submitted) -> None:
         score_text = self.query_one("#score", Input).value.strip()
         area = self.query_one("#area", Input).value.strip()
-        if not score_text.isdigit() or int(score_text) > 10:
+        if parse_score(score_text) is None:
             self.query_one("#pain-error", Label).update("Give a number from 0 to 10.")
             return
         if area not in PAIN_AREAS:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import IO
 
 from unknot.domain import engine
+from unknot.domain.vocabulary import parse_score
 from unknot.services import SessionController
 from unknot.voice import Voice
 
@@ -38,9 +39,9 @@ def parse_command(line: str, paused: bool) -> engine.Event | str:
         return engine.Resume() if paused else engine.Pause()
     if head in simple:
         return simple[head]
-    if head == "e" and len(words) == 2 and words[1].isdigit():
-        return engine.ReportEffort(int(words[1]))
-    if head == "pain" and len(words) >= 3 and words[2].isdigit() and int(words[2]) <= 10:
+    if head == "e" and len(words) == 2 and (reserve := parse_score(words[1])) is not None:
+        return engine.ReportEffort(reserve)
+    if head == "pain" and len(words) >= 3 and parse_score(words[2]) is not None:
         symptoms = [w for w in words[3:] if w in engine.SYMPTOMS]
         unknown = [w for w in words[3:] if w not in engine.SYMPTOMS]
         if unknown:

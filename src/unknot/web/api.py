@@ -27,7 +27,14 @@ def context(request: Request) -> tuple[services.Workspace, Clock]:
 
 
 class Body(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # Strict: `true` is not the number 1, nor "3" the number 3 (issue 13).
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+# Seconds since 1970, finite, before the year 5000: a browser's clock reading.
+EpochSeconds = Annotated[
+    float, Field(gt=0, lt=95_617_584_000, allow_inf_nan=False, description="epoch seconds")
+]
 
 
 class ScreeningAnswers(Body):
@@ -36,8 +43,8 @@ class ScreeningAnswers(Body):
 
 class StepEvent(Body):
     index: Annotated[int, Field(ge=0)]
-    started_at: Annotated[float, Field(gt=0, description="epoch seconds")]
-    ended_at: Annotated[float, Field(gt=0, description="epoch seconds")]
+    started_at: EpochSeconds
+    ended_at: EpochSeconds
     skipped: bool = False
     idempotency_key: Annotated[str, Field(min_length=1, max_length=120)]
 
@@ -83,7 +90,7 @@ class Dismissal(Body):
 
 
 class Clearance(Body):
-    seen_on: Annotated[dt.date, Field(description="the day the clinician saw you")]
+    seen_on: Annotated[dt.date, Field(strict=False, description="the day the clinician saw you")]
     seen_by: Annotated[str, Field(min_length=2, max_length=200)]
     note: Annotated[str, Field(max_length=1000)] | None = None
     confirm: bool

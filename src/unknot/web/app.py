@@ -16,6 +16,7 @@ from unknot.clock import Clock, SystemClock
 from unknot.web import api, figures, pages, problems
 from unknot.web.forms import FormTokens
 from unknot.web.guard import SiteGuard
+from unknot.web.limits import BodyLimit
 
 STATIC = Path(__file__).parent / "static"
 
@@ -49,6 +50,7 @@ def create_app(workspace: services.Workspace, clock: Clock | None = None) -> Fas
     app.state.clock = clock or SystemClock()
     app.state.form_tokens = FormTokens(workspace.secret())
     app.add_middleware(GZipMiddleware, minimum_size=800)
+    app.add_middleware(BodyLimit)
     # Added last, so it runs first: nothing else sees a request from a host or site not ours.
     app.add_middleware(SiteGuard, public_urls=workspace.public_urls)
     problems.install(app)

@@ -14,7 +14,14 @@ from unknot import services
 from unknot.domain.profile import EXPERIENCES, GOALS, Profile
 from unknot.domain.progress import Moment
 from unknot.domain.screening import UnansweredQuestions
-from unknot.domain.vocabulary import AREAS, ITEMS, PAIN_AREAS, PHASES, POSITION_AVOIDANCES
+from unknot.domain.vocabulary import (
+    AREAS,
+    ITEMS,
+    PAIN_AREAS,
+    PHASES,
+    POSITION_AVOIDANCES,
+    parse_score,
+)
 from unknot.text import PHASE_TITLES, clock, dose_text, planned_dose
 from unknot.web.forms import FIELD, FormRefused, FormTokens
 from unknot.web.headers import CLEAR_SITE_DATA
@@ -268,8 +275,9 @@ async def profile_submit(request: Request) -> Response:
 
     workspace, clock = ctx(request)
     form = await request.form()
+    # Values go to the model as given, so that a wrong one is named by the model's message.
     data = {
-        "pain": {a: int(str(form.get(f"pain_{a}") or 0)) for a in PAIN_AREAS},
+        "pain": {a: str(form.get(f"pain_{a}") or 0) for a in PAIN_AREAS},
         "equipment": form.getlist("equipment"),
         "minutes": form.get("minutes") or 15,
         "sessions_per_week": form.get("sessions_per_week") or 3,
@@ -348,21 +356,26 @@ async def swap(request: Request) -> Response:
 async def checkin(request: Request) -> Response:
     workspace, clock = ctx(request)
     form = await request.form()
-    pain: dict[str, int] = {
-        a: int(str(form.get(f"pain_{a}")))
-        for a in PAIN_AREAS
-        if str(form.get(f"pain_{a}") or "").isdigit()
-    }
+    given = {a: str(form.get(f"pain_{a}")) for a in PAIN_AREAS if form.get(f"pain_{a}")}
+    pain = {a: parse_score(v) for a, v in given.items()}
+    wrong = [a for a, v in pain.items() if v is None]
     moment = str(form.get("moment") or "check")
-    if moment not in MOMENTS or not pain:
-        return go("/today")
+    if wrong or moment not in MOMENTS or not pain:
+        field = f"pain_{wrong[0]}" if wrong else "moment" if moment not in MOMENTS else "pain"
+        return render(
+            request,
+            "message.html",
+            status=422,
+            title="Nothing was saved",
+            text=f"{field}: give the pain as a whole number from 0 to 10, then save again.",
+        )
     store = workspace.open_store()
     worse = services.record_checkin(
         store,
         store.local_person(),
         clock,
         cast(Moment, moment),
-        pain,
+        {a: v for a, v in pain.items() if v is not None},
         str(form.get("note") or "") or None,
     )
     if worse:
@@ -397,8 +410,9 @@ async def activities(request: Request) -> Response:
     for number in range(5):
         name = str(form.get(f"activity_{number}") or "").strip()
         score = str(form.get(f"score_{number}") or "")
-        if name and score.isdigit() and int(score) <= 10:
-            ratings[name[:120]] = int(score)
+        value = parse_score(score)
+        if name and value is not None:
+            ratings[name[:120]] = value
     store = workspace.open_store()
     try:
         services.record_function(store, store.local_person(), clock, ratings)

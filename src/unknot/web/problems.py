@@ -64,7 +64,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def on_http(request: Request, error: StarletteHTTPException) -> JSONResponse:
-        titles = {404: "Not found", 405: "Method not allowed"}
+        titles = {404: "Not found", 405: "Method not allowed", 413: "Request too large"}
         detail = str(error.detail) if error.detail else titles.get(error.status_code, "Error")
         if error.status_code == 404 and detail == "Not Found":
             detail = f"nothing at {request.url.path}; see /docs for the API"
