@@ -59,11 +59,12 @@ def figure_loaded(page: Page) -> str:
     page.wait_for_function(
         # A new <object>'s document exists before it has a root element: every link of the
         # chain may still be null, and the wait must keep polling rather than throw.
-        "(() => { const o = document.getElementById('figure-obj');"
+        # A function, not an expression: the page's policy forbids evaluating strings.
+        "() => { const o = document.getElementById('figure-obj');"
         " const d = o?.contentDocument;"
         " return Boolean(o?.dataset.url && d?.documentElement?.nodeName === 'svg'"
         " && d.URL.endsWith(o.dataset.url)"
-        " && o.dataset.step === document.getElementById('player')?.dataset.step); })()"
+        " && o.dataset.step === document.getElementById('player')?.dataset.step); }"
     )
     return page.locator("#figure-obj").get_attribute("data-url") or ""
 
@@ -197,13 +198,18 @@ def test_phone_layout_and_installable(browser: Browser, server: Server) -> None:
     context.close()
 
 
-def test_no_serious_accessibility_violations(page: Page, server: Server) -> None:
+def test_no_serious_accessibility_violations(browser: Browser, server: Server) -> None:
     if not AXE.exists():
         message = "axe-core is not installed; `make test` runs npm install"
         if IN_CI:
             pytest.fail(message)
         pytest.skip(message)
     source = AXE.read_text(encoding="utf-8")
+    # axe-core is injected as an inline script, which the pages' policy rightly refuses; the
+    # policy has its own test.
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, bypass_csp=True)
+    page = context.new_page()
+    page.clock.install()
     page.goto(server.url + "/screening")
     found: dict[str, list[str]] = {}
 
@@ -230,6 +236,7 @@ def test_no_serious_accessibility_violations(page: Page, server: Server) -> None
     page.goto(server.url + "/today")
     begin_session(page)
     check("/player")
+    context.close()
     assert found == {}
 
 
@@ -280,7 +287,7 @@ def test_forget_clears_what_the_browser_kept(page: Page, server: Server) -> None
     page.route("**/api/v1/sessions/*/steps", lambda route: route.abort())
     begin_session(page)
     page.clock.run_for(60_000)
-    page.wait_for_function("Number(document.getElementById('player').dataset.pending) > 0")
+    page.wait_for_function("() => Number(document.getElementById('player').dataset.pending) > 0")
     assert page.evaluate("localStorage.length") > 0
     page.goto(server.url + "/data")
     page.fill("input[name=confirm]", "forget me")
@@ -314,3 +321,55 @@ def test_the_service_worker_keeps_only_what_the_player_needs(page: Page, server:
     paths = {url.removeprefix(server.url) for url in cached}
     assert "/player" in paths
     assert not paths & {"/progress", "/data", "/history", "/profile", "/api/v1/export"}
+
+
+def test_no_page_breaks_the_content_security_policy(page: Page, server: Server) -> None:
+    """Every page, the player with its figures, and /docs (offline: no CDN) run under the
+    policy; any violation, in the page or a figure's document, fails the test."""
+    page.add_init_script(
+        "window.__violations = [];"
+        "document.addEventListener('securitypolicyviolation', (e) =>"
+        " window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));"
+    )
+    refused: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    seen: dict[str, list[str]] = {}
+
+    def check(path: str) -> None:
+        for frame in page.frames:
+            found = frame.evaluate("window.__violations || []")
+            if found:
+                seen[path] = [*seen.get(path, []), *found]
+
+    onboard(page, server)
+    for path in (
+        "/today",
+        "/profile",
+        "/progress",
+        "/exercises",
+        "/exercises/wall-angel",
+        "/history",
+        "/data",
+        "/clearance",
+        "/screening",
+        "/figures/neck-roll.svg",
+    ):
+        page.goto(server.url + path)
+        check(path)
+    page.goto(server.url + "/docs")
+    page.wait_for_selector(".swagger-ui .information-container")
+    check("/docs")
+    page.goto(server.url + "/today")
+    begin_session(page)
+    figure_loaded(page)
+    check("/player")
+    headers = page.evaluate("fetch('/today').then(r => Object.fromEntries(r.headers))")
+    assert "'unsafe-inline'" not in headers["content-security-policy"]
+    assert headers["cache-control"] == "no-store"
+    assert seen == {}
+    assert refused == []

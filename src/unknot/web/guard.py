@@ -153,8 +153,8 @@ class SiteGuard:
             )
         if scope["method"] not in UNSAFE_METHODS:
             return None
-        site = headers.get("sec-fetch-site")
-        if site is not None and site.strip().lower() not in TRUSTED_FETCH_SITES:
+        site = headers.get("sec-fetch-site", "").strip().lower() or None
+        if site is not None and site not in TRUSTED_FETCH_SITES:
             return (
                 403,
                 "Refused from another site",
@@ -162,6 +162,10 @@ class SiteGuard:
                 "was changed. Use unknot from its own pages.",
             )
         origin_header = headers.get("origin")
+        # `Referrer-Policy: no-referrer` makes Chromium send `Origin: null` with the app's own
+        # form posts; `Sec-Fetch-Site: same-origin`, which no page can forge, vouches for those.
+        if origin_header == "null" and site == "same-origin":
+            origin_header = None
         if origin_header is not None:
             origin = parse_origin(origin_header)
             if origin is None or origin not in self.own_origins(scheme, port):
