@@ -259,7 +259,8 @@ def countdown_accuracy(url: str) -> list[str]:
                 del shown_at
             page.wait_for_function(
                 # A function, not a string to evaluate: the page's policy forbids eval.
-                f"() => window.__steps.some(([, s]) => s === {step + 1})", timeout=600_000
+                f"() => window.__steps.some(([, s]) => s === {step + 1})",
+                timeout=600_000,
             )
             marks = page.evaluate("window.__steps")
             began = next(t for t, s in marks if s == step)
