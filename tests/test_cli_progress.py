@@ -152,3 +152,47 @@ def test_forget_needs_the_typed_words() -> None:
     assert "1 checkins" in done.stdout
     assert "1 persons" in done.stdout
     assert json.loads(runner.invoke(app, ["progress", "--json"]).stdout)["areas"] == []
+
+
+def test_export_is_private_atomic_and_says_what_is_wrong(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    tmp_path = tmp_path / "out"
+    tmp_path.mkdir()
+    target = tmp_path / "backup.json"
+    target.write_text("an earlier backup", encoding="utf-8")
+    written = runner.invoke(app, ["export", "--out", str(target)])
+    assert written.exit_code == 0, written.output
+    assert stat.S_IMODE(os.stat(target).st_mode) == 0o600
+    assert json.loads(target.read_text(encoding="utf-8"))["format"] == "unknot-export"
+    folder = runner.invoke(app, ["export", "--format", "csv", "--out", str(tmp_path / "csv")])
+    assert folder.exit_code == 0
+    assert {stat.S_IMODE(os.stat(p).st_mode) for p in (tmp_path / "csv").iterdir()} == {0o600}
+    for args, words in (
+        (["--out", str(tmp_path / "missing" / "x.json")], "no such folder"),
+        (["--out", str(tmp_path)], "is a folder"),
+        (["--format", "csv", "--out", str(target)], "is a file"),
+    ):
+        result = runner.invoke(app, ["export", *args])
+        assert result.exit_code == 2, args
+        assert words in result.stderr
+        assert "Traceback" not in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["backup.json", "csv"]
+
+
+def test_a_note_over_500_characters_is_refused_everywhere() -> None:
+    result = runner.invoke(app, ["checkin", "--pain", "neck=3", "--note", "x" * 501])
+    assert result.exit_code == 2
+    assert "keep it to 500" in result.stderr
+    assert runner.invoke(app, ["checkin", "--pain", "neck=3", "--note", "x" * 500]).exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("host", "words"), [("not a host", "is not an address"), ("192.0.2.1", "cannot listen")]
+)
+def test_serve_refuses_an_address_it_cannot_listen_on(host: str, words: str) -> None:
+    result = runner.invoke(app, ["serve", "--host", host, "--port", "8799"])
+    assert result.exit_code == 2
+    assert words in result.stderr
+    assert "Traceback" not in result.output

@@ -609,10 +609,21 @@ def serve(
     ] = None,
 ) -> None:
     """Start the web app (the main way to use unknot): http://127.0.0.1:8000."""
+    import socket
+
     import uvicorn
 
     from unknot.web.app import create_app
 
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+        with socket.socket(family) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+    except socket.gaierror:
+        fail(f"--host {host!r} is not an address of this machine; e.g. 127.0.0.1")
+    except OSError as error:
+        fail(f"cannot listen on {host}:{port} ({error.strerror}); choose another --port")
     workspace = full_workspace()
     if host not in ("127.0.0.1", "localhost", "::1"):
         print(
@@ -697,7 +708,9 @@ def checkin(
     pain: Annotated[
         list[str] | None, typer.Option(help="Pain now as AREA=N, 0-10 (repeat per area).")
     ] = None,
-    note: Annotated[str | None, typer.Option(help="Anything you want to remember.")] = None,
+    note: Annotated[
+        str | None, typer.Option(help="Anything you want to remember (500 characters at most).")
+    ] = None,
     activity: Annotated[
         list[str] | None,
         typer.Option(help="An activity you find hard, rated NAME=N: 0 unable, 10 as before."),
@@ -722,6 +735,10 @@ def checkin(
         if value is None:
             fail(f"pain {answer!r} must be a number from 0 to 10; nothing was saved")
         scores = {"neck": value}
+    from unknot.domain.progress import NOTE_MAX_CHARS
+
+    if note is not None and len(note) > NOTE_MAX_CHARS:
+        fail(f"--note has {len(note)} characters; keep it to {NOTE_MAX_CHARS}; nothing was saved")
     workspace = full_workspace()
     clock = clock_for(workspace)
     with database_problems():
@@ -799,8 +816,11 @@ def export_command(
     target = out or Path("unknot-export.json" if form == "json" else "unknot-export")
     workspace = full_workspace()
     with database_problems():
-        written = services.export_data(workspace, clock_for(workspace), form, target)
-    print(f"Exported to {written}.")
+        try:
+            written = services.export_data(workspace, clock_for(workspace), form, target)
+        except services.ExportProblem as error:
+            fail(str(error))
+    print(f"Exported to {written} (readable by you only).")
 
 
 @app.command("import")

@@ -143,3 +143,20 @@ def test_duplicate_persons_and_active_sessions_are_merged_with_nothing_lost(
     assert f"same-key#merged-{people[1]}" in keys
     assert all(found <= {people[0]} for found in owners.values())
     engine.dispose()
+
+
+def test_the_data_folder_and_database_files_are_private(tmp_path: object) -> None:
+    import os
+    import stat
+    from pathlib import Path
+
+    folder = Path(str(tmp_path)) / "data"
+    engine = make_engine(f"sqlite:///{folder}/unknot.db")
+    upgrade(engine)
+    with engine.begin() as connection:  # a write, so the WAL and SHM files exist
+        connection.execute(text("CREATE TABLE t (x INTEGER)"))
+    modes = {p.name: stat.S_IMODE(os.stat(p).st_mode) for p in folder.iterdir()}
+    assert stat.S_IMODE(os.stat(folder).st_mode) == 0o700
+    assert {"unknot.db", "unknot.db-wal", "unknot.db-shm"} <= set(modes)
+    assert set(modes.values()) == {0o600}, modes
+    engine.dispose()

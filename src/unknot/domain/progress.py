@@ -39,6 +39,10 @@ PSFS_MEAN_CHANGE: Final = 2
 PSFS_ONE_ACTIVITY_CHANGE: Final = 3
 
 
+# A check-in's note: the same limit wherever a note is typed (issue 13).
+NOTE_MAX_CHARS: Final = 500
+
+
 class PainCheckIn(Strict):
     """Pain per area at one moment: before or after a session, the next morning, or any time."""
 
@@ -46,7 +50,7 @@ class PainCheckIn(Strict):
     moment: Moment
     pain: dict[str, PainScore]
     session_id: int | None = None
-    note: str | None = None
+    note: Annotated[str, Field(max_length=NOTE_MAX_CHARS)] | None = None
 
 
 # A check-in belongs to a session by the session's id or, when it names none, by day: "before"

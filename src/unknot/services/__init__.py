@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 _HOME = {
     "CatalogCheck": "unknot.services.catalog",
     "ClearanceProblem": "unknot.services.screening",
+    "ExportProblem": "unknot.services.progress",
     "Gallery": "unknot.services.figures",
     "ImportProblem": "unknot.services.progress",
     "NoFigure": "unknot.services.figures",
@@ -127,6 +128,9 @@ if TYPE_CHECKING:
     )
     from unknot.services.planning import (
         read_profile as read_profile,
+    )
+    from unknot.services.progress import (
+        ExportProblem as ExportProblem,
     )
     from unknot.services.progress import (
         ImportProblem as ImportProblem,

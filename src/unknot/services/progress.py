@@ -256,19 +256,51 @@ def export_document(workspace: Workspace, clock: Clock) -> dict[str, Any]:
     }
 
 
-def export_data(workspace: Workspace, clock: Clock, form: str, target: Path) -> Path:
-    """Write everything the person has: one JSON file, or a folder of CSV files."""
-    if form == "json":
-        document = export_document(workspace, clock)
-        target.write_text(json.dumps(document, indent=1, ensure_ascii=False), encoding="utf-8")
-        return target
-    store = workspace.open_store()
-    tables = export_tables(store)
-    target.mkdir(parents=True, exist_ok=True)
-    from unknot.storage.tables import PERSON_TABLES
+class ExportProblem(ValueError):
+    """An export that cannot be written where asked; the message says why and what to do."""
 
-    for table in PERSON_TABLES:
-        with (target / f"{table.name}.csv").open("w", newline="", encoding="utf-8") as handle:
+
+def write_private(target: Path, text: str) -> None:
+    """Write `text` to `target` readable by its owner only, atomically: a temporary file beside
+    it, flushed to disk, then renamed over it. A full disk leaves any earlier file whole."""
+    import os
+    import tempfile
+
+    descriptor, draft = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(draft, 0o600)
+        os.replace(draft, target)
+    except BaseException:
+        Path(draft).unlink(missing_ok=True)
+        raise
+
+
+def export_data(workspace: Workspace, clock: Clock, form: str, target: Path) -> Path:
+    """Write everything the person has: one JSON file, or a folder of CSV files, each readable
+    by its owner only and written atomically. Raises ExportProblem for a target it cannot use."""
+    import io
+
+    if not target.parent.is_dir():
+        raise ExportProblem(f"{target.parent}: no such folder; create it or choose another --out")
+    if form == "json" and target.is_dir():
+        raise ExportProblem(f"{target}: is a folder; give a file name, e.g. {target}/unknot.json")
+    if form == "csv" and target.exists() and not target.is_dir():
+        raise ExportProblem(f"{target}: is a file; the CSV export is a folder of files")
+    tables = export_tables(workspace.open_store())
+    try:
+        if form == "json":
+            document = export_document(workspace, clock)
+            write_private(target, json.dumps(document, indent=1, ensure_ascii=False))
+            return target
+        target.mkdir(mode=0o700, exist_ok=True)
+        from unknot.storage.tables import PERSON_TABLES
+
+        for table in PERSON_TABLES:
+            handle = io.StringIO()
             writer = csv.writer(handle)
             writer.writerow([c.name for c in table.columns])
             for row in tables[table.name]:
@@ -280,6 +312,12 @@ def export_data(workspace: Workspace, clock: Clock, form: str, target: Path) -> 
                         for c in table.columns
                     ]
                 )
+            write_private(target / f"{table.name}.csv", handle.getvalue())
+    except OSError as error:
+        reason = "the disk is full" if error.errno == 28 else (error.strerror or str(error))
+        raise ExportProblem(
+            f"{target}: cannot be written ({reason}); any earlier export there is unchanged"
+        ) from None
     return target
 
 

@@ -13,7 +13,7 @@ from unknot import services
 from unknot.clock import Clock
 from unknot.domain.engine import Symptom
 from unknot.domain.profile import Profile
-from unknot.domain.progress import Moment
+from unknot.domain.progress import NOTE_MAX_CHARS, Moment
 from unknot.domain.screening import UnansweredQuestions
 from unknot.domain.vocabulary import Area, Item, PainArea, Phase
 from unknot.web.headers import CLEAR_SITE_DATA
@@ -81,7 +81,7 @@ class Ending(Body):
 class CheckIn(Body):
     moment: Moment
     pain: dict[PainArea, Annotated[int, Field(ge=0, le=10)]]
-    note: Annotated[str, Field(max_length=500)] | None = None
+    note: Annotated[str, Field(max_length=NOTE_MAX_CHARS)] | None = None
 
 
 class Dismissal(Body):

@@ -12,7 +12,7 @@ from fastapi.templating import Jinja2Templates
 
 from unknot import services
 from unknot.domain.profile import EXPERIENCES, GOALS, Profile
-from unknot.domain.progress import Moment
+from unknot.domain.progress import NOTE_MAX_CHARS, Moment
 from unknot.domain.screening import UnansweredQuestions
 from unknot.domain.vocabulary import (
     AREAS,
@@ -360,15 +360,16 @@ async def checkin(request: Request) -> Response:
     pain = {a: parse_score(v) for a, v in given.items()}
     wrong = [a for a, v in pain.items() if v is None]
     moment = str(form.get("moment") or "check")
-    if wrong or moment not in MOMENTS or not pain:
-        field = f"pain_{wrong[0]}" if wrong else "moment" if moment not in MOMENTS else "pain"
-        return render(
-            request,
-            "message.html",
-            status=422,
-            title="Nothing was saved",
-            text=f"{field}: give the pain as a whole number from 0 to 10, then save again.",
-        )
+    note = str(form.get("note") or "") or None
+    if wrong or moment not in MOMENTS or not pain or (note and len(note) > NOTE_MAX_CHARS):
+        if wrong or not pain:
+            field = f"pain_{wrong[0]}" if wrong else "pain"
+            text = f"{field}: give the pain as a whole number from 0 to 10, then save again."
+        elif moment not in MOMENTS:
+            text = f"moment: one of {', '.join(MOMENTS)}; nothing was saved."
+        else:
+            text = f"note: keep it to {NOTE_MAX_CHARS} characters, then save again."
+        return render(request, "message.html", status=422, title="Nothing was saved", text=text)
     store = workspace.open_store()
     worse = services.record_checkin(
         store,
@@ -376,7 +377,7 @@ async def checkin(request: Request) -> Response:
         clock,
         cast(Moment, moment),
         {a: v for a, v in pain.items() if v is not None},
-        str(form.get("note") or "") or None,
+        note,
     )
     if worse:
         return go("/screening")
