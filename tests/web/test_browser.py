@@ -173,11 +173,15 @@ def test_hidden_page_pauses_and_says_so(page: Page, server: Server) -> None:
         "Object.defineProperty(document, 'hidden', {value: true, configurable: true});"
         "document.dispatchEvent(new Event('visibilitychange'))"
     )
-    assert page.locator("#player").get_attribute("data-state") == "paused"
+    page.wait_for_function("() => document.getElementById('player').dataset.state === 'paused'")
     held = step_now(page)
     page.clock.run_for(120_000)
-    assert step_now(page) == held
-    assert "Paused while the page was hidden" in page.locator("#notice").inner_text()
+    state = page.evaluate(
+        "() => [document.getElementById('player').dataset.state,"
+        " document.getElementById('notice').textContent]"
+    )
+    assert step_now(page) == held, state
+    assert "Paused while the page was hidden" in state[1], state
 
 
 def test_phone_layout_and_installable(browser: Browser, server: Server) -> None:
