@@ -100,6 +100,18 @@ def broken(document: dict[str, object], change: str) -> str:
         document["version"] = 99
     elif change == "dangling":
         tables["session_steps"][0]["session_id"] = 99999
+    elif change == "tier":
+        tables["screenings"][0]["tier"] = "bogus"
+    elif change == "pain":
+        tables["checkins"][0]["pain"] = {"neck": 99}
+    elif change == "plan":
+        tables["plans"][0]["data"] = {"nonsense": True}
+    elif change == "id":
+        tables["checkins"][0]["id"] = 2**64
+    elif change == "digits":
+        return json.dumps(document).replace('"version": 2', '"version": ' + "9" * 5000, 1)
+    elif change == "nesting":
+        return "[" * 100_000 + "]" * 100_000
     return json.dumps(document)
 
 
@@ -113,6 +125,13 @@ def broken(document: dict[str, object], change: str) -> str:
         ("foreign", 'not an unknot export (no "format": "unknot-export")'),
         ("version", "export version 99"),
         ("dangling", "rows contradict each other"),
+        # Issue 13: these imported with exit 0, and /today then answered 500 until `forget`.
+        ("tier", "tables.screenings[0].tier: Input should be 'clear', 'soon' or 'urgent'"),
+        ("pain", "tables.checkins[0].pain.neck: Input should be less than or equal to 10"),
+        ("plan", "tables.plans[0].data."),
+        ("id", "tables.checkins[0].id: beyond what a database integer holds (64 bits)"),
+        ("digits", "not an unknot export (Exceeds the limit"),
+        ("nesting", "nested too deeply"),
     ],
 )
 def test_bad_imports_are_refused_and_change_nothing(
@@ -148,3 +167,13 @@ def test_import_refuses_a_database_that_holds_data(tmp_path: Path) -> None:
     with pytest.raises(ImportProblem, match="the database is not empty"):
         services.import_data(target, path)
     assert export_tables(target.open_store()) == before
+
+
+def test_an_import_larger_than_any_export_is_refused_unread(tmp_path: Path) -> None:
+    """A 1 GiB file took 2.1 GB of memory (issue 13); the size is checked before reading."""
+    huge = tmp_path / "huge.json"
+    with huge.open("wb") as handle:
+        handle.truncate(65 * 2**20)  # sparse: no disk used
+    target = workspace_for(tmp_path / "b", f"sqlite:///{tmp_path / 'b.db'}")
+    with pytest.raises(ImportProblem, match="65 MiB is more than an unknot export holds"):
+        services.import_data(target, huge)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import math
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from unknot.clock import Clock, instant, today
 from unknot.services.workspace import Workspace
@@ -346,10 +347,14 @@ def _convert(table: Any, column: Any, value: Any, where: str) -> Any:
         if isinstance(kind, Integer):
             if isinstance(value, bool) or not isinstance(value, int):
                 raise ValueError("not a whole number")
+            if not -(2**63) <= value < 2**63:
+                raise ValueError("beyond what a database integer holds (64 bits)")
             return value
         if isinstance(kind, Float):
             if isinstance(value, bool) or not isinstance(value, int | float):
                 raise ValueError("not a number")
+            if not math.isfinite(float(value)):
+                raise ValueError("not a finite number")
             return float(value)
         if isinstance(kind, String | Text):
             if not isinstance(value, str):
@@ -357,9 +362,54 @@ def _convert(table: Any, column: Any, value: Any, where: str) -> Any:
             return value
         if isinstance(kind, JSON):
             return value
-    except (TypeError, ValueError) as error:
-        raise ImportProblem(f"{where}: {error} ({value!r})") from None
+    except (TypeError, ValueError, OverflowError) as error:
+        raise ImportProblem(f"{where}: {error} ({str(value)[:80]!r})") from None
     return value
+
+
+# An export holds one person's records: a few MB after years of use.
+IMPORT_MAX_BYTES = 64 * 1024 * 1024
+
+
+def _row_problem(table: str, row: dict[str, Any]) -> str | None:
+    """Check a row against the models the app reads it with; the field and what is wrong, or
+    None. An import that passes these is one the app can show (issue 13: a screening tier
+    "bogus" imported, and /today then answered 500)."""
+    from pydantic import TypeAdapter, ValidationError
+
+    from unknot.domain.plan import SessionPlan
+    from unknot.domain.profile import Profile, Restriction
+    from unknot.domain.progress import NOTE_MAX_CHARS, Moment, PainScore
+    from unknot.domain.screening import Tier
+
+    checks: dict[str, dict[str, Any]] = {
+        "profiles": {"data": Profile},
+        "plans": {"data": SessionPlan},
+        "screenings": {
+            "tier": Tier,
+            "restrictions": list[Restriction],
+            "flagged": list[str],
+            "answers": dict[str, bool],
+            "pain": dict[str, PainScore],
+        },
+        "checkins": {"moment": Moment, "pain": dict[str, PainScore]},
+        "sessions": {"status": Literal["active", "finished", "stopped", "abandoned"]},
+        "function_ratings": {"score": PainScore},
+        "pain_reports": {"score": PainScore},
+    }
+    for field, model in checks.get(table, {}).items():
+        try:
+            TypeAdapter(model).validate_python(
+                row[field], strict=model not in (SessionPlan, Profile)
+            )
+        except ValidationError as error:
+            first = error.errors()[0]
+            where = ".".join(str(p) for p in (field, *first["loc"]))
+            return f"{where}: {first['msg']}"
+    note = row.get("note") if table == "checkins" else None
+    if isinstance(note, str) and len(note) > NOTE_MAX_CHARS:
+        return f"note: longer than {NOTE_MAX_CHARS} characters"
+    return None
 
 
 def import_data(workspace: Workspace, path: Path) -> dict[str, int]:
@@ -370,6 +420,12 @@ def import_data(workspace: Workspace, path: Path) -> dict[str, int]:
     from unknot.storage.tables import PERSON_TABLES
 
     try:
+        size = path.stat().st_size
+        if size > IMPORT_MAX_BYTES:
+            raise ImportProblem(
+                f"{path}: {size / 2**20:.0f} MiB is more than an unknot export holds "
+                f"({IMPORT_MAX_BYTES // 2**20} MiB at most); nothing was imported"
+            )
         raw = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise ImportProblem(f"{path}: cannot be read ({error})") from None
@@ -377,6 +433,10 @@ def import_data(workspace: Workspace, path: Path) -> dict[str, int]:
         document = json.loads(raw)
     except json.JSONDecodeError as error:
         raise ImportProblem(f"{path}: line {error.lineno}: not valid JSON ({error.msg})") from None
+    except RecursionError:
+        raise ImportProblem(f"{path}: nested too deeply to be an unknot export") from None
+    except ValueError as error:  # e.g. a number of thousands of digits
+        raise ImportProblem(f"{path}: not an unknot export ({error})") from None
     if not isinstance(document, dict) or document.get("format") != EXPORT_FORMAT:
         raise ImportProblem(f'{path}: not an unknot export (no "format": "{EXPORT_FORMAT}")')
     version = document.get("version")
@@ -418,6 +478,9 @@ def import_data(workspace: Workspace, path: Path) -> dict[str, int]:
                     for c in table.columns
                 }
             )
+            unreadable = _row_problem(table.name, row)
+            if unreadable is not None:
+                raise ImportProblem(f"{where}.{unreadable}; nothing was imported")
         prepared.append((table, converted))
     if len(tables.get("persons", [])) != 1:
         raise ImportProblem(f"{path}: tables.persons: an export holds exactly one person")
