@@ -132,6 +132,28 @@ class SessionBrief:
     ended_at: dt.datetime | None
 
 
+def _new_session(
+    person_id: int, plan_id: int, at: dt.datetime, steps_total: int, paced: bool
+) -> Any:
+    """The INSERT of a new active session, with its own random key."""
+    return insert(t.sessions).values(
+        person_id=person_id,
+        plan_id=plan_id,
+        started_at=at,
+        status="active",
+        paced=paced,
+        steps_total=steps_total,
+        session_key=new_session_key(),
+    )
+
+
+def _new_plan(person_id: int, plan: SessionPlan, at: dt.datetime) -> Any:
+    """The INSERT of a plan."""
+    return insert(t.plans).values(
+        person_id=person_id, day=plan.day, created_at=at, data=plan.model_dump(mode="json")
+    )
+
+
 def new_session_key() -> str:
     """16 random URL-safe characters."""
     import secrets
@@ -346,14 +368,7 @@ class Store:
 
     def save_plan(self, person_id: int, plan: SessionPlan, at: dt.datetime) -> int:
         with self._tx() as db:
-            result = db.execute(
-                insert(t.plans).values(
-                    person_id=person_id,
-                    day=plan.day,
-                    created_at=at,
-                    data=plan.model_dump(mode="json"),
-                )
-            )
+            result = db.execute(_new_plan(person_id, plan, at))
             return int(result.inserted_primary_key[0])  # type: ignore[index]
 
     def save_plan_of_the_day(
@@ -368,14 +383,7 @@ class Store:
             found = db.execute(_PLAN_OF_THE_DAY_TEXT, day).first()
             if found is not None:
                 return int(found.id), False
-            result = db.execute(
-                insert(t.plans).values(
-                    person_id=person_id,
-                    day=plan.day,
-                    created_at=at,
-                    data=plan.model_dump(mode="json"),
-                )
-            )
+            result = db.execute(_new_plan(person_id, plan, at))
             return int(result.inserted_primary_key[0]), True  # type: ignore[index]
 
     def plan_of_the_day_text(self, person_id: int, day: dt.date) -> tuple[int, str] | None:
@@ -422,17 +430,7 @@ class Store:
         self, person_id: int, plan_id: int, at: dt.datetime, steps_total: int, paced: bool
     ) -> int:
         with self._tx() as db:
-            result = db.execute(
-                insert(t.sessions).values(
-                    person_id=person_id,
-                    plan_id=plan_id,
-                    started_at=at,
-                    status="active",
-                    paced=paced,
-                    steps_total=steps_total,
-                    session_key=new_session_key(),
-                )
-            )
+            result = db.execute(_new_session(person_id, plan_id, at, steps_total, paced))
             return int(result.inserted_primary_key[0])  # type: ignore[index]
 
     def start_or_find_session(
@@ -463,17 +461,7 @@ class Store:
             ).scalar()
             if active is not None:
                 return int(active), False
-            result = db.execute(
-                insert(t.sessions).values(
-                    person_id=person_id,
-                    plan_id=plan_id,
-                    started_at=at,
-                    status="active",
-                    paced=paced,
-                    steps_total=steps_total,
-                    session_key=new_session_key(),
-                )
-            )
+            result = db.execute(_new_session(person_id, plan_id, at, steps_total, paced))
             return int(result.inserted_primary_key[0]), True  # type: ignore[index]
 
     def end_session(self, session_id: int, status: str, at: dt.datetime) -> None:
