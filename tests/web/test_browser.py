@@ -23,6 +23,18 @@ from tests.web.serving import Server
 
 __all__ = ["browser", "page", "server"]  # fixtures, used by name
 
+# The pages of an onboarded person, for the checks that visit every page.
+PAGES = (
+    "/today",
+    "/profile",
+    "/progress",
+    "/exercises",
+    "/exercises/wall-angel",
+    "/history",
+    "/data",
+    "/clearance",
+)
+
 
 def test_new_user_goes_end_to_end(page: Page, server: Server) -> None:
     onboard(page, server, minutes=10)
@@ -226,15 +238,7 @@ def test_no_serious_accessibility_violations(browser: Browser, server: Server) -
 
     check("/screening")
     onboard(page, server)
-    for path in (
-        "/today",
-        "/profile",
-        "/progress",
-        "/exercises",
-        "/exercises/row",
-        "/history",
-        "/data",
-    ):
+    for path in PAGES:
         page.goto(server.url + path)
         check(path)
     page.goto(server.url + "/today")
@@ -351,18 +355,7 @@ def test_no_page_breaks_the_content_security_policy(page: Page, server: Server) 
                 seen[path] = [*seen.get(path, []), *found]
 
     onboard(page, server)
-    for path in (
-        "/today",
-        "/profile",
-        "/progress",
-        "/exercises",
-        "/exercises/wall-angel",
-        "/history",
-        "/data",
-        "/clearance",
-        "/screening",
-        "/figures/neck-roll.svg",
-    ):
+    for path in (*PAGES, "/screening", "/figures/neck-roll.svg"):
         page.goto(server.url + path)
         check(path)
     page.goto(server.url + "/docs")

@@ -62,7 +62,6 @@ _HOME = {
     "save_profile": "unknot.services.sessions",
     "save_step": "unknot.services.sessions",
     "session_history": "unknot.services.sessions",
-    "session_readiness": "unknot.services.screening",
     "start_session": "unknot.services.sessions",
     "submit_screening": "unknot.services.screening",
     "swap_exercise": "unknot.services.sessions",
@@ -179,9 +178,6 @@ if TYPE_CHECKING:
     )
     from unknot.services.screening import (
         record_clearance as record_clearance,
-    )
-    from unknot.services.screening import (
-        session_readiness as session_readiness,
     )
     from unknot.services.screening import (
         submit_screening as submit_screening,

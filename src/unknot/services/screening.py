@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from unknot.clock import Clock, instant, today
 
 if TYPE_CHECKING:
-    from unknot.domain.screening import Question, Readiness, ScreeningRecord, ScreeningResult
+    from unknot.domain.screening import Question, ScreeningRecord, ScreeningResult
     from unknot.storage.repository import Store
 
 # "I answered this by mistake" is offered on the result page, before the person leaves it; this
@@ -50,15 +50,6 @@ def current_standing(store: Store, person_id: int) -> ScreeningResult | None:
     from unknot.domain.screening import standing
 
     return standing(store.screenings(person_id))
-
-
-def session_readiness(
-    store: Store, person_id: int, clock: Clock, pain: Mapping[str, int]
-) -> Readiness:
-    """May a session start today, and with which restrictions?"""
-    from unknot.domain.screening import readiness
-
-    return readiness(store.screenings(person_id), today(clock), pain)
 
 
 def withdraw_screening(

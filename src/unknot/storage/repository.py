@@ -261,11 +261,7 @@ class Store:
     def screenings(self, person_id: int) -> list[ScreeningRecord]:
         """The person's screenings, oldest first, without those set aside as a mistake."""
         with self.engine.connect() as db:
-            rows = db.execute(
-                select(t.screenings)
-                .where(t.screenings.c.person_id == person_id, t.screenings.c.withdrawn_at.is_(None))
-                .order_by(t.screenings.c.taken_at, t.screenings.c.id)
-            ).all()
+            rows = db.execute(_SCREENINGS, {"person": person_id}).all()
         return [_screening(row) for row in rows]
 
     def readiness_inputs(

@@ -140,7 +140,7 @@ def screening(request: Request, body: ScreeningAnswers) -> dict[str, Any]:
     except UnansweredQuestions as error:
         raise Problem(422, "Every question needs an answer", str(error)) from None
     # What stands now: answering "no" does not lift an earlier warning (issue 12).
-    standing = services.prepare(workspace, clock).readiness.standing or record.result
+    standing = services.current_standing(setup.store, setup.person_id) or record.result
     return {
         **record.result.model_dump(mode="json"),
         "id": record.id,

@@ -144,9 +144,10 @@ async def screening_submit(request: Request) -> HTMLResponse:
 
 def _screening_result(request: Request, screening_id: int | None, result: Any) -> HTMLResponse:
     """The result page, with what now stands: a new "no" does not lift an earlier warning."""
-    workspace, clock = ctx(request)
-    setup = services.prepare(workspace, clock)
-    standing = setup.readiness.standing or result
+    workspace, _ = ctx(request)
+    store = workspace.open_store()
+    person = store.local_person()
+    standing = services.current_standing(store, person) or result
     return render(
         request,
         "screening_result.html",
@@ -154,7 +155,7 @@ def _screening_result(request: Request, screening_id: int | None, result: Any) -
         standing=standing,
         advice=standing.advice(workspace.emergency()),
         screening_id=screening_id,
-        has_profile=setup.store.load_profile(setup.person_id) is not None,
+        has_profile=store.load_profile(person) is not None,
     )
 
 
