@@ -169,12 +169,20 @@ def test_catalog_check_unreadable_path(tmp_path: Path) -> None:
     assert "is not a folder that can be read" in result.stderr
 
 
-def test_broken_own_file_is_reported_not_raised(own_exercises: Path) -> None:
+def test_broken_own_file_is_named_and_the_rest_listed(own_exercises: Path) -> None:
     write(own_exercises, "broken", "name: [")
+    write(own_exercises, "towel-nod", VALID)
     result = runner.invoke(app, ["catalog", "--json"])
-    assert result.exit_code == 2
+    assert result.exit_code == 0, result.output
+    assert "left out" in result.stderr
     assert "broken.yaml: line" in result.stderr
-    assert "unknot catalog check" in result.stderr
+    ids = {r["id"] for r in json.loads(result.stdout)}
+    assert "towel-nod" in ids
+    assert "broken" not in ids
+    assert "row" in ids
+    check = runner.invoke(app, ["catalog", "check"])
+    assert check.exit_code == 1
+    assert "broken.yaml" in check.stdout
 
 
 def test_schema_describes_the_file_format() -> None:

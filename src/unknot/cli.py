@@ -54,8 +54,10 @@ def choose(value: str | None, allowed: Sequence[str], what: str) -> str | None:
 
 @contextmanager
 def catalog_problems() -> Iterator[None]:
-    """Turn broken exercise files into a readable message and exit 2."""
+    """Warn of the person's own exercise files that were left out; a broken shipped file exits 2."""
     try:
+        for problem in services.catalog_problems(services.Workspace.from_environment()):
+            print(f"unknot: left out {problem}", file=sys.stderr)
         yield
     except CatalogError as error:
         for problem in error.problems:
@@ -395,17 +397,22 @@ def clock_for(workspace: services.Workspace) -> Clock:
 
 @contextmanager
 def database_problems() -> Iterator[None]:
-    """A database newer than this unknot, or one that cannot be opened: one line, exit 2."""
-    from sqlalchemy.exc import OperationalError
+    """A database newer than this unknot, one that cannot be opened or is damaged, a full disk
+    or a read-only folder: one line, exit 2."""
+    from sqlalchemy.exc import DBAPIError
 
+    from unknot.storage.faults import StorageFault, storage_fault
     from unknot.storage.migrate import DatabaseTooNew
 
     try:
         yield
-    except DatabaseTooNew as error:
+    except (DatabaseTooNew, StorageFault) as error:
         fail(str(error))
-    except OperationalError as error:
-        fail(f"cannot open the database: {error.orig}; check UNKNOT_DATABASE_URL")
+    except DBAPIError as error:
+        fault = storage_fault(error, full_workspace().url)
+        if fault is None:
+            raise
+        fail(str(fault))
 
 
 def ask_yes_no(question: str, number: int, total: int) -> bool:

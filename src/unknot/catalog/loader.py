@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from unknot.domain.exercise import Exercise
 
 SHIPPED_DIR = Path(__file__).parent / "data"
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 
 
 def exercise_files(folder: Path | None) -> list[Path]:
@@ -84,14 +84,54 @@ def check_files(
 
 def validate_all(user_dir: Path | None) -> list[Exercise]:
     """Fully validate the shipped files and the person's own; raise CatalogError on any problem."""
+    exercises, problems = validate_usable(user_dir)
+    if problems:
+        raise CatalogError(problems)
+    return exercises
+
+
+def validate_usable(user_dir: Path | None) -> tuple[list[Exercise], list[Problem]]:
+    """The shipped exercises and the person's own that are sound, and what is wrong with the rest.
+
+    A broken shipped file is unknot's own bug and raises CatalogError. A broken file in the
+    person's own folder only leaves that exercise out (issue 13: a typo in one file made every
+    catalog, plan and exercise page answer 500): so does an exercise whose `easier`, `harder` or
+    `variation_of` names one that was left out, repeated until nothing else depends on a gap.
+    """
     shipped, problems = check_files(exercise_files(SHIPPED_DIR), require_figures=True)
     if problems:
         raise CatalogError(problems)
     known = {e.id: SHIPPED_DIR / f"{e.id}.yaml" for e in shipped}
     own, problems = check_files(exercise_files(user_dir), known)
-    if problems:
-        raise CatalogError(problems)
-    return shipped + own
+    broken = {p.path for p in problems}
+    kept = [e for e in own if _origin(e, user_dir) not in broken]
+    while True:
+        ids = set(known) | {e.id for e in kept}
+        dangling = [
+            e
+            for e in kept
+            if any(
+                (target := getattr(e, field)) is not None and target not in ids
+                for field in ("easier", "harder", "variation_of")
+            )
+        ]
+        if not dangling:
+            break
+        for exercise in dangling:
+            problems.append(
+                Problem(
+                    _origin(exercise, user_dir),
+                    "exercise",
+                    "left out: it names an exercise that was left out",
+                )
+            )
+        kept = [e for e in kept if e not in dangling]
+    return shipped + kept, problems
+
+
+def _origin(exercise: Exercise, user_dir: Path | None) -> Path:
+    assert user_dir is not None
+    return user_dir / f"{exercise.id}.yaml"
 
 
 def _fingerprint(user_dir: Path | None) -> list[list[Any]]:
@@ -165,10 +205,11 @@ def _refresh(user_dir: Path | None, cache_dir: Path | None) -> _Loaded:
     if cached is not None:
         loaded = _Loaded((fingerprint, _cache_stamp(cache_dir)), cached)
     else:
-        exercises = validate_all(user_dir)
+        exercises, problems = validate_usable(user_dir)
         content = {
             "format": CACHE_FORMAT,
             "fingerprint": fingerprint,
+            "problems": [[str(p.path), p.field, p.message] for p in problems],
             "records": [e.public() for e in exercises],
             "exercises": [e.model_dump(mode="json") for e in exercises],
         }
@@ -183,6 +224,12 @@ def _refresh(user_dir: Path | None, cache_dir: Path | None) -> _Loaded:
 def load_records(user_dir: Path | None, cache_dir: Path | None) -> list[dict[str, Any]]:
     """The public JSON form of every exercise; cheap when the cache is fresh (no pydantic)."""
     return list(_refresh(user_dir, cache_dir).content["records"])
+
+
+def load_problems(user_dir: Path | None, cache_dir: Path | None) -> list[Problem]:
+    """What is wrong with the person's own exercise files that were left out of the catalog."""
+    rows = _refresh(user_dir, cache_dir).content["problems"]
+    return [Problem(Path(path), field, message) for path, field, message in rows]
 
 
 def load_exercises(user_dir: Path | None, cache_dir: Path | None) -> dict[str, Exercise]:

@@ -29,6 +29,7 @@ _HOME = {
     "Workspace": "unknot.services.workspace",
     "active_session": "unknot.services.sessions",
     "begin_session": "unknot.services.sessions",
+    "catalog_problems": "unknot.services.catalog",
     "catalog_records": "unknot.services.catalog",
     "catalog_schema": "unknot.services.catalog",
     "chart_svgs": "unknot.services.progress",
@@ -79,6 +80,9 @@ if TYPE_CHECKING:
     )
     from unknot.services.catalog import (
         UnknownExercise as UnknownExercise,
+    )
+    from unknot.services.catalog import (
+        catalog_problems as catalog_problems,
     )
     from unknot.services.catalog import (
         catalog_records as catalog_records,

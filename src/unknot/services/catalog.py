@@ -48,6 +48,13 @@ def catalog_records(
     ]
 
 
+def catalog_problems(workspace: Workspace) -> list[Problem]:
+    """What is wrong with each of the person's own exercise files that was left out."""
+    from unknot.catalog.loader import load_problems
+
+    return load_problems(workspace.exercises_dir, workspace.cache_dir)
+
+
 def exercise_record(workspace: Workspace, exercise_id: str) -> dict[str, Any]:
     """One exercise's public record, or UnknownExercise with the closest ids."""
     records = load_records(workspace.exercises_dir, workspace.cache_dir)

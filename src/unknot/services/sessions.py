@@ -360,10 +360,10 @@ def swap_exercise(workspace: Workspace, clock: Clock, exercise_id: str) -> tuple
     profile = profile.model_copy(
         update={"avoid_exercises": profile.avoid_exercises | frozenset(swapped)}
     )
-    plan = build_session(
-        exercises(workspace), profile, setup.store.history(setup.person_id), day=today(clock)
-    )
-    name = exercises(workspace)[exercise_id].name
+    catalog = exercises(workspace)
+    plan = build_session(catalog, profile, setup.store.history(setup.person_id), day=today(clock))
+    # The exercise may have left the catalog since the plan was made (its own file broke).
+    name = catalog[exercise_id].name if exercise_id in catalog else exercise_id
     plan = plan.model_copy(
         update={
             "swapped_out": swapped,

@@ -73,18 +73,29 @@ class Workspace:
     def open_store(self) -> Store:
         """The person's database, migrated to this unknot's schema (refusing a newer one).
 
+        A full disk, a read-only folder or a file that is not a database raises StorageFault.
+
         One store per database URL per process: the connection pool is shared and the schema
         is checked once.
         """
+        from sqlalchemy.exc import DBAPIError
+
         from unknot.storage.database import make_engine
+        from unknot.storage.faults import storage_fault
         from unknot.storage.migrate import upgrade
         from unknot.storage.repository import Store
 
         url = self.url
         if url not in _STORES:
-            engine = make_engine(url)
+            try:
+                engine = make_engine(url)
+            except OSError as error:
+                raise storage_fault(error, url) or error from error
             try:
                 upgrade(engine)
+            except (DBAPIError, OSError) as error:
+                engine.dispose()
+                raise storage_fault(error, url) or error from error
             except Exception:
                 engine.dispose()
                 raise

@@ -201,6 +201,11 @@ def status(request: Request) -> dict[str, Any]:
         "emergency_number": workspace.emergency(),
         "has_profile": setup.store.load_profile(setup.person_id) is not None,
         "active_session": setup.resumable.id if setup.resumable else None,
+        # Own exercise files left out of the catalog, so an app can say so as the pages do.
+        "left_out_exercises": [
+            {"file": str(p.path), "field": p.field, "message": p.message}
+            for p in services.catalog_problems(workspace)
+        ],
     }
 
 

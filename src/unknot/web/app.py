@@ -14,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 
 from unknot import __version__, services
 from unknot.clock import Clock, SystemClock
-from unknot.web import api, figures, pages, problems
+from unknot.web import api, faults, figures, pages, problems
 from unknot.web.forms import FormTokens
 from unknot.web.guard import SiteGuard
 from unknot.web.headers import SecurityHeaders
@@ -62,6 +62,7 @@ def create_app(workspace: services.Workspace, clock: Clock | None = None) -> Fas
     app.add_middleware(SiteGuard, public_urls=workspace.public_urls)
     problems.install(app)
     pages.install(app)
+    faults.install(app)
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(figures.router)

@@ -50,7 +50,9 @@ templates.env.globals.update(
 
 def render(request: Request, name: str, status: int = 200, **values: Any) -> HTMLResponse:
     tokens: FormTokens = request.app.state.form_tokens
-    values.setdefault("emergency_number", request.app.state.workspace.emergency())
+    workspace: services.Workspace = request.app.state.workspace
+    values.setdefault("emergency_number", workspace.emergency())
+    values.setdefault("catalog_problems", services.catalog_problems(workspace))
     response = templates.TemplateResponse(
         request, name, {**values, "form_token": tokens.issue(request)}, status_code=status
     )
