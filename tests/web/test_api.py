@@ -325,8 +325,59 @@ def test_pain_reports_outside_the_session_are_refused(client: TestClient) -> Non
     """A pain score of 9 at index 99999 answered "continue" and was not stored."""
     session = start(client)
     url = f"/api/v1/sessions/{session['session_id']}/pain"
-    detail = problem(client.post(url, json={"index": 99999, "area": "neck", "score": 9}), 422)
+    detail = problem(client.post(url, json={"index": 9999, "area": "neck", "score": 9}), 422)
     assert "outside this session" in detail["detail"]
+    detail = problem(client.post(url, json={"index": 99999, "area": "neck", "score": 9}), 422)
+    assert detail["detail"] == "index: Input should be less than or equal to 9999"
+
+
+def test_ids_beyond_64_bits_and_set_lists_with_repeats_are_refused(client: TestClient) -> None:
+    """Found by the fuzzing (issue 13): session 2**63 overflowed the driver (a 500); a profile
+    naming "relief" twice, or a pain of `false`, was taken."""
+    start(client)
+    for path, body in (
+        ("/api/v1/sessions/9223372036854775808/effort", {"item_index": 0, "reps_in_reserve": 0}),
+        ("/api/v1/screening/9223372036854775808/mistake", {}),
+    ):
+        detail = problem(client.post(path, json=body), 422)["detail"]
+        assert "less than or equal to 9223372036854775807" in detail
+    profiles: list[tuple[dict[str, Any], str]] = [
+        ({"goals": ["relief", "relief"]}, "goals: Value error, name each item once"),
+        ({"pain": {"neck": False}}, "pain.neck: Input should be a valid integer"),
+        ({"minutes": "20"}, "minutes: Input should be a valid integer"),
+    ]
+    for body, words in profiles:
+        assert problem(client.put("/api/v1/profile", json=body), 422)["detail"] == words
+    assert client.put("/api/v1/profile", json={"goals": ["relief"], "minutes": 20}).is_success
+
+
+def test_a_method_a_path_does_not_take_is_405_naming_every_one_it_does(
+    client: TestClient,
+) -> None:
+    """Starlette named only the first route's methods: GET /profile hid PUT (issue 13); and a
+    JSON check before routing answered 415 instead."""
+    for method, path, allowed in (
+        ("POST", "/api/v1/profile", "GET, PUT"),
+        ("DELETE", "/api/v1/sessions", "POST"),
+        ("TRACE", "/api/v1/status", "GET"),
+    ):
+        response = client.request(method, path)
+        problem(response, 405)
+        assert response.headers["allow"] == allowed
+
+
+def test_the_document_describes_every_error_as_problem_details(client: TestClient) -> None:
+    document = client.get("/openapi.json").json()
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            responses = operation["responses"]
+            for status in ("400", "404", "409", "413", "415", "421", "422", "507"):
+                assert list(responses[status]["content"]) == ["application/problem+json"], (
+                    method,
+                    path,
+                    status,
+                )
+            assert "Allow" in responses["405"]["headers"]
 
 
 def test_bad_step_values_are_named_never_a_server_error(

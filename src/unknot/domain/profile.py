@@ -62,6 +62,22 @@ class Profile(Strict):
     restrictions: frozenset[Restriction] = frozenset()
     goals: frozenset[Goal] = frozenset({"relief"})
 
+    @field_validator(
+        "equipment", "avoid_positions", "avoid_exercises", "restrictions", "goals", mode="before"
+    )
+    @classmethod
+    def _each_once(cls, value: object) -> object:
+        # These are sets: a list that names an item twice is a mistake to point out, not to
+        # silently merge (the API document says `uniqueItems`, issue 13).
+        if isinstance(value, list | tuple):
+            try:
+                distinct = len(set(value))
+            except TypeError:
+                return value  # not names at all: the type check says so
+            if distinct != len(value):
+                raise ValueError("name each item once")
+        return value
+
     @field_validator("pain")
     @classmethod
     def _drop_zero(cls, value: dict[PainArea, int]) -> dict[PainArea, int]:

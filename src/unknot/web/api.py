@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import Path as PathParameter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -14,12 +15,31 @@ from unknot.clock import Clock
 from unknot.domain.engine import Symptom
 from unknot.domain.profile import Profile
 from unknot.domain.progress import NOTE_MAX_CHARS, Moment
-from unknot.domain.screening import UnansweredQuestions
+from unknot.domain.screening import QUESTION_IDS, UnansweredQuestions
 from unknot.domain.vocabulary import Area, Item, PainArea, Phase
 from unknot.web.headers import CLEAR_SITE_DATA
-from unknot.web.problems import Problem
+from unknot.web.problems import Problem, documented_problems
 
-router = APIRouter(prefix="/api/v1")
+
+async def require_json(request: Request) -> None:
+    """Every call that changes something is JSON: a cross-site page cannot send that without a
+    CORS preflight, which unknot never grants (issue 12). Checked after routing, so a method a
+    path does not take is a 405 (issue 13)."""
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return
+    media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if media != "application/json":
+        raise Problem(
+            415,
+            "JSON required",
+            f"{request.method} {request.url.path} takes a JSON body; send it with "
+            "Content-Type: application/json (an empty body is {})",
+        )
+
+
+router = APIRouter(
+    prefix="/api/v1", dependencies=[Depends(require_json)], responses=documented_problems()
+)
 
 
 def context(request: Request) -> tuple[services.Workspace, Clock]:
@@ -37,12 +57,47 @@ EpochSeconds = Annotated[
 ]
 
 
+# A stored row's id: SQLite and PostgreSQL keep 64-bit integers; a bigger one is refused as
+# input instead of overflowing the driver (a 500, found by the fuzzing, issue 13).
+RowId = Annotated[int, PathParameter(ge=1, le=2**63 - 1)]
+# A position in a session: its steps, pain reports and effort answers.
+Position = Annotated[int, Field(ge=0, le=9_999)]
+
+
+class Empty(Body):
+    """A call that changes something but needs nothing more: send `{}`."""
+
+
+def links(**targets: str) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI links from a created resource to the calls that take its id, for the stateful
+    fuzzing (issue 13): `name=operation_id:parameter=json-pointer`."""
+    found: dict[str, Any] = {}
+    for name, target in targets.items():
+        operation, binding = target.split(":", 1)
+        parameter, pointer = binding.split("=", 1)
+        found[name] = {
+            "operationId": operation,
+            "parameters": {parameter: f"$response.body#{pointer}"},
+        }
+    return {201: {"description": "Created", "links": found}}
+
+
+def _every_question(schema: dict[str, Any]) -> None:
+    # Validation stays with the domain, whose message names each missing or unknown question;
+    # the document says the same thing, so clients and the fuzzer know every id is required.
+    schema.update(
+        properties={q: {"type": "boolean"} for q in QUESTION_IDS},
+        required=list(QUESTION_IDS),
+        additionalProperties=False,
+    )
+
+
 class ScreeningAnswers(Body):
-    answers: dict[str, bool]
+    answers: Annotated[dict[str, bool], Field(json_schema_extra=_every_question)]
 
 
 class StepEvent(Body):
-    index: Annotated[int, Field(ge=0)]
+    index: Position
     started_at: EpochSeconds
     ended_at: EpochSeconds
     skipped: bool = False
@@ -60,7 +115,7 @@ SessionKey = Annotated[
 
 
 class PainReport(Body):
-    index: Annotated[int, Field(ge=0)]
+    index: Position
     area: PainArea
     score: Annotated[int, Field(ge=0, le=10)]
     symptoms: list[Symptom] = []
@@ -68,7 +123,7 @@ class PainReport(Body):
 
 
 class Effort(Body):
-    item_index: Annotated[int, Field(ge=0)]
+    item_index: Position
     reps_in_reserve: Annotated[int, Field(ge=0, le=10)]
     session_key: SessionKey = None
 
@@ -129,7 +184,12 @@ def questions() -> list[dict[str, Any]]:
     return [q.model_dump() for q in services.questions()]
 
 
-@router.post("/screening", summary="Answer the warning-sign questions", status_code=201)
+@router.post(
+    "/screening",
+    summary="Answer the warning-sign questions",
+    status_code=201,
+    responses=links(SetAside="screening_mistake:screening_id=/id"),
+)
 def screening(request: Request, body: ScreeningAnswers) -> dict[str, Any]:
     workspace, clock = context(request)
     setup = services.prepare(workspace, clock)
@@ -152,8 +212,9 @@ def screening(request: Request, body: ScreeningAnswers) -> dict[str, Any]:
 @router.post(
     "/screening/{screening_id}/mistake",
     summary="Set just-given answers aside as a mistake (kept on record)",
+    operation_id="screening_mistake",
 )
-def screening_mistake(request: Request, screening_id: int) -> dict[str, Any]:
+def screening_mistake(request: Request, screening_id: RowId, _body: Empty) -> dict[str, Any]:
     workspace, clock = context(request)
     store = workspace.open_store()
     answers = services.withdraw_screening(store, store.local_person(), screening_id, clock)
@@ -215,9 +276,20 @@ def get_profile(request: Request) -> dict[str, Any]:
     return services.prepare(workspace, clock).profile.model_dump(mode="json")
 
 
+class ProfileBody(Profile):
+    """The profile as the API takes it: numbers are JSON numbers, not `true` or `"3"`."""
+
+    pain: dict[PainArea, Annotated[int, Field(ge=0, le=10, strict=True)]] = Field(
+        default_factory=dict
+    )
+    minutes: Annotated[int, Field(ge=5, le=60, strict=True)] = 15
+    sessions_per_week: Annotated[int, Field(ge=2, le=7, strict=True)] = 3
+
+
 @router.put("/profile", summary="Replace the profile")
-def put_profile(request: Request, profile: Profile) -> dict[str, Any]:
+def put_profile(request: Request, body: ProfileBody) -> dict[str, Any]:
     workspace, clock = context(request)
+    profile = Profile.model_validate(body.model_dump())
     services.save_profile(workspace, clock, profile)
     return profile.model_dump(mode="json")
 
@@ -247,9 +319,17 @@ def swap(request: Request, body: Swap) -> dict[str, Any]:
 
 
 @router.post(
-    "/sessions", summary="Start today's session (or get the unfinished one)", status_code=201
+    "/sessions",
+    summary="Start today's session (or get the unfinished one)",
+    status_code=201,
+    responses=links(
+        RecordStep="session_step:session_id=/session_id",
+        ReportPain="session_pain:session_id=/session_id",
+        RecordEffort="session_effort:session_id=/session_id",
+        EndSession="session_end:session_id=/session_id",
+    ),
 )
-def start(request: Request) -> dict[str, Any]:
+def start(request: Request, _body: Empty) -> dict[str, Any]:
     workspace, clock = context(request)
     try:
         return services.begin_session(workspace, clock)
@@ -270,9 +350,13 @@ def _missing(error: LookupError) -> Problem:
     return Problem(404, "Unknown session", str(error))
 
 
-@router.post("/sessions/{session_id}/steps", summary="Record a finished step (idempotent)")
+@router.post(
+    "/sessions/{session_id}/steps",
+    summary="Record a finished step (idempotent)",
+    operation_id="session_step",
+)
 async def step_done(
-    request: Request, session_id: int, body: StepEvent, response: Response
+    request: Request, session_id: RowId, body: StepEvent, response: Response
 ) -> dict[str, Any]:
     workspace, clock = context(request)
     try:
@@ -296,8 +380,10 @@ async def step_done(
     return {"stored": created, "index": body.index}
 
 
-@router.post("/sessions/{session_id}/pain", summary="This hurts: what to do now")
-def pain(request: Request, session_id: int, body: PainReport) -> dict[str, Any]:
+@router.post(
+    "/sessions/{session_id}/pain", summary="This hurts: what to do now", operation_id="session_pain"
+)
+def pain(request: Request, session_id: RowId, body: PainReport) -> dict[str, Any]:
     workspace, clock = context(request)
     try:
         return services.report_pain(
@@ -318,8 +404,13 @@ def pain(request: Request, session_id: int, body: PainReport) -> dict[str, Any]:
         raise Problem(422, "Invalid report", str(error)) from None
 
 
-@router.post("/sessions/{session_id}/effort", summary="Repetitions in reserve", status_code=204)
-def effort(request: Request, session_id: int, body: Effort) -> Response:
+@router.post(
+    "/sessions/{session_id}/effort",
+    summary="Repetitions in reserve",
+    status_code=204,
+    operation_id="session_effort",
+)
+def effort(request: Request, session_id: RowId, body: Effort) -> Response:
     workspace, clock = context(request)
     try:
         services.save_effort(
@@ -334,8 +425,13 @@ def effort(request: Request, session_id: int, body: Effort) -> Response:
     return Response(status_code=204)
 
 
-@router.post("/sessions/{session_id}/end", summary="Finish or stop a session", status_code=204)
-def end(request: Request, session_id: int, body: Ending) -> Response:
+@router.post(
+    "/sessions/{session_id}/end",
+    summary="Finish or stop a session",
+    status_code=204,
+    operation_id="session_end",
+)
+def end(request: Request, session_id: RowId, body: Ending) -> Response:
     workspace, clock = context(request)
     try:
         services.finish_session(workspace, clock, session_id, body.finished, body.session_key)

@@ -1,15 +1,16 @@
 """The site guard: which requests unknot answers at all, and which may change anything.
 
 Health data sits behind this app with no login on loopback, so another web page the person has
-open must not be able to read or change it (issue 12). Three rules, before any route runs:
+open must not be able to read or change it (issue 12). Two rules, before any route runs:
 
 - Only its own host names: loopback with the server's port, and the configured public URLs. A
   DNS-rebinding page reaches the server under a name of its own, and gets 421.
 - An unsafe method from a browser comes from one of the server's own origins: `Sec-Fetch-Site`
   is `same-origin` (or `none`: the person's own navigation) and `Origin` is exactly one of ours.
   `same-site` is refused too: a page on another port of 127.0.0.1 is same-site.
-- Every unsafe API call is JSON (415 otherwise): a cross-site page cannot send that without a
-  CORS preflight, which unknot never grants.
+
+Every unsafe API call must also be JSON (`web.api.require_json`, after routing, so that a method
+a route does not take is a 405 naming the ones it does).
 
 Forms carry a signed token as well (`web.forms`); a request with neither browser header (curl, a
 script) is judged by that token or by the JSON rule alone.
@@ -174,14 +175,5 @@ class SiteGuard:
                     "Refused from another origin",
                     f"a page from {origin_header!r} tried to change your unknot data; nothing "
                     "was changed. Use unknot from its own pages.",
-                )
-        if str(scope["path"]).startswith("/api/"):
-            media = headers.get("content-type", "").split(";", 1)[0].strip().lower()
-            if media != "application/json":
-                return (
-                    415,
-                    "JSON required",
-                    f"{scope['method']} {scope['path']} takes a JSON body; send it with "
-                    "Content-Type: application/json (an empty body is {})",
                 )
         return None

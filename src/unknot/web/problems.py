@@ -7,9 +7,55 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 MEDIA_TYPE = "application/problem+json"
+
+
+class ProblemDetails(BaseModel):
+    """RFC 9457 problem details, as every error answer carries them."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str
+    """What is wrong and what to do; a validation error names the field first."""
+    instance: str
+    """The path that was asked for."""
+
+
+_WHEN = {
+    400: "The request could not be read",
+    403: "Refused: it came from another site or origin",
+    404: "Nothing is there, or no such exercise, session or screening",
+    405: "The path does not take this method (`Allow` names those it does)",
+    409: "Not now: screening needed, a warning stands, or not this session",
+    413: "The body is over 1 MiB",
+    415: "The body is not JSON",
+    421: "Not a host name this server answers to",
+    422: "A field is missing or out of range: `errors` names each",
+    503: "The database is read-only, locked, damaged or cannot be reached",
+    507: "The disk is full: nothing was lost, this was not saved",
+}
+
+
+def documented_problems() -> dict[int | str, dict[str, Any]]:
+    """The error answers every API route can give, for the OpenAPI document (issue 13)."""
+    schema = ProblemDetails.model_json_schema()
+    content = {MEDIA_TYPE: {"schema": schema}}
+    allow = {"Allow": {"description": "the methods this path takes", "schema": {"type": "string"}}}
+    return {
+        status: {
+            "description": text,
+            "content": content,
+            **({"headers": allow} if status == 405 else {}),
+        }
+        for status, text in _WHEN.items()
+    }
 
 
 class Problem(Exception):
@@ -35,6 +81,16 @@ def problem_response(
         **extra,
     }
     return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE)
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route takes at this request's path, by the router's own matching."""
+    methods = []
+    for method in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"):
+        scope = {**request.scope, "method": method}
+        if any(route.matches(scope)[0] == Match.FULL for route in request.app.router.routes):
+            methods.append(method)
+    return methods
 
 
 def install(app: FastAPI) -> None:
@@ -68,6 +124,12 @@ def install(app: FastAPI) -> None:
         detail = str(error.detail) if error.detail else titles.get(error.status_code, "Error")
         if error.status_code == 404 and detail == "Not Found":
             detail = f"nothing at {request.url.path}; see /docs for the API"
-        return problem_response(
+        response = problem_response(
             request, error.status_code, titles.get(error.status_code, "Error"), detail
         )
+        response.headers.update(error.headers or {})
+        if error.status_code == 405:
+            # RFC 9110 wants every method the path takes; Starlette names only those of the
+            # first route that matched the path (GET /profile hid PUT /profile, issue 13).
+            response.headers["Allow"] = ", ".join(allowed_methods(request))
+        return response
