@@ -82,7 +82,9 @@ def test_dismissed_advice_stays_quiet_with_the_choice_recorded() -> None:
 
 
 def test_checkin_and_much_worse_asks_for_screening() -> None:
-    answers = "n\n" * 17
+    from tests.answers import typed
+
+    answers = typed()
     assert runner.invoke(app, ["checkin", "--pain", "neck=4"]).exit_code == 0
     screened = runner.invoke(app, ["screen"], input=answers)
     assert screened.exit_code == 0

@@ -14,15 +14,15 @@ import pytest
 from sqlalchemy import text
 from typer.testing import CliRunner
 
+from tests.answers import typed
 from unknot.cli import app
-from unknot.domain.screening import QUESTION_IDS
 from unknot.services import Workspace
 from unknot.services.workspace import close_stores
 from unknot.storage.repository import Store
 
 runner = CliRunner()
-ALL_NO = "n\n" * len(QUESTION_IDS)
-URGENT_FIRST = "y\n" + "n\n" * (len(QUESTION_IDS) - 1)
+ALL_NO = typed()
+URGENT_FIRST = typed("chest_pain")
 
 
 @pytest.fixture(autouse=True)
@@ -38,7 +38,7 @@ def store() -> Store:
 def test_screen_clear() -> None:
     result = runner.invoke(app, ["screen"], input=ALL_NO)
     assert result.exit_code == 0, result.output
-    assert "Result: CLEAR" in result.stdout
+    assert "You can exercise. Nothing you answered needs" in result.stdout
     latest = store().latest_screening(store().local_person())
     assert latest is not None
     assert latest.result.tier == "clear"
@@ -47,11 +47,11 @@ def test_screen_clear() -> None:
 def test_screen_urgent_says_what_to_do_and_blocks_sessions() -> None:
     result = runner.invoke(app, ["screen"], input=URGENT_FIRST)
     assert result.exit_code == 1
-    assert "Result: URGENT" in result.stdout
+    assert "Get help now. Call " in result.stdout
     assert "Call 999 now" in result.stdout
     blocked = runner.invoke(app, ["session", "--plain"])
     assert blocked.exit_code == 1
-    assert "locked until you record that a clinician has seen you and cleared you" in blocked.stdout
+    assert "Sessions wait until you record that a clinician has seen you" in blocked.stdout
     cleared = runner.invoke(app, ["cleared", "--by", "Dr Rao, GP", "--note", "ECG normal"])
     assert cleared.exit_code == 0
     assert "Recorded: a clinician saw you and cleared you" in cleared.stdout
@@ -64,11 +64,11 @@ def test_answering_no_again_does_not_lift_the_lock() -> None:
     assert runner.invoke(app, ["screen"], input=URGENT_FIRST).exit_code == 1
     again = runner.invoke(app, ["screen"], input=ALL_NO)
     assert again.exit_code == 1
-    assert "Today's answers: CLEAR; an earlier warning still stands" in again.stdout
-    assert "Result: URGENT. Stop: do not exercise. Call 999 now" in again.stdout
+    assert "Today's answers: You can exercise; an earlier warning still stands" in again.stdout
+    assert "Get help now. Call 999 now" in again.stdout
     blocked = runner.invoke(app, ["session", "--plain"])
     assert blocked.exit_code == 1
-    assert "Sessions stay locked" in blocked.stdout
+    assert "Sessions wait until" in blocked.stdout
     plan = runner.invoke(app, ["plan"])
     assert plan.exit_code == 1
     assert "Call 999 now" in plan.stdout
@@ -185,3 +185,27 @@ def test_killed_mid_session_resumes_at_the_exact_step(private_folders: dict[str,
     assert (final.id, final.status) == (session.id, "finished")
     history = json.loads(runner.invoke(app, ["history", "--json"]).stdout)
     assert history[0]["completion"] == 1.0
+
+
+def test_a_severe_day_offers_the_gentle_routine_in_the_terminal() -> None:
+    """Issue 14: a neck at 10/10 got neck rolls "because you rated it 10/10"."""
+    assert runner.invoke(app, ["checkin", "--moment", "before", "--pain", "neck=9"]).exit_code == 0
+    assert runner.invoke(app, ["screen"], input=ALL_NO).exit_code == 0
+    plan = runner.invoke(app, ["plan", "--pain", "neck=9"])
+    assert plan.exit_code == 0, plan.output
+    assert "A gentle day" in plan.stdout
+    assert "Rest is fine today too" in plan.stdout
+    assert "neck-roll" not in plan.stdout
+    session = subprocess.run(
+        unknot("session", "--plain"),
+        input="q\n",
+        env={**os.environ, "UNKNOT_CLOCK_SPEED": "400"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert "A gentle day. Your neck pain is 9/10 today, so there is no ordinary session" in (
+        session.stdout
+    )
+    assert "Neck roll" not in session.stdout

@@ -321,12 +321,16 @@ def plan(
             full_workspace(), clock_for(full_workspace()), profile.pain_scores()
         )
     standing = readiness.standing
-    if standing is not None and standing.tier == "urgent":
+    if standing is not None and standing.tier in ("emergency", "same_day"):
         emergency = full_workspace().emergency()
         if as_json:
             print(
                 json.dumps(
-                    {"tier": "urgent", "advice": readiness.explanation(emergency), "items": []},
+                    {
+                        "tier": standing.tier,
+                        "advice": readiness.explanation(emergency),
+                        "items": [],
+                    },
                     ensure_ascii=False,
                     indent=2,
                 )
@@ -432,24 +436,26 @@ def ask_yes_no(question: str, number: int, total: int) -> bool:
 
 def run_screening(setup: services.Setup, clock: Clock, emergency: str) -> str:
     """Ask every question in the terminal, store the result, print the advice; return the tier."""
-    questions = services.questions()
     print(
         "Warning-sign questions. unknot does not diagnose: these only tell you when to get "
         "care, and when unsure they send you to a clinician."
     )
-    answers = {
-        q.id: ask_yes_no(q.text, n, len(questions)) for n, q in enumerate(questions, start=1)
-    }
+    from unknot.domain.screening import TIER_TITLES, asked, next_question
+
+    answers: dict[str, bool] = {}
+    while (question := next_question(answers)) is not None:
+        number = len(answers) + 1
+        answers[question.id] = ask_yes_no(question.text, number, len(asked(answers)) or number)
     record = services.submit_screening(setup.store, setup.person_id, answers, clock, setup.pain)
     # What stands now: a new "no" does not lower an earlier warning (issue 12).
     result = services.current_standing(setup.store, setup.person_id) or record.result
     print()
     if result.tier != record.result.tier:
         print(
-            f"Today's answers: {record.result.tier.upper()}; an earlier warning still stands "
-            "until you record that a clinician has seen you (`unknot cleared`)."
+            f"Today's answers: {TIER_TITLES[record.result.tier]}; an earlier warning still "
+            "stands until you record that a clinician has seen you (`unknot cleared`)."
         )
-    print(f"Result: {result.tier.upper()}. {result.advice(emergency)}")
+    print(f"{TIER_TITLES[result.tier]}. {result.advice(emergency)}")
     return result.tier
 
 
@@ -467,7 +473,7 @@ def screen(
         record = setup.store.latest_screening(setup.person_id)
         assert record is not None
         print(record.model_dump_json())
-    if tier == "urgent":
+    if tier in ("emergency", "same_day"):
         raise typer.Exit(1)
 
 
@@ -566,6 +572,8 @@ def session(
             print(f"Resuming session {resumable.id} at step {resumable.next_step + 1}: {title}")
         else:
             controller = services.start_session(workspace, setup, clock, paced=not self_paced)
+        if controller.plan.gentle_day:
+            print("A gentle day. " + " ".join(controller.plan.notes))
         from unknot.tui.plain import run as run_plain
 
         finished = run_plain(controller, out=sys.stdout, commands=sys.stdin, voice=speaker)
@@ -794,13 +802,18 @@ def progress(
 
 @app.command()
 def dismiss(
-    concern: Annotated[str, typer.Argument(help="persists, worsens or step_downs.")],
+    concern: Annotated[
+        str,
+        typer.Argument(help="persists, worsens, step_downs, function_falls or severe_days."),
+    ],
     choice: Annotated[
         str, typer.Option(help="What you decided, e.g. 'booked a physio' or 'seen my GP'.")
     ],
 ) -> None:
     """Record that you read a see-a-clinician advice and what you chose to do."""
-    choose(concern, ("persists", "worsens", "step_downs"), "concern")
+    from unknot.domain.progress import CONCERNS
+
+    choose(concern, CONCERNS, "concern")
     workspace = full_workspace()
     with database_problems():
         store = workspace.open_store()

@@ -186,7 +186,11 @@ def clock(seconds: int) -> str:
 def session_text(plan: dict[str, Any]) -> str:
     """A planned session by block, with doses, times and reasons."""
     total = clock(plan["total_s"])
-    lines = [f"Session for {plan['day']}: about {total} of the {plan['minutes']} min asked"]
+    if plan.get("gentle_day"):
+        lines = [f"A gentle day, {plan['day']}: about {total} of easy movement, if you like"]
+        lines.extend(f"  {n}" for n in plan["notes"])
+    else:
+        lines = [f"Session for {plan['day']}: about {total} of the {plan['minutes']} min asked"]
     for phase, title in PHASE_TITLES.items():
         items = [i for i in plan["items"] if i["block"] == phase]
         if not items:
@@ -201,9 +205,9 @@ def session_text(plan: dict[str, Any]) -> str:
             )
             for reason in item["reasons"]:
                 lines.append(f"      - {reason}")
-    if plan["notes"] or plan["shortfall"]:
+    if (plan["notes"] and not plan.get("gentle_day")) or plan["shortfall"]:
         lines.append("")
-        lines.extend(f"Note: {n}" for n in plan["notes"])
+        lines.extend(f"Note: {n}" for n in plan["notes"] if not plan.get("gentle_day"))
         if plan["shortfall"]:
             lines.append(f"Note: {plan['shortfall']}")
     return "\n".join(lines)

@@ -27,14 +27,22 @@ def avoided_positions(profile: Profile) -> set[str]:
 
 def usable(exercise: Exercise, profile: Profile) -> bool:
     """Could this person do this exercise at all today?"""
-    banned = {RESTRICTED_TAGS[r] for r in profile.restrictions if r in RESTRICTED_TAGS}
+    banned = {tag for r in profile.restrictions for tag in RESTRICTED_TAGS[r]}
+    if profile.pain_in("neck") >= 7:
+        banned.add("prone_neck_extension")
     if exercise.setting != "home" or exercise.id in profile.avoid_exercises:
+        return False
+    if exercise.gentle_day == "only":
         return False
     if banned & set(exercise.contraindications):
         return False
-    if exercise.phase == "strength" and (
-        "mobility_only" in profile.restrictions
-        or any(profile.pain_in(t) >= 7 for t in exercise.targets)
+    if (
+        exercise.phase == "strength"
+        and not exercise.motor_control
+        and (
+            "mobility_only" in profile.restrictions
+            or any(profile.pain_in(t) >= 7 for t in exercise.targets)
+        )
     ):
         return False
     avoided = avoided_positions(profile)
@@ -51,6 +59,9 @@ def family(exercise_id: str, catalog: Mapping[str, Exercise]) -> str:
 
 def violations(plan: SessionPlan, profile: Profile, catalog: Mapping[str, Exercise]) -> list[str]:
     """Every rule the plan breaks, in words; empty when it keeps them all."""
+    severe = any(score >= 8 for score in profile.pain.values())
+    if severe or plan.gentle_day:
+        return gentle_day_violations(plan, profile, catalog, severe)
     found: list[str] = []
     budget = profile.minutes * 60
     items = plan.items
@@ -137,3 +148,23 @@ def shortest_dose(exercise: Exercise) -> int:
     if exercise.phase == "strength":
         low -= (sets - 1) * (REST_BETWEEN_SETS_S["strength"] - STRENGTH_REST_S[0])
     return low + TRANSITION_S[0]
+
+
+def gentle_day_violations(
+    plan: SessionPlan, profile: Profile, catalog: Mapping[str, Exercise], severe: bool
+) -> list[str]:
+    """A severe day (pain 8/10 or more) has only the gentle routine: one easy set of each
+    exercise marked for it that the person can do (issue 14)."""
+    found: list[str] = []
+    if severe != plan.gentle_day:
+        found.append("a severe day without the gentle routine, or the routine on another day")
+    for item in plan.items:
+        exercise = catalog[item.exercise_id]
+        if exercise.gentle_day == "no":
+            found.append(f"{item.exercise_id} is not for a gentle day")
+        if item.sets != 1:
+            found.append(f"{item.exercise_id} has {item.sets} sets on a gentle day")
+        banned = {tag for r in profile.restrictions for tag in RESTRICTED_TAGS[r]}
+        if banned & set(exercise.contraindications):
+            found.append(f"{item.exercise_id} is ruled out by a restriction")
+    return found

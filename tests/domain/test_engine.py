@@ -182,12 +182,25 @@ def test_pain_above_five_ends_only_that_exercise() -> None:
 @pytest.mark.parametrize(
     ("symptoms", "tier"),
     [
-        ({"numbness_both_arms_or_legs"}, "urgent"),
-        ({"numbness_one_arm"}, "soon"),
-        ({"visual_change"}, "urgent"),
+        # Emergency (issue 14's symptom table).
+        ({"chest_pain"}, "emergency"),
+        ({"sudden_headache"}, "emergency"),
+        ({"speech_or_face"}, "emergency"),
+        ({"visual_change"}, "emergency"),
+        ({"numbness_both_arms_or_legs"}, "emergency"),
+        ({"breathlessness"}, "emergency"),
+        # Same day, and fainting's combinations.
+        ({"fainting"}, "same_day"),
+        ({"fainting", "palpitations"}, "emergency"),
+        ({"fainting", "chest_pain"}, "emergency"),
+        ({"fainting", "breathlessness"}, "emergency"),
+        # Soon.
+        ({"palpitations"}, "soon"),
         ({"dizziness"}, "soon"),
-        ({"breathlessness", "numbness_one_arm"}, "soon"),
-        ({"dizziness", "numbness_both_arms_or_legs"}, "urgent"),
+        ({"numbness_one_arm"}, "soon"),
+        ({"spreading_arm_symptoms"}, "soon"),
+        ({"lhermitte"}, "soon"),
+        ({"dizziness", "numbness_both_arms_or_legs"}, "emergency"),
     ],
 )
 def test_symptoms_end_the_session_whatever_the_pain(symptoms: set[e.Symptom], tier: str) -> None:
@@ -197,7 +210,63 @@ def test_symptoms_end_the_session_whatever_the_pain(symptoms: set[e.Symptom], ti
     assert stop.tier == tier
     assert state.status == "stopped"
     assert e.SessionEnded(finished=False) in effects
-    assert e.symptom_result(frozenset(symptoms)).tier == tier
+    result = e.symptom_result(frozenset(symptoms))
+    assert result.tier == tier
+    if tier == "emergency":
+        assert "Call 112 now" in stop.message
+    if tier == "same_day":
+        assert "see a doctor today" in stop.message
+    # What follows for the next sessions: waiting for a clinician, and the movement rules.
+    assert "mobility_only" in result.restrictions
+    if symptoms & {"numbness_one_arm", "spreading_arm_symptoms"}:
+        assert {"no_neck_circling", "no_arm_nerve_provocation"} <= result.restrictions
+    if "lhermitte" in symptoms:
+        assert "no_end_range_neck_flexion" in result.restrictions
+
+
+def test_the_stop_message_names_the_persons_emergency_number() -> None:
+    plan = SessionPlan(
+        day=dt.date(2026, 11, 25), minutes=5, items=(item("row", reps=5),), total_s=0
+    )
+    state = e.new_session(build_timeline(plan), emergency_number="999")
+    state, _ = e.step(state, e.Start(), T0)
+    _, effects = e.step(state, e.ReportPain("neck", 1, frozenset({"chest_pain"})), T0 + 1)
+    stop = next(f for f in effects if isinstance(f, e.SafetyStop))
+    assert stop.message == (
+        "Stop now: chest pain or pressure. Call 999 now, or have someone call for you. "
+        "Do not exercise."
+    )
+
+
+@pytest.mark.parametrize(
+    ("start", "stops_above"),
+    [(None, 5), (0, 5), (3, 5), (4, 6), (5, 7), (6, 7), (8, 7), (10, 7)],
+)
+def test_pain_above_the_persons_own_limit_ends_the_exercise(
+    start: int | None, stops_above: int
+) -> None:
+    """Issue 14: at an absolute 5/10, someone who starts at 6 could do no exercise at all.
+    The limit is clamp(start + 2, 5, 7) for the area reported."""
+    plan = SessionPlan(
+        day=dt.date(2026, 11, 25),
+        minutes=5,
+        items=(item("row", reps=5), item("shrug", reps=5)),
+        total_s=0,
+    )
+    state = e.new_session(build_timeline(plan), start_pain={} if start is None else {"neck": start})
+    state, _ = e.step(state, e.Start(), T0)
+    same, effects = e.step(state, e.ReportPain("neck", stops_above), T0 + 1)
+    assert same.index == state.index
+    assert not any(isinstance(f, e.MarkAggravating) for f in effects)
+    moved, effects = e.step(state, e.ReportPain("neck", stops_above + 1), T0 + 1)
+    assert moved.timeline[moved.index].exercise_id == "shrug"
+    assert e.MarkAggravating("row") in effects
+    assert e.Announce(f"Stopping Row: pain above {stops_above} out of 10 is too much today.") in (
+        effects
+    )
+    # Another area's start does not lift this one's limit.
+    other, _ = e.step(state, e.ReportPain("upper_back", 6), T0 + 1)
+    assert (other.index != state.index) == (6 > 5)
 
 
 def test_stop_and_events_after_the_end() -> None:

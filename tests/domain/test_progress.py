@@ -15,6 +15,7 @@ from unknot.domain.progress import (
     clinician_advice,
     function_change,
     much_worse,
+    severe_days,
     step_downs_in_a_row,
     verdict,
     weekly_means,
@@ -126,3 +127,49 @@ def test_adherence_weeks_and_streaks() -> None:
     assert result.streak_weeks == 2
     assert result.streak_days == 3
     assert result.total_minutes == 105
+
+
+def test_pain_that_persists_is_judged_per_area() -> None:
+    """Issue 14: neck 6 → 2 with upper back 7 → 7 over four weeks gave no advice."""
+    neck = series([6] * 8 + [2] * 7, area="neck")
+    back = series([7] * 15, area="upper_back")
+    advice = clinician_advice(neck + back, History(), TODAY, None)
+    assert [a.concern for a in advice] == ["persists"]
+    assert "upper back: 7 → 7/10" in advice[0].message
+
+
+def test_three_severe_days_in_a_row_advise_seeing_someone() -> None:
+    def day(offset: int, score: int) -> PainCheckIn:
+        return PainCheckIn(
+            day=TODAY - dt.timedelta(days=offset), moment="check", pain={"neck": score}
+        )
+
+    three = [day(2, 8), day(1, 9), day(0, 8)]
+    advice = clinician_advice(three, History(), TODAY, None)
+    assert [a.concern for a in advice] == ["severe_days"]
+    assert "8/10 or more on 3 days in a row" in advice[0].message
+    broken = [day(3, 9), day(2, 6), day(1, 9), day(0, 9)]
+    assert clinician_advice(broken, History(), TODAY, None) == []
+    # Today's reading may still come: three days up to yesterday count.
+    assert severe_days([day(3, 8), day(2, 8), day(1, 8)], TODAY) == 3
+
+
+@pytest.mark.parametrize(
+    ("scores", "advised"),
+    [
+        ({"reading": (8, 5), "driving": (6, 6)}, True),  # one activity down 3
+        ({"reading": (8, 6), "driving": (6, 4)}, True),  # the mean down 2
+        ({"reading": (8, 6), "driving": (6, 6)}, False),  # down 1 on the mean, 2 on one
+        ({"reading": (4, 8)}, False),  # better
+    ],
+)
+def test_a_fall_in_function_advises_seeing_someone(
+    scores: dict[str, tuple[int, int]], advised: bool
+) -> None:
+    ratings = [
+        FunctionRating(day=TODAY - dt.timedelta(days=days), activity=activity, score=score)
+        for activity, pair in scores.items()
+        for days, score in zip((14, 0), pair, strict=True)
+    ]
+    advice = clinician_advice([], History(), TODAY, None, ratings)
+    assert ([a.concern for a in advice] == ["function_falls"]) == advised

@@ -28,7 +28,7 @@ def fill(workspace: Workspace) -> None:
     clock = FakeClock()
     setup = services.prepare(workspace, clock, minutes=15)
     store = setup.store
-    answers = {q: q == "one_arm_symptoms" for q in QUESTION_IDS}
+    answers = {q: q == "arm_nerve_symptoms" for q in QUESTION_IDS}
     screening = services.submit_screening(store, setup.person_id, answers, clock, {"neck": 5})
     assert screening.id is not None
     store.record_clearance(setup.person_id, [screening.id], dt.date(2025, 11, 25), "physio", "fine")
@@ -109,7 +109,7 @@ def broken(document: dict[str, object], change: str) -> str:
     elif change == "id":
         tables["checkins"][0]["id"] = 2**64
     elif change == "digits":
-        return json.dumps(document).replace('"version": 2', '"version": ' + "9" * 5000, 1)
+        return json.dumps(document).replace('"version": 3', '"version": ' + "9" * 5000, 1)
     elif change == "nesting":
         return "[" * 100_000 + "]" * 100_000
     return json.dumps(document)
@@ -126,7 +126,10 @@ def broken(document: dict[str, object], change: str) -> str:
         ("version", "export version 99"),
         ("dangling", "rows contradict each other"),
         # Issue 13: these imported with exit 0, and /today then answered 500 until `forget`.
-        ("tier", "tables.screenings[0].tier: Input should be 'clear', 'soon' or 'urgent'"),
+        (
+            "tier",
+            "tables.screenings[0].tier: Input should be 'clear', 'soon', 'same_day' or 'emergency'",
+        ),
         ("pain", "tables.checkins[0].pain.neck: Input should be less than or equal to 10"),
         ("plan", "tables.plans[0].data."),
         ("id", "tables.checkins[0].id: beyond what a database integer holds (64 bits)"),

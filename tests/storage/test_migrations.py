@@ -160,3 +160,36 @@ def test_the_data_folder_and_database_files_are_private(tmp_path: object) -> Non
     assert {"unknot.db", "unknot.db-wal", "unknot.db-shm"} <= set(modes)
     assert set(modes.values()) == {0o600}, modes
     engine.dispose()
+
+
+def test_stored_urgent_screenings_become_emergency_ones(database_url: str) -> None:
+    """Issue 14 split "urgent" into "emergency" and "same day"; a stored urgent result must stay
+    as cautious: it becomes an emergency one, and still holds sessions until a clearance."""
+    import datetime as dt
+
+    from sqlalchemy import insert, select
+
+    from unknot.storage import tables as t
+    from unknot.storage.repository import Store
+
+    engine = make_engine(database_url)
+    upgrade(engine, to="0005")
+    at = dt.datetime(2026, 11, 25, 9, tzinfo=dt.UTC)
+    with engine.begin() as db:
+        person = added(db, insert(t.persons).values(label="me", created_at=at))
+        db.execute(
+            text(
+                "INSERT INTO screenings (person_id, taken_at, taken_on, source, answers, tier, "
+                "restrictions, flagged, pain) VALUES (:person, :at, :day, 'screening', '{}', "
+                """'urgent', '["mobility_only"]', '["worst_headache"]', '{}')"""
+            ),
+            {"person": person, "at": at, "day": at.date()},
+        )
+    upgrade(engine)
+    with engine.connect() as db:
+        assert db.execute(select(t.screenings.c.tier)).scalar() == "emergency"
+        assert db.execute(select(t.persons.c.country)).scalar() is None
+    [record] = Store(engine).screenings(person)
+    assert record.result.tier == "emergency"
+    assert "a sudden, severe headache" in record.result.advice("112")
+    engine.dispose()

@@ -11,33 +11,12 @@ from sqlalchemy import select
 from unknot.domain.engine import StepRecord
 from unknot.domain.plan import SessionPlan
 from unknot.domain.profile import Profile
-from unknot.domain.screening import ScreeningRecord, assess
+from unknot.domain.screening import QUESTIONS, ScreeningRecord, assess
 from unknot.storage import tables as t
 from unknot.storage.repository import Store
 
 NOW = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC)
-NO = dict.fromkeys(
-    [
-        "chest_pain",
-        "arm_jaw_with_breathlessness",
-        "stroke_signs",
-        "dizziness_with_new_neck_pain",
-        "cranial_nerve_signs",
-        "worst_headache",
-        "fever_stiff_neck",
-        "spinal_cord_signs",
-        "recent_injury",
-        "fever_risk_of_infection",
-        "cancer_history",
-        "weight_loss",
-        "constant_worsening_pain",
-        "osteoporosis_or_steroids",
-        "one_arm_symptoms",
-        "arthritis_or_neck_surgery",
-        "breathless_on_exercise",
-    ],
-    False,
-)
+NO = {q.id: False for q in QUESTIONS if q.ask_if is None}
 
 
 def a_plan() -> SessionPlan:

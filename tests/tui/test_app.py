@@ -7,9 +7,9 @@ from collections.abc import Awaitable, Callable
 
 from textual.pilot import Pilot
 
+from tests.answers import answers_for
 from unknot import services
 from unknot.clock import FakeClock
-from unknot.domain.screening import QUESTION_IDS
 from unknot.tui.app import (
     MessageScreen,
     PainScreen,
@@ -37,7 +37,7 @@ def player(app: UnknotApp) -> PlayerScreen:
 
 async def answer_all_no(pilot: Pilot[int]) -> None:
     assert isinstance(pilot.app.screen, ScreeningScreen)
-    for _ in QUESTION_IDS:
+    for _ in answers_for():
         await pilot.press("n")
     assert isinstance(pilot.app.screen, MessageScreen)
     await pilot.press("enter")
@@ -118,12 +118,12 @@ def test_an_urgent_answer_blocks_every_session() -> None:
 
     async def scenario(pilot: Pilot[int]) -> None:
         await pilot.press("y")  # chest pain
-        for _ in QUESTION_IDS[1:]:
+        for _ in list(answers_for("chest_pain"))[1:]:
             await pilot.press("n")
         screen = app.screen
         assert isinstance(screen, MessageScreen)
         text = str(screen.query_one("#message").render())
-        assert "URGENT" in text
+        assert "Get help now" in text
         assert "Call 112 now" in text
         await pilot.press("enter")  # cannot go on
         assert app.screen is screen
@@ -135,7 +135,7 @@ def test_an_urgent_answer_blocks_every_session() -> None:
     async def blocked(pilot: Pilot[int]) -> None:
         screen = again.screen
         assert isinstance(screen, MessageScreen)
-        assert "locked until you record that a clinician has seen you and cleared you" in str(
+        assert "Sessions wait until you record that a clinician has seen you" in str(
             screen.query_one("#message").render()
         )
         await pilot.press("q")
@@ -193,6 +193,37 @@ def test_fits_eighty_by_twenty_four() -> None:
             assert region.height > 0, widget_id
             assert region.bottom <= 24, widget_id
             assert region.right <= 80, widget_id
+        await pilot.press("q")
+
+    play(app, scenario)
+
+
+def test_a_severe_day_says_so_before_the_gentle_routine() -> None:
+    clock = FakeClock()
+    workspace = services.Workspace.from_environment()
+    setup = services.prepare(workspace, clock)
+    services.record_checkin(setup.store, setup.person_id, clock, "before", {"neck": 9}, None)
+    app = create_app(workspace, clock, tick_s=None)
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        await pilot.pause()
+        for _ in answers_for():
+            await pilot.press("n")
+        await pilot.press("enter")  # the clear result
+        message = app.screen
+        assert isinstance(message, MessageScreen)
+        text = str(message.query_one("#message").render())
+        assert text.startswith("A gentle day")
+        assert "Your neck pain is 9/10 today" in text
+        await pilot.press("enter")
+        controller = player(app).controller
+        assert controller.plan.gentle_day
+        assert {i.exercise_id for i in controller.plan.items} <= {
+            "chin-tuck",
+            "shoulder-roll",
+            "walking",
+            "relaxed-breathing",
+        }
         await pilot.press("q")
 
     play(app, scenario)

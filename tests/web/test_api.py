@@ -130,13 +130,32 @@ def test_pain_above_five_moves_on_and_symptoms_stop(client: TestClient) -> None:
         },
     ).json()
     assert stop["action"] == "stop"
-    assert stop["tier"] == "urgent"
+    assert stop["tier"] == "emergency"
     status = client.get("/api/v1/status").json()
     assert not status["may_start"]
     problem(
         client.post(f"/api/v1/sessions/{sid}/pain", json={"index": 0, "area": "knee", "score": 3}),
         422,
     )
+
+
+def test_someone_who_starts_at_six_may_exercise_up_to_seven(client: TestClient) -> None:
+    """Issue 14: the absolute 5/10 stopped every exercise for someone who starts at 6."""
+    checkin = {"moment": "before", "pain": {"neck": 6}}
+    assert client.post("/api/v1/checkins", json=checkin).status_code == 201
+    assert client.post("/api/v1/screening", json={"answers": NO}).status_code == 201
+    session = client.post("/api/v1/sessions", json={}).json()
+    assert session["pain_limits"] == {"neck": 7}
+    assert session["pain_limit_unknown"] == 5
+    sid = session["session_id"]
+    work = next(s for s in session["steps"] if s["kind"] in ("work", "hold"))
+    url = f"/api/v1/sessions/{sid}/pain"
+    at_seven = client.post(url, json={"index": work["index"], "area": "neck", "score": 7})
+    assert at_seven.json() == {"action": "continue"}
+    # Another area with no reading today keeps the limit of 5.
+    back = client.post(url, json={"index": work["index"], "area": "upper_back", "score": 6})
+    assert back.json()["action"] == "next_exercise"
+    assert "pain above 5 out of 10 is too much today" in back.json()["message"]
 
 
 def test_effort_end_checkin_progress_history(client: TestClient) -> None:
@@ -171,7 +190,7 @@ def test_effort_end_checkin_progress_history(client: TestClient) -> None:
 
 
 def test_catalog_export_forget_and_docs(client: TestClient) -> None:
-    assert len(client.get("/api/v1/catalog", params={"phase": "static"}).json()) == 5
+    assert len(client.get("/api/v1/catalog", params={"phase": "static"}).json()) == 6
     problem(client.get("/api/v1/catalog", params={"phase": "stretchy"}), 422)
     assert client.get("/api/v1/catalog/row").json()["name"] == "Row"
     assert (
@@ -203,10 +222,10 @@ def test_pages_render(client: TestClient) -> None:
     assert client.get("/", follow_redirects=False).headers["location"] == "/screening"
     assert "warning signs" in client.get("/screening").text
     form = dict.fromkeys(QUESTION_IDS, "no")
-    assert "no warning signs" in post_form(client, "/screening", form).text
+    assert "You can exercise" in post_form(client, "/screening", form).text
     missing = post_form(client, "/screening", {"chest_pain": "no"})
     assert missing.status_code == 422
-    assert "Please answer every question." in missing.text
+    assert "Please answer every question" in missing.text
     saved = post_form(
         client,
         "/profile",
@@ -273,7 +292,7 @@ def test_pages_and_the_player_show_the_figures(client: TestClient) -> None:
     assert 'src="/figures/wall-angel.svg"' in page
     assert 'media="(prefers-reduced-motion: reduce)" srcset="/figures/wall-angel-strip.svg"' in page
     assert 'href="/figures/wall-angel-strip.png"' in page
-    assert client.get("/exercises").text.count('class="thumb-card" src="/figures/') == 33
+    assert client.get("/exercises").text.count('class="thumb-card" src="/figures/') == 34
     session = start(client)
     assert session["cards"]
     assert all(card["has_figure"] for card in session["cards"].values())
@@ -413,3 +432,16 @@ def test_bad_step_values_are_named_never_a_server_error(
     after.update(started_at=clock.now() - 5, ended_at=clock.now())
     assert "after the session ended" in problem(client.post(url, json=after), 422)["detail"]
     assert client.post(url, json=good).status_code == 200  # the replay of what is stored
+
+
+def test_a_severe_day_offers_the_gentle_routine_on_the_web(client: TestClient) -> None:
+    checkin = {"moment": "before", "pain": {"neck": 10}}
+    assert client.post("/api/v1/checkins", json=checkin).status_code == 201
+    assert client.post("/api/v1/screening", json={"answers": NO}).status_code == 201
+    plan = client.get("/api/v1/plan/today").json()
+    assert plan["gentle_day"]
+    assert "neck-roll" not in {i["exercise_id"] for i in plan["items"]}
+    page = client.get("/today").text
+    assert "A gentle day" in page
+    assert "Your neck pain is 10/10 today" in page
+    assert "Start the gentle routine" in page

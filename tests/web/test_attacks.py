@@ -199,8 +199,10 @@ def test_offline_symptoms_say_what_the_server_says(page: Page, server: Server) -
     begin_session(page)
     server.stop()
     for symptoms, tier in (
-        (["visual_change"], "urgent"),
-        (["numbness_both_arms_or_legs", "dizziness"], "urgent"),
+        (["visual_change"], "emergency"),
+        (["numbness_both_arms_or_legs", "dizziness"], "emergency"),
+        (["fainting", "palpitations"], "emergency"),
+        (["fainting"], "same_day"),
         (["dizziness"], "soon"),
     ):
         page.evaluate(
@@ -213,29 +215,27 @@ def test_offline_symptoms_say_what_the_server_says(page: Page, server: Server) -
             page.check(f"#pain-form input[value={symptom}]")
         page.click("#pain-form button[value=report]")
         page.wait_for_selector("#stopped:not([hidden])")
-        expected_tier, expected = symptom_stop(frozenset(symptoms))  # type: ignore[arg-type]
+        expected_tier, expected = symptom_stop(frozenset(symptoms), "999")  # type: ignore[arg-type]
         assert expected_tier == tier
         assert page.locator("#stopped-text").inner_text() == expected
         call = page.locator("#stopped-call")
         assert call.get_attribute("href") == "tel:999"  # en_GB
-        if tier == "urgent":
+        if tier == "emergency":
             assert call.inner_text() == "Call 999 now"
 
 
 def test_the_locked_player_shows_the_number(page: Page, server: Server) -> None:
     """After an urgent result the player said "Emergency number: ." with nothing after it."""
-    from unknot.domain.screening import QUESTION_IDS
+    from tests.web.browsing import answer_screening
 
     onboard(page, server)
     page.goto(server.url + "/screening")
-    for question in QUESTION_IDS:
-        answer = "yes" if question == "stroke_signs" else "no"
-        page.check(f"input[name={question}][value={answer}]")
+    answer_screening(page, "stroke_signs")
     page.click("button[type=submit]")
-    assert page.locator("h1").inner_text() == "Result: urgent"
+    assert page.locator("h1").inner_text() == "Get help now"
     page.goto(server.url + "/player")
     page.wait_for_selector("#stopped:not([hidden])")
-    assert "Sessions stay locked" in page.locator("#stopped-text").inner_text()
+    assert "Sessions wait until" in page.locator("#stopped-text").inner_text()
     assert "Call 999 now" in page.locator("#stopped-text").inner_text()
     call = page.locator("#stopped-call")
     assert call.get_attribute("href") == "tel:999"

@@ -9,52 +9,136 @@ a shared empty tuple: it allocates nothing (issue 5: 30 minutes of 10 ms ticks i
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from typing import Final, Literal
+from typing import Final, Literal, NamedTuple
 
+from unknot.domain.pain import limits, pain_limit
 from unknot.domain.profile import Restriction
-from unknot.domain.screening import ScreeningResult, Tier
+from unknot.domain.screening import LOCKING, TIER_ORDER, ScreeningResult, Tier
 from unknot.domain.timeline import Side, Step
 
 Status = Literal["ready", "running", "paused", "finished", "stopped"]
 Symptom = Literal[
-    "numbness_one_arm",
-    "numbness_both_arms_or_legs",
-    "spreading_arm_symptoms",
-    "dizziness",
+    "chest_pain",
+    "sudden_headache",
+    "speech_or_face",
     "visual_change",
+    "numbness_both_arms_or_legs",
     "breathlessness",
+    "fainting",
+    "palpitations",
+    "dizziness",
+    "numbness_one_arm",
+    "spreading_arm_symptoms",
+    "lhermitte",
 ]
-SYMPTOMS: Final[tuple[Symptom, ...]] = (
-    "numbness_one_arm",
-    "numbness_both_arms_or_legs",
-    "spreading_arm_symptoms",
-    "dizziness",
-    "visual_change",
-    "breathlessness",
+
+
+class SymptomRule(NamedTuple):
+    """One row of the symptom table: what a symptom during exercise means."""
+
+    symptom: Symptom
+    words: str
+    tier: Tier
+    restrictions: tuple[Restriction, ...]
+    source: str
+
+
+# The one symptom table (issue 14): "This hurts" offers these, most serious first; each ends the
+# exercise whatever the pain number (clinical notes, pain during and after exercise).
+SYMPTOM_TABLE: Final[tuple[SymptomRule, ...]] = (
+    SymptomRule(
+        "chest_pain", "chest pain or pressure", "emergency", (), "Clinical notes, red flags"
+    ),
+    SymptomRule(
+        "sudden_headache",
+        "a sudden, severe headache",
+        "emergency",
+        (),
+        "Clinical notes, red flags: sudden worst-ever headache",
+    ),
+    SymptomRule(
+        "speech_or_face",
+        "new trouble speaking or swallowing, numbness in your face, or double vision",
+        "emergency",
+        (),
+        "The 5 D's and 3 N's: Rushton et al., IFOMPT framework, JOSPT 2023",
+    ),
+    SymptomRule(
+        "visual_change",
+        "a change in your vision",
+        "emergency",
+        (),
+        "Clinical notes, red flags: stroke (BE FAST)",
+    ),
+    SymptomRule(
+        "numbness_both_arms_or_legs",
+        "new numbness or weakness in both arms or in the legs",
+        "emergency",
+        (),
+        "Clinical notes: new numbness or weakness during use, both arms or the legs → urgent",
+    ),
+    SymptomRule(
+        "breathlessness",
+        "breathlessness out of proportion to the effort, or not settling within a few minutes "
+        "of rest",
+        "emergency",
+        (),
+        "Konstantinides et al., ESC 2020; consensus, ours, after the physiotherapist's review "
+        "(issue 14)",
+    ),
+    SymptomRule(
+        "fainting",
+        "fainting or nearly fainting",
+        "same_day",
+        ("mobility_only",),
+        "Consensus, ours, after the physiotherapist's review (issue 14)",
+    ),
+    SymptomRule(
+        "palpitations",
+        "a racing or irregular heartbeat",
+        "soon",
+        ("mobility_only",),
+        "Consensus, ours: with fainting it is an emergency",
+    ),
+    SymptomRule(
+        "dizziness",
+        "dizziness",
+        "soon",
+        ("mobility_only", "no_neck_circling"),
+        "Rushton et al., JOSPT 2023: dizziness alone is common and not urgent",
+    ),
+    SymptomRule(
+        "numbness_one_arm",
+        "new numbness, tingling or weakness in one arm",
+        "soon",
+        ("mobility_only", "no_neck_circling", "no_arm_nerve_provocation"),
+        "Clinical notes: new numbness or weakness during use, one arm → soon",
+    ),
+    SymptomRule(
+        "spreading_arm_symptoms",
+        "symptoms spreading into an arm",
+        "soon",
+        ("mobility_only", "no_neck_circling", "no_arm_nerve_provocation"),
+        "Clinical notes: spreading arm symptoms end an exercise whatever the pain number",
+    ),
+    SymptomRule(
+        "lhermitte",
+        "an electric-shock feeling down your back or limbs when you bend your head forward",
+        "soon",
+        ("mobility_only", "no_end_range_neck_flexion"),
+        "Lhermitte's sign; consensus, ours, after the physiotherapist's review (issue 14)",
+    ),
 )
-# What each symptom during exercise means (clinical notes: new numbness or weakness in both arms
-# or the legs → urgent, one arm → soon; dizziness, visual change or breathlessness end an exercise
-# whatever the pain number). Visual change may be a stroke sign, so it is urgent.
-SYMPTOM_TIER: Final[dict[Symptom, Tier]] = {
-    "numbness_one_arm": "soon",
-    "numbness_both_arms_or_legs": "urgent",
-    "spreading_arm_symptoms": "soon",
-    "dizziness": "soon",
-    "visual_change": "urgent",
-    "breathlessness": "soon",
-}
-SYMPTOM_WORDS: Final[dict[Symptom, str]] = {
-    "numbness_one_arm": "new numbness, tingling or weakness in one arm",
-    "numbness_both_arms_or_legs": "new numbness or weakness in both arms or in the legs",
-    "spreading_arm_symptoms": "symptoms spreading into an arm",
-    "dizziness": "dizziness",
-    "visual_change": "a change in your vision",
-    "breathlessness": "breathlessness",
-}
-# Pain above this during an exercise ends it (pain-monitoring model, Silbernagel et al. 2007).
-PAIN_STOP_ABOVE: Final = 5
+SYMPTOMS: Final[tuple[Symptom, ...]] = tuple(rule.symptom for rule in SYMPTOM_TABLE)
+SYMPTOM_RULES: Final[dict[Symptom, SymptomRule]] = {rule.symptom: rule for rule in SYMPTOM_TABLE}
+SYMPTOM_TIER: Final[dict[Symptom, Tier]] = {rule.symptom: rule.tier for rule in SYMPTOM_TABLE}
+SYMPTOM_WORDS: Final[dict[Symptom, str]] = {rule.symptom: rule.words for rule in SYMPTOM_TABLE}
+# Symptoms that mean more together: fainting with chest pain, palpitations or breathlessness.
+SYMPTOM_COMBINATIONS: Final[tuple[tuple[Symptom, frozenset[Symptom], Tier], ...]] = (
+    ("fainting", frozenset({"chest_pain", "palpitations", "breathlessness"}), "emergency"),
+)
 BEEPS: Final = 3
 NO_EFFECTS: Final[tuple[()]] = ()
 NEVER: Final = math.inf
@@ -191,7 +275,7 @@ class RecordPain:
 
 @dataclass(frozen=True, slots=True)
 class MarkAggravating:
-    """This exercise hurt above 5/10: leave it out or use its easier version next time."""
+    """This exercise hurt too much: leave it out or use its easier version next time."""
 
     exercise_id: str
 
@@ -248,15 +332,39 @@ class EngineState:
     wake_at: float = NEVER
     """The next moment a tick can change anything; ticks before it return at once."""
     beeps_left: int = 0
+    pain_limits: tuple[tuple[str, int], ...] = ()
+    """Per area, pain above this ends an exercise (`pain.pain_limit` of the starting pain);
+    areas not named use the limit for an unknown start."""
+    emergency_number: str = "112"
+    """The number the stop messages tell the person to call."""
 
     @property
     def current(self) -> Step | None:
         return self.timeline[self.index] if self.index < len(self.timeline) else None
 
+    def pain_limit(self, area: str) -> int:
+        return dict(self.pain_limits).get(area, pain_limit(None))
 
-def new_session(timeline: tuple[Step, ...], resume_at: int = 0) -> EngineState:
-    """A session ready to start, at its first step or where an earlier run stopped."""
-    return EngineState(timeline=timeline, index=min(resume_at, len(timeline)), status="ready")
+
+def new_session(
+    timeline: tuple[Step, ...],
+    resume_at: int = 0,
+    *,
+    start_pain: Mapping[str, int] | None = None,
+    emergency_number: str = "112",
+) -> EngineState:
+    """A session ready to start, at its first step or where an earlier run stopped.
+
+    `start_pain` is each area's pain as the session starts (`pain.starting_pain`): it sets how
+    much pain during an exercise is too much for that area.
+    """
+    return EngineState(
+        timeline=timeline,
+        index=min(resume_at, len(timeline)),
+        status="ready",
+        pain_limits=tuple(sorted(limits(dict(start_pain or {})).items())),
+        emergency_number=emergency_number,
+    )
 
 
 def remaining(state: EngineState, now: float) -> float | None:
@@ -487,7 +595,7 @@ def _pain(
         event.symptoms,
     )
     if event.symptoms:
-        tier, message = symptom_stop(event.symptoms)
+        tier, message = symptom_stop(event.symptoms, state.emergency_number)
         record = _record(state, now, skipped=True)
         stopped = replace(state, status="stopped", wake_at=NEVER)
         return stopped, (
@@ -497,9 +605,10 @@ def _pain(
             SafetyStop(tier, event.symptoms, message),
             SessionEnded(finished=False),
         )
-    if event.score <= PAIN_STOP_ABOVE:
+    limit = state.pain_limit(event.area)
+    if event.score <= limit:
         return state, (recorded,)
-    # Above 5/10: this exercise ends now; the session goes on with the next one.
+    # Above the limit: this exercise ends now; the session goes on with the next one.
     record = _record(state, now, skipped=True)
     following = state.index + 1
     while following < len(state.timeline) and (
@@ -511,15 +620,20 @@ def _pain(
         recorded,
         RecordStep(record),
         MarkAggravating(current.exercise_id),
-        Announce(f"Stopping {current.name}: pain above 5 out of 10 is too much today."),
+        Announce(f"Stopping {current.name}: pain above {limit} out of 10 is too much today."),
         *effects,
     )
 
 
-# What to do after symptoms during a session, by tier. The browser gets these with the session
-# (`symptom_rules`) so that it says the same when the server cannot be reached (issue 12).
+# What to do after symptoms during a session, by tier; `{number}` is the emergency number. The
+# browser gets these with the session (`symptom_rules`) so that it says the same when the server
+# cannot be reached (issue 12).
 STOP_ADVICE: Final[dict[Tier, str]] = {
-    "urgent": "Call emergency services now.",
+    "emergency": "Call {number} now, or have someone call for you. Do not exercise.",
+    "same_day": (
+        "Stop for today, sit or lie down, and see a doctor today; if it gets worse or you feel "
+        "faint again, call {number}."
+    ),
     "soon": (
         "Rest, and see a doctor or physiotherapist within the next few days before exercising "
         "again; get help at once if it gets worse."
@@ -528,35 +642,48 @@ STOP_ADVICE: Final[dict[Tier, str]] = {
 
 
 def symptom_tier(symptoms: Iterable[Symptom]) -> Tier:
-    """Urgent if any symptom is; otherwise soon."""
-    return "urgent" if any(SYMPTOM_TIER[s] == "urgent" for s in symptoms) else "soon"
+    """The most serious tier of the symptoms and of their combinations (soon when none)."""
+    given = frozenset(symptoms)
+    tiers = [SYMPTOM_TIER[s] for s in given]
+    tiers += [tier for one, others, tier in SYMPTOM_COMBINATIONS if one in given and given & others]
+    return max(tiers, key=TIER_ORDER.__getitem__, default="soon")
 
 
-def symptom_stop(symptoms: frozenset[Symptom]) -> tuple[Tier, str]:
+def symptom_stop(symptoms: frozenset[Symptom], emergency_number: str) -> tuple[Tier, str]:
     """How soon to get care after these symptoms, and the message that stops the session."""
     tier = symptom_tier(symptoms)
-    said = ", ".join(SYMPTOM_WORDS[s] for s in sorted(symptoms))
-    return tier, f"Stop now: {said}. {STOP_ADVICE[tier]}"
+    said = ", ".join(SYMPTOM_WORDS[s] for s in SYMPTOMS if s in symptoms)
+    advice = STOP_ADVICE[tier].format(number=emergency_number)
+    return tier, f"Stop now: {said}. {advice}"
 
 
 def symptom_rules() -> dict[str, object]:
     """The rules of `symptom_stop` as data, for a player that must apply them offline."""
     return {
+        "order": list(SYMPTOMS),
         "tiers": dict(SYMPTOM_TIER),
+        "tier_order": dict(TIER_ORDER),
+        "combinations": [
+            {"symptom": one, "with_any": sorted(others), "tier": tier}
+            for one, others, tier in SYMPTOM_COMBINATIONS
+        ],
         "words": dict(SYMPTOM_WORDS),
         "advice": dict(STOP_ADVICE),
+        "locking": sorted(LOCKING),
         "template": "Stop now: {said}. {advice}",
     }
 
 
 def symptom_result(symptoms: frozenset[Symptom]) -> ScreeningResult:
     """What symptoms reported during a session mean for the next ones, as a screening result."""
+    restrictions: set[Restriction] = {r for s in symptoms for r in SYMPTOM_RULES[s].restrictions}
     tier = symptom_tier(symptoms)
-    restrictions: set[Restriction] = set()
-    if tier == "soon":
+    if tier in LOCKING:
         restrictions.add("mobility_only")
-        if symptoms & {"numbness_one_arm", "spreading_arm_symptoms"}:
-            restrictions.add("no_neck_circling")
+    said = tuple(SYMPTOM_WORDS[s] for s in SYMPTOMS if s in symptoms)
     return ScreeningResult(
-        tier=tier, restrictions=frozenset(restrictions), flagged=tuple(sorted(symptoms))
+        tier=tier,
+        restrictions=frozenset(restrictions),
+        flagged=tuple(s for s in SYMPTOMS if s in symptoms),
+        findings=tuple(f"during a session: {words}" for words in said),
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Final
+from typing import Annotated, Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -102,6 +102,12 @@ class Exercise(Strict):
     mistakes: tuple[str, ...] = ()
     cautions: tuple[str, ...] = ()
     contraindications: tuple[Contraindication, ...] = ()
+    gentle_day: Literal["no", "also", "only"] = "no"
+    """Whether it belongs to the short gentle routine of a severe day (pain 8/10 or more):
+    "also" there and in ordinary sessions, "only" there (issue 14)."""
+    motor_control: bool = False
+    """Gentle motor-control training (the chin tuck): done at low effort, so it stays in the plan
+    when pain is high and under "mobility only", where other strengthening drops out."""
     easier: str | None = None
     harder: str | None = None
     variation_of: str | None = None

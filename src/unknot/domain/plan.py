@@ -53,6 +53,8 @@ class SessionPlan(Strict):
     """Set when fewer minutes of suitable exercise exist than were asked for."""
     swapped_out: tuple[str, ...] = ()
     """Exercises the person swapped out of this day's plan."""
+    gentle_day: bool = False
+    """A severe day's short gentle routine instead of an ordinary session (issue 14)."""
 
 
 class PlannedDay(Strict):

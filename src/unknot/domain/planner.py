@@ -10,7 +10,7 @@ import datetime as dt
 import random
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Final
 
@@ -239,7 +239,7 @@ def _blocked(exercise: Exercise, setup: Setup) -> str | None:
     tags = sorted(set(exercise.contraindications) & setup.banned)
     if tags:
         return "your screening rules out " + ", ".join(t.replace("_", " ") for t in tags)
-    if exercise.phase == "strength":
+    if exercise.phase == "strength" and not exercise.motor_control:
         if not setup.strength_allowed:
             return "mobility only until a clinician has seen you"
         hot = sorted(set(exercise.targets) & setup.high_pain)
@@ -631,6 +631,82 @@ def _planned(candidate: Candidate, transition: int, rest: int, work: int | None)
     )
 
 
+# Pain at or above this today in any area is a severe day: no ordinary session (issue 14).
+SEVERE_PAIN: Final = 8
+GENTLE_DAY_ADVICE: Final = (
+    "Rest is fine today too. Get care the same day if the pain came with an injury, fever, "
+    "numbness, weakness or feeling unwell, or if it keeps you from sleeping; see a doctor or "
+    "physiotherapist within a few days if it stays this bad for three days."
+)
+
+
+def severe_areas(profile: Profile) -> list[str]:
+    """Areas at a severe level today, worst first."""
+    return [a for a in profile.painful_areas if profile.pain_in(a) >= SEVERE_PAIN]
+
+
+def build_gentle_day(
+    catalog: Mapping[str, Exercise], profile: Profile, *, day: dt.date
+) -> SessionPlan:
+    """A severe day's short routine: only what moves within a pain-free range, supported and at
+    low effort (the exercises marked `gentle_day`), one set each at the low end of the dose,
+    whatever was asked for. A consensus of ours after the physiotherapist's review (issue 14).
+    """
+    worst = severe_areas(profile)[0]
+    notes = [
+        f"Your {_area(worst)} pain is {profile.pain_in(worst)}/10 today, so there is no "
+        "ordinary session: just a short, gentle routine. Move only within the range that does "
+        "not hurt, and stop anything that makes the pain worse.",
+        GENTLE_DAY_ADVICE,
+    ]
+    setup = _setup(profile, [])
+    exclusions = Exclusions()
+    planned: list[PlannedExercise] = []
+    for order, exercise in enumerate(catalog.values()):
+        if exercise.gentle_day == "no" or exercise.variation_of is not None:
+            continue
+        blocked = _blocked(exercise, replace(setup, high_pain=frozenset()))
+        picked = None if blocked else _pick_alternative(exercise, setup, exclusions)
+        if picked is None:
+            continue
+        alternative, _version = picked
+        level = replace(ladder(exercise)[0], sets=1)
+        candidate = Candidate(
+            exercise=exercise,
+            alternative=alternative,
+            level=level,
+            level_index=0,
+            levels=len(ladder(exercise)),
+            reasons=["part of the gentle routine for a severe day: one easy set"],
+            order=order,
+        )
+        rest = candidate.rest_range[0]
+        planned.append(_planned(candidate, TRANSITION_S[0], rest, level.work_s))
+    return _session_plan(day, profile, planned, notes, gentle_day=True)
+
+
+def _session_plan(
+    day: dt.date,
+    profile: Profile,
+    planned: list[PlannedExercise],
+    notes: list[str],
+    *,
+    shortfall: str | None = None,
+    gentle_day: bool = False,
+) -> SessionPlan:
+    """The plan, its exercises in block order and, within a block, from standing down."""
+    planned.sort(key=lambda p: (BLOCK_ORDER.index(p.block), POSITION_ORDER[p.position]))
+    return SessionPlan(
+        day=day,
+        minutes=profile.minutes,
+        items=tuple(planned),
+        total_s=sum(p.duration_s + p.transition_s for p in planned),
+        notes=tuple(notes),
+        shortfall=shortfall,
+        gentle_day=gentle_day,
+    )
+
+
 def build_session(
     catalog: Mapping[str, Exercise],
     profile: Profile,
@@ -647,6 +723,9 @@ def build_session(
     strengthened the day before, which get no strengthening today.
     """
     history = history or History()
+    if severe_areas(profile):
+        return build_gentle_day(catalog, profile, day=day)
+    catalog = {k: e for k, e in catalog.items() if e.gentle_day != "only"}
     notes: list[str] = []
     setup = _setup(profile, notes)
     exclusions = Exclusions()
@@ -700,16 +779,8 @@ def build_session(
         )
     timing = _spread(chosen, low, high, min(budget, high))
     planned = [_planned(c, *t) for c, t in zip(chosen, timing, strict=True)]
-    planned.sort(key=lambda p: (BLOCK_ORDER.index(p.block), POSITION_ORDER[p.position]))
     _mention_left_out(catalog, exclusions, notes)
-    return SessionPlan(
-        day=day,
-        minutes=profile.minutes,
-        items=tuple(planned),
-        total_s=sum(p.duration_s + p.transition_s for p in planned),
-        notes=tuple(notes),
-        shortfall=shortfall,
-    )
+    return _session_plan(day, profile, planned, notes, shortfall=shortfall)
 
 
 def _mention_left_out(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Final, Literal, cast, get_args
+from typing import Annotated, Final, Literal, NamedTuple, cast, get_args
 
 from pydantic import Field, field_validator
 
@@ -29,16 +29,89 @@ Restriction = Literal[
     "no_overhead_loading",
     "no_high_impact",
     "mobility_only",
+    "no_assisted_end_range_rotation",
+    "no_end_range_neck_flexion",
+    "no_arm_nerve_provocation",
+    "no_prone_neck_extension",
 ]
 RESTRICTIONS: Final[tuple[Restriction, ...]] = get_args(Restriction)
 
-# Each "no_X" restriction rules out exercises tagged X.
-RESTRICTED_TAGS: Final[dict[Restriction, Contraindication]] = {
-    "no_end_range_spinal_flexion": "end_range_spinal_flexion",
-    "no_neck_circling": "neck_circling",
-    "no_loaded_spinal_extension": "loaded_spinal_extension",
-    "no_overhead_loading": "overhead_loading",
-    "no_high_impact": "high_impact",
+
+class RestrictionRule(NamedTuple):
+    """One row of the restriction table: what a restriction rules out, and why."""
+
+    restriction: Restriction
+    rules_out: frozenset[Contraindication]
+    source: str
+
+
+# The restriction table (issue 14): each restriction and the movement tags it rules out. Which
+# warning sign sets which restriction is a column of the screening's question table.
+RESTRICTION_RULES: Final[tuple[RestrictionRule, ...]] = (
+    RestrictionRule(
+        "no_end_range_spinal_flexion",
+        frozenset({"end_range_spinal_flexion"}),
+        "Osteoporosis or long steroid use: avoid loaded end-range spinal flexion (clinical "
+        "notes, red flags; Finucane et al., JOSPT 2020)",
+    ),
+    RestrictionRule(
+        "no_assisted_end_range_rotation",
+        frozenset({"assisted_end_range_rotation"}),
+        "Osteoporosis or long steroid use; inflammatory arthritis or neck surgery: no hand-"
+        "assisted twist at the end of range (consensus, ours, after the physiotherapist's "
+        "review of issue 14)",
+    ),
+    RestrictionRule(
+        "no_neck_circling",
+        frozenset({"neck_circling"}),
+        "Arm nerve symptoms, arterial signs, inflammatory arthritis: no neck circling (clinical "
+        "notes, red flags)",
+    ),
+    RestrictionRule(
+        "no_loaded_spinal_extension",
+        frozenset({"loaded_spinal_extension"}),
+        "Clinician's restriction: no loaded spinal extension",
+    ),
+    RestrictionRule(
+        "no_prone_neck_extension",
+        frozenset({"prone_neck_extension"}),
+        "Neck pain 7/10 or more: no lifts lying face down that load the neck extensors "
+        "(consensus, ours, after the physiotherapist's review of issue 14)",
+    ),
+    RestrictionRule(
+        "no_overhead_loading",
+        frozenset({"overhead_loading"}),
+        "Clinician's restriction: no overhead loading",
+    ),
+    RestrictionRule(
+        "no_high_impact",
+        frozenset({"high_impact"}),
+        "Breathlessness on exercise: no jogging or jumping until checked (seed article, when to "
+        "seek medical advice: difficulty breathing)",
+    ),
+    RestrictionRule(
+        "no_end_range_neck_flexion",
+        frozenset({"end_range_neck_flexion"}),
+        "Lhermitte's sign (an electric-shock feeling on bending the head forward): no end-range "
+        "neck flexion (consensus, ours, after the physiotherapist's review of issue 14)",
+    ),
+    RestrictionRule(
+        "no_arm_nerve_provocation",
+        frozenset({"neck_side_bend", "neck_turn_and_tilt", "arm_nerve_stretch"}),
+        "Nerve symptoms in one arm: leave out the stretches that side-bend the neck away from "
+        "the arm or turn and tilt it towards it, and the doorway chest stretch, which tension "
+        "or narrow the nerve's path (consensus, ours, after the physiotherapist's review of "
+        "issue 14; Blanpied et al., JOSPT 2017, neck pain with radiating pain)",
+    ),
+    RestrictionRule(
+        "mobility_only",
+        frozenset(),
+        "Waiting for a clinician after a warning sign: no strengthening and no progression "
+        "(clinical notes, red flags: soon)",
+    ),
+)
+RESTRICTED_TAGS: Final[dict[Restriction, frozenset[Contraindication]]] = {
+    rule.restriction: rule.rules_out for rule in RESTRICTION_RULES
 }
 
 PainScore = Annotated[int, Field(ge=0, le=10)]
@@ -99,4 +172,10 @@ class Profile(Strict):
 
     @property
     def banned_tags(self) -> frozenset[Contraindication]:
-        return frozenset(RESTRICTED_TAGS[r] for r in self.restrictions if r in RESTRICTED_TAGS)
+        """The movements ruled out: by the restrictions, and by today's neck pain."""
+        tags: set[Contraindication] = set()
+        for restriction in self.restrictions:
+            tags |= RESTRICTED_TAGS[restriction]
+        if self.pain_in("neck") >= HIGH_PAIN:
+            tags |= RESTRICTED_TAGS["no_prone_neck_extension"]
+        return frozenset(tags)

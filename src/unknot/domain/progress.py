@@ -17,12 +17,13 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from collections.abc import Sequence
-from typing import Annotated, Final, Literal
+from typing import Annotated, Final, Literal, get_args
 
 from pydantic import Field
 
 from unknot.domain.exercise import Strict
 from unknot.domain.history import History
+from unknot.domain.pain import too_much
 from unknot.domain.progression import NEXT_MORNING_RISE
 
 Moment = Literal["before", "after", "morning", "check"]
@@ -151,7 +152,11 @@ def weekly_means(
     return [(start + dt.timedelta(weeks=w), _mean(v)) for w, v in sorted(weeks.items())]
 
 
-Concern = Literal["persists", "worsens", "step_downs"]
+Concern = Literal["persists", "worsens", "step_downs", "function_falls", "severe_days"]
+CONCERNS: Final[tuple[Concern, ...]] = get_args(Concern)
+# Three days in a row at this pain or more: see a clinician within a few days (issue 14).
+SEVERE_PAIN: Final = 8
+SEVERE_DAYS_IN_A_ROW: Final = 3
 
 
 class Advice(Strict):
@@ -167,8 +172,10 @@ def clinician_advice(
     history: History,
     today: dt.date,
     started: dt.date | None,
+    ratings: Sequence[FunctionRating] = (),
 ) -> list[Advice]:
-    """The rules that say "see a clinician": persists, worsens, two step-downs in a row."""
+    """The rules that say "see a clinician": pain persists or worsens in an area, two
+    step-downs in a row, function falls, three severe days in a row."""
     advice: list[Advice] = []
     changes = area_changes(checkins, today)
     judged = [c for c in changes if c.verdict != "no_verdict"]
@@ -188,9 +195,10 @@ def clinician_advice(
                 )
             )
     begun = started or first
-    improved = any(c.verdict == "improved" for c in judged)
-    if begun is not None and today - begun >= PERSISTS_AFTER and judged and not improved:
-        worst = max(judged, key=lambda c: c.baseline)
+    # Judged per area: a neck that got better does not hide an upper back that did not (issue 14).
+    stuck = [c for c in judged if c.verdict != "improved"]
+    if begun is not None and today - begun >= PERSISTS_AFTER and stuck:
+        worst = max(stuck, key=lambda c: c.baseline)
         weeks_in = (today - begun).days / 7
         advice.append(
             Advice(
@@ -215,7 +223,60 @@ def clinician_advice(
                 numbers={"step_downs": float(step_downs_in_a_row(history))},
             )
         )
+    falls = function_falls(ratings)
+    if falls is not None:
+        advice.append(falls)
+    severe = severe_days(checkins, today)
+    if severe >= SEVERE_DAYS_IN_A_ROW:
+        advice.append(
+            Advice(
+                concern="severe_days",
+                message=(
+                    f"Your pain has been {SEVERE_PAIN}/10 or more on {severe} days in a row. "
+                    "Please see a doctor or physiotherapist within the next few days; sooner if "
+                    "something new appears."
+                ),
+                numbers={"days": float(severe)},
+            )
+        )
     return advice
+
+
+def severe_days(checkins: Sequence[PainCheckIn], today: dt.date) -> int:
+    """Days in a row, up to today (or yesterday, today's reading may still come), on which a
+    pain reading reached the severe level."""
+    severe = {
+        c.day
+        for c in checkins
+        if c.moment in LEVEL_MOMENTS and max(c.pain.values(), default=0) >= SEVERE_PAIN
+    }
+    cursor = today if today in severe else today - dt.timedelta(days=1)
+    count = 0
+    while cursor in severe:
+        count += 1
+        cursor -= dt.timedelta(days=1)
+    return count
+
+
+def function_falls(ratings: Sequence[FunctionRating]) -> Advice | None:
+    """A fall of 3 or more in one PSFS activity, or 2 on the mean: see a clinician (the PSFS's
+    meaningful change, Stratford 1995, read the other way)."""
+    change = function_change(ratings)
+    if change is None:
+        return None
+    worst = min(change.per_activity, key=lambda a: change.per_activity[a])
+    fall = -change.per_activity[worst]
+    if fall < PSFS_ONE_ACTIVITY_CHANGE and -change.change < PSFS_MEAN_CHANGE:
+        return None
+    return Advice(
+        concern="function_falls",
+        message=(
+            f"You can do less than when you started: {worst} is {fall:g} points lower out of "
+            f"10 (all your activities: {change.change:+g} on average). Please see a doctor or "
+            "physiotherapist within the next few days."
+        ),
+        numbers={"mean_change": change.change, "worst_activity_fall": fall},
+    )
 
 
 def step_downs_in_a_row(history: History) -> int:
@@ -227,7 +288,9 @@ def step_downs_in_a_row(history: History) -> int:
             and session.pain_next_morning is not None
             and session.pain_next_morning >= session.pain_before + NEXT_MORNING_RISE
         )
-        if flare or (session.pain_during is not None and session.pain_during > 5):
+        if flare or (
+            session.pain_during is not None and too_much(session.pain_during, session.pain_before)
+        ):
             count += 1
         else:
             break

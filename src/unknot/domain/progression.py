@@ -15,6 +15,7 @@ from typing import Final, Literal
 
 from unknot.domain.exercise import Exercise
 from unknot.domain.history import ExerciseOutcome, History, SessionOutcome
+from unknot.domain.pain import pain_limit, too_much
 
 Signal = Literal["progress", "hold", "step_down"]
 
@@ -23,7 +24,6 @@ Signal = Literal["progress", "hold", "step_down"]
 HOLD_STEP_S: Final = 5
 HOLD_CAP_S: Final = 60
 REP_STEP: Final = 2
-ACCEPTABLE_PAIN_DURING: Final = 5
 NEXT_MORNING_RISE: Final = 2
 EASY_RESERVE: Final = 3
 
@@ -76,8 +76,8 @@ def level_of(exercise: Exercise, outcome: ExerciseOutcome) -> int:
 def _settled(session: SessionOutcome) -> bool:
     return (
         session.pain_during is not None
-        and session.pain_during <= ACCEPTABLE_PAIN_DURING
         and session.pain_before is not None
+        and not too_much(session.pain_during, session.pain_before)
         and session.pain_next_morning is not None
         and session.pain_next_morning <= session.pain_before
     )
@@ -88,8 +88,11 @@ def session_signal(history: History) -> tuple[Signal, str]:
     if not history.sessions:
         return "hold", "no sessions yet: starting at the low end of each range"
     last = history.sessions[-1]
-    if last.pain_during is not None and last.pain_during > ACCEPTABLE_PAIN_DURING:
-        return "step_down", f"pain during the last session reached {last.pain_during}/10 (above 5)"
+    if last.pain_during is not None and too_much(last.pain_during, last.pain_before):
+        limit = pain_limit(last.pain_before)
+        return "step_down", (
+            f"pain during the last session reached {last.pain_during}/10 (above {limit})"
+        )
     if (
         last.pain_before is not None
         and last.pain_next_morning is not None
@@ -101,7 +104,7 @@ def session_signal(history: History) -> tuple[Signal, str]:
         )
     recent = history.sessions[-2:]
     if len(recent) == 2 and all(_settled(s) for s in recent):
-        return "progress", "pain stayed at 5/10 or less and settled by the next morning twice"
+        return "progress", "pain stayed within its limit and settled by the next morning twice"
     return "hold", "keeping the dose until two sessions in a row go well"
 
 
@@ -109,10 +112,9 @@ def exercise_signal(
     exercise: Exercise, outcome: ExerciseOutcome, overall: Signal
 ) -> tuple[Signal, str]:
     """The signal for one exercise: the session's, refined by how this exercise went."""
-    if outcome.stopped_for_pain or (
-        outcome.pain_during is not None and outcome.pain_during > ACCEPTABLE_PAIN_DURING
-    ):
-        return "step_down", "it hurt above 5/10 last time"
+    # `stopped_for_pain` is the pain rule (domain.pain) applied to that session's start.
+    if outcome.stopped_for_pain:
+        return "step_down", "it hurt too much last time"
     if exercise.phase == "strength" and outcome.reps_in_reserve == 0:
         return "step_down", "last time you had no repetitions left in reserve"
     if overall != "progress":

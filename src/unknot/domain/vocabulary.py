@@ -49,13 +49,20 @@ AVOIDED_POSITIONS: Final[dict[PositionAvoidance, frozenset[Position]]] = {
     "standing": frozenset({"standing", "moving"}),
 }
 
-# Movements a screening result or a clinician can rule out (clinical notes, "Red flags").
+# Movements a screening result, today's pain or a clinician can rule out; exercise files tag
+# the movements they contain (the restriction table is `profile.RESTRICTION_RULES`).
 Contraindication = Literal[
     "end_range_spinal_flexion",
     "neck_circling",
     "loaded_spinal_extension",
     "overhead_loading",
     "high_impact",
+    "assisted_end_range_rotation",
+    "prone_neck_extension",
+    "end_range_neck_flexion",
+    "neck_side_bend",
+    "neck_turn_and_tilt",
+    "arm_nerve_stretch",
 ]
 CONTRAINDICATIONS: Final[tuple[Contraindication, ...]] = get_args(Contraindication)
 

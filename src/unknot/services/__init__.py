@@ -33,6 +33,7 @@ _HOME = {
     "catalog_records": "unknot.services.catalog",
     "catalog_schema": "unknot.services.catalog",
     "chart_svgs": "unknot.services.progress",
+    "choose_country": "unknot.services.screening",
     "check_catalog": "unknot.services.catalog",
     "close_stores": "unknot.services.workspace",
     "current_advice": "unknot.services.progress",
@@ -173,6 +174,9 @@ if TYPE_CHECKING:
     )
     from unknot.services.screening import (
         ClearanceProblem as ClearanceProblem,
+    )
+    from unknot.services.screening import (
+        choose_country as choose_country,
     )
     from unknot.services.screening import (
         current_standing as current_standing,

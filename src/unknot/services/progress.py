@@ -8,7 +8,7 @@ import json
 import math
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from unknot.clock import Clock, instant, today
 from unknot.services.workspace import Workspace
@@ -18,10 +18,12 @@ if TYPE_CHECKING:
     from unknot.storage.repository import SessionRow, Store
 
 EXPORT_FORMAT = "unknot-export"
-EXPORT_VERSION = 2
+EXPORT_VERSION = 3
 # Columns added since an older export version; importing such an export leaves them empty.
 ADDED_AFTER: dict[int, dict[str, tuple[str, ...]]] = {
-    1: {"screenings": ("cleared_by", "withdrawn_at")},  # version 2 (issue 12)
+    # version 2 (issue 12), version 3 (issue 14)
+    1: {"screenings": ("cleared_by", "withdrawn_at", "findings"), "persons": ("country",)},
+    2: {"screenings": ("findings",), "persons": ("country",)},
 }
 # Advice dismissed with a recorded choice stays quiet this long, then returns if it still applies.
 DISMISSAL_LASTS = dt.timedelta(days=28)
@@ -159,7 +161,9 @@ def _advice(
     from unknot.domain import progress
 
     started = min([r.started_at.date() for r in rows] + [c.day for c in checkins], default=None)
-    advice = progress.clinician_advice(checkins, store.history(person), day, started)
+    advice = progress.clinician_advice(
+        checkins, store.history(person), day, started, store.function_ratings(person)
+    )
     dismissed = store.dismissals(person)
     return [
         a
@@ -375,7 +379,7 @@ def _row_problem(table: str, row: dict[str, Any]) -> str | None:
     """Check a row against the models the app reads it with; the field and what is wrong, or
     None. An import that passes these is one the app can show (issue 13: a screening tier
     "bogus" imported, and /today then answered 500)."""
-    from pydantic import TypeAdapter, ValidationError
+    from pydantic import StringConstraints, TypeAdapter, ValidationError
 
     from unknot.domain.plan import SessionPlan
     from unknot.domain.profile import Profile, Restriction
@@ -389,10 +393,12 @@ def _row_problem(table: str, row: dict[str, Any]) -> str | None:
             "tier": Tier,
             "restrictions": list[Restriction],
             "flagged": list[str],
+            "findings": list[str] | None,
             "answers": dict[str, bool],
             "pain": dict[str, PainScore],
         },
         "checkins": {"moment": Moment, "pain": dict[str, PainScore]},
+        "persons": {"country": Annotated[str, StringConstraints(pattern="^[A-Z]{2}$")] | None},
         "sessions": {"status": Literal["active", "finished", "stopped", "abandoned"]},
         "function_ratings": {"score": PainScore},
         "pain_reports": {"score": PainScore},
@@ -417,6 +423,7 @@ def import_data(workspace: Workspace, path: Path) -> dict[str, int]:
     from sqlalchemy import func, insert, select, text
     from sqlalchemy.exc import IntegrityError
 
+    from unknot.domain.screening import LEGACY_TIERS
     from unknot.storage.tables import PERSON_TABLES
 
     try:
@@ -467,6 +474,8 @@ def import_data(workspace: Workspace, path: Path) -> dict[str, int]:
             if not isinstance(row, dict):
                 raise ImportProblem(f"{where}: not an object")
             row = {**dict.fromkeys(added.get(table.name, ())), **row}
+            if table.name == "screenings" and row.get("tier") in LEGACY_TIERS:
+                row["tier"] = LEGACY_TIERS[row["tier"]]  # "urgent" before issue 14
             extra = sorted(set(row) - names)
             missing = sorted(names - set(row))
             if extra or missing:

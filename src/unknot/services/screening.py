@@ -45,6 +45,16 @@ def submit_screening(
     return record.model_copy(update={"id": stored})
 
 
+def choose_country(store: Store, person_id: int, country: str) -> None:
+    """Keep the country the person is in: it sets the emergency number unknot tells them to
+    call (issue 14: the server's locale is not the person's country)."""
+    from unknot.domain.screening import EMERGENCY_NUMBERS
+
+    if country not in EMERGENCY_NUMBERS:
+        raise ValueError(f"country: {country!r} is not one unknot knows the emergency number of")
+    store.set_country(person_id, country)
+
+
 def current_standing(store: Store, person_id: int) -> ScreeningResult | None:
     """What the screenings on record mean now: a new "no" lowers no earlier warning."""
     from unknot.domain.screening import standing

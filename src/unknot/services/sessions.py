@@ -193,6 +193,16 @@ def _readiness_now(store: Store, person_id: int, clock: Clock) -> tuple[Readines
     return readiness(records, today(clock), pain), pain
 
 
+def _start_pain(
+    store: Store, person_id: int, session_id: int, started_at: dt.datetime
+) -> dict[str, int]:
+    """Each area's pain as this session started (the pain rule's `start`, issue 14)."""
+    from unknot.domain.pain import starting_pain
+
+    day = dt.datetime.fromtimestamp(started_at.timestamp()).date()
+    return starting_pain(store.checkins(person_id), session_id, day)
+
+
 def start_session(
     workspace: Workspace, setup: Setup, clock: Clock, *, paced: bool = True, seed: int = 0
 ) -> SessionController:
@@ -204,9 +214,7 @@ def start_session(
     if not setup.readiness.may_start:
         raise PermissionError(setup.readiness.reason)
     catalog = exercises(workspace)
-    profile = setup.profile.model_copy(
-        update={"restrictions": setup.profile.restrictions | setup.readiness.restrictions}
-    )
+    profile = _planning_profile(setup)
     store = setup.store
     history = store.history(setup.person_id)
     plan = build_session(catalog, profile, history, day=today(clock), seed=seed)
@@ -222,7 +230,11 @@ def start_session(
         person_id=setup.person_id,
         session_id=session_id,
         plan=plan,
-        state=new_session(timeline),
+        state=new_session(
+            timeline,
+            start_pain=_start_pain(store, setup.person_id, session_id, at),
+            emergency_number=workspace.emergency(),
+        ),
         clock=clock,
         catalog=catalog,
         emergency_number=workspace.emergency(),
@@ -246,7 +258,12 @@ def resume_session(workspace: Workspace, setup: Setup, clock: Clock) -> SessionC
         person_id=setup.person_id,
         session_id=row.id,
         plan=plan,
-        state=new_session(timeline, resume_at=row.next_step),
+        state=new_session(
+            timeline,
+            resume_at=row.next_step,
+            start_pain=_start_pain(setup.store, setup.person_id, row.id, row.started_at),
+            emergency_number=workspace.emergency(),
+        ),
         clock=clock,
         catalog=exercises(workspace),
         emergency_number=workspace.emergency(),
@@ -288,8 +305,13 @@ def upgrade_database(workspace: Workspace) -> tuple[str | None, str]:
 
 
 def _planning_profile(setup: Setup) -> Profile:
+    """The profile the planner plans with: the screening's restrictions added, and the pain
+    now (today's latest reading, else the profile's: issue 14's severe-day rule reads it)."""
     return setup.profile.model_copy(
-        update={"restrictions": setup.profile.restrictions | setup.readiness.restrictions}
+        update={
+            "restrictions": setup.profile.restrictions | setup.readiness.restrictions,
+            "pain": {area: score for area, score in setup.pain.items() if score > 0},
+        }
     )
 
 
@@ -442,7 +464,12 @@ def _controller_at(
         person_id=person,
         session_id=session_id,
         plan=store.load_plan(brief.plan_id),
-        state=new_session(timeline, resume_at=index),
+        state=new_session(
+            timeline,
+            resume_at=index,
+            start_pain=_start_pain(store, person, session_id, brief.started_at),
+            emergency_number=workspace.emergency(),
+        ),
         clock=clock,
         catalog=exercises(workspace),
         emergency_number=workspace.emergency(),
@@ -455,7 +482,8 @@ def session_payload(workspace: Workspace, setup: Setup, row_id: int) -> dict[str
     """What the browser player needs: the steps, where to start, the exercise cards."""
     from dataclasses import asdict
 
-    from unknot.domain.engine import PAIN_STOP_ABOVE, symptom_rules
+    from unknot.domain.engine import symptom_rules
+    from unknot.domain.pain import limits, pain_limit
     from unknot.domain.timeline import build_timeline
 
     row = next(r for r in setup.store.sessions(setup.person_id) if r.id == row_id)
@@ -481,7 +509,9 @@ def session_payload(workspace: Workspace, setup: Setup, row_id: int) -> dict[str
             }
             for k, v in cards.items()
         },
-        "pain_stop_above": PAIN_STOP_ABOVE,
+        # The pain rule for this session, per area; areas not named use the unknown limit.
+        "pain_limits": limits(_start_pain(setup.store, setup.person_id, row.id, row.started_at)),
+        "pain_limit_unknown": pain_limit(None),
         "symptom_rules": symptom_rules(),
         "emergency_number": workspace.emergency(),
     }
@@ -588,10 +618,11 @@ def report_pain(
             "emergency_number": workspace.emergency(),
         }
     if any(isinstance(e, engine.MarkAggravating) for e in effects):
+        said = next(e.text for e in effects if isinstance(e, engine.Announce))
         return {
             "action": "next_exercise",
             "next_index": controller.state.index,
-            "message": "Pain above 5 out of 10 is too much today: moving on to the next exercise.",
+            "message": f"{said} Moving on to the next exercise.",
         }
     return {"action": "continue"}
 

@@ -11,6 +11,7 @@ from unknot import locations
 
 if TYPE_CHECKING:
     from unknot.config import Settings
+    from unknot.domain.screening import EmergencyNumber
     from unknot.storage.repository import Store
 
 
@@ -103,12 +104,27 @@ class Workspace:
         return _STORES[url]
 
     def emergency(self) -> str:
-        """The emergency number to show: configured, or from the locale."""
-        from unknot.domain.screening import emergency_number
+        """The emergency number to show (see `emergency_call`)."""
+        return self.emergency_call().number
+
+    def emergency_call(self) -> EmergencyNumber:
+        """The emergency number: configured; else for the country the person chose with the
+        screening; else a guess from the locale, which the pages ask the person to check."""
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from unknot.domain.screening import EmergencyNumber, country_of, emergency_number_for
 
         if self.emergency_number:
-            return self.emergency_number
-        return emergency_number(os.environ.get("LC_ALL") or os.environ.get("LANG"))
+            return EmergencyNumber(self.emergency_number, guessed=False)
+        try:
+            store = self.open_store()
+            country = store.country(store.local_person())
+        except (SQLAlchemyError, OSError, RuntimeError):
+            country = None  # the number must be given even when the database cannot be read
+        if country:
+            return emergency_number_for(country)
+        guess = emergency_number_for(country_of(os.environ.get("LC_ALL") or os.environ.get("LANG")))
+        return EmergencyNumber(guess.number, guessed=True)
 
     def secret(self) -> bytes:
         """This installation's secret key (signs form tokens), made on first use.

@@ -24,6 +24,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from unknot.domain.engine import StepRecord
 from unknot.domain.history import ExerciseOutcome, History, SessionOutcome
+from unknot.domain.pain import starting_pain, too_much
 from unknot.domain.plan import SessionPlan
 from unknot.domain.profile import Profile
 from unknot.domain.progress import FunctionRating, PainCheckIn, session_pain
@@ -88,7 +89,10 @@ def _screening(row: Any) -> ScreeningRecord:
         id=row.id,
         taken_on=row.taken_on,
         result=ScreeningResult(
-            tier=row.tier, restrictions=frozenset(row.restrictions), flagged=tuple(row.flagged)
+            tier=row.tier,
+            restrictions=frozenset(row.restrictions),
+            flagged=tuple(row.flagged),
+            findings=tuple(row.findings or ()),
         ),
         pain=row.pain,
         cleared_on=row.cleared_on,
@@ -224,6 +228,17 @@ class Store:
             if changed.rowcount == 0:
                 db.execute(insert(t.profiles).values(person_id=person_id, data=data, updated_at=at))
 
+    def set_country(self, person_id: int, country: str) -> None:
+        with self._tx() as db:
+            db.execute(update(t.persons).where(t.persons.c.id == person_id).values(country=country))
+
+    def country(self, person_id: int) -> str | None:
+        with self.engine.connect() as db:
+            found = db.execute(
+                select(t.persons.c.country).where(t.persons.c.id == person_id)
+            ).scalar()
+        return None if found is None else str(found)
+
     def load_profile(self, person_id: int) -> Profile | None:
         with self.engine.connect() as db:
             data = db.execute(
@@ -252,6 +267,7 @@ class Store:
                     tier=record.result.tier,
                     restrictions=sorted(record.result.restrictions),
                     flagged=list(record.result.flagged),
+                    findings=list(record.result.findings),
                     pain=record.pain,
                     cleared_on=record.cleared_on,
                 )
@@ -758,6 +774,8 @@ class Store:
                 if e["session_id"] == session_id
             }
             hurt = [p for p in pains if p["session_id"] == session_id]
+            local_day = dt.datetime.fromtimestamp(started_at.timestamp()).date()
+            start = starting_pain(checks, session_id, local_day)
             exercises = []
             for number, item in enumerate(plan.items):
                 done = [
@@ -765,7 +783,8 @@ class Store:
                 ]
                 if not done:
                     continue
-                item_pain = [p["score"] for p in hurt if p["item_index"] == number]
+                item_reports = [p for p in hurt if p["item_index"] == number]
+                item_pain = [p["score"] for p in item_reports]
                 sets_done = len({s["set_number"] for s in done if not s["skipped"]})
                 exercises.append(
                     ExerciseOutcome(
@@ -775,7 +794,9 @@ class Store:
                         reps=item.reps,
                         hold_s=item.hold_s,
                         completed=not any(s["skipped"] for s in done) and sets_done == item.sets,
-                        stopped_for_pain=any(score > 5 for score in item_pain),
+                        stopped_for_pain=any(
+                            too_much(p["score"], start.get(p["area"])) for p in item_reports
+                        ),
                         reps_in_reserve=reserve.get(number),
                         pain_during=max(item_pain) if item_pain else None,
                     )

@@ -71,6 +71,8 @@ persons = Table(
     Column("id", Integer, primary_key=True),
     Column("label", String(80), nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
+    # ISO 3166 code, chosen with the screening: it sets the emergency number (issue 14).
+    Column("country", String(2), nullable=True),
 )
 
 profiles = Table(
@@ -93,6 +95,8 @@ screenings = Table(
     Column("tier", String(10), nullable=False),
     Column("restrictions", JSON, nullable=False),
     Column("flagged", JSON, nullable=False),
+    # What set the tier, in words (issue 14); none for screenings stored before.
+    Column("findings", JSON, nullable=True),
     Column("pain", JSON, nullable=False),
     Column("cleared_on", Date, nullable=True),
     Column("clearance_note", Text, nullable=True),

@@ -17,7 +17,7 @@ from textual.widgets import Checkbox, Digits, Footer, Input, Label, ProgressBar,
 from unknot import services
 from unknot.clock import Clock
 from unknot.domain import engine
-from unknot.domain.screening import Question
+from unknot.domain.screening import TIER_TITLES, Question, asked, next_question
 from unknot.domain.vocabulary import PAIN_AREAS, parse_score
 from unknot.voice import Voice
 
@@ -74,14 +74,19 @@ class ScreeningScreen(Screen[dict[str, bool]]):
         self._show()
 
     def _show(self) -> None:
-        number = len(self.answers)
-        question = self.questions[number]
-        self.query_one("#progress", Label).update(f"Question {number + 1} of {len(self.questions)}")
+        question = next_question(self.answers)
+        assert question is not None
+        number = len(self.answers) + 1
+        total = max(len(asked(self.answers)), number)
+        self.query_one("#progress", Label).update(f"Question {number} of {total}")
         self.query_one("#question", Static).update(question.text)
 
     def action_answer(self, yes: bool) -> None:
-        self.answers[self.questions[len(self.answers)].id] = yes
-        if len(self.answers) == len(self.questions):
+        question = next_question(self.answers)
+        if question is None:
+            return
+        self.answers[question.id] = yes
+        if next_question(self.answers) is None:
             self.dismiss(self.answers)
         else:
             self._show()
@@ -411,8 +416,8 @@ class UnknotApp(App[int]):
         result = services.current_standing(setup.store, setup.person_id) or record.result
         self.push_screen(
             MessageScreen(
-                f"Result: {result.tier.upper()}\n\n{result.advice(self.workspace.emergency())}",
-                result.tier != "urgent",
+                f"{TIER_TITLES[result.tier]}\n\n{result.advice(self.workspace.emergency())}",
+                result.tier not in ("emergency", "same_day"),
             ),
             lambda _go: self._next(),
         )
@@ -424,9 +429,13 @@ class UnknotApp(App[int]):
             controller = services.start_session(self.workspace, setup, self.clock, paced=self.paced)
         self.controller = controller
         areas = setup.profile.painful_areas
-        self.push_screen(
-            PlayerScreen(controller, self.voice, self.tick_s, areas[0] if areas else "neck")
-        )
+        player = PlayerScreen(controller, self.voice, self.tick_s, areas[0] if areas else "neck")
+        if controller.plan.gentle_day:
+            # A severe day: say so, and that rest is fine too, before the gentle routine.
+            text = "A gentle day\n\n" + "\n\n".join(controller.plan.notes)
+            self.push_screen(MessageScreen(text, True), lambda _go: self.push_screen(player))
+        else:
+            self.push_screen(player)
 
 
 def create_app(

@@ -14,8 +14,8 @@ from unknot import services
 from unknot.clock import Clock
 from unknot.domain.engine import Symptom
 from unknot.domain.profile import Profile
-from unknot.domain.progress import NOTE_MAX_CHARS, Moment
-from unknot.domain.screening import QUESTION_IDS, UnansweredQuestions
+from unknot.domain.progress import NOTE_MAX_CHARS, Concern, Moment
+from unknot.domain.screening import COUNTRY_NAMES, QUESTIONS, UnansweredQuestions
 from unknot.domain.vocabulary import Area, Item, PainArea, Phase
 from unknot.web.headers import CLEAR_SITE_DATA
 from unknot.web.problems import Problem, documented_problems
@@ -85,15 +85,20 @@ def links(**targets: str) -> dict[int | str, dict[str, Any]]:
 def _every_question(schema: dict[str, Any]) -> None:
     # Validation stays with the domain, whose message names each missing or unknown question;
     # the document says the same thing, so clients and the fuzzer know every id is required.
+    # Follow-ups (`ask_if`) are needed only after a yes to their question.
     schema.update(
-        properties={q: {"type": "boolean"} for q in QUESTION_IDS},
-        required=list(QUESTION_IDS),
+        properties={q.id: {"type": "boolean"} for q in QUESTIONS},
+        required=[q.id for q in QUESTIONS if q.ask_if is None],
         additionalProperties=False,
     )
 
 
 class ScreeningAnswers(Body):
     answers: Annotated[dict[str, bool], Field(json_schema_extra=_every_question)]
+    country: Annotated[
+        Literal[tuple(COUNTRY_NAMES)] | None,  # type: ignore[valid-type]
+        Field(description="where the person is (ISO 3166): it sets the emergency number"),
+    ] = None
 
 
 class StepEvent(Body):
@@ -140,7 +145,7 @@ class CheckIn(Body):
 
 
 class Dismissal(Body):
-    concern: Literal["persists", "worsens", "step_downs"]
+    concern: Concern
     choice: Annotated[str, Field(min_length=2, max_length=120)]
 
 
@@ -193,6 +198,8 @@ def questions() -> list[dict[str, Any]]:
 def screening(request: Request, body: ScreeningAnswers) -> dict[str, Any]:
     workspace, clock = context(request)
     setup = services.prepare(workspace, clock)
+    if body.country is not None:
+        services.choose_country(setup.store, setup.person_id, body.country)
     try:
         record = services.submit_screening(
             setup.store, setup.person_id, body.answers, clock, setup.pain

@@ -13,7 +13,7 @@ from fastapi.templating import Jinja2Templates
 from unknot import services
 from unknot.domain.profile import EXPERIENCES, GOALS, Profile
 from unknot.domain.progress import NOTE_MAX_CHARS, Moment
-from unknot.domain.screening import UnansweredQuestions
+from unknot.domain.screening import TIER_TITLES, Question, UnansweredQuestions
 from unknot.domain.vocabulary import (
     AREAS,
     ITEMS,
@@ -45,13 +45,16 @@ templates.env.globals.update(
     clock=clock,
     dose_text=dose_text,
     words=lambda value: str(value).replace("_", " "),
+    tier_titles=TIER_TITLES,
 )
 
 
 def render(request: Request, name: str, status: int = 200, **values: Any) -> HTMLResponse:
     tokens: FormTokens = request.app.state.form_tokens
     workspace: services.Workspace = request.app.state.workspace
-    values.setdefault("emergency_number", workspace.emergency())
+    call = workspace.emergency_call()
+    values.setdefault("emergency_number", call.number)
+    values.setdefault("emergency_guessed", call.guessed)
     values.setdefault("catalog_problems", services.catalog_problems(workspace))
     response = templates.TemplateResponse(
         request, name, {**values, "form_token": tokens.issue(request)}, status_code=status
@@ -109,37 +112,86 @@ def home(request: Request) -> Response:
     return go("/today")
 
 
+class QuestionNode:
+    """A question with its follow-ups, as the screening form nests them."""
+
+    def __init__(self, question: Question, follow_ups: list[QuestionNode]) -> None:
+        self.question = question
+        self.follow_ups = follow_ups
+
+
+def question_tree(parent: str | None = None) -> list[QuestionNode]:
+    return [
+        QuestionNode(q, question_tree(q.id)) for q in services.questions() if q.ask_if == parent
+    ]
+
+
+def country_choice(request: Request) -> str | None:
+    """The country to offer: the one chosen before, else the browser's language's, if any."""
+    from unknot.domain.screening import COUNTRY_NAMES, country_of
+
+    workspace: services.Workspace = request.app.state.workspace
+    store = workspace.open_store()
+    chosen = store.country(store.local_person())
+    guess = country_of(request.headers.get("accept-language"))
+    for country in (chosen, guess):
+        if country in COUNTRY_NAMES:
+            return country
+    return None
+
+
+def screening_page(request: Request, status: int = 200, **values: Any) -> HTMLResponse:
+    from unknot.domain.screening import COUNTRY_NAMES
+
+    return render(
+        request,
+        "screening.html",
+        status=status,
+        questions=question_tree(),
+        countries=sorted(COUNTRY_NAMES.items(), key=lambda item: item[1]),
+        country=values.pop("country", None) or country_choice(request),
+        **values,
+    )
+
+
 @router.get("/screening")
 def screening_form(request: Request) -> HTMLResponse:
     workspace, clock = ctx(request)
     setup = services.prepare(workspace, clock)
-    return render(
-        request,
-        "screening.html",
-        questions=services.questions(),
-        reason=setup.readiness.reason,
-        missing=[],
-    )
+    return screening_page(request, reason=setup.readiness.reason, missing=[])
 
 
 @router.post("/screening")
 async def screening_submit(request: Request) -> HTMLResponse:
     workspace, clock = ctx(request)
     form = await request.form()
+    from unknot.domain.screening import COUNTRY_NAMES, asked
+
     answers = {q.id: form.get(q.id) == "yes" for q in services.questions() if form.get(q.id)}
+    # Left unchosen, the number stays a guess the pages ask the person to check.
+    country = str(form.get("country") or "")
     setup = services.prepare(workspace, clock)
+    if country and country not in COUNTRY_NAMES:
+        return screening_page(
+            request,
+            status=422,
+            reason="Please choose the country you are in: it sets the emergency number.",
+            missing=[],
+            given=answers,
+        )
+    if country:
+        services.choose_country(setup.store, setup.person_id, country)
     try:
         record = services.submit_screening(setup.store, setup.person_id, answers, clock, setup.pain)
     except UnansweredQuestions:
-        missing = [q.id for q in services.questions() if q.id not in answers]
-        return render(
+        missing = [q.id for q in asked(answers) if q.id not in answers]
+        return screening_page(
             request,
-            "screening.html",
             status=422,
-            questions=services.questions(),
-            reason="Please answer every question.",
+            reason='Please answer every question (and each one marked "If yes" after a yes).',
             missing=missing,
             given=answers,
+            country=country,
         )
     return _screening_result(request, record.id, record.result)
 
@@ -186,10 +238,8 @@ async def screening_mistake(request: Request) -> HTMLResponse:
                 "questions again; a warning sign stays until a clinician clears you."
             ),
         )
-    return render(
+    return screening_page(
         request,
-        "screening.html",
-        questions=services.questions(),
         reason=(
             "Your last answers were set aside as a mistake; that is kept on record. Correct "
             "the answer that was wrong and see the result again."
@@ -389,7 +439,9 @@ async def checkin(request: Request) -> Response:
 
 @router.get("/player")
 def player(request: Request) -> HTMLResponse:
-    return render(request, "player.html", pain_areas=PAIN_AREAS)
+    from unknot.domain.engine import SYMPTOM_TABLE
+
+    return render(request, "player.html", pain_areas=PAIN_AREAS, symptoms=SYMPTOM_TABLE)
 
 
 @router.get("/progress")
@@ -445,7 +497,9 @@ async def dismiss(request: Request) -> Response:
     form = await request.form()
     concern = str(form.get("concern"))
     choice = str(form.get("choice") or "").strip()
-    if concern in ("persists", "worsens", "step_downs") and choice:
+    from unknot.domain.progress import CONCERNS
+
+    if concern in CONCERNS and choice:
         store = workspace.open_store()
         services.dismiss_advice(store, store.local_person(), clock, concern, choice)
     return go(local_path(form.get("next"), "/progress"))

@@ -279,13 +279,20 @@ function finish(finished) {
 }
 
 // The server's stop message for these symptoms, from the rules it sent with the session
-// (engine.symptom_stop), for when it cannot be reached: visual change or numbness in both arms
-// or legs must still say to call the emergency number.
+// (engine.symptom_rules: the symptom table and its combinations), for when it cannot be reached:
+// chest pain or numbness in both arms must still say to call the emergency number.
 function symptomStop(symptoms) {
   const rules = session.symptom_rules;
-  const tier = symptoms.some((s) => rules.tiers[s] === "urgent") ? "urgent" : "soon";
-  const said = [...symptoms].sort().map((s) => rules.words[s] || words(s)).join(", ");
-  const message = rules.template.replace("{said}", said).replace("{advice}", rules.advice[tier]);
+  const rank = (tier) => rules.tier_order[tier];
+  let tier = "soon";
+  const raise = (t) => { if (rank(t) > rank(tier)) tier = t; };
+  symptoms.forEach((s) => raise(rules.tiers[s] || "soon"));
+  rules.combinations.forEach((c) => {
+    if (symptoms.includes(c.symptom) && c.with_any.some((s) => symptoms.includes(s))) raise(c.tier);
+  });
+  const said = rules.order.filter((s) => symptoms.includes(s)).map((s) => rules.words[s]).join(", ");
+  const advice = rules.advice[tier].replace("{number}", session.emergency_number || $("player").dataset.emergency);
+  const message = rules.template.replace("{said}", said).replace("{advice}", advice);
   return { tier, message };
 }
 
@@ -299,7 +306,7 @@ function stopForSafety(message, number, tier) {
   $("stopped").dataset.tier = tier || "";
   $("stopped-text").textContent = message;
   $("stopped-call").href = `tel:${call}`;
-  $("stopped-call").textContent = tier === "urgent" ? `Call ${call} now` : `Emergency number: ${call}`;
+  $("stopped-call").textContent = tier === "emergency" ? `Call ${call} now` : `Emergency number: ${call}`;
   $("player").dataset.state = "stopped";
   say(message);
 }
@@ -336,7 +343,7 @@ async function reportPain(form) {
     enqueue(`pain:${sessionKey()}:${index}:${Date.now()}`, `/api/v1/sessions/${session.session_id}/pain`, body);
     if (body.symptoms.length) {
       answer = { action: "stop", ...symptomStop(body.symptoms), emergency_number: session.emergency_number };
-    } else if (body.score > session.pain_stop_above) {
+    } else if (body.score > (session.pain_limits[body.area] ?? session.pain_limit_unknown)) {
       const item = steps[index].item_index;
       const next = steps.findIndex((s, i) => i > index && s.item_index !== item);
       answer = { action: "next_exercise", next_index: next === -1 ? steps.length : next };
