@@ -189,11 +189,15 @@ def test_pain_above_five_ends_only_that_exercise() -> None:
         ({"visual_change"}, "emergency"),
         ({"numbness_both_arms_or_legs"}, "emergency"),
         ({"breathlessness"}, "emergency"),
-        # Same day, and fainting's combinations.
-        ({"fainting"}, "same_day"),
-        ({"fainting", "palpitations"}, "emergency"),
-        ({"fainting", "chest_pain"}, "emergency"),
-        ({"fainting", "breathlessness"}, "emergency"),
+        ({"one_side_weakness"}, "emergency"),
+        ({"sudden_neck_pain"}, "emergency"),
+        ({"fainted"}, "emergency"),
+        # Same day, and the combinations.
+        ({"nearly_fainted"}, "same_day"),
+        ({"nearly_fainted", "palpitations"}, "emergency"),
+        ({"nearly_fainted", "chest_pain"}, "emergency"),
+        ({"nearly_fainted", "breathlessness"}, "emergency"),
+        ({"palpitations", "dizziness"}, "same_day"),
         # Soon.
         ({"palpitations"}, "soon"),
         ({"dizziness"}, "soon"),
@@ -214,6 +218,7 @@ def test_symptoms_end_the_session_whatever_the_pain(symptoms: set[e.Symptom], ti
     assert result.tier == tier
     if tier == "emergency":
         assert "Call 112 now" in stop.message
+        assert "keep your neck still" in stop.message
     if tier == "same_day":
         assert "see a doctor today" in stop.message
     # What follows for the next sessions: waiting for a clinician, and the movement rules.
@@ -233,8 +238,8 @@ def test_the_stop_message_names_the_persons_emergency_number() -> None:
     _, effects = e.step(state, e.ReportPain("neck", 1, frozenset({"chest_pain"})), T0 + 1)
     stop = next(f for f in effects if isinstance(f, e.SafetyStop))
     assert stop.message == (
-        "Stop now: chest pain or pressure. Call 999 now, or have someone call for you. "
-        "Do not exercise."
+        "Stop now: chest pain or pressure. Sit or lie down and keep your neck still. Call 999 "
+        "now, or have someone call for you. Do not exercise."
     )
 
 

@@ -341,6 +341,19 @@ def test_mobility_only_never_progresses(catalog: dict[str, Exercise]) -> None:
     assert (butterfly.reps, butterfly.hold_s) == (5, 10)
 
 
+def test_a_sign_waiting_for_a_clinician_holds_every_dose(catalog: dict[str, Exercise]) -> None:
+    """Issue 14: a soon sign without "mobility only" (a history of cancer, say) keeps
+    strengthening, but no dose rises until a clinician has seen the person."""
+    done = ExerciseOutcome(exercise_id="superman", sets=3, sets_done=3, reps=10, reps_in_reserve=4)
+    history = History(sessions=(outcome_session(4, done), outcome_session(2, done)))
+    profile = Profile(minutes=60, restrictions=frozenset({"no_progression"}))
+    plan = build_session(catalog, profile, history, day=DAY)
+    ids = {i.exercise_id for i in plan.items}
+    assert "superman" in ids
+    assert "superman-hold" not in ids
+    assert any(i.block == "strength" for i in plan.items)
+
+
 def test_week_rests_strengthened_areas_the_next_day(catalog: dict[str, Exercise]) -> None:
     profile = Profile(minutes=30, sessions_per_week=7, pain={"upper_back": 5})
     week = build_week(catalog, profile, start=DAY)

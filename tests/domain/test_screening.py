@@ -157,8 +157,8 @@ SINGLE_SIGNS: list[tuple[str, str, set[str]]] = [
     ("shingles_signs", "same_day", set()),
     ("injury_7_days", "soon", {"mobility_only"}),
     ("injury_dangerous", "same_day", {"mobility_only"}),
-    ("injury_midline", "soon", {"mobility_only"}),
-    ("injury_tingling", "same_day", {"mobility_only"}),
+    ("injury_midline", "same_day", {"mobility_only"}),
+    ("injury_tingling", "emergency", {"mobility_only"}),
     ("injury_unchecked", "soon", {"mobility_only"}),
     ("cancer_history", "soon", set()),
     ("cancer_new_back_pain", "soon", {"mobility_only"}),
@@ -166,16 +166,20 @@ SINGLE_SIGNS: list[tuple[str, str, set[str]]] = [
     ("arm_nerve_symptoms", "soon", {"no_neck_circling", "no_arm_nerve_provocation"}),
     ("arm_weakness_worsening", "same_day", {"no_neck_circling", "no_arm_nerve_provocation",
                                             "mobility_only"}),
-    ("lhermitte_sign", "soon", {"no_end_range_neck_flexion"}),
+    ("lhermitte_sign", "soon", {"no_end_range_neck_flexion", "no_neck_circling"}),
     ("pulsing_in_ear", "soon", {"no_neck_circling", "no_assisted_end_range_rotation"}),
     ("weight_loss", "soon", set()),
     ("constant_worsening_pain", "soon", {"mobility_only"}),
     ("breathing_pain", "soon", set()),
     ("meal_pain", "soon", set()),
-    ("sudden_pain_minor_strain", "soon", set()),
+    ("sudden_pain_minor_strain", "soon", {"no_end_range_spinal_flexion"}),
     ("osteoporosis_or_steroids", "clear",
      {"no_end_range_spinal_flexion", "no_assisted_end_range_rotation"}),
-    ("arthritis_or_neck_surgery", "soon", {"no_neck_circling", "no_assisted_end_range_rotation"}),
+    ("arthritis_or_neck_surgery", "soon",
+     {"no_neck_circling", "no_assisted_end_range_rotation", "no_end_range_neck_flexion"}),
+    ("heart_attack_signs", "emergency", set()),
+    ("brainstem_signs", "emergency", set()),
+    ("band_pain", "soon", set()),
     ("breathless_on_exercise", "soon", {"no_high_impact"}),
     ("first_onset_unwell", "soon", set()),
     ("arteritis_signs", "same_day", set()),
@@ -208,6 +212,18 @@ COMBINED: list[tuple[tuple[str, ...], str]] = [
     (("cancer_new_back_pain", "lhermitte_sign"), "emergency"),
     (("sudden_pain_minor_strain", "osteoporosis_or_steroids"), "same_day"),
     (("sudden_pain_minor_strain", "age_65_plus"), "same_day"),
+    (("sudden_unusual_pain", "pulsing_in_ear"), "emergency"),
+    (("sudden_unusual_pain", "injury_7_days"), "emergency"),
+    (("cancer_new_back_pain",), "soon"),
+    (("cancer_history", "weight_loss"), "same_day"),
+    (("cancer_history", "constant_worsening_pain"), "same_day"),
+    (("arthritis_or_neck_surgery", "lhermitte_sign"), "same_day"),
+    (("arthritis_or_neck_surgery", "arm_nerve_symptoms"), "same_day"),
+    (("lhermitte_sign", "arm_nerve_symptoms"), "same_day"),
+    (("band_pain",), "soon"),  # band-like pain alone is common; with a rash, same day
+    (("shingles_signs",), "same_day"),
+    (("arterial_signs",), "same_day"),  # dizziness with new neck pain
+    (("brainstem_signs",), "emergency"),  # the 5 D's and 3 N's beyond dizziness
     # And what stays calm: the over-calls issue 14 found.
     (("injury_7_days",), "soon"),  # a minor knock under 65
     (("age_65_plus",), "clear"),  # any neck injury at 65+ was "call now" with no time limit
@@ -219,6 +235,13 @@ COMBINED: list[tuple[tuple[str, ...], str]] = [
 @pytest.mark.parametrize(("yes", "tier"), COMBINED)
 def test_combinations(yes: tuple[str, ...], tier: str) -> None:
     assert assess(with_yes(*yes)).tier == tier
+
+
+def test_after_an_injury_the_advice_says_where_and_how_to_go() -> None:
+    same_day = assess(with_yes("injury_dangerous")).advice("112")
+    assert "somewhere they can X-ray or scan you today" in same_day
+    assert "do not drive yourself and keep your neck as still as you can" in same_day
+    assert "do not drive yourself" in assess(with_yes("chest_pain")).advice("112")
 
 
 def test_an_aching_neck_with_flu_is_not_an_emergency() -> None:
@@ -337,7 +360,10 @@ def test_readiness_rules() -> None:
     )
     soon = readiness([record("constant_worsening_pain")], DAY, {})
     assert soon.may_start
-    assert soon.restrictions == {"mobility_only"}
+    # Waiting for a clinician: no progression, whatever the sign (clinical notes, "soon").
+    assert soon.restrictions == {"mobility_only", "no_progression"}
+    assert "keeps your exercises at their current level" in soon.reason
+    assert readiness([record("cancer_history")], DAY, {}).restrictions == {"no_progression"}
     # Osteoporosis gives restrictions without advice, and keeps them: strengthening is good for
     # bones, a loaded bend and an assisted twist are not.
     bones = readiness([record("osteoporosis_or_steroids")], DAY, {})
@@ -366,7 +392,7 @@ def test_answering_no_again_lowers_no_warning() -> None:
     soon = record("constant_worsening_pain")
     held = readiness([soon, all_no], later, {})
     assert held.may_start
-    assert held.restrictions == {"mobility_only"}
+    assert held.restrictions == {"mobility_only", "no_progression"}
     # And a new screening may raise the tier.
     worse = readiness([soon, record("chest_pain", taken=later)], later, {})
     assert not worse.may_start

@@ -60,3 +60,40 @@ def test_holds_and_self_paced_reps(catalog: dict[str, Exercise]) -> None:
     assert reps
     assert all(s.duration_s is None for s in reps)
     assert all("tap done" in s.detail for s in reps)
+
+
+def test_every_shipped_per_side_exercise_says_each_sides_movement() -> None:
+    """Issue 14: the player announced "left side" while the chair rotation's card and figure
+    turned right, and "left side" meant the stretched side on one stretch and the turning
+    direction on the next."""
+    from unknot.figures.motion import per_side
+
+    for exercise in CATALOG.values():
+        if not per_side(exercise):
+            continue
+        assert exercise.side_words is not None, exercise.id
+        first, second = exercise.side_words
+        assert first != second
+        # The second side is the first mirrored: left and right swap, nothing else changes.
+        swapped = first.replace("left", "\0").replace("right", "left").replace("\0", "right")
+        assert second == swapped, exercise.id
+
+
+def test_the_player_says_which_way_to_turn_and_tilt() -> None:
+    profile = Profile(minutes=60, equipment=frozenset({"chair", "wall", "doorway", "mat"}))
+    for seed in range(8):
+        plan = build_session(CATALOG, profile, day=DAY, seed=seed)
+        if "chair-rotation" in {i.exercise_id for i in plan.items}:
+            break
+    else:
+        raise AssertionError("no plan with the chair rotation")
+    number = next(n for n, i in enumerate(plan.items) if i.exercise_id == "chair-rotation")
+    steps = [s for s in build_timeline(plan) if s.item_index == number]
+    holds = [s for s in steps if s.kind == "hold"]
+    assert holds[0].side == "left"  # the frames as drawn: the figure turns right
+    assert "turn to your right" in holds[0].title
+    assert holds[0].announce.startswith("Turn to your right, and hold")
+    assert "turn to your left" in holds[-1].title
+    switch = next(s for s in steps if s.kind == "switch_sides")
+    assert switch.announce == "Switch sides: turn to your left."
+    assert all("left side" not in s.title and "right side" not in s.title for s in steps)

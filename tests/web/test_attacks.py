@@ -201,8 +201,8 @@ def test_offline_symptoms_say_what_the_server_says(page: Page, server: Server) -
     for symptoms, tier in (
         (["visual_change"], "emergency"),
         (["numbness_both_arms_or_legs", "dizziness"], "emergency"),
-        (["fainting", "palpitations"], "emergency"),
-        (["fainting"], "same_day"),
+        (["nearly_fainted", "palpitations"], "emergency"),
+        (["nearly_fainted"], "same_day"),
         (["dizziness"], "soon"),
     ):
         page.evaluate(

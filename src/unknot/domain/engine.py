@@ -21,12 +21,15 @@ from unknot.domain.timeline import Side, Step
 Status = Literal["ready", "running", "paused", "finished", "stopped"]
 Symptom = Literal[
     "chest_pain",
+    "one_side_weakness",
     "sudden_headache",
+    "sudden_neck_pain",
     "speech_or_face",
     "visual_change",
     "numbness_both_arms_or_legs",
     "breathlessness",
-    "fainting",
+    "fainted",
+    "nearly_fainted",
     "palpitations",
     "dizziness",
     "numbness_one_arm",
@@ -52,11 +55,26 @@ SYMPTOM_TABLE: Final[tuple[SymptomRule, ...]] = (
         "chest_pain", "chest pain or pressure", "emergency", (), "Clinical notes, red flags"
     ),
     SymptomRule(
+        "one_side_weakness",
+        "weakness or numbness down one side of your body, or a drooping face",
+        "emergency",
+        (),
+        "Clinical notes, red flags: stroke (BE FAST)",
+    ),
+    SymptomRule(
         "sudden_headache",
         "a sudden, severe headache",
         "emergency",
         (),
         "Clinical notes, red flags: sudden worst-ever headache",
+    ),
+    SymptomRule(
+        "sudden_neck_pain",
+        "sudden, severe neck pain unlike any before",
+        "emergency",
+        (),
+        "A torn neck artery can start during movement: Rushton et al., IFOMPT framework, "
+        "JOSPT 2023",
     ),
     SymptomRule(
         "speech_or_face",
@@ -89,18 +107,27 @@ SYMPTOM_TABLE: Final[tuple[SymptomRule, ...]] = (
         "(issue 14)",
     ),
     SymptomRule(
+        "fainted",
         "fainting",
-        "fainting or nearly fainting",
+        "emergency",
+        ("mobility_only",),
+        "Fainting during exertion is a warning sign of heart disease; consensus, ours, after "
+        "the physiotherapist's review (issue 14)",
+    ),
+    SymptomRule(
+        "nearly_fainted",
+        "nearly fainting",
         "same_day",
         ("mobility_only",),
-        "Consensus, ours, after the physiotherapist's review (issue 14)",
+        "Consensus, ours, after the physiotherapist's review (issue 14): nearly fainting on "
+        "getting up is usually harmless, but needs a doctor's look when it comes with exercise",
     ),
     SymptomRule(
         "palpitations",
         "a racing or irregular heartbeat",
         "soon",
         ("mobility_only",),
-        "Consensus, ours: with fainting it is an emergency",
+        "Consensus, ours: with nearly fainting it is an emergency, with dizziness same-day",
     ),
     SymptomRule(
         "dizziness",
@@ -135,9 +162,11 @@ SYMPTOMS: Final[tuple[Symptom, ...]] = tuple(rule.symptom for rule in SYMPTOM_TA
 SYMPTOM_RULES: Final[dict[Symptom, SymptomRule]] = {rule.symptom: rule for rule in SYMPTOM_TABLE}
 SYMPTOM_TIER: Final[dict[Symptom, Tier]] = {rule.symptom: rule.tier for rule in SYMPTOM_TABLE}
 SYMPTOM_WORDS: Final[dict[Symptom, str]] = {rule.symptom: rule.words for rule in SYMPTOM_TABLE}
-# Symptoms that mean more together: fainting with chest pain, palpitations or breathlessness.
+# Symptoms that mean more together: nearly fainting with chest pain, palpitations or
+# breathlessness; palpitations with dizziness.
 SYMPTOM_COMBINATIONS: Final[tuple[tuple[Symptom, frozenset[Symptom], Tier], ...]] = (
-    ("fainting", frozenset({"chest_pain", "palpitations", "breathlessness"}), "emergency"),
+    ("nearly_fainted", frozenset({"chest_pain", "palpitations", "breathlessness"}), "emergency"),
+    ("palpitations", frozenset({"dizziness"}), "same_day"),
 )
 BEEPS: Final = 3
 NO_EFFECTS: Final[tuple[()]] = ()
@@ -629,7 +658,10 @@ def _pain(
 # browser gets these with the session (`symptom_rules`) so that it says the same when the server
 # cannot be reached (issue 12).
 STOP_ADVICE: Final[dict[Tier, str]] = {
-    "emergency": "Call {number} now, or have someone call for you. Do not exercise.",
+    "emergency": (
+        "Sit or lie down and keep your neck still. Call {number} now, or have someone call "
+        "for you. Do not exercise."
+    ),
     "same_day": (
         "Stop for today, sit or lie down, and see a doctor today; if it gets worse or you feel "
         "faint again, call {number}."

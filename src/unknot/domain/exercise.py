@@ -102,6 +102,12 @@ class Exercise(Strict):
     mistakes: tuple[str, ...] = ()
     cautions: tuple[str, ...] = ()
     contraindications: tuple[Contraindication, ...] = ()
+    side_words: tuple[str, str] | None = None
+    """For an exercise done on each side, what each side's movement is, in words a person
+    follows: the first as the figure's frames draw it (and the steps begin), the second
+    mirrored ("turn to your right", "turn to your left"). The player, the voice and the strip
+    say these instead of "left side", which meant the stretched side on one exercise and the
+    turning direction on the next (issue 14)."""
     gentle_day: Literal["no", "also", "only"] = "no"
     """Whether it belongs to the short gentle routine of a severe day (pain 8/10 or more):
     "also" there and in ordinary sessions, "only" there (issue 14)."""

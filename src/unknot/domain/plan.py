@@ -23,6 +23,8 @@ class PlannedExercise(Strict):
     hold_s: int | None
     work_s: int | None
     per_side: bool
+    side_words: tuple[str, str] | None = None
+    """What each side's movement is, first then second (the exercise's `side_words`)."""
     directions: tuple[str, ...] | None
     direction_order: DirectionOrder
     rep_s: float

@@ -163,6 +163,7 @@ class Setup:
     banned: frozenset[str]
     strength_allowed: bool
     high_pain: frozenset[Area]
+    progression_allowed: bool = True
 
 
 def _setup(profile: Profile, notes: list[str]) -> Setup:
@@ -197,6 +198,7 @@ def _setup(profile: Profile, notes: list[str]) -> Setup:
         banned=profile.banned_tags,
         strength_allowed=not mobility_only,
         high_pain=high,
+        progression_allowed=not mobility_only and "no_progression" not in profile.restrictions,
     )
 
 
@@ -299,7 +301,7 @@ def _candidate_for_family(
         rung = level_of(exercise, outcome)
         signal, why = exercise_signal(exercise, outcome, overall[0])
         why = why or overall[1]
-        if signal == "progress" and not setup.strength_allowed:
+        if signal == "progress" and not setup.progression_allowed:
             signal, why = "hold", "no progression until a clinician has seen you"
     moved: str | None = None
     if chain[position] in history.aggravating:
@@ -619,6 +621,7 @@ def _planned(candidate: Candidate, transition: int, rest: int, work: int | None)
         hold_s=candidate.level.hold_s,
         work_s=work,
         per_side=candidate.sides == 2,
+        side_words=exercise.side_words if candidate.sides == 2 else None,
         directions=exercise.dosage.directions,
         direction_order=exercise.dosage.direction_order,
         rep_s=exercise.dosage.rep_s,
@@ -634,9 +637,9 @@ def _planned(candidate: Candidate, transition: int, rest: int, work: int | None)
 # Pain at or above this today in any area is a severe day: no ordinary session (issue 14).
 SEVERE_PAIN: Final = 8
 GENTLE_DAY_ADVICE: Final = (
-    "Rest is fine today too. Get care the same day if the pain came with an injury, fever, "
-    "numbness, weakness or feeling unwell, or if it keeps you from sleeping; see a doctor or "
-    "physiotherapist within a few days if it stays this bad for three days."
+    "Rest is fine today too. Get care the same day if the pain came with an injury, a fever, "
+    "numbness or weakness; see a doctor or physiotherapist within a few days if it keeps waking "
+    "you at night or stays this bad for three days."
 )
 
 

@@ -33,6 +33,7 @@ Restriction = Literal[
     "no_end_range_neck_flexion",
     "no_arm_nerve_provocation",
     "no_prone_neck_extension",
+    "no_progression",
 ]
 RESTRICTIONS: Final[tuple[Restriction, ...]] = get_args(Restriction)
 
@@ -102,6 +103,12 @@ RESTRICTION_RULES: Final[tuple[RestrictionRule, ...]] = (
         "the arm or turn and tilt it towards it, and the doorway chest stretch, which tension "
         "or narrow the nerve's path (consensus, ours, after the physiotherapist's review of "
         "issue 14; Blanpied et al., JOSPT 2017, neck pain with radiating pain)",
+    ),
+    RestrictionRule(
+        "no_progression",
+        frozenset(),
+        "Any warning sign waiting for a clinician: doses stay where they are (clinical notes, "
+        "red flags: soon = no progression until cleared)",
     ),
     RestrictionRule(
         "mobility_only",

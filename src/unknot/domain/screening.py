@@ -107,31 +107,45 @@ QUESTIONS: Final[tuple[Question, ...]] = (
         "Clinical notes, red flags: cardiac",
     ),
     _q(
+        "heart_attack_signs",
+        "Now or in the last few hours, have you had pain or pressure in your chest, jaw, neck, "
+        "arm or between your shoulder blades together with sweating, feeling sick, "
+        "breathlessness or light-headedness?",
+        "pain in the chest, jaw, neck, arm or between the shoulder blades with sweating, "
+        "sickness, breathlessness or light-headedness",
+        "emergency",
+        "Clinical notes, red flags: cardiac; Mehta et al., AHA statement, Circulation 2016 "
+        "(women often without classic chest pain)",
+    ),
+    _q(
         "stroke_signs",
-        "Have you noticed a drooping face, weakness or numbness on one side of your body, "
-        "slurred speech, or a sudden loss of balance or sight?",
+        "In the last few days, have you noticed a drooping face, weakness or numbness on one "
+        "side of your body, slurred speech, or a sudden loss of balance or sight, that no doctor "
+        "has checked yet?",
         "signs of a stroke",
         "emergency",
         "Clinical notes, red flags: stroke (BE FAST)",
     ),
     _q(
         "thunderclap_headache",
-        "Have you had a sudden, severe headache that reached its worst within a minute or so?",
+        "In the last few days, have you had a sudden, severe headache that reached its worst "
+        "within a minute or so, and that no doctor has checked yet?",
         "a sudden, severe headache",
         "emergency",
         "Clinical notes, red flags: sudden worst-ever headache",
     ),
     _q(
         "tearing_pain",
-        "Have you had a sudden, severe tearing or ripping pain in your chest or between your "
-        "shoulder blades?",
+        "Since this pain began, have you had a sudden, severe tearing or ripping pain in your "
+        "chest or between your shoulder blades?",
         "sudden tearing pain in the chest or between the shoulder blades",
         "emergency",
         "Aortic dissection: Erbel et al., ESC guidelines on aortic diseases, Eur Heart J 2014",
     ),
     _q(
         "sudden_breathlessness",
-        "Have you suddenly become short of breath while resting, or coughed up blood?",
+        "In the last few days, have you suddenly become short of breath while resting, or "
+        "coughed up blood?",
         "sudden breathlessness at rest, or coughing blood",
         "emergency",
         "Pulmonary embolism: Konstantinides et al., ESC guidelines, Eur Heart J 2020",
@@ -179,14 +193,19 @@ QUESTIONS: Final[tuple[Question, ...]] = (
         f"Unusual new neck pain or headache in cervical arterial dysfunction: {IFOMPT}",
     ),
     _q(
+        "brainstem_signs",
+        "Since this neck pain began, have you had double vision, slurred speech, trouble "
+        "swallowing, numbness in your face, or falls without fainting?",
+        "double vision, slurred speech, trouble swallowing, face numbness or drop attacks",
+        "emergency",
+        f"The 5 D's and 3 N's: {IFOMPT}; posterior circulation stroke or a torn neck artery",
+    ),
+    _q(
         "arterial_signs",
-        "Since this neck pain began, have you had new dizziness or unsteadiness, double vision, "
-        "trouble speaking or swallowing, numbness in your face, or falls without fainting?",
-        "new dizziness, double vision, trouble speaking or swallowing, face numbness or drop "
-        "attacks",
+        "Since this neck pain began, have you had new dizziness, nausea or unsteadiness?",
+        "new dizziness, nausea or unsteadiness with new neck pain",
         "same_day",
-        f"The 5 D's and 3 N's: {IFOMPT} (dizziness alone is common; with new neck pain it "
-        "needs a doctor)",
+        f"{IFOMPT} (dizziness alone is common; with new neck pain it needs a doctor)",
         restrictions=("mobility_only", "no_neck_circling"),
     ),
     _q(
@@ -208,11 +227,20 @@ QUESTIONS: Final[tuple[Question, ...]] = (
         f"Clinical notes, red flags: spinal infection; {FINUCANE}",
     ),
     _q(
+        "band_pain",
+        "Do you have a band of burning pain on one side of your chest or back?",
+        "a band of burning pain on one side",
+        "soon",
+        "Band-like pain alone is common in rib and nerve pain; with a rash it may be shingles "
+        "(NICE CKS, Shingles)",
+    ),
+    _q(
         "shingles_signs",
-        "Do you have a band of burning pain on one side of your chest or back, or a rash there?",
-        "a band of burning pain or a rash on one side",
+        "Is there a rash there, or blisters?",
+        "a band of burning pain with a rash on one side",
         "same_day",
         "Shingles: antivirals work best within 72 hours of the rash (NICE CKS, Shingles)",
+        ask_if="band_pain",
     ),
     _q(
         "injury_7_days",
@@ -236,7 +264,7 @@ QUESTIONS: Final[tuple[Question, ...]] = (
         "injury_midline",
         "Is the bony middle of the back of your neck painful or tender to touch since then?",
         "pain in the middle of the back of the neck since the injury",
-        "soon",
+        "same_day",
         f"{CCR}: midline tenderness",
         restrictions=("mobility_only",),
         ask_if="injury_7_days",
@@ -246,7 +274,7 @@ QUESTIONS: Final[tuple[Question, ...]] = (
         "Since the injury, have you had tingling, pins and needles or numbness in your arms or "
         "legs?",
         "tingling in the arms or legs since the injury",
-        "same_day",
+        "emergency",
         f"{CCR}: paraesthesias in the limbs",
         restrictions=("mobility_only",),
         ask_if="injury_7_days",
@@ -269,8 +297,8 @@ QUESTIONS: Final[tuple[Question, ...]] = (
     ),
     _q(
         "cancer_new_back_pain",
-        "Since then, has new pain started in your back (upper, middle or lower)?",
-        "new back pain after cancer",
+        "Since then, has new pain started in your neck or back?",
+        "new neck or back pain after cancer",
         "soon",
         "Metastatic spinal cord compression: NICE NG234, 2023",
         restrictions=("mobility_only",),
@@ -278,8 +306,8 @@ QUESTIONS: Final[tuple[Question, ...]] = (
     ),
     _q(
         "cancer_pain_constant",
-        "Is that back pain constant, or worse at night?",
-        "new back pain after cancer that is constant or worse at night",
+        "Is that pain constant, or worse at night?",
+        "new neck or back pain after cancer that is constant or worse at night",
         "same_day",
         "Metastatic spinal cord compression: NICE NG234, 2023",
         restrictions=("mobility_only",),
@@ -318,7 +346,7 @@ QUESTIONS: Final[tuple[Question, ...]] = (
         "an electric-shock feeling on bending the head forward (Lhermitte's sign)",
         "soon",
         f"Lhermitte's sign, a sign of spinal cord irritation; {OURS}",
-        restrictions=("no_end_range_neck_flexion",),
+        restrictions=("no_end_range_neck_flexion", "no_neck_circling"),
     ),
     _q(
         "pulsing_in_ear",
@@ -368,6 +396,7 @@ QUESTIONS: Final[tuple[Question, ...]] = (
         "sudden upper-back pain after a minor strain, cough or fall",
         "soon",
         f"Osteoporotic vertebral fracture: {FINUCANE}",
+        restrictions=("no_end_range_spinal_flexion",),
     ),
     _q(
         "osteoporosis_or_steroids",
@@ -384,8 +413,13 @@ QUESTIONS: Final[tuple[Question, ...]] = (
         "spondylitis), or have you had an operation on your neck?",
         "an inflammatory arthritis or neck surgery",
         "soon",
-        "Clinical notes, red flags: inflammatory arthritis; previous neck surgery",
-        restrictions=("no_neck_circling", "no_assisted_end_range_rotation"),
+        "Clinical notes, red flags: inflammatory arthritis; previous neck surgery (in rheumatoid "
+        "arthritis the top of the neck can be unstable, bending forward most)",
+        restrictions=(
+            "no_neck_circling",
+            "no_assisted_end_range_rotation",
+            "no_end_range_neck_flexion",
+        ),
     ),
     _q(
         "breathless_on_exercise",
@@ -445,7 +479,7 @@ NEUROLOGICAL: Final = ("slow_cord_signs", "arm_nerve_symptoms", "lhermitte_sign"
 COMBINATIONS: Final[tuple[Combination, ...]] = (
     Combination(
         all_of=("sudden_unusual_pain",),
-        any_of=("arterial_signs", "horner_signs"),
+        any_of=("arterial_signs", "horner_signs", "pulsing_in_ear", "injury_7_days"),
         tier="emergency",
         finding="sudden, unusual neck or head pain with arterial signs",
         source=IFOMPT,
@@ -470,8 +504,31 @@ COMBINATIONS: Final[tuple[Combination, ...]] = (
         any_of=(*NEUROLOGICAL, "arm_weakness_worsening"),
         tier="emergency",
         restrictions=("mobility_only",),
-        finding="new back pain after cancer with nerve symptoms",
+        finding="new neck or back pain after cancer with nerve symptoms",
         source="Metastatic spinal cord compression: NICE NG234, 2023",
+    ),
+    Combination(
+        all_of=("cancer_history",),
+        any_of=("constant_worsening_pain", "weight_loss"),
+        tier="same_day",
+        restrictions=("mobility_only",),
+        finding="a history of cancer with constant or worsening pain, or weight loss",
+        source=f"{FINUCANE}: combinations of flags matter more than single ones",
+    ),
+    Combination(
+        all_of=("arthritis_or_neck_surgery",),
+        any_of=("lhermitte_sign", "slow_cord_signs", "arm_nerve_symptoms"),
+        tier="same_day",
+        restrictions=("mobility_only",),
+        finding="an inflammatory arthritis or neck surgery with nerve or spinal-cord symptoms",
+        source=f"Upper cervical instability in rheumatoid arthritis; {OURS}",
+    ),
+    Combination(
+        all_of=("lhermitte_sign", "arm_nerve_symptoms"),
+        tier="same_day",
+        restrictions=("mobility_only",),
+        finding="an electric-shock feeling on bending the head with nerve symptoms in an arm",
+        source=f"Possible spinal cord compression; {OURS}",
     ),
     Combination(
         all_of=("sudden_pain_minor_strain",),
@@ -505,6 +562,14 @@ EARLIER_FINDINGS: Final[dict[str, str]] = {
 }
 
 
+INJURIES: Final = frozenset(
+    {"injury_7_days", "injury_dangerous", "injury_midline", "injury_tingling", "recent_injury"}
+)
+INJURY_NOTE: Final = (
+    " After an injury, do not drive yourself and keep your neck as still as you can."
+)
+
+
 class ScreeningResult(Strict):
     """What the answers mean: how soon to get care, and what the planner must leave out."""
 
@@ -532,25 +597,36 @@ class ScreeningResult(Strict):
     def advice(self, emergency_number: str) -> str:
         """What to do, written for someone who may be frightened: first the action, then why."""
         said = self.said()
+        injured = INJURY_NOTE if set(self.flagged) & INJURIES else ""
         if self.tier == "emergency":
             return (
-                f"Call {emergency_number} now, or have someone take you to an emergency "
-                f"department. Do not exercise. Tell them what you noticed: {said}. This may "
-                "be nothing serious, but it needs checking straight away. Sessions wait until "
-                "you record that a clinician has seen you."
+                f"Call {emergency_number} now, or have someone call for you, and do not drive "
+                f"yourself. Do not exercise. Tell them what you noticed: {said}. This may be "
+                f"nothing serious, but it needs checking straight away.{injured} Sessions wait "
+                "until you record that a clinician has seen you."
             )
         if self.tier == "same_day":
+            where = (
+                "somewhere they can X-ray or scan you today (an emergency department or urgent "
+                "care centre)"
+                if injured
+                else "a doctor today (your GP, an urgent care centre, or a phone health line)"
+            )
             return (
-                "Please see a doctor today (your GP, an urgent care centre, or a phone health "
-                f"line), and tell them what you answered: {said}. Do not exercise until then. "
-                f"If it gets worse or something new appears, call {emergency_number}. Sessions "
-                "wait until you record that a clinician has seen you."
+                f"Please see {where}, and tell them what you answered: {said}. Do not exercise "
+                f"until then. If it gets worse or something new appears, call "
+                f"{emergency_number}.{injured} Sessions wait until you record that a clinician "
+                "has seen you."
             )
         if self.tier == "soon":
+            gentle = (
+                " and plans only gentle mobility" if "mobility_only" in self.restrictions else ""
+            )
             return (
                 "Book a visit to a doctor or physiotherapist within the next few days and tell "
                 f"them what you answered: {said}. This is not an emergency. Until you record "
-                "that they have seen you, unknot plans around it."
+                f"that they have seen you, unknot keeps your exercises at their current level"
+                f"{gentle}."
             )
         return (
             "Nothing you answered needs a doctor's attention now, so you can exercise. If "
@@ -660,6 +736,8 @@ def standing(records: Sequence[ScreeningRecord]) -> ScreeningResult | None:
         if TIER_ORDER[record.result.tier] > TIER_ORDER[tier]:
             tier = record.result.tier
         restrictions.update(record.result.restrictions)
+        # Waiting for the clinician: no progression until cleared (clinical notes, "soon").
+        restrictions.add("no_progression")
         flagged.update(dict.fromkeys(record.result.flagged))
         findings.update(dict.fromkeys(record.result.findings))
     return ScreeningResult(
@@ -744,9 +822,10 @@ def readiness(
             )
     reason = "Screened on " + record.taken_on.isoformat() + "."
     if result.tier == "soon":
+        gentle = " and plans only gentle mobility" if "mobility_only" in result.restrictions else ""
         reason += (
             " A warning sign still waits for a clinician: until you record that one has seen "
-            "you, unknot plans only gentle mobility."
+            f"you, unknot keeps your exercises at their current level{gentle}."
         )
     return Readiness(
         may_start=True,

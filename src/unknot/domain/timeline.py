@@ -40,6 +40,10 @@ class Step:
     set_number: int
     sets: int
     side: Side | None
+    """Which of the figure's two loops: "left" is the side its frames draw, "right" mirrored.
+    People are told `side_label`, never this."""
+    side_label: str | None
+    """The side's movement in words ("turn to your right")."""
     direction: str | None
     reps: int | None
     hold_s: int | None
@@ -70,6 +74,7 @@ def _item_steps(
         "block": item.block,
         "sets": item.sets,
         "side": None,
+        "side_label": None,
         "direction": None,
         "reps": None,
         "hold_s": None,
@@ -92,15 +97,17 @@ def _item_steps(
         label = f"set {set_number} of {item.sets}" if item.sets > 1 else ""
         for side in sides:
             if side == "right":
+                now = side_phrase(item, side)
                 yield {
                     **base,
                     "kind": "switch_sides",
                     "set_number": set_number,
                     "side": "right",
+                    "side_label": now,
                     "duration_s": float(SWITCH_SIDES_S),
                     "title": "Switch sides",
-                    "detail": f"{item.name}: now the right side.",
-                    "announce": "Switch sides.",
+                    "detail": f"{item.name}: now {now}.",
+                    "announce": f"Switch sides: {now}.",
                 }
             yield from _work(base, item, set_number, label, side, directions, paced)
         if set_number < item.sets:
@@ -115,6 +122,22 @@ def _item_steps(
             }
 
 
+def side_phrase(item: PlannedExercise, side: Side) -> str:
+    """One side's movement in words: the exercise's own (`side_words`: the first side is the
+    one its figure draws), else the plain "left side" of files that give none."""
+    if item.side_words is not None:
+        return item.side_words[0 if side == "left" else 1]
+    return f"{side} side"
+
+
+def _hold_announcement(direction: str | None, side_words: str, hold_s: int) -> str:
+    if direction:
+        return f"{_words(direction).capitalize()}, {hold_s} seconds."
+    if side_words:
+        return f"{side_words[:1].upper()}{side_words[1:]}, and hold {hold_s} seconds."
+    return f"Hold, {hold_s} seconds."
+
+
 def _work(
     base: dict[str, object],
     item: PlannedExercise,
@@ -124,9 +147,9 @@ def _work(
     directions: list[str | None],
     paced: bool,
 ) -> Iterator[dict[str, object]]:
-    side_words = f"{side} side" if side else ""
+    side_words = side_phrase(item, side) if side else ""
     heading = ", ".join(p for p in (item.name, label, side_words) if p)
-    common = {**base, "set_number": set_number, "side": side}
+    common = {**base, "set_number": set_number, "side": side, "side_label": side_words or None}
     if item.work_s is not None:
         minutes = item.work_s / 60
         yield {
@@ -156,8 +179,7 @@ def _work(
                 "duration_s": float(item.hold_s),
                 "title": f"{heading}: {which_hold}{which}",
                 "detail": f"Hold for {item.hold_s} seconds.",
-                "announce": f"{_words(direction).capitalize() if direction else 'Hold'}, "
-                f"{item.hold_s} seconds.",
+                "announce": _hold_announcement(direction, side_words, item.hold_s),
             }
             # Every hold ends with a release, the movement time the plan counts per repetition.
             yield {

@@ -145,7 +145,8 @@ def _summary(exercise: Exercise) -> str:
     if dosage.directions:
         words.append(" then ".join(d.replace("_", " ") for d in dosage.directions))
     if per_side(exercise):
-        words.append("left side, then right")
+        first = exercise.side_words[0] if exercise.side_words else "one side"
+        words.append(f"{first}, then the other side")
     return " · ".join(words)
 
 

@@ -288,8 +288,8 @@ class PlayerScreen(Screen[None]):
         facts = [step.detail]
         if step.sets > 1:
             facts.append(f"Set {step.set_number} of {step.sets}")
-        if step.side:
-            facts.append(f"Side: {step.side}")
+        if step.side_label:
+            facts.append(step.side_label[:1].upper() + step.side_label[1:])
         if step.direction:
             facts.append(f"Direction: {step.direction.replace('_', ' ')}")
         if self.controller.state.status == "paused":

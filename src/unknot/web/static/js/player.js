@@ -204,7 +204,7 @@ function render() {
   $("title").textContent = step.title;
   const facts = [step.detail];
   if (step.sets > 1) facts.push(`Set ${step.set_number} of ${step.sets}.`);
-  if (step.side) facts.push(`Side: ${step.side}.`);
+  if (step.side_label) facts.push(`${step.side_label[0].toUpperCase()}${step.side_label.slice(1)}.`);
   if (step.direction) facts.push(`Direction: ${words(step.direction)}.`);
   $("facts").textContent = facts.join(" ");
   $("counter").textContent = `Step ${index + 1} of ${steps.length}`;
@@ -388,7 +388,7 @@ function showFigure(exerciseId, card, step) {
   }
   const still = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
   const url = still ? `/figures/${exerciseId}-strip.svg` : figureUrl(step);
-  const side = step.side ? `, ${step.side} side` : "";
+  const side = step.side_label ? `, ${step.side_label}` : "";
   const label = `${card.name}${side}${still ? ", key poses" : ", shown moving"}`;
   box.hidden = false;
   if (box.dataset.url === url) {
