@@ -221,7 +221,7 @@ def test_a_severe_day_says_so_before_the_gentle_routine() -> None:
         assert {i.exercise_id for i in controller.plan.items} <= {
             "chin-tuck",
             "shoulder-roll",
-            "walking",
+            "easy-walk",
             "relaxed-breathing",
         }
         await pilot.press("q")
