@@ -209,3 +209,20 @@ def test_a_severe_day_offers_the_gentle_routine_in_the_terminal() -> None:
         session.stdout
     )
     assert "Neck roll" not in session.stdout
+
+
+def test_the_country_sets_the_emergency_number() -> None:
+    result = runner.invoke(app, ["screen", "--country", "us"], input=URGENT_FIRST)
+    assert result.exit_code == 1
+    assert "Call 911 now" in result.stdout
+    assert "is a guess" not in result.stdout
+    guessed = runner.invoke(app, ["screen"], input=ALL_NO)
+    assert "is a guess" not in guessed.stdout  # kept from last time
+    bad = runner.invoke(app, ["screen", "--country", "Narnia"])
+    assert bad.exit_code == 2
+    assert "unknown country 'Narnia'" in bad.stderr
+
+
+def test_without_a_country_the_number_is_a_guess_to_check() -> None:
+    result = runner.invoke(app, ["screen"], input=ALL_NO)
+    assert "The emergency number 999 is a guess" in result.stdout

@@ -462,13 +462,35 @@ def run_screening(setup: services.Setup, clock: Clock, emergency: str) -> str:
 @app.command()
 def screen(
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    country: Annotated[
+        str | None,
+        typer.Option(
+            help="The country you are in, two letters (GB, US, FR...): it sets the emergency "
+            "number unknot tells you to call. Kept for next time."
+        ),
+    ] = None,
 ) -> None:
     """Answer the warning-sign questions (asked again every 4 weeks)."""
+    from unknot.domain.screening import COUNTRY_NAMES
+
+    if country is not None and country.upper() not in COUNTRY_NAMES:
+        fail(
+            f"unknown country {country!r}; give a two-letter code, one of: "
+            + ", ".join(sorted(COUNTRY_NAMES))
+        )
     workspace = full_workspace()
     clock = clock_for(workspace)
     with database_problems():
         setup = services.prepare(workspace, clock)
-        tier = run_screening(setup, clock, workspace.emergency())
+        if country is not None:
+            services.choose_country(setup.store, setup.person_id, country.upper())
+        call = workspace.emergency_call()
+        if call.guessed:
+            print(
+                f"The emergency number {call.number} is a guess from your language settings; "
+                "check your local number, and give --country to set it."
+            )
+        tier = run_screening(setup, clock, call.number)
     if as_json:
         record = setup.store.latest_screening(setup.person_id)
         assert record is not None
