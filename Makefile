@@ -41,12 +41,15 @@ system-deps:
 	  fi; \
 	fi
 
+# Each phase prints its wall time (issue 15: every issue says how many seconds it added).
+TIMED = bash -c 'start=$$(date +%s%N); "$$@"; status=$$?; ms=$$(( ($$(date +%s%N) - start) / 1000000 )); \
+	printf "make: %s took %d.%01d s\n" "$$PHASE" $$((ms / 1000)) $$((ms % 1000 / 100)); exit $$status' --
+
 lint: install-test
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+	@PHASE=lint $(TIMED) sh -c '$(BIN)/ruff check . && $(BIN)/ruff format --check .'
 
 types: install-test
-	$(BIN)/mypy
+	@PHASE=types $(TIMED) $(BIN)/mypy
 
 # axe-core, injected into pages by the browser tests (npm; no lock file is committed).
 node_modules/axe-core/axe.min.js: package.json
@@ -54,7 +57,7 @@ node_modules/axe-core/axe.min.js: package.json
 	touch $@
 
 pytest: install-test system-deps node_modules/axe-core/axe.min.js
-	$(BIN)/pytest
+	@PHASE=pytest $(TIMED) $(BIN)/pytest
 
 test: lint types pytest
 

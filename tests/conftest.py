@@ -8,11 +8,23 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from tests.postgres import PostgresServer, find_binary, running_server
 from unknot.services.workspace import close_stores
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+# Property tests run in full under CI=true and at a tenth locally (issue 15: one planner test
+# took 33 s on every local run). `examples(n)` scales a test's own count the same way.
+settings.register_profile("ci", max_examples=100, deadline=None)
+settings.register_profile("local", max_examples=20, deadline=None)
+settings.load_profile("ci" if IN_CI else "local")
+
+
+def examples(full: int) -> int:
+    """`full` examples under CI=true, a tenth (at least 20) otherwise."""
+    return full if IN_CI else max(20, full // 10)
 
 
 def require(command: str, why: str) -> str:

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import examples
 from tests.domain.plan_rules import shortest_dose, usable, violations
 from unknot.catalog.loader import validate_all
 from unknot.domain.exercise import Exercise
@@ -39,7 +40,7 @@ def profiles(draw: st.DrawFn, exercise_ids: list[str]) -> Profile:
 
 
 PROPERTY_SETTINGS = settings(
-    max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=examples(1500), deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 
 
@@ -87,7 +88,7 @@ def test_every_plan_keeps_every_rule(profile: Profile, seed: int, day: dt.date) 
             assert any(area in e.targets and e.phase != "strength" for e in planned), area
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(profile=profiles(sorted(CATALOG)), seed=st.integers(0, 99))
 def test_every_week_keeps_every_rule(profile: Profile, seed: int) -> None:
     catalog = CATALOG

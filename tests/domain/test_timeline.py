@@ -6,6 +6,7 @@ import datetime as dt
 
 from hypothesis import given, settings
 
+from tests.conftest import examples
 from tests.domain.test_planner import CATALOG, profiles
 from unknot.domain.exercise import Exercise
 from unknot.domain.plan import PlanImpossible
@@ -16,7 +17,7 @@ from unknot.domain.timeline import build_timeline
 DAY = dt.date(2026, 11, 25)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(profile=profiles(sorted(CATALOG)))
 def test_timeline_seconds_match_the_plan(profile: Profile) -> None:
     try:
