@@ -59,7 +59,10 @@ def test_new_user_goes_end_to_end(page: Page, server: Server) -> None:
     assert progress["before_after"][0]["before"] == 5
     assert progress["before_after"][0]["after"] == 3
     page.goto(server.url + "/progress")
-    assert "1 sessions" in page.content()
+    totals = page.locator("p.totals").inner_text()
+    assert re.fullmatch(
+        r"1 session, [\d.]+ minutes\. 0 week\(s\) in a row on plan; a 1-day streak\.", totals
+    ), totals
     assert first
 
 
