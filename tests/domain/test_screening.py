@@ -244,6 +244,14 @@ def test_after_an_injury_the_advice_says_where_and_how_to_go() -> None:
     assert "do not drive yourself" in assess(with_yes("chest_pain")).advice("112")
 
 
+def test_every_combination_rule_has_a_case_above() -> None:
+    """A combination added to the table without a case in COMBINED fails here."""
+    for rule in COMBINATIONS:
+        assert any(rule.applies(frozenset(yes)) and tier == rule.tier for yes, tier in COMBINED), (
+            rule.finding
+        )
+
+
 def test_an_aching_neck_with_flu_is_not_an_emergency() -> None:
     """Issue 14: flu with an aching neck answered "fever together with a stiff neck" and was
     told to call 112. The question now asks for a neck too stiff to touch the chin to the chest,

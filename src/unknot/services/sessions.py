@@ -200,7 +200,7 @@ def _start_pain(
     from unknot.domain.pain import starting_pain
 
     day = dt.datetime.fromtimestamp(started_at.timestamp()).date()
-    return starting_pain(store.checkins(person_id), session_id, day)
+    return starting_pain(store.checkins(person_id, day), session_id, day)
 
 
 def start_session(

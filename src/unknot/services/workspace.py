@@ -116,10 +116,11 @@ class Workspace:
 
         if self.emergency_number:
             return EmergencyNumber(self.emergency_number, guessed=False)
+        from unknot.storage.faults import StorageFault
+
         try:
-            store = self.open_store()
-            country = store.country(store.local_person())
-        except (SQLAlchemyError, OSError, RuntimeError):
+            country = self.open_store().local_country()
+        except (SQLAlchemyError, OSError, RuntimeError, StorageFault):
             country = None  # the number must be given even when the database cannot be read
         if country:
             return emergency_number_for(country)

@@ -232,10 +232,12 @@ class Store:
         with self._tx() as db:
             db.execute(update(t.persons).where(t.persons.c.id == person_id).values(country=country))
 
-    def country(self, person_id: int) -> str | None:
+    def local_country(self) -> str | None:
+        """The local person's country, in one read: every page asks it for the emergency
+        number, so it neither creates the person nor opens a write transaction."""
         with self.engine.connect() as db:
             found = db.execute(
-                select(t.persons.c.country).where(t.persons.c.id == person_id)
+                select(t.persons.c.country).where(t.persons.c.label == t.LOCAL_LABEL)
             ).scalar()
         return None if found is None else str(found)
 
@@ -676,13 +678,13 @@ class Store:
             )
             return int(result.inserted_primary_key[0])  # type: ignore[index]
 
-    def checkins(self, person_id: int) -> list[PainCheckIn]:
+    def checkins(self, person_id: int, day: dt.date | None = None) -> list[PainCheckIn]:
+        """The person's check-ins, oldest first; only that day's when `day` is given."""
+        query = select(t.checkins).where(t.checkins.c.person_id == person_id)
+        if day is not None:
+            query = query.where(t.checkins.c.day == day)
         with self.engine.connect() as db:
-            rows = db.execute(
-                select(t.checkins)
-                .where(t.checkins.c.person_id == person_id)
-                .order_by(t.checkins.c.taken_at, t.checkins.c.id)
-            ).mappings()
+            rows = db.execute(query.order_by(t.checkins.c.taken_at, t.checkins.c.id)).mappings()
             return [
                 PainCheckIn(
                     day=r["day"],

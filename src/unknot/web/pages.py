@@ -131,8 +131,7 @@ def country_choice(request: Request) -> str | None:
     from unknot.domain.screening import COUNTRY_NAMES, country_of
 
     workspace: services.Workspace = request.app.state.workspace
-    store = workspace.open_store()
-    chosen = store.country(store.local_person())
+    chosen = workspace.open_store().local_country()
     guess = country_of(request.headers.get("accept-language"))
     for country in (chosen, guess):
         if country in COUNTRY_NAMES:
