@@ -34,14 +34,65 @@ def start(client: TestClient) -> dict[str, Any]:
     return response.json()  # type: ignore[no-any-return]
 
 
-def step_body(session: dict[str, Any], index: int, key: str | None = None) -> dict[str, Any]:
-    return {
-        "index": index,
-        "started_at": 1_764_000_000 + index * 10,
-        "ended_at": 1_764_000_000 + index * 10 + 5,
-        "skipped": False,
-        "idempotency_key": f"{session['session_key']}:{key or index}",
-    }
+class Run:
+    """A run of a session as the browser plays it: numbered events, timed from its start."""
+
+    def __init__(
+        self,
+        client: TestClient,
+        session: dict[str, Any],
+        clock: FakeClock,
+        resume_at: int = 0,
+    ) -> None:
+        self.client = client
+        self.clock = clock
+        self.session = session
+        self.url = f"/api/v1/sessions/{session['session_id']}"
+        started = client.post(
+            f"{self.url}/runs",
+            json={"resume_at": resume_at, "session_key": session["session_key"]},
+        )
+        assert started.status_code == 201, started.text
+        self.id: int = started.json()["run_id"]
+        self.started_at: float = started.json()["started_at"]
+        self.seq = 0
+
+    def body(self, kind: str, at: float, seq: int | None = None, **data: Any) -> dict[str, Any]:
+        # The server's clock moves on as the session's does: it was there when the event came.
+        self.clock.time = max(self.clock.time, self.started_at + at)
+        if seq is None:
+            seq, self.seq = self.seq, self.seq + 1
+        return {
+            "run_id": self.id,
+            "seq": seq,
+            "kind": kind,
+            "at": at,
+            "session_key": self.session["session_key"],
+            **data,
+        }
+
+    def send(self, kind: str, at: float, **data: Any) -> httpx.Response:
+        return self.client.post(f"{self.url}/events", json=self.body(kind, at, **data))
+
+
+def records(session: dict[str, Any]) -> list[dict[str, Any]]:
+    """The stored step records of a session, by step."""
+    store = Workspace.from_environment().open_store()
+    return store.step_records(session["session_id"])
+
+
+def first_work(session: dict[str, Any]) -> dict[str, Any]:
+    """The first exercise step after the first exercise (which has a get-ready step first)."""
+    return next(
+        s for s in session["steps"] if s["kind"] in ("work", "hold") and s["item_index"] > 0
+    )
+
+
+def seconds_until(session: dict[str, Any], index: int) -> float:
+    """When step `index` starts if nobody touches anything (every step before it timed)."""
+    before = session["steps"][:index]
+    assert all(s["duration_s"] is not None for s in before)
+    return float(sum(s["duration_s"] for s in before))
 
 
 def test_screening_first_then_a_plan_and_a_session(client: TestClient) -> None:
@@ -68,24 +119,78 @@ def test_screening_first_then_a_plan_and_a_session(client: TestClient) -> None:
     assert client.get("/api/v1/sessions/active").json()["session_id"] == session["session_id"]
 
 
-def test_steps_are_idempotent_and_resume_from_the_first_missing(client: TestClient) -> None:
+def test_events_are_stored_once_and_the_engine_writes_the_records(
+    client: TestClient, clock: FakeClock
+) -> None:
     session = start(client)
-    url = f"/api/v1/sessions/{session['session_id']}/steps"
-    assert client.post(url, json=step_body(session, 0)).status_code == 201
-    again = client.post(url, json=step_body(session, 0))
+    run = Run(client, session, clock)
+    assert run.send("start", 0.0).status_code == 201
+    ends = seconds_until(session, 2)
+    first = run.send("tick", ends)
+    assert first.status_code == 201
+    assert first.json() == {"stored": True, "replayed": 2, "waiting": 0}
+    again = client.post(f"{run.url}/events", json=run.body("tick", ends, seq=1))
     assert again.status_code == 200
-    assert again.json() == {"stored": False, "index": 0}
-    assert client.post(url, json=step_body(session, 1, key="browser-uuid-1")).status_code == 201
-    assert client.post(url, json=step_body(session, 1, key="browser-uuid-1")).status_code == 200
+    assert again.json() == {"stored": False, "replayed": 2, "waiting": 0}
+    stored = records(session)
+    assert [r["step_index"] for r in stored] == [0, 1]
+    # Each step ends exactly when its time is up, dated from the run's start on the server.
+    origin = stored[0]["started_at"]
+    assert (stored[1]["ended_at"] - origin).total_seconds() == ends
     assert client.get("/api/v1/sessions/active").json()["next_step"] == 2
-    bad = step_body(session, 999)
-    assert "outside" in problem(client.post(url, json=bad), 422)["detail"]
-    backwards = {**step_body(session, 2), "ended_at": 1}
-    problem(client.post(url, json=backwards), 422)
-    problem(client.post("/api/v1/sessions/999/steps", json=step_body(session, 0)), 404)
+    problem(client.post("/api/v1/sessions/999/events", json=run.body("done", 1.0)), 404)
 
 
-def test_concurrent_duplicate_keys_are_stored_once(clock: FakeClock) -> None:
+def test_events_in_any_order_and_repeated_give_the_same_records(
+    client: TestClient, clock: FakeClock
+) -> None:
+    """The records are the engine's replay of the events in their order, however they come."""
+    from unknot.domain import engine as e
+
+    session = start(client)
+    run = Run(client, session, clock)
+    hold = next(s for s in session["steps"] if s["kind"] == "hold")
+    begins = seconds_until(session, hold["index"])
+    events = [
+        run.body("start", 0.0),
+        run.body("tick", begins),
+        run.body("pause", begins + 2.0),
+        run.body("resume", begins + 9.5),
+        run.body("done", begins + 10.0),
+        run.body("pain", begins + 11.0, area="neck", score=2),
+        run.body("skip", begins + 12.0),
+    ]
+    for body in (events[3], events[0], events[5], events[3], events[1], events[6], events[2]):
+        client.post(f"{run.url}/events", json=body)
+    assert records(session) == [] or records(session)[-1]["step_index"] < hold["index"]
+    last = client.post(f"{run.url}/events", json=events[4]).json()
+    assert last == {"stored": True, "replayed": 7, "waiting": 0}
+    store = Workspace.from_environment().open_store()
+    timeline = store.load_plan(session["plan"]["plan_id"]) if "plan_id" in session["plan"] else None
+    del timeline
+    expected = e.replay(
+        e.new_session(e_timeline(session)),
+        [(e.event_of(b["kind"], b), b["at"]) for b in events],
+    )[1]
+    expected_steps = [x.record for _at, fx in expected for x in fx if isinstance(x, e.RecordStep)]
+    stored = records(session)
+    assert [r["step_index"] for r in stored] == [r.index for r in expected_steps]
+    held = next(r for r in stored if r["step_index"] == hold["index"])
+    # Paused 7.5 s of the 10 s the hold was on screen: 2.5 s held, 7.5 s paused.
+    assert held["hold_s"] == 2.5
+    assert held["paused_s"] == 7.5
+    assert held["skipped"] is False
+
+
+def e_timeline(session: dict[str, Any]) -> tuple[Any, ...]:
+    """The session's timeline as the engine has it, from the payload's steps."""
+    from unknot.domain.timeline import Step
+
+    fields = set(Step.__dataclass_fields__)
+    return tuple(Step(**{k: v for k, v in s.items() if k in fields}) for s in session["steps"])
+
+
+def test_concurrent_duplicate_events_are_stored_once(clock: FakeClock) -> None:
     app = create_app(Workspace.from_environment(), clock)
 
     async def scenario() -> list[int]:
@@ -93,11 +198,16 @@ def test_concurrent_duplicate_keys_are_stored_once(clock: FakeClock) -> None:
         async with httpx.AsyncClient(transport=transport, base_url=LOCAL) as http:
             await http.post("/api/v1/screening", json={"answers": NO})
             session = (await http.post("/api/v1/sessions", json={})).json()
-            url = f"/api/v1/sessions/{session['session_id']}/steps"
-            body = step_body(session, 3, key="same-key-twice")
-            answers = await asyncio.gather(*(http.post(url, json=body) for _ in range(12)))
-            steps = (await http.get("/api/v1/sessions/active")).json()
-            assert steps["next_step"] == 4
+            url = f"/api/v1/sessions/{session['session_id']}"
+            run = (await http.post(f"{url}/runs", json={})).json()
+            base = {"run_id": run["run_id"], "session_key": session["session_key"]}
+            await http.post(f"{url}/events", json={**base, "seq": 0, "kind": "start", "at": 0})
+            body = {**base, "seq": 1, "kind": "skip", "at": 1.0}
+            answers = await asyncio.gather(
+                *(http.post(f"{url}/events", json=body) for _ in range(12))
+            )
+            active = (await http.get("/api/v1/sessions/active")).json()
+            assert active["next_step"] == 1
             return sorted(r.status_code for r in answers)
 
     with local_client(app):  # runs the app's start-up (migrations)
@@ -105,75 +215,74 @@ def test_concurrent_duplicate_keys_are_stored_once(clock: FakeClock) -> None:
     assert codes == [200] * 11 + [201]
 
 
-def test_pain_above_five_moves_on_and_symptoms_stop(client: TestClient) -> None:
+def test_pain_above_the_limit_moves_on_and_symptoms_stop(
+    client: TestClient, clock: FakeClock
+) -> None:
     session = start(client)
-    sid = session["session_id"]
-    work = next(
-        s for s in session["steps"] if s["kind"] in ("work", "hold") and s["item_index"] > 0
-    )
-    calm = client.post(
-        f"/api/v1/sessions/{sid}/pain", json={"index": work["index"], "area": "neck", "score": 3}
-    )
-    assert calm.json() == {"action": "continue"}
-    hurt = client.post(
-        f"/api/v1/sessions/{sid}/pain", json={"index": work["index"], "area": "neck", "score": 7}
-    ).json()
-    assert hurt["action"] == "next_exercise"
-    assert session["steps"][hurt["next_index"]]["item_index"] == work["item_index"] + 1
-    stop = client.post(
-        f"/api/v1/sessions/{sid}/pain",
-        json={
-            "index": hurt["next_index"],
-            "area": "neck",
-            "score": 1,
-            "symptoms": ["visual_change"],
-        },
-    ).json()
-    assert stop["action"] == "stop"
-    assert stop["tier"] == "emergency"
+    assert session["rules"]["pain_limits"] == {}
+    assert session["rules"]["pain_limit_unknown"] == 5
+    run = Run(client, session, clock)
+    work = first_work(session)
+    begins = seconds_until(session, work["index"])
+    run.send("start", 0.0)
+    run.send("pain", begins + 0.5, area="neck", score=3)
+    assert records(session)[-1]["step_index"] == work["index"] - 1
+    run.send("pain", begins + 1.0, area="neck", score=7)
+    skipped = records(session)[-1]
+    assert skipped["step_index"] == work["index"]
+    assert skipped["skipped"] is True
+    following = work["pain_skip_to"]
+    assert session["steps"][following]["item_index"] == work["item_index"] + 1
+    export = client.get("/api/v1/export").json()
+    assert [r["exercise_id"] for r in export["tables"]["aggravations"]] == [work["exercise_id"]]
+    assert [r["score"] for r in export["tables"]["pain_reports"]] == [3, 7]
+    run.send("pain", begins + 2.0, area="neck", score=1, symptoms=["visual_change"])
     status = client.get("/api/v1/status").json()
     assert not status["may_start"]
-    problem(
-        client.post(f"/api/v1/sessions/{sid}/pain", json={"index": 0, "area": "knee", "score": 3}),
-        422,
-    )
+    assert status["tier"] == "emergency"
+    assert client.get("/api/v1/history").json()[0]["status"] == "stopped"
+    bad = problem(run.send("pain", begins + 3.0, area="knee", score=3), 422)
+    assert bad["errors"][0]["field"] == "area"
 
 
-def test_someone_who_starts_at_six_may_exercise_up_to_seven(client: TestClient) -> None:
+def test_someone_who_starts_at_six_may_exercise_up_to_seven(
+    client: TestClient, clock: FakeClock
+) -> None:
     """Issue 14: the absolute 5/10 stopped every exercise for someone who starts at 6."""
     checkin = {"moment": "before", "pain": {"neck": 6}}
     assert client.post("/api/v1/checkins", json=checkin).status_code == 201
     assert client.post("/api/v1/screening", json={"answers": NO}).status_code == 201
     session = client.post("/api/v1/sessions", json={}).json()
-    assert session["pain_limits"] == {"neck": 7}
-    assert session["pain_limit_unknown"] == 5
-    sid = session["session_id"]
+    assert session["rules"]["pain_limits"] == {"neck": 7}
+    assert session["rules"]["pain_limit_unknown"] == 5
+    run = Run(client, session, clock)
     work = next(s for s in session["steps"] if s["kind"] in ("work", "hold"))
-    url = f"/api/v1/sessions/{sid}/pain"
-    at_seven = client.post(url, json={"index": work["index"], "area": "neck", "score": 7})
-    assert at_seven.json() == {"action": "continue"}
+    begins = seconds_until(session, work["index"])
+    run.send("start", 0.0)
+    run.send("pain", begins + 0.5, area="neck", score=7)
+    assert all(not r["skipped"] for r in records(session))
     # Another area with no reading today keeps the limit of 5.
-    back = client.post(url, json={"index": work["index"], "area": "upper_back", "score": 6})
-    assert back.json()["action"] == "next_exercise"
-    assert "pain above 5 out of 10 is too much today" in back.json()["message"]
+    run.send("pain", begins + 1.0, area="upper_back", score=6)
+    assert records(session)[-1] == {
+        **records(session)[-1],
+        "step_index": work["index"],
+        "skipped": True,
+    }
 
 
-def test_effort_end_checkin_progress_history(client: TestClient) -> None:
+def test_effort_is_kept_only_for_a_question_asked(client: TestClient, clock: FakeClock) -> None:
     session = start(client)
-    sid = session["session_id"]
-    assert (
-        client.post(
-            f"/api/v1/sessions/{sid}/effort", json={"item_index": 0, "reps_in_reserve": 2}
-        ).status_code
-        == 204
-    )
-    problem(
-        client.post(
-            f"/api/v1/sessions/{sid}/effort", json={"item_index": 99, "reps_in_reserve": 2}
-        ),
-        422,
-    )
-    assert client.post(f"/api/v1/sessions/{sid}/end", json={"finished": True}).status_code == 204
+    run = Run(client, session, clock)
+    asking = next(s for s in session["steps"] if s["asks_effort"])
+    run.send("start", 0.0)
+    run.send("effort", 1.0, item_index=asking["item_index"], reps_in_reserve=2)
+    assert client.get("/api/v1/export").json()["tables"]["efforts"] == []
+    end = seconds_until(session, asking["index"] + 1)
+    run.send("tick", end)
+    run.send("effort", end + 1, item_index=asking["item_index"], reps_in_reserve=2)
+    efforts = client.get("/api/v1/export").json()["tables"]["efforts"]
+    assert [(r["item_index"], r["reps_in_reserve"]) for r in efforts] == [(asking["item_index"], 2)]
+    run.send("tick", end + 10_000)  # the rest of the session, untouched
     for moment, score in (("before", 5), ("after", 3)):
         checkin = {"moment": moment, "pain": {"neck": score}}
         assert client.post("/api/v1/checkins", json=checkin).status_code == 201
@@ -182,6 +291,7 @@ def test_effort_end_checkin_progress_history(client: TestClient) -> None:
     assert progress["adherence"]["total_sessions"] == 1
     history = client.get("/api/v1/history").json()
     assert history[0]["status"] == "finished"
+    problem(client.post(f"{run.url}/runs", json={}), 409)
     body = problem(
         client.post("/api/v1/checkins", json={"moment": "later", "pain": {"neck": 3}}), 422
     )
@@ -205,7 +315,8 @@ def test_catalog_export_forget_and_docs(client: TestClient) -> None:
     deleted = client.post("/api/v1/forget", json={"confirm": "forget me"}).json()["deleted"]
     assert deleted["sessions"] == 1
     # Ids remembered for speed before the person was forgotten must not leak into new records.
-    problem(client.post(f"/api/v1/sessions/{old['session_id']}/steps", json=step_body(old, 0)), 404)
+    stale = {"run_id": 1, "seq": 0, "kind": "start", "at": 0, "session_key": old["session_key"]}
+    problem(client.post(f"/api/v1/sessions/{old['session_id']}/events", json=stale), 404)
     # Forgotten means unscreened: no plan until the questions are answered again (issue 12).
     assert "No screening on record" in problem(client.get("/api/v1/plan/today"), 409)["detail"]
     assert client.get("/api/v1/status").json()["needs_screening"]
@@ -317,6 +428,7 @@ def test_a_figure_narrowed_to_one_side_or_direction(client: TestClient) -> None:
 
 def test_after_forget_an_old_queued_write_cannot_land_in_the_new_session(
     client: TestClient,
+    clock: FakeClock,
 ) -> None:
     """An outbox entry "1:3" queued before `forget` was stored into the new session 1, and the
     real step 3 was then dropped (issue 13)."""
@@ -327,27 +439,31 @@ def test_after_forget_an_old_queued_write_cannot_land_in_the_new_session(
     assert new["session_id"] == old["session_id"]  # ids start again
     assert new["session_key"] != old["session_key"]
     url = f"/api/v1/sessions/{new['session_id']}"
-    detail = problem(client.post(f"{url}/steps", json=step_body(old, 3)), 409)["detail"]
-    assert "another session" in detail
-    for path, body in (
-        ("pain", {"index": 3, "area": "neck", "score": 9, "session_key": old["session_key"]}),
-        ("effort", {"item_index": 0, "reps_in_reserve": 1, "session_key": old["session_key"]}),
-        ("end", {"finished": True, "session_key": old["session_key"]}),
-    ):
-        problem(client.post(f"{url}/{path}", json=body), 409)
-    assert client.post(f"{url}/steps", json=step_body(new, 3)).status_code == 201
+    detail = problem(client.post(f"{url}/runs", json={"session_key": old["session_key"]}), 409)
+    assert "another session" in detail["detail"]
+    run = Run(client, new, clock)
+    stale = {**run.body("start", 0.0, seq=0), "session_key": old["session_key"]}
+    assert "another session" in problem(client.post(f"{url}/events", json=stale), 409)["detail"]
+    assert run.send("start", 0.0).status_code == 201
+    assert run.send("skip", 1.0).status_code == 201
     assert client.get("/api/v1/sessions/active").json()["status"] == "active"
     assert client.get("/api/v1/history").json()[0]["steps_done"] == 1
 
 
-def test_pain_reports_outside_the_session_are_refused(client: TestClient) -> None:
-    """A pain score of 9 at index 99999 answered "continue" and was not stored."""
+def test_runs_and_events_outside_the_session_are_refused(
+    client: TestClient, clock: FakeClock
+) -> None:
+    """A pain score of 9 at index 99999 answered "continue" and was not stored (issue 13);
+    events name their run, which must be this session's."""
     session = start(client)
-    url = f"/api/v1/sessions/{session['session_id']}/pain"
-    detail = problem(client.post(url, json={"index": 9999, "area": "neck", "score": 9}), 422)
+    url = f"/api/v1/sessions/{session['session_id']}/runs"
+    detail = problem(client.post(url, json={"resume_at": 9999}), 422)
     assert "outside this session" in detail["detail"]
-    detail = problem(client.post(url, json={"index": 99999, "area": "neck", "score": 9}), 422)
-    assert detail["detail"] == "index: Input should be less than or equal to 9999"
+    detail = problem(client.post(url, json={"resume_at": 99999}), 422)
+    assert detail["detail"] == "resume_at: Input should be less than or equal to 9999"
+    run = Run(client, session, clock)
+    wrong = {**run.body("start", 0.0), "run_id": run.id + 1}
+    assert "no run" in problem(client.post(f"{run.url}/events", json=wrong), 404)["detail"]
 
 
 def test_ids_beyond_64_bits_and_set_lists_with_repeats_are_refused(client: TestClient) -> None:
@@ -355,7 +471,7 @@ def test_ids_beyond_64_bits_and_set_lists_with_repeats_are_refused(client: TestC
     naming "relief" twice, or a pain of `false`, was taken."""
     start(client)
     for path, body in (
-        ("/api/v1/sessions/9223372036854775808/effort", {"item_index": 0, "reps_in_reserve": 0}),
+        ("/api/v1/sessions/9223372036854775808/runs", {}),
         ("/api/v1/screening/9223372036854775808/mistake", {}),
     ):
         detail = problem(client.post(path, json=body), 422)["detail"]
@@ -399,39 +515,35 @@ def test_the_document_describes_every_error_as_problem_details(client: TestClien
             assert "Allow" in responses["405"]["headers"]
 
 
-def test_bad_step_values_are_named_never_a_server_error(
+def test_bad_event_values_are_named_never_a_server_error(
     client: TestClient, clock: FakeClock
 ) -> None:
-    """Infinite or huge timestamps gave a plain-text 500 and a reset connection (issue 13)."""
+    """Infinite or huge times gave a plain-text 500 and a reset connection (issue 13); an event
+    is timed from its run's start, so one later than now is not a reading of that clock."""
     session = start(client)
-    url = f"/api/v1/sessions/{session['session_id']}/steps"
-    good = step_body(session, 0)
+    run = Run(client, session, clock)
+    good = run.body("start", 0.0, seq=0)
     for field, value, words in (
-        ("started_at", "Infinity", "finite"),
-        ("ended_at", "1e300", "less than"),
-        ("skipped", "1", "valid boolean"),
-        ("index", "true", "valid integer"),
-        ("index", '"3"', "valid integer"),
+        ("at", "Infinity", "finite"),
+        ("at", "1e300", "less than"),
+        ("seq", "true", "valid integer"),
+        ("seq", '"3"', "valid integer"),
+        ("kind", '"jump"', "'start'"),
     ):
-        raw = json.dumps(good).replace(json.dumps(good[field]), value, 1)
-        if field == "skipped":
-            raw = raw.replace('"skipped": false', f'"skipped": {value}')
-        answer = client.post(url, content=raw, headers={"Content-Type": "application/json"})
+        raw = json.dumps(good).replace(
+            f'"{field}": {json.dumps(good[field])}', f'"{field}": {value}', 1
+        )
+        answer = client.post(
+            f"{run.url}/events", content=raw, headers={"Content-Type": "application/json"}
+        )
         body = problem(answer, 422)
         assert body["errors"][0]["field"] == field, raw
         assert words in body["detail"], body["detail"]
-    early = {**good, "started_at": 1_764_000_000 - 3600, "ended_at": 1_764_000_000 - 3590}
-    assert "before the session started" in problem(client.post(url, json=early), 422)["detail"]
-    late = {**good, "ended_at": clock.now() + 2 * 3600}
-    assert "in the future" in problem(client.post(url, json=late), 422)["detail"]
-    assert client.post(url, json=good).status_code == 201
-    end = client.post(f"{url.removesuffix('/steps')}/end", json={"finished": False})
-    assert end.status_code == 204
-    clock.advance(2 * 3600)
-    after = step_body(session, 1)
-    after.update(started_at=clock.now() - 5, ended_at=clock.now())
-    assert "after the session ended" in problem(client.post(url, json=after), 422)["detail"]
-    assert client.post(url, json=good).status_code == 200  # the replay of what is stored
+    clock.advance(30)
+    late = {**good, "seq": 1, "kind": "done", "at": 200.0}  # 30 s have passed on the server
+    assert "later than now" in problem(client.post(f"{run.url}/events", json=late), 422)["detail"]
+    assert client.post(f"{run.url}/events", json=good).status_code == 201
+    assert client.post(f"{run.url}/events", json=good).status_code == 200
 
 
 def test_a_severe_day_offers_the_gentle_routine_on_the_web(client: TestClient) -> None:

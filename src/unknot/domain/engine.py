@@ -1,16 +1,27 @@
 """The session engine: `step(state, event, now) -> (state, effects)`.
 
-Pure and clock-free: the caller passes `now` (seconds on any clock that does not jump). A step's
-countdown is derived from when it started, so ticks may come late or unevenly without drift,
-and a pause freezes it exactly. A tick that changes nothing returns the same state object and
-a shared empty tuple: it allocates nothing (issue 5: 30 minutes of 10 ms ticks in 200 ms).
+Every rule of a guided session lives here (issue 15; h11's `_state.py` is the model): the
+terminal player runs it, and the browser interprets it. What the browser needs is data: each
+step's decisions (`StepDecision`: its beeps, whether an effort question follows it, where pain
+skips to) and the `session_rules` block (thresholds, texts, the symptom table). The server
+replays the browser's events through `step`, so the engine writes every record; tests replay
+traces of this engine against the browser's session module (`static/js/session.js`).
+
+Pure and clock-free: `now` is seconds on a monotonic clock, read by the caller (`Clock.
+monotonic`, or `performance.now()` in the browser) as an offset from the session run's start.
+Records carry the same offsets; the caller turns them into wall time. A step's countdown is
+derived from when it started, so ticks may come late or unevenly without drift, and a pause
+freezes it exactly. An event first lets time pass (as a tick would) and then applies, so what
+was due before it happens first however late the ticks came. A tick that changes nothing returns
+the same state object and a shared empty tuple: it allocates nothing (issue 5: 30 minutes of
+10 ms ticks in 200 ms).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from typing import Final, Literal, NamedTuple
 
 from unknot.domain.pain import limits, pain_limit
@@ -169,6 +180,18 @@ SYMPTOM_COMBINATIONS: Final[tuple[tuple[Symptom, frozenset[Symptom], Tier], ...]
     ("palpitations", frozenset({"dizziness"}), "same_day"),
 )
 BEEPS: Final = 3
+"""Countdown beeps at the end of a timed step: 3, 2, 1 seconds before it ends."""
+BACK_RESTARTS_WITHIN_S: Final = 2.0
+"""Back within this many seconds of a step's start goes to the step before; later, it restarts
+the step."""
+# What the voice says (and the captions show) at the session's turns.
+TEXTS: Final[dict[str, str]] = {
+    "paused": "Paused.",
+    "resumed": "Go on.",
+    "stopped": "Session stopped. What you did is saved.",
+    "complete": "Well done: session complete.",
+    "too_painful": "Stopping {name}: pain above {limit} out of 10 is too much today.",
+}
 NO_EFFECTS: Final[tuple[()]] = ()
 NEVER: Final = math.inf
 
@@ -225,7 +248,11 @@ class ReportPain:
 
 @dataclass(frozen=True, slots=True)
 class ReportEffort:
+    """The answer to an effort question (`AskEffort`); `item_index` names the exercise it was
+    asked after (None: the latest asked)."""
+
     reps_in_reserve: int
+    item_index: int | None = None
 
 
 Event = Start | Tick | Pause | Resume | Skip | Back | Done | Stop | ReportPain | ReportEffort
@@ -270,6 +297,8 @@ class StepRecord:
     started_at: float
     ended_at: float
     skipped: bool
+    paused_s: float = 0.0
+    """Time spent paused during the step: not part of its active time."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -343,6 +372,46 @@ Effect = (
 )
 
 
+# Decisions ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class StepDecision:
+    """What the rules decide about one step, ahead of time: the data a player interprets."""
+
+    beeps: int
+    """Countdown beeps before the step ends (none for short or self-paced steps)."""
+    asks_effort: bool
+    """Done (not skipped), it ends a strength exercise: ask how many repetitions were left."""
+    pain_skip_to: int
+    """Where too much pain here goes: the first step of the next exercise (or the end)."""
+
+
+def beeps_for(step_: Step) -> int:
+    """Beeps at the end of a timed step: `BEEPS`, fewer when it is too short for them."""
+    duration = step_.duration_s
+    return min(BEEPS, int(duration) - 1) if duration is not None and duration > 1 else 0
+
+
+def decide(timeline: tuple[Step, ...]) -> tuple[StepDecision, ...]:
+    """Each step's decisions (one rule each: `beeps_for`, the effort question, the pain skip)."""
+    decisions: list[StepDecision] = []
+    for position, current in enumerate(timeline):
+        following = timeline[position + 1] if position + 1 < len(timeline) else None
+        last_of_item = following is None or following.item_index != current.item_index
+        skip_to = position + 1
+        while skip_to < len(timeline) and timeline[skip_to].item_index == current.item_index:
+            skip_to += 1
+        decisions.append(
+            StepDecision(
+                beeps=beeps_for(current),
+                asks_effort=last_of_item and current.block == "strength",
+                pain_skip_to=skip_to,
+            )
+        )
+    return tuple(decisions)
+
+
 # State ----------------------------------------------------------------------------------------
 
 
@@ -366,6 +435,10 @@ class EngineState:
     areas not named use the limit for an unknown start."""
     emergency_number: str = "112"
     """The number the stop messages tell the person to call."""
+    decisions: tuple[StepDecision, ...] = ()
+    """`decide(timeline)`, made once."""
+    asked: frozenset[int] = frozenset()
+    """Items whose effort question was asked: the answers that can be recorded."""
 
     @property
     def current(self) -> Step | None:
@@ -393,6 +466,7 @@ def new_session(
         status="ready",
         pain_limits=tuple(sorted(limits(dict(start_pain or {})).items())),
         emergency_number=emergency_number,
+        decisions=decide(timeline),
     )
 
 
@@ -417,6 +491,17 @@ def step(state: EngineState, event: Event, now: float) -> tuple[EngineState, tup
         if now < state.wake_at:
             return state, NO_EFFECTS
         return _tick(state, now)
+    if now >= state.wake_at:
+        # Time passed first: what was due before this event happens before it.
+        state, due = _tick(state, now)
+        later, effects = _apply(state, event, now)
+        return later, due + effects
+    return _apply(state, event, now)
+
+
+def _apply(state: EngineState, event: Event, now: float) -> tuple[EngineState, tuple[Effect, ...]]:
+    if isinstance(event, ReportEffort):
+        return _effort(state, event)
     if state.status in ("finished", "stopped"):
         return state, NO_EFFECTS
     if isinstance(event, Start):
@@ -424,19 +509,15 @@ def step(state: EngineState, event: Event, now: float) -> tuple[EngineState, tup
     if isinstance(event, Pause):
         if state.status != "running":
             return state, NO_EFFECTS
-        return replace(state, status="paused", paused_at=now, wake_at=NEVER), (Announce("Paused."),)
+        paused = replace(state, status="paused", paused_at=now, wake_at=NEVER)
+        return paused, (Announce(TEXTS["paused"]),)
     if isinstance(event, Resume):
         if state.status != "paused":
             return state, NO_EFFECTS
         resumed = replace(state, status="running", paused_s=state.paused_s + now - state.paused_at)
-        return replace(resumed, wake_at=_wake_at(resumed)), (Announce("Go on."),)
+        return replace(resumed, wake_at=_wake_at(resumed)), (Announce(TEXTS["resumed"]),)
     if isinstance(event, Stop):
-        return replace(state, status="stopped", wake_at=NEVER), (
-            Announce("Session stopped. What you did is saved."),
-            SessionEnded(finished=False),
-        )
-    if isinstance(event, ReportEffort):
-        return _effort(state, event)
+        return _stop(state, now)
     if state.status == "ready":
         return state, NO_EFFECTS
     if isinstance(event, Skip):
@@ -450,6 +531,59 @@ def step(state: EngineState, event: Event, now: float) -> tuple[EngineState, tup
     return state, NO_EFFECTS
 
 
+def replay(
+    state: EngineState, events: Iterable[tuple[Event, float]]
+) -> tuple[EngineState, list[tuple[float, tuple[Effect, ...]]]]:
+    """Apply events in the order they happened, each at its offset; each event's effects with
+    the time they came at. An offset earlier than the one before it counts as that one: the
+    clock they were read on does not go back."""
+    produced: list[tuple[float, tuple[Effect, ...]]] = []
+    last = -math.inf
+    for event, at in events:
+        last = max(last, at)
+        state, effects = step(state, event, last)
+        produced.append((last, effects))
+    return state, produced
+
+
+# The events a player sends, by the name it sends them under (issue 15: the browser's outbox).
+BARE_EVENTS: Final[dict[str, Event]] = {
+    "start": Start(),
+    "tick": TICK,
+    "pause": Pause(),
+    "resume": Resume(),
+    "skip": Skip(),
+    "back": Back(),
+    "done": Done(),
+    "stop": Stop(),
+}
+EVENT_KINDS: Final[tuple[str, ...]] = (*BARE_EVENTS, "pain", "effort")
+
+
+def event_of(kind: str, data: Mapping[str, object]) -> Event:
+    """The engine event a player sent as `kind` with `data` (a pain report's area, score and
+    symptoms; an effort answer's item and repetitions in reserve)."""
+    if kind == "pain":
+        symptoms = data.get("symptoms", ())
+        assert isinstance(symptoms, list | tuple)
+        unknown = set(symptoms) - set(SYMPTOMS)
+        if unknown:
+            raise ValueError(f"symptoms: {', '.join(sorted(map(str, unknown)))} not known")
+        return ReportPain(str(data["area"]), _whole(data["score"]), frozenset(symptoms))
+    if kind == "effort":
+        item = data.get("item_index")
+        return ReportEffort(_whole(data["reps_in_reserve"]), None if item is None else _whole(item))
+    if kind not in BARE_EVENTS:
+        raise ValueError(f"kind: {kind!r} is not one of {', '.join(EVENT_KINDS)}")
+    return BARE_EVENTS[kind]
+
+
+def _whole(value: object) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise ValueError(f"{value!r} is not a whole number")
+    return value
+
+
 def _wake_at(state: EngineState) -> float:
     step_ = state.current
     if state.status != "running" or step_ is None or step_.duration_s is None:
@@ -460,18 +594,31 @@ def _wake_at(state: EngineState) -> float:
     return end
 
 
+def _unpaused(state: EngineState, now: float) -> EngineState:
+    """The state running again at `now`, its pause counted (a step can end while paused)."""
+    if state.status != "paused":
+        return state
+    return replace(state, status="running", paused_s=state.paused_s + now - state.paused_at)
+
+
+def _stop(state: EngineState, now: float) -> tuple[EngineState, tuple[Effect, ...]]:
+    """The person stopped: the session ends where it is (the step under way is not recorded)."""
+    return replace(state, status="stopped", wake_at=NEVER), (
+        Announce(TEXTS["stopped"]),
+        SessionEnded(finished=False),
+    )
+
+
 def _enter(state: EngineState, index: int, at: float) -> tuple[EngineState, tuple[Effect, ...]]:
     """Begin step `index` at time `at` (or finish the session past the last step)."""
     if index >= len(state.timeline):
         done = replace(state, index=len(state.timeline), status="finished", wake_at=NEVER)
         return done, (
-            Announce("Well done: session complete."),
+            Announce(TEXTS["complete"]),
             SessionEnded(finished=True),
             AskPain(),
         )
     next_step = state.timeline[index]
-    duration = next_step.duration_s
-    beeps = min(BEEPS, int(duration) - 1) if duration is not None and duration > 1 else 0
     entered = replace(
         state,
         index=index,
@@ -479,7 +626,7 @@ def _enter(state: EngineState, index: int, at: float) -> tuple[EngineState, tupl
         started_at=at,
         paused_s=0.0,
         paused_at=0.0,
-        beeps_left=beeps,
+        beeps_left=state.decisions[index].beeps,
     )
     entered = replace(entered, wake_at=_wake_at(entered))
     return entered, (ShowStep(index), Announce(next_step.announce))
@@ -520,11 +667,12 @@ def step_times_problem(
 
 
 def step_record(
-    step: Step, *, started_at: float, ended_at: float, skipped: bool, active_s: float
+    step: Step, *, started_at: float, ended_at: float, skipped: bool, paused_s: float = 0.0
 ) -> StepRecord:
     """What is kept of a finished step: its repetitions only when work was done, and a hold's
-    seconds, at most the planned hold (`active_s` is the time spent in it) and 0 if skipped."""
+    seconds: the time spent in it less its pauses, at most the planned hold, and 0 if skipped."""
     hold = None
+    active_s = max(0.0, ended_at - started_at - paused_s)
     if step.kind == "hold":
         hold = 0.0 if skipped else min(active_s, float(step.hold_s or 0))
     return StepRecord(
@@ -540,6 +688,7 @@ def step_record(
         started_at=started_at,
         ended_at=ended_at,
         skipped=skipped,
+        paused_s=paused_s,
     )
 
 
@@ -549,28 +698,25 @@ def _record(state: EngineState, ended_at: float, skipped: bool) -> StepRecord:
         started_at=state.started_at,
         ended_at=ended_at,
         skipped=skipped,
-        active_s=max(0.0, ended_at - state.started_at - state.paused_s),
+        paused_s=state.paused_s,
     )
 
 
-def _after(state: EngineState, record: StepRecord) -> tuple[Effect, ...]:
+def _after(state: EngineState, record: StepRecord) -> tuple[EngineState, tuple[Effect, ...]]:
     """Effects owed when a step ends: the record, and the effort question after strength."""
     current = state.timeline[state.index]
-    effects: list[Effect] = [RecordStep(record)]
-    following = state.timeline[state.index + 1] if state.index + 1 < len(state.timeline) else None
-    last_of_item = following is None or following.item_index != current.item_index
-    if last_of_item and current.block == "strength" and not record.skipped:
-        effects.append(AskEffort(current.item_index, current.exercise_id))
-    return tuple(effects)
+    if state.decisions[state.index].asks_effort and not record.skipped:
+        asked = replace(state, asked=state.asked | {current.item_index})
+        return asked, (RecordStep(record), AskEffort(current.item_index, current.exercise_id))
+    return state, (RecordStep(record),)
 
 
 def _finish_step(
     state: EngineState, now: float, skipped: bool
 ) -> tuple[EngineState, tuple[Effect, ...]]:
-    if state.status == "paused":
-        state = replace(state, status="running", paused_s=state.paused_s + now - state.paused_at)
+    state = _unpaused(state, now)
     record = _record(state, now, skipped)
-    owed = _after(state, record)
+    state, owed = _after(state, record)
     entered, effects = _enter(state, state.index + 1, now)
     return entered, owed + effects
 
@@ -589,7 +735,8 @@ def _tick(state: EngineState, now: float) -> tuple[EngineState, tuple[Effect, ..
             continue
         # The step ended at `end`, not at `now`: the next one starts there, so nothing drifts.
         record = _record(state, end, skipped=False)
-        effects.extend(_after(state, record))
+        state, owed = _after(state, record)
+        effects.extend(owed)
         state, entered = _enter(state, state.index + 1, end)
         effects.extend(entered)
     return state, tuple(effects)
@@ -597,18 +744,25 @@ def _tick(state: EngineState, now: float) -> tuple[EngineState, tuple[Effect, ..
 
 def _back(state: EngineState, now: float) -> tuple[EngineState, tuple[Effect, ...]]:
     """Restart the current step, or go to the previous one if this one has only just begun."""
+    state = _unpaused(state, now)
     elapsed = now - state.started_at - state.paused_s
-    target = state.index - 1 if elapsed < 2 and state.index > 0 else state.index
-    state = replace(state, status="running")
+    back_a_step = elapsed < BACK_RESTARTS_WITHIN_S and state.index > 0
+    target = state.index - 1 if back_a_step else state.index
     return _enter(state, target, now)
 
 
 def _effort(state: EngineState, event: ReportEffort) -> tuple[EngineState, tuple[Effect, ...]]:
-    strength = [s for s in state.timeline[: state.index] if s.block == "strength"]
-    if not strength:
+    """An answer is kept only for a question that was asked (after a strength exercise done)."""
+    item = event.item_index
+    if item is None:
+        asked_before = [
+            s.item_index for s in state.timeline[: state.index] if s.item_index in state.asked
+        ]
+        item = asked_before[-1] if asked_before else None
+    if item is None or item not in state.asked:
         return state, NO_EFFECTS
-    last = strength[-1]
-    return state, (RecordEffort(last.item_index, last.exercise_id, event.reps_in_reserve),)
+    exercise_id = next(s.exercise_id for s in state.timeline if s.item_index == item)
+    return state, (RecordEffort(item, exercise_id, event.reps_in_reserve),)
 
 
 def _pain(
@@ -625,6 +779,7 @@ def _pain(
     )
     if event.symptoms:
         tier, message = symptom_stop(event.symptoms, state.emergency_number)
+        state = _unpaused(state, now)
         record = _record(state, now, skipped=True)
         stopped = replace(state, status="stopped", wake_at=NEVER)
         return stopped, (
@@ -638,18 +793,14 @@ def _pain(
     if event.score <= limit:
         return state, (recorded,)
     # Above the limit: this exercise ends now; the session goes on with the next one.
+    state = _unpaused(state, now)
     record = _record(state, now, skipped=True)
-    following = state.index + 1
-    while following < len(state.timeline) and (
-        state.timeline[following].item_index == current.item_index
-    ):
-        following += 1
-    entered, effects = _enter(state, following, now)
+    entered, effects = _enter(state, state.decisions[state.index].pain_skip_to, now)
     return entered, (
         recorded,
         RecordStep(record),
         MarkAggravating(current.exercise_id),
-        Announce(f"Stopping {current.name}: pain above {limit} out of 10 is too much today."),
+        Announce(TEXTS["too_painful"].format(name=current.name, limit=limit)),
         *effects,
     )
 
@@ -673,6 +824,9 @@ STOP_ADVICE: Final[dict[Tier, str]] = {
 }
 
 
+STOP_MESSAGE: Final = "Stop now: {said}. {advice}"
+
+
 def symptom_tier(symptoms: Iterable[Symptom]) -> Tier:
     """The most serious tier of the symptoms and of their combinations (soon when none)."""
     given = frozenset(symptoms)
@@ -686,7 +840,7 @@ def symptom_stop(symptoms: frozenset[Symptom], emergency_number: str) -> tuple[T
     tier = symptom_tier(symptoms)
     said = ", ".join(SYMPTOM_WORDS[s] for s in SYMPTOMS if s in symptoms)
     advice = STOP_ADVICE[tier].format(number=emergency_number)
-    return tier, f"Stop now: {said}. {advice}"
+    return tier, STOP_MESSAGE.format(said=said, advice=advice)
 
 
 def symptom_rules() -> dict[str, object]:
@@ -702,7 +856,29 @@ def symptom_rules() -> dict[str, object]:
         "words": dict(SYMPTOM_WORDS),
         "advice": dict(STOP_ADVICE),
         "locking": sorted(LOCKING),
-        "template": "Stop now: {said}. {advice}",
+        "template": STOP_MESSAGE,
+    }
+
+
+def player_steps(state: EngineState) -> list[dict[str, object]]:
+    """The timeline as a player reads it: each step with the engine's decisions about it."""
+    return [
+        asdict(current) | asdict(decision)
+        for current, decision in zip(state.timeline, state.decisions, strict=True)
+    ]
+
+
+def session_rules(state: EngineState) -> dict[str, object]:
+    """Everything the browser's session module reads besides the steps and their decisions:
+    the engine's thresholds and texts, this session's pain limits and emergency number, and the
+    symptom rules. The module types none of them itself."""
+    return {
+        "back_restarts_within_s": BACK_RESTARTS_WITHIN_S,
+        "texts": dict(TEXTS),
+        "pain_limits": dict(state.pain_limits),
+        "pain_limit_unknown": pain_limit(None),
+        "emergency_number": state.emergency_number,
+        "symptoms": symptom_rules(),
     }
 
 

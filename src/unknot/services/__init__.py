@@ -24,6 +24,7 @@ _HOME = {
     "NotThisSession": "unknot.services.sessions",
     "ProfileProblem": "unknot.services.planning",
     "SessionController": "unknot.services.sessions",
+    "SessionOver": "unknot.services.sessions",
     "Setup": "unknot.services.sessions",
     "UnknownExercise": "unknot.services.catalog",
     "Workspace": "unknot.services.workspace",
@@ -45,7 +46,6 @@ _HOME = {
     "export_document": "unknot.services.progress",
     "figure_png": "unknot.services.figures",
     "figure_svg": "unknot.services.figures",
-    "finish_session": "unknot.services.sessions",
     "forget": "unknot.services.progress",
     "import_data": "unknot.services.progress",
     "make_plan": "unknot.services.planning",
@@ -58,11 +58,10 @@ _HOME = {
     "record_checkin": "unknot.services.progress",
     "record_clearance": "unknot.services.screening",
     "record_function": "unknot.services.progress",
-    "report_pain": "unknot.services.sessions",
+    "record_event": "unknot.services.sessions",
     "resume_session": "unknot.services.sessions",
-    "save_effort": "unknot.services.sessions",
     "save_profile": "unknot.services.sessions",
-    "save_step": "unknot.services.sessions",
+    "start_run": "unknot.services.sessions",
     "session_history": "unknot.services.sessions",
     "start_session": "unknot.services.sessions",
     "submit_screening": "unknot.services.screening",
@@ -200,6 +199,9 @@ if TYPE_CHECKING:
         SessionController as SessionController,
     )
     from unknot.services.sessions import (
+        SessionOver as SessionOver,
+    )
+    from unknot.services.sessions import (
         Setup as Setup,
     )
     from unknot.services.sessions import (
@@ -209,28 +211,22 @@ if TYPE_CHECKING:
         begin_session as begin_session,
     )
     from unknot.services.sessions import (
-        finish_session as finish_session,
-    )
-    from unknot.services.sessions import (
         prepare as prepare,
     )
     from unknot.services.sessions import (
-        report_pain as report_pain,
+        record_event as record_event,
     )
     from unknot.services.sessions import (
         resume_session as resume_session,
     )
     from unknot.services.sessions import (
-        save_effort as save_effort,
-    )
-    from unknot.services.sessions import (
         save_profile as save_profile,
     )
     from unknot.services.sessions import (
-        save_step as save_step,
+        session_history as session_history,
     )
     from unknot.services.sessions import (
-        session_history as session_history,
+        start_run as start_run,
     )
     from unknot.services.sessions import (
         start_session as start_session,

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from unknot.clock import Clock, instant, today
+from unknot.clock import Clock, RunTime, instant, today
 from unknot.services.catalog import exercises
 from unknot.services.workspace import Workspace
 
@@ -18,16 +18,55 @@ if TYPE_CHECKING:
     from unknot.domain.profile import Profile
     from unknot.domain.screening import Readiness
     from unknot.domain.timeline import Step
-    from unknot.storage.repository import SessionBrief, SessionRow, Store
+    from unknot.storage.repository import (
+        EventRow,
+        RunRow,
+        SessionBrief,
+        SessionRow,
+        SessionWrite,
+        Store,
+    )
 
 # A session left unfinished longer than this is not offered for resuming.
 RESUME_WITHIN = dt.timedelta(hours=12)
 
 
+def session_writes(
+    effects: Iterable[Effect], origin: float, at: float
+) -> list[tuple[SessionWrite, dt.datetime]]:
+    """What the engine's effects write, dated. The engine's times are offsets from a run's
+    start: `origin` is that start's wall time (epoch seconds) and `at` the offset of the event
+    that produced these effects. A step is dated by its end; the rest by the event."""
+    from unknot.domain import engine
+    from unknot.domain.screening import ScreeningRecord
+
+    when = instant(origin + at)
+    writes: list[tuple[SessionWrite, dt.datetime]] = []
+    for effect in effects:
+        if isinstance(effect, engine.RecordStep):
+            record = replace(
+                effect.record,
+                started_at=origin + effect.record.started_at,
+                ended_at=origin + effect.record.ended_at,
+            )
+            writes.append((record, instant(record.ended_at)))
+        elif isinstance(effect, engine.SafetyStop):
+            result = engine.symptom_result(effect.symptoms)
+            screening = ScreeningRecord(taken_on=when.astimezone().date(), result=result)
+            writes.append((screening, when))
+        elif isinstance(
+            effect,
+            engine.RecordEffort | engine.RecordPain | engine.MarkAggravating | engine.SessionEnded,
+        ):
+            writes.append((effect, when))
+    return writes
+
+
 class SessionController:
     """One running session: the engine on the injected clock, each effect saved as it happens.
 
-    Interfaces send events and act on the effects they get back (show, speak, beep, ask).
+    Interfaces send events and act on the effects they get back (show, speak, beep, ask). The
+    engine counts in monotonic offsets from the controller's start; records get wall times.
     """
 
     def __init__(
@@ -48,6 +87,7 @@ class SessionController:
         self.plan = plan
         self.state = state
         self.clock = clock
+        self.time = RunTime(clock)
         self.catalog = catalog
         self.emergency_number = emergency_number
 
@@ -55,55 +95,18 @@ class SessionController:
         """Apply an event now; save what it produced; return the effects for the interface."""
         from unknot.domain.engine import step
 
-        self.state, effects = step(self.state, event, self.clock.now())
+        now = self.time.offset()
+        self.state, effects = step(self.state, event, now)
         if effects:
-            self._save(effects)
+            writes = session_writes(effects, self.time.wall_origin, now)
+            if writes:
+                self.store.apply_writes(self.person_id, self.session_id, writes)
         return effects
 
     def tick(self) -> tuple[Effect, ...]:
         from unknot.domain.engine import TICK
 
         return self.send(TICK)
-
-    def _save(self, effects: tuple[Effect, ...]) -> None:
-        from unknot.domain import engine
-        from unknot.domain.screening import ScreeningRecord
-
-        at = instant(self.clock.now())
-        for effect in effects:
-            if isinstance(effect, engine.RecordStep):
-                self.store.record_step(self.person_id, self.session_id, effect.record)
-            elif isinstance(effect, engine.RecordEffort):
-                self.store.record_effort(
-                    self.person_id,
-                    self.session_id,
-                    effect.item_index,
-                    effect.exercise_id,
-                    effect.reps_in_reserve,
-                    at,
-                )
-            elif isinstance(effect, engine.RecordPain):
-                self.store.record_pain(
-                    self.person_id,
-                    self.session_id,
-                    effect.step_index,
-                    effect.item_index,
-                    effect.exercise_id,
-                    effect.area,
-                    effect.score,
-                    list(effect.symptoms),
-                    at,
-                )
-            elif isinstance(effect, engine.MarkAggravating):
-                self.store.mark_aggravating(self.person_id, effect.exercise_id, at)
-            elif isinstance(effect, engine.SafetyStop):
-                record = ScreeningRecord(
-                    taken_on=today(self.clock), result=engine.symptom_result(effect.symptoms)
-                )
-                self.store.add_screening(self.person_id, record, {}, at, source="session")
-            elif isinstance(effect, engine.SessionEnded):
-                status = "finished" if effect.finished else "stopped"
-                self.store.end_session(self.session_id, status, at)
 
     # What interfaces show -----------------------------------------------------------------------
 
@@ -114,7 +117,7 @@ class SessionController:
     def remaining(self) -> float | None:
         from unknot.domain.engine import remaining
 
-        return remaining(self.state, self.clock.now())
+        return remaining(self.state, self.time.offset())
 
     def progress(self) -> float:
         """Share of the session's timed seconds behind us, 0 to 1."""
@@ -450,40 +453,10 @@ def _session(
     return store, person, brief
 
 
-def _controller_at(
-    workspace: Workspace, session_id: int, index: int, clock: Clock, key: str | None
-) -> SessionController:
-    from unknot.domain.engine import Start, new_session
-
-    store, person, brief = _session(workspace, session_id, key)
-    timeline = _timeline(store, brief.plan_id, brief.paced)
-    if not 0 <= index < len(timeline):
-        raise ValueError(f"index: step {index} is outside this session's 0-{len(timeline) - 1}")
-    controller = SessionController(
-        store=store,
-        person_id=person,
-        session_id=session_id,
-        plan=store.load_plan(brief.plan_id),
-        state=new_session(
-            timeline,
-            resume_at=index,
-            start_pain=_start_pain(store, person, session_id, brief.started_at),
-            emergency_number=workspace.emergency(),
-        ),
-        clock=clock,
-        catalog=exercises(workspace),
-        emergency_number=workspace.emergency(),
-    )
-    controller.send(Start())
-    return controller
-
-
 def session_payload(workspace: Workspace, setup: Setup, row_id: int) -> dict[str, Any]:
-    """What the browser player needs: the steps, where to start, the exercise cards."""
-    from dataclasses import asdict
-
-    from unknot.domain.engine import symptom_rules
-    from unknot.domain.pain import limits, pain_limit
+    """What the browser player needs: the steps with the engine's decisions about each, the
+    engine's rules for this session, where to start, the exercise cards."""
+    from unknot.domain.engine import new_session, player_steps, session_rules
     from unknot.domain.timeline import build_timeline
 
     row = next(r for r in setup.store.sessions(setup.person_id) if r.id == row_id)
@@ -495,12 +468,17 @@ def session_payload(workspace: Workspace, setup: Setup, row_id: int) -> dict[str
         for i in plan.items
         if i.exercise_id in catalog
     }
+    state = new_session(
+        timeline,
+        start_pain=_start_pain(setup.store, setup.person_id, row.id, row.started_at),
+        emergency_number=workspace.emergency(),
+    )
     return {
         "session_id": row.id,
         "session_key": row.key,
         "status": row.status,
         "next_step": row.next_step,
-        "steps": [asdict(s) for s in timeline],
+        "steps": player_steps(state),
         "plan": plan.model_dump(mode="json"),
         "cards": {
             k: {
@@ -509,10 +487,7 @@ def session_payload(workspace: Workspace, setup: Setup, row_id: int) -> dict[str
             }
             for k, v in cards.items()
         },
-        # The pain rule for this session, per area; areas not named use the unknown limit.
-        "pain_limits": limits(_start_pain(setup.store, setup.person_id, row.id, row.started_at)),
-        "pain_limit_unknown": pain_limit(None),
-        "symptom_rules": symptom_rules(),
+        "rules": session_rules(state),
         "emergency_number": workspace.emergency(),
     }
 
@@ -547,113 +522,131 @@ def active_session(workspace: Workspace, clock: Clock) -> dict[str, Any] | None:
     return session_payload(workspace, setup, setup.resumable.id)
 
 
-def save_step(
-    workspace: Workspace,
-    clock: Clock,
-    session_id: int,
-    index: int,
-    started_at: float,
-    ended_at: float,
-    skipped: bool,
-    key: str,
-) -> bool:
-    """A step the browser finished (times in epoch seconds); stored once per key. True if new."""
-    from unknot.domain.engine import step_record, step_times_problem
-
-    store = workspace.open_store()
-    person = _known_person(store)
-    brief = store.session_brief(person, session_id)
-    if brief is None:
-        _KNOWN_PERSON.pop(id(store), None)
-        person = store.local_person()
-        brief = store.session_brief(person, session_id)
-    if brief is None:
-        raise LookupError(f"no session {session_id}")
-    # A step's key begins with its session's key: "KEY:INDEX" (issue 13).
-    _check_key(brief, session_id, key.split(":", 1)[0] if brief.key is not None else None)
-    timeline = _timeline(store, brief.plan_id, brief.paced)
-    if not 0 <= index < len(timeline):
-        raise ValueError(f"step index {index} is outside 0-{len(timeline) - 1}")
-    wrong = step_times_problem(
-        started_at,
-        ended_at,
-        session_started=brief.started_at.timestamp(),
-        session_ended=brief.ended_at.timestamp() if brief.ended_at else None,
-        now=clock.now(),
-    )
-    if wrong is not None:
-        raise ValueError(wrong)
-    # The browser does not report its pauses, so a hold it finished counts whole.
-    record = step_record(
-        timeline[index],
-        started_at=started_at,
-        ended_at=ended_at,
-        skipped=skipped,
-        active_s=math.inf,
-    )
-    return store.record_step(person, session_id, record, key)
+class SessionOver(ValueError):
+    """A session that was finished, stopped or abandoned cannot be played again."""
 
 
-def report_pain(
-    workspace: Workspace,
-    clock: Clock,
-    session_id: int,
-    index: int,
-    area: str,
-    score: int,
-    symptoms: frozenset[str],
-    key: str | None = None,
-) -> dict[str, Any]:
-    """Apply the engine's pain rules at this step; say what the player should do next."""
-    from unknot.domain import engine
+@dataclass(frozen=True, slots=True)
+class RunStart:
+    """A run the server began: its id, and its start on the server's wall clock (epoch s)."""
 
-    controller = _controller_at(workspace, session_id, index, clock, key)
-    effects = controller.send(engine.ReportPain(area, score, frozenset(symptoms)))  # type: ignore[arg-type]
-    stop = next((e for e in effects if isinstance(e, engine.SafetyStop)), None)
-    if stop is not None:
-        return {
-            "action": "stop",
-            "tier": stop.tier,
-            "message": stop.message,
-            "emergency_number": workspace.emergency(),
-        }
-    if any(isinstance(e, engine.MarkAggravating) for e in effects):
-        said = next(e.text for e in effects if isinstance(e, engine.Announce))
-        return {
-            "action": "next_exercise",
-            "next_index": controller.state.index,
-            "message": f"{said} Moving on to the next exercise.",
-        }
-    return {"action": "continue"}
+    run_id: int
+    session_id: int
+    started_at: float
+    resume_at: int
 
 
-def save_effort(
-    workspace: Workspace,
-    clock: Clock,
-    session_id: int,
-    item_index: int,
-    reserve: int,
-    key: str | None = None,
-) -> None:
+def start_run(
+    workspace: Workspace, clock: Clock, session_id: int, resume_at: int, key: str | None = None
+) -> RunStart:
+    """Begin playing a session at step `resume_at`: the player times its events from now."""
     store, person, brief = _session(workspace, session_id, key)
-    plan = store.load_plan(brief.plan_id)
-    if not 0 <= item_index < len(plan.items):
-        raise ValueError(f"item index {item_index} is outside the plan")
-    store.record_effort(
-        person,
-        session_id,
-        item_index,
-        plan.items[item_index].exercise_id,
-        reserve,
-        instant(clock.now()),
+    if brief.status != "active":
+        raise SessionOver(f"session {session_id} is {brief.status}: start a new one")
+    timeline = _timeline(store, brief.plan_id, brief.paced)
+    if not 0 <= resume_at < len(timeline):
+        raise ValueError(
+            f"resume_at: step {resume_at} is outside this session's 0-{len(timeline) - 1}"
+        )
+    run = store.start_run(person, session_id, instant(clock.now()), resume_at)
+    return RunStart(run.id, session_id, run.started_at.timestamp(), resume_at)
+
+
+@dataclass(frozen=True, slots=True)
+class EventReceipt:
+    """What became of an event: stored (False: it was there already), and how many of its
+    run's events the records now reflect (the rest wait for an earlier one to arrive)."""
+
+    stored: bool
+    replayed: int
+    waiting: int
+
+
+# How far ahead of the server's clock an event may claim to be: a monotonic clock runs at about
+# the server's rate, so more than this is not a reading of it.
+EVENT_AHEAD_S = 60.0
+# How many times a replay is retried when another one stored its writes first.
+REPLAY_ATTEMPTS = 20
+
+
+def record_event(
+    workspace: Workspace,
+    clock: Clock,
+    session_id: int,
+    run_id: int,
+    seq: int,
+    kind: str,
+    at: float,
+    data: Mapping[str, object],
+    key: str | None = None,
+) -> EventReceipt:
+    """Store an event of a run as it arrived, then replay the run through the engine and store
+    the records it writes that are not stored yet (issue 15).
+
+    `at` is the event's monotonic offset from the run's start, never a device's wall time. The
+    events replayed are those numbered 0, 1, 2... with none missing: one that arrives early waits
+    for the ones before it, so the records are the same whatever order events arrive in, and an
+    event sent twice is stored once.
+    """
+    from unknot.domain.engine import event_of
+    from unknot.storage.repository import EventRow
+
+    store, person, _brief = _session(workspace, session_id, key)
+    run = store.run(person, run_id)
+    if run is None or run.session_id != session_id:
+        raise LookupError(f"no run {run_id} in session {session_id}")
+    event_of(kind, data)  # refuses what the engine cannot take before it is stored
+    limit = clock.now() - run.started_at.timestamp() + EVENT_AHEAD_S
+    if at > limit:
+        raise ValueError(
+            f"at: {at:.1f} s after the run started is later than now ({max(0.0, limit):.1f} s at "
+            "most); events are timed from the run's start on a clock that does not jump"
+        )
+    stored = store.add_event(
+        person, run.id, EventRow(seq, kind, at, dict(data)), instant(clock.now())
     )
+    for _attempt in range(REPLAY_ATTEMPTS):
+        events = store.run_events(run.id)
+        ready = _in_order(events)
+        writes = _replay_writes(workspace, store, person, run, ready)
+        if len(writes) <= run.applied:
+            return EventReceipt(stored, len(ready), len(events) - len(ready))
+        if store.apply_writes(person, session_id, writes[run.applied :], run):
+            return EventReceipt(stored, len(ready), len(events) - len(ready))
+        fresh = store.run(person, run_id)
+        assert fresh is not None
+        run = fresh
+    raise RuntimeError(f"run {run_id}: other replays kept storing first")
 
 
-def finish_session(
-    workspace: Workspace, clock: Clock, session_id: int, finished: bool, key: str | None = None
-) -> None:
-    store, _person, _brief = _session(workspace, session_id, key)
-    store.end_session(session_id, "finished" if finished else "stopped", instant(clock.now()))
+def _in_order(events: list[EventRow]) -> list[EventRow]:
+    """The events numbered 0, 1, 2... up to the first one missing."""
+    ready: list[EventRow] = []
+    for expected, event in enumerate(events):
+        if event.seq != expected:
+            break
+        ready.append(event)
+    return ready
+
+
+def _replay_writes(
+    workspace: Workspace, store: Store, person: int, run: RunRow, events: list[EventRow]
+) -> list[tuple[SessionWrite, dt.datetime]]:
+    """Every write of a run's replay, in order: the engine from the run's first step, fed its
+    events at their offsets."""
+    from unknot.domain.engine import event_of, new_session, replay
+
+    brief = store.session_brief(person, run.session_id)
+    assert brief is not None
+    state = new_session(
+        _timeline(store, brief.plan_id, brief.paced),
+        resume_at=run.resume_at,
+        start_pain=_start_pain(store, person, run.session_id, brief.started_at),
+        emergency_number=workspace.emergency(),
+    )
+    origin = run.started_at.timestamp()
+    _state, produced = replay(state, ((event_of(e.kind, e.data), e.offset_s) for e in events))
+    return [write for at, effects in produced for write in session_writes(effects, origin, at)]
 
 
 def save_profile(workspace: Workspace, clock: Clock, profile: Profile) -> None:

@@ -22,7 +22,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 
-from unknot.domain.engine import StepRecord
+from unknot.domain.engine import (
+    MarkAggravating,
+    RecordEffort,
+    RecordPain,
+    SessionEnded,
+    StepRecord,
+)
 from unknot.domain.history import ExerciseOutcome, History, SessionOutcome
 from unknot.domain.pain import starting_pain, too_much
 from unknot.domain.plan import SessionPlan
@@ -134,6 +140,34 @@ class SessionBrief:
     status: str
     started_at: dt.datetime
     ended_at: dt.datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class RunRow:
+    """A run of a session (issue 15): where it began, and how much of its replay is stored."""
+
+    id: int
+    session_id: int
+    started_at: dt.datetime
+    resume_at: int
+    applied: int
+
+
+@dataclass(frozen=True, slots=True)
+class EventRow:
+    """One event of a run, as it arrived."""
+
+    seq: int
+    kind: str
+    offset_s: float
+    data: dict[str, Any]
+
+
+# What the engine's effects write, each with its wall time: a step, an effort answer, a pain
+# report, an exercise that hurt, the screening a safety stop makes, the session's end.
+SessionWrite = (
+    StepRecord | RecordEffort | RecordPain | MarkAggravating | ScreeningRecord | SessionEnded
+)
 
 
 def _new_session(
@@ -259,22 +293,33 @@ class Store:
         source: str = "questions",
     ) -> int:
         with self._tx() as db:
-            result = db.execute(
-                insert(t.screenings).values(
-                    person_id=person_id,
-                    taken_at=at,
-                    taken_on=record.taken_on,
-                    source=source,
-                    answers=answers,
-                    tier=record.result.tier,
-                    restrictions=sorted(record.result.restrictions),
-                    flagged=list(record.result.flagged),
-                    findings=list(record.result.findings),
-                    pain=record.pain,
-                    cleared_on=record.cleared_on,
-                )
+            return self._add_screening(db, person_id, record, answers, at, source)
+
+    @staticmethod
+    def _add_screening(
+        db: Connection,
+        person_id: int,
+        record: ScreeningRecord,
+        answers: dict[str, bool],
+        at: dt.datetime,
+        source: str,
+    ) -> int:
+        result = db.execute(
+            insert(t.screenings).values(
+                person_id=person_id,
+                taken_at=at,
+                taken_on=record.taken_on,
+                source=source,
+                answers=answers,
+                tier=record.result.tier,
+                restrictions=sorted(record.result.restrictions),
+                flagged=list(record.result.flagged),
+                findings=list(record.result.findings),
+                pain=record.pain,
+                cleared_on=record.cleared_on,
             )
-            return int(result.inserted_primary_key[0])  # type: ignore[index]
+        )
+        return int(result.inserted_primary_key[0])  # type: ignore[index]
 
     def screenings(self, person_id: int) -> list[ScreeningRecord]:
         """The person's screenings, oldest first, without those set aside as a mistake."""
@@ -480,16 +525,31 @@ class Store:
 
     def end_session(self, session_id: int, status: str, at: dt.datetime) -> None:
         with self._tx() as db:
-            db.execute(
-                update(t.sessions)
-                .where(t.sessions.c.id == session_id)
-                .values(status=status, ended_at=at)
-            )
+            self._end_session(db, session_id, status, at)
+
+    @staticmethod
+    def _end_session(db: Connection, session_id: int, status: str, at: dt.datetime) -> None:
+        db.execute(
+            update(t.sessions)
+            .where(t.sessions.c.id == session_id)
+            .values(status=status, ended_at=at)
+        )
 
     def record_step(
         self, person_id: int, session_id: int, record: StepRecord, key: str | None = None
     ) -> bool:
         """Save a finished step at once; a repeated step or key is stored once. True if new."""
+        with self._tx() as db:
+            return self._record_step(db, person_id, session_id, record, key)
+
+    def _record_step(
+        self,
+        db: Connection,
+        person_id: int,
+        session_id: int,
+        record: StepRecord,
+        key: str | None = None,
+    ) -> bool:
         statement = (
             self._insert_ignoring_duplicates(t.session_steps)
             .values(
@@ -507,12 +567,12 @@ class Store:
                 started_at=_utc(record.started_at),
                 ended_at=_utc(record.ended_at),
                 skipped=record.skipped,
+                paused_s=record.paused_s,
                 idempotency_key=key or f"{session_id}:{record.index}",
             )
             .returning(t.session_steps.c.id)
         )
-        with self._tx() as db:
-            return db.execute(statement).first() is not None
+        return db.execute(statement).first() is not None
 
     def step_records(self, session_id: int) -> list[dict[str, Any]]:
         with self.engine.connect() as db:
@@ -532,16 +592,24 @@ class Store:
         reserve: int,
         at: dt.datetime,
     ) -> None:
-        statement = self._insert_ignoring_duplicates(t.efforts).values(
-            person_id=person_id,
-            session_id=session_id,
-            item_index=item_index,
-            exercise_id=exercise_id,
-            reps_in_reserve=reserve,
-            recorded_at=at,
-        )
         with self._tx() as db:
-            db.execute(statement)
+            self._record_effort(
+                db, person_id, session_id, RecordEffort(item_index, exercise_id, reserve), at
+            )
+
+    def _record_effort(
+        self, db: Connection, person_id: int, session_id: int, effort: RecordEffort, at: dt.datetime
+    ) -> None:
+        db.execute(
+            self._insert_ignoring_duplicates(t.efforts).values(
+                person_id=person_id,
+                session_id=session_id,
+                item_index=effort.item_index,
+                exercise_id=effort.exercise_id,
+                reps_in_reserve=effort.reps_in_reserve,
+                recorded_at=at,
+            )
+        )
 
     def record_pain(
         self,
@@ -555,27 +623,144 @@ class Store:
         symptoms: Sequence[str],
         at: dt.datetime,
     ) -> None:
+        pain = RecordPain(step_index, item_index, exercise_id, area, score, frozenset(symptoms))  # type: ignore[arg-type]
         with self._tx() as db:
-            db.execute(
-                insert(t.pain_reports).values(
-                    person_id=person_id,
-                    session_id=session_id,
-                    step_index=step_index,
-                    item_index=item_index,
-                    exercise_id=exercise_id,
-                    area=area,
-                    score=score,
-                    symptoms=sorted(symptoms),
-                    reported_at=at,
-                )
+            self._record_pain(db, person_id, session_id, pain, at)
+
+    @staticmethod
+    def _record_pain(
+        db: Connection, person_id: int, session_id: int, pain: RecordPain, at: dt.datetime
+    ) -> None:
+        db.execute(
+            insert(t.pain_reports).values(
+                person_id=person_id,
+                session_id=session_id,
+                step_index=pain.step_index,
+                item_index=pain.item_index,
+                exercise_id=pain.exercise_id,
+                area=pain.area,
+                score=pain.score,
+                symptoms=sorted(pain.symptoms),
+                reported_at=at,
             )
+        )
 
     def mark_aggravating(self, person_id: int, exercise_id: str, at: dt.datetime) -> None:
-        statement = self._insert_ignoring_duplicates(t.aggravations).values(
-            person_id=person_id, exercise_id=exercise_id, marked_at=at
+        with self._tx() as db:
+            self._mark_aggravating(db, person_id, exercise_id, at)
+
+    def _mark_aggravating(
+        self, db: Connection, person_id: int, exercise_id: str, at: dt.datetime
+    ) -> None:
+        db.execute(
+            self._insert_ignoring_duplicates(t.aggravations).values(
+                person_id=person_id, exercise_id=exercise_id, marked_at=at
+            )
+        )
+
+    def apply_writes(
+        self,
+        person_id: int,
+        session_id: int,
+        writes: Sequence[tuple[SessionWrite, dt.datetime]],
+        run: RunRow | None = None,
+    ) -> bool:
+        """Store what a session's effects write, all or nothing.
+
+        With a run, `writes` are the run's replay from its `applied`-th write on, and they are
+        stored only if no other replay stored them first (then False: read the run again).
+        """
+        with self._tx() as db:
+            if run is not None:
+                claimed = db.execute(
+                    update(t.session_runs)
+                    .where(t.session_runs.c.id == run.id, t.session_runs.c.applied == run.applied)
+                    .values(applied=run.applied + len(writes))
+                )
+                if claimed.rowcount != 1:
+                    return False
+            for write, at in writes:
+                if isinstance(write, StepRecord):
+                    self._record_step(db, person_id, session_id, write)
+                elif isinstance(write, RecordEffort):
+                    self._record_effort(db, person_id, session_id, write, at)
+                elif isinstance(write, RecordPain):
+                    self._record_pain(db, person_id, session_id, write, at)
+                elif isinstance(write, MarkAggravating):
+                    self._mark_aggravating(db, person_id, write.exercise_id, at)
+                elif isinstance(write, ScreeningRecord):
+                    self._add_screening(db, person_id, write, {}, at, "session")
+                else:
+                    status = "finished" if write.finished else "stopped"
+                    self._end_session(db, session_id, status, at)
+        return True
+
+    # Runs and their events (issue 15) -----------------------------------------------------------
+
+    def start_run(
+        self, person_id: int, session_id: int, started_at: dt.datetime, resume_at: int
+    ) -> RunRow:
+        with self._tx() as db:
+            result = db.execute(
+                insert(t.session_runs).values(
+                    person_id=person_id,
+                    session_id=session_id,
+                    started_at=started_at,
+                    resume_at=resume_at,
+                    applied=0,
+                )
+            )
+            run_id = int(result.inserted_primary_key[0])  # type: ignore[index]
+        return RunRow(run_id, session_id, started_at, resume_at, 0)
+
+    def run(self, person_id: int, run_id: int) -> RunRow | None:
+        """One of the person's runs; None when it is not theirs or not there."""
+        runs = t.session_runs
+        with self.engine.connect() as db:
+            row = db.execute(
+                select(runs).where(runs.c.id == run_id, runs.c.person_id == person_id)
+            ).first()
+        if row is None:
+            return None
+        return RunRow(
+            int(row.id), int(row.session_id), row.started_at, int(row.resume_at), int(row.applied)
+        )
+
+    def add_event(
+        self,
+        person_id: int,
+        run_id: int,
+        event: EventRow,
+        received_at: dt.datetime,
+    ) -> bool:
+        """Store an event as it arrived; one already there (same run and number) is kept as it
+        was. True if new."""
+        statement = (
+            self._insert_ignoring_duplicates(t.session_events)
+            .values(
+                person_id=person_id,
+                run_id=run_id,
+                seq=event.seq,
+                kind=event.kind,
+                offset_s=event.offset_s,
+                data=event.data,
+                received_at=received_at,
+            )
+            .returning(t.session_events.c.id)
         )
         with self._tx() as db:
-            db.execute(statement)
+            return db.execute(statement).first() is not None
+
+    def run_events(self, run_id: int) -> list[EventRow]:
+        """A run's events in the order they happened (their numbers)."""
+        events = t.session_events
+        with self.engine.connect() as db:
+            rows = db.execute(
+                select(events.c.seq, events.c.kind, events.c.offset_s, events.c.data)
+                .where(events.c.run_id == run_id)
+                .order_by(events.c.seq)
+            ).all()
+        return [EventRow(int(r.seq), str(r.kind), float(r.offset_s), dict(r.data)) for r in rows]
 
     def aggravating(self, person_id: int) -> frozenset[str]:
         with self.engine.connect() as db:
@@ -635,6 +820,7 @@ class Store:
                 steps.c.hold_s,
                 steps.c.started_at,
                 steps.c.ended_at,
+                steps.c.paused_s,
             ).where(
                 steps.c.session_id.in_(session_ids),
                 steps.c.skipped.is_(False),
@@ -642,8 +828,11 @@ class Store:
             )
         )
         totals: dict[int, float] = {}
-        for session_id, kind, hold_s, started, ended in found:
-            length = (ended - started).total_seconds() if kind == "work" else (hold_s or 0.0)
+        for session_id, kind, hold_s, started, ended, paused_s in found:
+            if kind == "work":
+                length = max(0.0, (ended - started).total_seconds() - (paused_s or 0.0))
+            else:
+                length = hold_s or 0.0
             totals[session_id] = totals.get(session_id, 0.0) + length
         return totals
 

@@ -149,10 +149,42 @@ session_steps = Table(
     Column("ended_at", UTCDateTime, nullable=False),
     Column("skipped", Boolean, nullable=False),
     Column("idempotency_key", String(120), nullable=False),
+    # Seconds paused during the step (issue 15); None for steps stored before it.
+    Column("paused_s", Float, nullable=True),
     # One row per step of a session, and one per client key: a repeated event is stored once
     # (INSERT ... ON CONFLICT DO NOTHING, never check-then-insert).
     UniqueConstraint("session_id", "step_index", name="uq_session_steps_session_step"),
     UniqueConstraint("person_id", "idempotency_key", name="uq_session_steps_person_key"),
+)
+
+# A run of a session: one page (or terminal) playing it from `resume_at`, its events timed as
+# monotonic offsets from `started_at`, the server's wall time when the run began (issue 15).
+session_runs = Table(
+    "session_runs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    person_column(),
+    Column("session_id", Integer, ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False),
+    Column("started_at", UTCDateTime, nullable=False),
+    Column("resume_at", Integer, nullable=False),
+    # How many of the replay's writes are stored: a replay stores only the ones after these.
+    Column("applied", Integer, nullable=False, default=0),
+)
+
+# What happened in a run, as it arrived: the engine replays these to write the records.
+session_events = Table(
+    "session_events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    person_column(),
+    Column("run_id", Integer, ForeignKey("session_runs.id", ondelete="CASCADE"), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("kind", String(10), nullable=False),
+    Column("offset_s", Float, nullable=False),
+    Column("data", JSON, nullable=False),
+    Column("received_at", UTCDateTime, nullable=False),
+    # An event sent twice (a lost answer, a retry) is stored once.
+    UniqueConstraint("run_id", "seq", name="uq_session_events_run_seq"),
 )
 
 efforts = Table(

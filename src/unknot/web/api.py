@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from unknot import services
 from unknot.clock import Clock
-from unknot.domain.engine import Symptom
+from unknot.domain.engine import SYMPTOMS, Symptom
 from unknot.domain.profile import Profile
 from unknot.domain.progress import NOTE_MAX_CHARS, Concern, Moment
 from unknot.domain.screening import COUNTRY_NAMES, QUESTIONS, UnansweredQuestions
@@ -49,12 +49,6 @@ def context(request: Request) -> tuple[services.Workspace, Clock]:
 class Body(BaseModel):
     # Strict: `true` is not the number 1, nor "3" the number 3 (issue 13).
     model_config = ConfigDict(extra="forbid", strict=True)
-
-
-# Seconds since 1970, finite, before the year 5000: a browser's clock reading.
-EpochSeconds = Annotated[
-    float, Field(gt=0, lt=95_617_584_000, allow_inf_nan=False, description="epoch seconds")
-]
 
 
 # A stored row's id: SQLite and PostgreSQL keep 64-bit integers; a bigger one is refused as
@@ -101,14 +95,6 @@ class ScreeningAnswers(Body):
     ] = None
 
 
-class StepEvent(Body):
-    index: Position
-    started_at: EpochSeconds
-    ended_at: EpochSeconds
-    skipped: bool = False
-    idempotency_key: Annotated[str, Field(min_length=1, max_length=120)]
-
-
 SessionKey = Annotated[
     str | None,
     Field(
@@ -119,23 +105,65 @@ SessionKey = Annotated[
 ]
 
 
-class PainReport(Body):
-    index: Position
+class RunRequest(Body):
+    resume_at: Position = 0
+    """The step the player starts at: 0, or where it got to before (a reload)."""
+    session_key: SessionKey = None
+
+
+class RunStarted(BaseModel):
+    run_id: int
+    session_id: int
+    started_at: float
+    """The run's start on the server's clock (epoch seconds): events are timed from it."""
+    resume_at: int
+
+
+class EventBase(Body):
+    run_id: Annotated[int, Field(ge=1, le=2**63 - 1)]
+    seq: Annotated[
+        int, Field(ge=0, le=99_999, description="the event's number in its run: 0, 1, 2...")
+    ]
+    at: Annotated[
+        float,
+        Field(
+            ge=0,
+            le=86_400,
+            allow_inf_nan=False,
+            description="seconds since the run started, on a clock that does not jump "
+            "(performance.now()), never the device's wall clock",
+        ),
+    ]
+    session_key: SessionKey = None
+
+
+class PlainEvent(EventBase):
+    kind: Literal["start", "tick", "pause", "resume", "skip", "back", "done", "stop"]
+
+
+class PainEvent(EventBase):
+    kind: Literal["pain"]
     area: PainArea
     score: Annotated[int, Field(ge=0, le=10)]
-    symptoms: list[Symptom] = []
-    session_key: SessionKey = None
+    symptoms: Annotated[list[Symptom], Field(max_length=len(SYMPTOMS))] = []
 
 
-class Effort(Body):
-    item_index: Position
+class EffortEvent(EventBase):
+    kind: Literal["effort"]
+    item_index: Position | None = None
     reps_in_reserve: Annotated[int, Field(ge=0, le=10)]
-    session_key: SessionKey = None
 
 
-class Ending(Body):
-    finished: bool
-    session_key: SessionKey = None
+SessionEvent = Annotated[PlainEvent | PainEvent | EffortEvent, Field(discriminator="kind")]
+
+
+class EventStored(BaseModel):
+    stored: bool
+    """False: this event was here already (sent twice)."""
+    replayed: int
+    """How many of the run's events the records now reflect."""
+    waiting: int
+    """Events that arrived before an earlier one: replayed when it comes."""
 
 
 class CheckIn(Body):
@@ -329,12 +357,7 @@ def swap(request: Request, body: Swap) -> dict[str, Any]:
     "/sessions",
     summary="Start today's session (or get the unfinished one)",
     status_code=201,
-    responses=links(
-        RecordStep="session_step:session_id=/session_id",
-        ReportPain="session_pain:session_id=/session_id",
-        RecordEffort="session_effort:session_id=/session_id",
-        EndSession="session_end:session_id=/session_id",
-    ),
+    responses=links(StartRun="session_run:session_id=/session_id"),
 )
 def start(request: Request, _body: Empty) -> dict[str, Any]:
     workspace, clock = context(request)
@@ -358,95 +381,66 @@ def _missing(error: LookupError) -> Problem:
 
 
 @router.post(
-    "/sessions/{session_id}/steps",
-    summary="Record a finished step (idempotent)",
-    operation_id="session_step",
+    "/sessions/{session_id}/runs",
+    summary="Begin playing a session: events are timed from the run's start",
+    status_code=201,
+    operation_id="session_run",
+    responses=links(RecordEvent="session_event:session_id=/session_id"),
 )
-async def step_done(
-    request: Request, session_id: RowId, body: StepEvent, response: Response
-) -> dict[str, Any]:
+def run(request: Request, session_id: RowId, body: RunRequest) -> RunStarted:
     workspace, clock = context(request)
     try:
-        created = services.save_step(
-            workspace,
-            clock,
-            session_id,
-            body.index,
-            body.started_at,
-            body.ended_at,
-            body.skipped,
-            body.idempotency_key,
-        )
+        started = services.start_run(workspace, clock, session_id, body.resume_at, body.session_key)
     except LookupError as error:
         raise _missing(error) from None
     except services.NotThisSession as error:
-        raise Problem(409, "Another session's step", str(error)) from None
+        raise Problem(409, "Another session's run", str(error)) from None
+    except services.SessionOver as error:
+        raise Problem(409, "Session over", str(error)) from None
     except ValueError as error:
-        raise Problem(422, "Invalid step", str(error)) from None
-    response.status_code = 201 if created else 200
-    return {"stored": created, "index": body.index}
+        raise Problem(422, "Invalid run", str(error)) from None
+    return RunStarted(
+        run_id=started.run_id,
+        session_id=started.session_id,
+        started_at=started.started_at,
+        resume_at=started.resume_at,
+    )
 
 
 @router.post(
-    "/sessions/{session_id}/pain", summary="This hurts: what to do now", operation_id="session_pain"
+    "/sessions/{session_id}/events",
+    summary="What happened in a run (idempotent): the engine replays them into the records",
+    operation_id="session_event",
+    status_code=201,
+    responses={
+        200: {"description": "Stored before: the same event was sent again", "model": EventStored}
+    },
 )
-def pain(request: Request, session_id: RowId, body: PainReport) -> dict[str, Any]:
+def event(
+    request: Request, session_id: RowId, body: SessionEvent, response: Response
+) -> EventStored:
     workspace, clock = context(request)
+    data = body.model_dump(exclude={"run_id", "seq", "at", "kind", "session_key"})
     try:
-        return services.report_pain(
+        receipt = services.record_event(
             workspace,
             clock,
             session_id,
-            body.index,
-            body.area,
-            body.score,
-            frozenset(body.symptoms),
+            body.run_id,
+            body.seq,
+            body.kind,
+            body.at,
+            data,
             body.session_key,
         )
     except LookupError as error:
         raise _missing(error) from None
     except services.NotThisSession as error:
-        raise Problem(409, "Another session's report", str(error)) from None
+        raise Problem(409, "Another session's event", str(error)) from None
     except ValueError as error:
-        raise Problem(422, "Invalid report", str(error)) from None
-
-
-@router.post(
-    "/sessions/{session_id}/effort",
-    summary="Repetitions in reserve",
-    status_code=204,
-    operation_id="session_effort",
-)
-def effort(request: Request, session_id: RowId, body: Effort) -> Response:
-    workspace, clock = context(request)
-    try:
-        services.save_effort(
-            workspace, clock, session_id, body.item_index, body.reps_in_reserve, body.session_key
-        )
-    except LookupError as error:
-        raise _missing(error) from None
-    except services.NotThisSession as error:
-        raise Problem(409, "Another session's effort", str(error)) from None
-    except ValueError as error:
-        raise Problem(422, "Invalid effort", str(error)) from None
-    return Response(status_code=204)
-
-
-@router.post(
-    "/sessions/{session_id}/end",
-    summary="Finish or stop a session",
-    status_code=204,
-    operation_id="session_end",
-)
-def end(request: Request, session_id: RowId, body: Ending) -> Response:
-    workspace, clock = context(request)
-    try:
-        services.finish_session(workspace, clock, session_id, body.finished, body.session_key)
-    except LookupError as error:
-        raise _missing(error) from None
-    except services.NotThisSession as error:
-        raise Problem(409, "Another session's ending", str(error)) from None
-    return Response(status_code=204)
+        raise Problem(422, "Invalid event", str(error)) from None
+    response.status_code = 201 if receipt.stored else 200
+    return EventStored(stored=receipt.stored, replayed=receipt.replayed, waiting=receipt.waiting)
 
 
 @router.post("/checkins", summary="Record pain", status_code=201)

@@ -93,6 +93,20 @@ def allowed_methods(request: Request) -> list[str]:
     return methods
 
 
+def _field(error: Any, body: Any) -> str:
+    """The field a validation error is about: its path in the body, or for a kind that names
+    none of a body's forms, the field that names the kind. A body whose form its `kind` picks
+    (a session event) has that kind in the error's path, which is not a field: it is left out."""
+    if error["type"] in ("union_tag_invalid", "union_tag_not_found"):
+        return str(error.get("ctx", {}).get("discriminator", "")).strip("'")
+    path = [str(p) for p in error["loc"]]
+    if path[:1] == ["body"]:
+        path = path[1:]
+        if len(path) > 1 and isinstance(body, dict) and path[0] == body.get("kind"):
+            path = path[1:]
+    return ".".join(path)
+
+
 def install(app: FastAPI) -> None:
     """Route every error through problem details."""
 
@@ -103,11 +117,7 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def on_invalid(request: Request, error: RequestValidationError) -> JSONResponse:
         fields = [
-            {
-                "field": ".".join(str(p) for p in e["loc"] if p != "body"),
-                "message": str(e["msg"]),
-            }
-            for e in error.errors()
+            {"field": _field(e, error.body), "message": str(e["msg"])} for e in error.errors()
         ]
         first = fields[0] if fields else {"field": "", "message": "invalid request"}
         return problem_response(

@@ -1,3 +1,4 @@
+// @ts-check
 // Shown once everything was deleted: remove what this browser kept as well (the outbox, the
 // offline copies, the player's place, the service worker), in case it ignored Clear-Site-Data.
 localStorage.clear();

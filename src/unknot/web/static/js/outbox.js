@@ -1,69 +1,103 @@
+// @ts-check
 // The outbox: every write goes to IndexedDB first, then to the server, retried until it lands.
 // Each entry carries an idempotency key, so a write repeated after a lost answer is stored once.
 
 const DB_NAME = "unknot";
 const STORE = "outbox";
-let opened = null;
 
-function database() {
-  if (!opened) {
-    opened = new Promise((resolve, reject) => {
-      const request = indexedDB.open(DB_NAME, 1);
-      request.onupgradeneeded = () => request.result.createObjectStore(STORE, { keyPath: "key" });
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error);
+/** @typedef {{key: string, url: string, body: unknown, queuedAt: number, order: number}} Entry */
+
+export class Outbox {
+  constructor() {
+    /** @type {Promise<IDBDatabase> | null} */
+    this.opened = null;
+    /** @type {Promise<void> | null} */
+    this.flushing = null;
+    // Entries queued in the same millisecond keep the order they were queued in.
+    this.order = 0;
+  }
+
+  /** Retry every few seconds and whenever the browser says it is back online. */
+  run() {
+    window.addEventListener("online", () => this.flush());
+    setInterval(() => this.flush(), 3000);
+    return this.flush();
+  }
+
+  /** @returns {Promise<IDBDatabase>} */
+  database() {
+    if (!this.opened) {
+      this.opened = new Promise((resolve, reject) => {
+        const request = indexedDB.open(DB_NAME, 1);
+        request.onupgradeneeded = () => request.result.createObjectStore(STORE, { keyPath: "key" });
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+    }
+    return this.opened;
+  }
+
+  /**
+   * @template T
+   * @param {IDBTransactionMode} mode
+   * @param {(store: IDBObjectStore) => IDBRequest<T> | void} work
+   * @returns {Promise<T | undefined>}
+   */
+  async transaction(mode, work) {
+    const db = await this.database();
+    return new Promise((resolve, reject) => {
+      const tx = db.transaction(STORE, mode);
+      const request = work(tx.objectStore(STORE));
+      tx.oncomplete = () => resolve(request ? request.result : undefined);
+      tx.onerror = () => reject(tx.error);
     });
   }
-  return opened;
-}
 
-async function transaction(mode, work) {
-  const db = await database();
-  return new Promise((resolve, reject) => {
-    const tx = db.transaction(STORE, mode);
-    const result = work(tx.objectStore(STORE));
-    tx.oncomplete = () => resolve(result && "result" in result ? result.result : undefined);
-    tx.onerror = () => reject(tx.error);
-  });
-}
-
-export async function pending() {
-  return (await transaction("readonly", (store) => store.getAll())) || [];
-}
-
-export async function enqueue(key, url, body) {
-  await transaction("readwrite", (store) => store.put({ key, url, body, queuedAt: Date.now() }));
-  flush();
-}
-
-let flushing = null;
-
-export function flush() {
-  if (!flushing) {
-    flushing = (async () => {
-      const entries = (await pending()).sort((a, b) => a.queuedAt - b.queuedAt);
-      for (const entry of entries) {
-        let response;
-        try {
-          response = await fetch(entry.url, {
-            method: "POST",
-            headers: { "Content-Type": "application/json" },
-            body: JSON.stringify(entry.body),
-          });
-        } catch {
-          break; // the server cannot be reached: keep everything, try again later
-        }
-        if (response.ok || (response.status >= 400 && response.status < 500 && response.status !== 408 && response.status !== 429)) {
-          // Stored, or refused for good (a bad request does not get better by retrying).
-          await transaction("readwrite", (store) => store.delete(entry.key));
-        } else {
-          break;
-        }
-      }
-    })().finally(() => { flushing = null; });
+  /** @returns {Promise<Entry[]>} */
+  async pending() {
+    return (await this.transaction("readonly", (store) => store.getAll())) || [];
   }
-  return flushing;
-}
 
-window.addEventListener("online", () => flush());
-setInterval(() => flush(), 3000);
+  /**
+   * @param {string} key
+   * @param {string} url
+   * @param {unknown} body
+   */
+  async enqueue(key, url, body) {
+    this.order += 1;
+    const entry = { key, url, body, queuedAt: Date.now(), order: this.order };
+    await this.transaction("readwrite", (store) => store.put(entry));
+    this.flush();
+  }
+
+  /** @returns {Promise<void>} */
+  flush() {
+    if (!this.flushing) {
+      this.flushing = this.deliver().finally(() => { this.flushing = null; });
+    }
+    return this.flushing;
+  }
+
+  async deliver() {
+    const entries = (await this.pending()).sort((a, b) => a.queuedAt - b.queuedAt || (a.order || 0) - (b.order || 0));
+    for (const entry of entries) {
+      let response;
+      try {
+        response = await fetch(entry.url, {
+          method: "POST",
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify(entry.body),
+        });
+      } catch {
+        break; // the server cannot be reached: keep everything, try again later
+      }
+      const refused = response.status >= 400 && response.status < 500 && response.status !== 408 && response.status !== 429;
+      if (response.ok || refused) {
+        // Stored, or refused for good (a bad request does not get better by retrying).
+        await this.transaction("readwrite", (store) => store.delete(entry.key));
+      } else {
+        break;
+      }
+    }
+  }
+}

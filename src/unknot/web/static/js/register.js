@@ -1,3 +1,4 @@
+// @ts-check
 // Registers the service worker (installable app, works without the server for a while).
 if ("serviceWorker" in navigator) {
   navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => {

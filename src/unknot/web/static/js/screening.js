@@ -1,3 +1,4 @@
+// @ts-check
 // The screening form: a follow-up question shows only after a yes to the question it belongs to
 // (domain.screening: `ask_if`). Without this script every follow-up shows, marked "If yes".
 
