@@ -22,6 +22,30 @@ settings.register_profile("local", max_examples=20, deadline=None)
 settings.load_profile("ci" if IN_CI else "local")
 
 
+# Tests that start processes (Chromium, `unknot serve`, PostgreSQL, the terminal player, the
+# races) run in a serial pass after the rest have run on two workers (issue 15): two of them at
+# once would fight over the two cores and their timing-free waits would only get slower.
+SERIAL_MODULES = frozenset(
+    {
+        "tests.test_cli_session",
+        "tests.web.test_attacks",
+        "tests.web.test_browser",
+        "tests.web.test_emergency_path",
+        "tests.web.test_faults",
+        "tests.web.test_races",
+        "tests.web.test_serve",
+    }
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        module = getattr(item, "module", None)
+        name = module.__name__ if module is not None else ""
+        if name in SERIAL_MODULES or "postgres" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.serial)
+
+
 def examples(full: int) -> int:
     """`full` examples under CI=true, a tenth (at least 20) otherwise."""
     return full if IN_CI else max(20, full // 10)

@@ -146,17 +146,24 @@ def test_killed_mid_session_resumes_at_the_exact_step(private_folders: dict[str,
         unknot("screen"), input=ALL_NO, env=env, text=True, check=True, capture_output=True
     )
     target = 12
-    # Slow enough (20x) that no further step completes between the line and the kill.
+    # The clock all but stopped (a second takes 10^6 s): every step ends by the "d" typed for
+    # it, none by time, so the kill comes at exactly the step reached (issue 15: by events, not
+    # by waiting 20 s of real time for the clock to get there).
     with subprocess.Popen(
         unknot("session", "--plain", "--minutes", "10"),
-        env={**env, "UNKNOT_CLOCK_SPEED": "20"},
-        stdin=subprocess.DEVNULL,
+        env={**env, "UNKNOT_CLOCK_SPEED": "0.000001"},
+        stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
     ) as player:
+        assert player.stdin is not None
         try:
-            wait_for_line(player, f"[step {target}/")
+            wait_for_line(player, "[step 1/")
+            for reached in range(2, target + 1):
+                player.stdin.write("d\n")
+                player.stdin.flush()
+                wait_for_line(player, f"[step {reached}/")
             player.send_signal(signal.SIGKILL)
         finally:
             player.wait(timeout=30)

@@ -45,12 +45,26 @@ require_chromium()
 from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[Server]:
-    running = Server(tmp_path / "data", tmp_path / "config")
+@pytest.fixture(scope="module")
+def module_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """One `unknot serve` with one worker for a test module (issue 15: a two-worker server for
+    each test took 1.5 to 2.4 s of set-up each)."""
+    home = tmp_path_factory.mktemp("server")
+    running = Server(home / "data", home / "config", workers=1)
     running.start()
     yield running
     running.stop()
+
+
+@pytest.fixture
+def server(module_server: Server) -> Server:
+    """The module's server with nothing stored, as on a first visit; restarted if a test
+    before this one left it stopped. Each test has its own browser context, so nothing the
+    browser kept carries over either."""
+    if not module_server.running:
+        module_server.start()
+    module_server.forget()
+    return module_server
 
 
 @pytest.fixture(scope="module")

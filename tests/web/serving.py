@@ -21,7 +21,10 @@ def free_port() -> int:
 class Server:
     """`unknot serve` as a real process, stoppable and restartable on the same port."""
 
-    def __init__(self, data: Path, config: Path, **settings: str) -> None:
+    def __init__(
+        self, data: Path, config: Path, *, workers: int | None = None, **settings: str
+    ) -> None:
+        self.workers = workers
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {
@@ -34,8 +37,9 @@ class Server:
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
+        workers = [] if self.workers is None else ["--workers", str(self.workers)]
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "unknot", "serve", "--port", str(self.port)],
+            [sys.executable, "-m", "unknot", "serve", "--port", str(self.port), *workers],
             env=self.env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -54,6 +58,24 @@ class Server:
             self.process.terminate()
             self.process.wait(timeout=15)
             self.process = None
+
+    @property
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def forget(self) -> None:
+        """Delete everything stored, as the person's "forget me" does: the next visit is a
+        first one again."""
+        import urllib.request
+
+        request = urllib.request.Request(
+            self.url + "/api/v1/forget",
+            data=json.dumps({"confirm": "forget me"}).encode(),
+            headers={"Content-Type": "application/json"},
+            method="POST",
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert response.status == 200, response.status
 
     def get(self, path: str) -> Any:
         import urllib.request

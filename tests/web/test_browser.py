@@ -13,6 +13,7 @@ from tests.web.browsing import (
     AXE,
     begin_session,
     browser,
+    module_server,
     onboard,
     page,
     server,
@@ -21,7 +22,7 @@ from tests.web.browsing import (
 )
 from tests.web.serving import Server
 
-__all__ = ["browser", "page", "server"]  # fixtures, used by name
+__all__ = ["browser", "module_server", "page", "server"]  # fixtures, used by name
 
 # The pages of an onboarded person, for the checks that visit every page.
 PAGES = (

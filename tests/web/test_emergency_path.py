@@ -7,10 +7,17 @@ from __future__ import annotations
 
 from playwright.sync_api import Browser, Page
 
-from tests.web.browsing import answer_screening, browser, onboard, page, server
+from tests.web.browsing import (
+    answer_screening,
+    browser,
+    module_server,
+    onboard,
+    page,
+    server,
+)
 from tests.web.serving import Server
 
-__all__ = ["browser", "page", "server"]  # fixtures
+__all__ = ["browser", "module_server", "page", "server"]  # fixtures
 
 
 def test_one_emergency_answer_locks_until_a_clinician_clears(page: Page, server: Server) -> None:

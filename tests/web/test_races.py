@@ -25,12 +25,15 @@ from unknot.domain.screening import QUESTION_IDS
 def servers(
     request: pytest.FixtureRequest, tmp_path: Path, postgres: PostgresServer | None
 ) -> Iterator[list[Server]]:
-    settings: dict[str, str] = {}
+    database_url: dict[str, str] = {}
     if request.param == "postgresql":
         if postgres is None:
             pytest.skip("PostgreSQL is not installed; `make system-deps` installs it")
-        settings["database_url"] = postgres.create_database()
-    pair = [Server(tmp_path / "data", tmp_path / "config", **settings) for _ in range(2)]
+        database_url["database_url"] = postgres.create_database()
+    pair = [
+        Server(tmp_path / "data", tmp_path / "config", workers=None, **database_url)
+        for _ in range(2)
+    ]
     for server in pair:  # one after the other: the first migrates the new database
         server.start()
     yield pair

@@ -54,7 +54,7 @@ def test_forwarded_headers_count_only_from_trusted_proxies(tmp_path: Path, trust
     """A page claiming https through X-Forwarded-Proto is believed only from a configured proxy:
     otherwise any local process could make an https origin look like unknot's own."""
     settings = {"trusted_proxies": "127.0.0.1"} if trusted else {}
-    server = Server(tmp_path / "data", tmp_path / "config", **settings)
+    server = Server(tmp_path / "data", tmp_path / "config", workers=None, **settings)
     server.start()
     try:
         https_origin = {"Origin": f"https://127.0.0.1:{server.port}", "X-Forwarded-Proto": "https"}

@@ -28,12 +28,13 @@ from unknot.domain.exercise import Exercise
 from unknot.domain.plan import PlannedExercise, SessionPlan
 from unknot.domain.planner import build_session
 from unknot.domain.profile import Profile
-from unknot.domain.timeline import build_timeline
+from unknot.domain.timeline import Step, build_timeline
 from unknot.domain.vocabulary import PAIN_AREAS
 
 ROOT = Path(__file__).resolve().parents[2]
 REPLAY = ROOT / "tests" / "js" / "conformance.test.mjs"
 DAY = dt.date(2026, 12, 1)
+Timeline = tuple[Step, ...]
 
 
 def as_data(value: Any) -> Any:
@@ -132,7 +133,7 @@ SMALL = SessionPlan(
 )
 
 
-def timelines(catalog: dict[str, Exercise]) -> list[tuple]:  # type: ignore[type-arg]
+def timelines(catalog: dict[str, Exercise]) -> list[Timeline]:
     plans = [SMALL]
     for minutes in (10, 20):
         profile = Profile(minutes=minutes)
@@ -167,10 +168,12 @@ EVENTS: st.SearchStrategy[e.Event] = st.one_of(
 
 @st.composite
 def scenarios(
-    draw: st.DrawFn, lines: list[tuple]
-) -> tuple[e.EngineState, list[tuple[e.Event, float]]]:  # type: ignore[type-arg]
+    draw: st.DrawFn, lines: list[Timeline]
+) -> tuple[e.EngineState, list[tuple[e.Event, float]]]:
     timeline = draw(st.sampled_from(lines))
-    start_pain = draw(st.dictionaries(st.sampled_from(PAIN_AREAS), st.integers(0, 10), max_size=2))
+    start_pain: dict[str, int] = draw(
+        st.dictionaries(st.sampled_from(list(PAIN_AREAS)), st.integers(0, 10), max_size=2)
+    )
     state = e.new_session(
         timeline,
         draw(st.integers(0, len(timeline) - 1) | st.just(0)),
@@ -187,7 +190,7 @@ def scenarios(
     return state, events
 
 
-def named(lines: list[tuple]) -> list[dict[str, Any]]:  # type: ignore[type-arg]
+def named(lines: list[Timeline]) -> list[dict[str, Any]]:
     """The cases the issue names, each once, on the small session."""
     small = lines[0]
     fresh = e.new_session(small, start_pain={"neck": 3}, emergency_number="999")

@@ -636,36 +636,6 @@ def _start(state: EngineState, now: float) -> tuple[EngineState, tuple[Effect, .
     return _enter(state, state.index, now)
 
 
-# How far behind the server's a browser's clock may be: a step starting more than this before its
-# session started did not happen in it (issue 13).
-CLOCK_SKEW_S: Final = 60.0
-# How far ahead of the server's clock (its now, or when it ended the session) a step may end.
-# Wider than the skew: the player's clock is the page's, which tests fast-forward by minutes and
-# a device may have set wrong by as much; refusing such steps would drop real work, while an hour
-# still refuses nonsense.
-CLOCK_AHEAD_S: Final = 3600.0
-
-
-def step_times_problem(
-    started_at: float,
-    ended_at: float,
-    *,
-    session_started: float,
-    session_ended: float | None,
-    now: float,
-) -> str | None:
-    """Why a reported step's times cannot be of this session (epoch seconds), or None."""
-    if ended_at < started_at:
-        return "ended_at is before started_at"
-    if started_at < session_started - CLOCK_SKEW_S:
-        return "started_at is before the session started; check this device's clock"
-    if session_ended is not None and ended_at > session_ended + CLOCK_AHEAD_S:
-        return "ended_at is after the session ended; the step was not part of it"
-    if ended_at > now + CLOCK_AHEAD_S:
-        return "ended_at is in the future; check this device's clock"
-    return None
-
-
 def step_record(
     step: Step, *, started_at: float, ended_at: float, skipped: bool, paused_s: float = 0.0
 ) -> StepRecord:

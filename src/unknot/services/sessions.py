@@ -410,18 +410,20 @@ def _known_person(store: Store) -> int:
     return _KNOWN_PERSON[key]
 
 
-# Stored plans never change, so their timelines can be kept (keyed by database and plan).
-_TIMELINES: dict[tuple[int, int, bool], tuple[Step, ...]] = {}
+# Stored plans never change, so their timelines can be kept: by database, session key and plan.
+# The key matters: ids start again after `forget`, and plan 1 may then be another plan.
+_TIMELINES: dict[tuple[int, str | None, int, bool], tuple[Step, ...]] = {}
 
 
-def _timeline(store: Store, plan_id: int, paced: bool) -> tuple[Step, ...]:
+def _timeline(store: Store, brief: SessionBrief) -> tuple[Step, ...]:
+    """The timeline of a session's plan."""
     from unknot.domain.timeline import build_timeline
 
-    key = (id(store), plan_id, paced)
+    key = (id(store), brief.key, brief.plan_id, brief.paced)
     if key not in _TIMELINES:
         if len(_TIMELINES) > 256:
             _TIMELINES.clear()
-        _TIMELINES[key] = build_timeline(store.load_plan(plan_id), paced=paced)
+        _TIMELINES[key] = build_timeline(store.load_plan(brief.plan_id), paced=brief.paced)
     return _TIMELINES[key]
 
 
@@ -543,7 +545,7 @@ def start_run(
     store, person, brief = _session(workspace, session_id, key)
     if brief.status != "active":
         raise SessionOver(f"session {session_id} is {brief.status}: start a new one")
-    timeline = _timeline(store, brief.plan_id, brief.paced)
+    timeline = _timeline(store, brief)
     if not 0 <= resume_at < len(timeline):
         raise ValueError(
             f"resume_at: step {resume_at} is outside this session's 0-{len(timeline) - 1}"
@@ -562,9 +564,11 @@ class EventReceipt:
     waiting: int
 
 
-# How far ahead of the server's clock an event may claim to be: a monotonic clock runs at about
-# the server's rate, so more than this is not a reading of it.
-EVENT_AHEAD_S = 60.0
+# How far past the server's now an event may claim to be. A monotonic clock runs at about the
+# server's rate, but the browser tests fast-forward the page's clock by minutes (Playwright's
+# `page.clock`), as a phone that slept may jump; refusing such events would drop real work, while
+# an hour still refuses what is no reading of the run's clock.
+EVENT_AHEAD_S = 3600.0
 # How many times a replay is retried when another one stored its writes first.
 REPLAY_ATTEMPTS = 20
 
@@ -605,48 +609,83 @@ def record_event(
     stored = store.add_event(
         person, run.id, EventRow(seq, kind, at, dict(data)), instant(clock.now())
     )
+    brief = store.session_brief(person, session_id)
+    assert brief is not None
     for _attempt in range(REPLAY_ATTEMPTS):
-        events = store.run_events(run.id)
-        ready = _in_order(events)
-        writes = _replay_writes(workspace, store, person, run, ready)
-        if len(writes) <= run.applied:
-            return EventReceipt(stored, len(ready), len(events) - len(ready))
-        if store.apply_writes(person, session_id, writes[run.applied :], run):
-            return EventReceipt(stored, len(ready), len(events) - len(ready))
+        replayed = _replay(workspace, store, person, brief, run)
+        pending = replayed.writes[run.applied :]
+        if not pending or store.apply_writes(person, session_id, pending, run):
+            return EventReceipt(stored, replayed.count, replayed.waiting)
         fresh = store.run(person, run_id)
         assert fresh is not None
         run = fresh
     raise RuntimeError(f"run {run_id}: other replays kept storing first")
 
 
-def _in_order(events: list[EventRow]) -> list[EventRow]:
-    """The events numbered 0, 1, 2... up to the first one missing."""
+@dataclass(frozen=True, slots=True)
+class Replayed:
+    """A run's replay so far: the engine after its first `count` events, and every write."""
+
+    count: int
+    state: EngineState
+    last: float
+    """The latest offset replayed: a later event earlier than it counts as it."""
+    writes: tuple[tuple[SessionWrite, dt.datetime], ...]
+    waiting: int = 0
+    """Events stored after a missing one."""
+
+
+# Replays already made, by database, run and session key (ids start again after `forget`; the
+# key does not). Stored events never change, so a replay goes on from where the last one got to
+# and an event costs the same late in a session as early (issue 7's request rates).
+_REPLAYS: dict[tuple[int, int, str | None], Replayed] = {}
+
+
+def _replay(
+    workspace: Workspace, store: Store, person: int, brief: SessionBrief, run: RunRow
+) -> Replayed:
+    """The engine from the run's first step fed its events at their offsets, in their order
+    (numbered 0, 1, 2... up to the first one missing)."""
+    from unknot.domain.engine import event_of, new_session, replay
+
+    key = (id(store), run.id, brief.key)
+    done = _REPLAYS.get(key)
+    if done is None:
+        state = new_session(
+            _timeline(store, brief),
+            resume_at=run.resume_at,
+            start_pain=_start_pain(store, person, run.session_id, brief.started_at),
+            emergency_number=workspace.emergency(),
+        )
+        done = Replayed(0, state, 0.0, ())
+    events = store.run_events(run.id, since=done.count)
+    ready = _in_order(events, done.count)
+    if ready:
+        state, produced = replay(
+            done.state, ((event_of(e.kind, e.data), max(done.last, e.offset_s)) for e in ready)
+        )
+        origin = run.started_at.timestamp()
+        writes = [w for at, effects in produced for w in session_writes(effects, origin, at)]
+        done = Replayed(
+            done.count + len(ready),
+            state,
+            max(done.last, *(e.offset_s for e in ready)),
+            done.writes + tuple(writes),
+        )
+        if len(_REPLAYS) > 512:
+            _REPLAYS.clear()
+        _REPLAYS[key] = done
+    return replace(done, waiting=len(events) - len(ready))
+
+
+def _in_order(events: list[EventRow], first: int) -> list[EventRow]:
+    """The events numbered `first`, `first` + 1... up to the first one missing."""
     ready: list[EventRow] = []
-    for expected, event in enumerate(events):
+    for expected, event in enumerate(events, start=first):
         if event.seq != expected:
             break
         ready.append(event)
     return ready
-
-
-def _replay_writes(
-    workspace: Workspace, store: Store, person: int, run: RunRow, events: list[EventRow]
-) -> list[tuple[SessionWrite, dt.datetime]]:
-    """Every write of a run's replay, in order: the engine from the run's first step, fed its
-    events at their offsets."""
-    from unknot.domain.engine import event_of, new_session, replay
-
-    brief = store.session_brief(person, run.session_id)
-    assert brief is not None
-    state = new_session(
-        _timeline(store, brief.plan_id, brief.paced),
-        resume_at=run.resume_at,
-        start_pain=_start_pain(store, person, run.session_id, brief.started_at),
-        emergency_number=workspace.emergency(),
-    )
-    origin = run.started_at.timestamp()
-    _state, produced = replay(state, ((event_of(e.kind, e.data), e.offset_s) for e in events))
-    return [write for at, effects in produced for write in session_writes(effects, origin, at)]
 
 
 def save_profile(workspace: Workspace, clock: Clock, profile: Profile) -> None:

@@ -751,13 +751,13 @@ class Store:
         with self._tx() as db:
             return db.execute(statement).first() is not None
 
-    def run_events(self, run_id: int) -> list[EventRow]:
-        """A run's events in the order they happened (their numbers)."""
+    def run_events(self, run_id: int, since: int = 0) -> list[EventRow]:
+        """A run's events from number `since` on, in the order they happened (their numbers)."""
         events = t.session_events
         with self.engine.connect() as db:
             rows = db.execute(
                 select(events.c.seq, events.c.kind, events.c.offset_s, events.c.data)
-                .where(events.c.run_id == run_id)
+                .where(events.c.run_id == run_id, events.c.seq >= since)
                 .order_by(events.c.seq)
             ).all()
         return [EventRow(int(r.seq), str(r.kind), float(r.offset_s), dict(r.data)) for r in rows]

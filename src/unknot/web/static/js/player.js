@@ -151,13 +151,18 @@ class Player {
     }
   }
 
-  /** A timer for the next moment anything can change (a beep, a step's end), exactly then. */
-  /** @param {number} now */
+  /**
+   * A timer for the next moment anything can change (a beep, a step's end). Rounded up to a
+   * whole millisecond, at least one: a timer due "now" by rounding would fire again and again
+   * at the same moment.
+   * @param {number} now
+   */
   schedule(now) {
     clearTimeout(this.timer);
     const state = this.state;
     if (state === null || !Number.isFinite(state.wakeAt)) return;
-    this.timer = setTimeout(() => this.dispatch({ kind: "tick" }), Math.max(0, (state.wakeAt - now) * 1000));
+    const delay = Math.max(1, Math.ceil((state.wakeAt - now) * 1000));
+    this.timer = setTimeout(() => this.dispatch({ kind: "tick" }), delay);
   }
 
   /** @param {boolean} finished */
