@@ -139,18 +139,26 @@ def page_weight(url: str) -> tuple[int, dict[str, int]]:
     return sum(sizes.values()), sizes
 
 
-STEP_SCRIPT = """
+# Session events as players send them: RUNS runs of one session, each getting its events in
+# order (0, 1, 2...): start, then skip, pause and resume in turn, half a second apart. Each one
+# is stored and replayed through the engine, and its writes (skipped steps) stored.
+EVENT_SCRIPT = """
 counter = 0
+runs = {RUNS}
+kinds = {"skip", "pause", "resume"}
 request = function()
+  local run = runs[counter % #runs + 1]
+  local seq = math.floor(counter / #runs)
   counter = counter + 1
+  local kind = seq == 0 and "start" or kinds[seq % 3 + 1]
   local body = string.format(
-    '{"index": %d, "started_at": %d, "ended_at": %d, "skipped": false, '
-    .. '"idempotency_key": "SKEY:bench-%d-%d"}',
-    counter %% STEPS, os.time() - 5, os.time(), math.random(1, 1000000000), counter)
+    '{"run_id": %d, "seq": %d, "kind": "%s", "at": %.1f, "session_key": "SKEY"}',
+    run, seq, kind, seq * 0.5)
   return wrk.format(
-    "POST", "/api/v1/sessions/SESSION/steps", {["Content-Type"] = "application/json"}, body)
+    "POST", "/api/v1/sessions/SESSION/events", {["Content-Type"] = "application/json"}, body)
 end
 """
+RUNS = 64
 
 
 def run() -> list[str]:
@@ -173,16 +181,27 @@ def run() -> list[str]:
                     f"GET today's plan, 32 connections, {workers} worker(s): {rate:,.0f} req/s "
                     f"(target 1,500: {rate / 1500:.2f}x), p99 {p99:.1f} ms"
                 )
-                script = Path(home) / "steps.lua"
+                runs = [
+                    call(
+                        f"{served.url}/api/v1/sessions/{session['session_id']}/runs",
+                        {"session_key": session["session_key"]},
+                    )["run_id"]
+                    for _ in range(RUNS)
+                ]
+                script = Path(home) / "events.lua"
                 script.write_text(
-                    STEP_SCRIPT.replace("SESSION", str(session["session_id"]))
-                    .replace("STEPS", str(len(session["steps"])))
+                    EVENT_SCRIPT.replace("SESSION", str(session["session_id"]))
+                    .replace("{RUNS}", "{" + ", ".join(map(str, runs)) + "}")
                     .replace("SKEY", session["session_key"])
                 )
                 rate, p99 = wrk(served.url + "/api/v1/plan/today", script)
+                # wrk falls back to plain GETs when its script fails: the events must have landed.
+                if call(served.url + "/api/v1/history")[0]["steps_done"] == 0:
+                    raise RuntimeError("the event script sent no events: check events.lua")
                 lines.append(
-                    f"POST step event, 32 connections, {workers} worker(s): {rate:,.0f} req/s "
-                    f"(target 1,000: {rate / 1000:.2f}x), p99 {p99:.1f} ms"
+                    f"POST session event (stored, replayed, its writes stored), 32 connections, "
+                    f"{workers} worker(s): {rate:,.0f} req/s (target 1,000: {rate / 1000:.2f}x), "
+                    f"p99 {p99:.1f} ms"
                 )
                 p99, sent = fixed_rate_p99(served.url + "/api/v1/plan/today", 500)
                 lines.append(

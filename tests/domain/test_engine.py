@@ -299,3 +299,45 @@ def test_a_thirty_minute_session_ends_on_time() -> None:
     state, effects = run(state, T0 + total + 0.02, every=0.01)
     assert state.status == "finished"
     assert records(effects)[-1].ended_at == pytest.approx(T0 + total)
+
+
+def test_a_paused_hold_counts_only_the_seconds_held() -> None:
+    """Issue 15: the browser's holds counted whole; the engine counts pauses out."""
+    state = started(item("upper-trapezius-stretch", "static", hold_s=20, transition_s=5))
+    state, _ = e.step(state, e.TICK, T0 + 5)  # the hold begins
+    assert state.timeline[state.index].kind == "hold"
+    state, _ = e.step(state, e.Pause(), T0 + 9)
+    state, _ = e.step(state, e.Resume(), T0 + 39)
+    state, effects = e.step(state, e.Done(), T0 + 41)
+    record = next(x.record for x in effects if isinstance(x, e.RecordStep))
+    assert (record.hold_s, record.paused_s) == (6.0, 30.0)
+
+
+def test_an_event_comes_after_what_was_due_before_it() -> None:
+    """A late tick must not let Done end the step after the one on screen."""
+    state = started(item("row", reps=2, sets=1, transition_s=5))
+    state, effects = e.step(state, e.Done(), T0 + 6)  # the 5 s get-ready ended at T0 + 5
+    records = [x.record for x in effects if isinstance(x, e.RecordStep)]
+    assert [(r.kind, r.ended_at, r.skipped) for r in records] == [
+        ("get_ready", T0 + 5, False),
+        ("work", T0 + 6, False),
+    ]
+
+
+def test_an_effort_answer_is_kept_only_for_a_question_asked() -> None:
+    state = started(item("row", reps=2, sets=1, transition_s=1), item("shrug", reps=2))
+    state, effects = e.step(state, e.ReportEffort(2, 0), T0 + 0.5)
+    assert effects == ()
+    state, effects = e.step(state, e.TICK, T0 + 30)
+    assert e.AskEffort(0, "row") in effects
+    _, effects = e.step(state, e.ReportEffort(2, 0), T0 + 31)
+    assert effects == (e.RecordEffort(0, "row", 2),)
+    _, effects = e.step(state, e.ReportEffort(2, 5), T0 + 31)
+    assert effects == ()
+
+
+def test_a_replay_never_goes_back_in_time() -> None:
+    timeline = started(item("row", reps=2, transition_s=5)).timeline
+    fresh = e.new_session(timeline)
+    _, produced = e.replay(fresh, [(e.Start(), 0.0), (e.Done(), 3.0), (e.Skip(), 1.0)])
+    assert [at for at, _ in produced] == [0.0, 3.0, 3.0]
