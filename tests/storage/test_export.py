@@ -41,6 +41,12 @@ def fill(workspace: Workspace) -> None:
     controller.send(engine.ReportPain("neck", 3))
     controller.send(engine.ReportEffort(2))
     controller.send(engine.Skip())
+    # A browser's run of the same session: its events, and the records their replay writes.
+    run = services.start_run(workspace, clock, controller.session_id, 9)
+    for seq, kind in enumerate(("start", "pause", "resume", "skip")):
+        services.record_event(
+            workspace, clock, controller.session_id, run.run_id, seq, kind, seq, {}
+        )
     store.mark_aggravating(setup.person_id, "wall-angel", dt.datetime.now(dt.UTC))
     services.record_function(
         store, setup.person_id, clock, {"reading": 4, "driving": 6, "sleep": 5}
@@ -55,6 +61,7 @@ def test_round_trip_restores_every_row(database_url: str, tmp_path: Path) -> Non
     target = workspace_for(tmp_path / "b", database_url)
     counts = services.import_data(target, exported)
     assert counts["session_steps"] > 0
+    assert (counts["session_runs"], counts["session_events"]) == (1, 4)
     assert counts["checkins"] == 48
     assert export_tables(target.open_store()) == export_tables(source.open_store())
     # The restored database keeps working: new rows get fresh ids.
@@ -109,7 +116,7 @@ def broken(document: dict[str, object], change: str) -> str:
     elif change == "id":
         tables["checkins"][0]["id"] = 2**64
     elif change == "digits":
-        return json.dumps(document).replace('"version": 3', '"version": ' + "9" * 5000, 1)
+        return json.dumps(document).replace('"version": 4', '"version": ' + "9" * 5000, 1)
     elif change == "nesting":
         return "[" * 100_000 + "]" * 100_000
     return json.dumps(document)

@@ -61,7 +61,7 @@ def test_duplicate_persons_and_active_sessions_are_merged_with_nothing_lost(
     several active sessions; 0004 merges them before its unique indexes, losing no row."""
     import datetime as dt
 
-    from sqlalchemy import func, insert, select
+    from sqlalchemy import func, insert, inspect, select
 
     from unknot.storage import tables as t
 
@@ -114,14 +114,18 @@ def test_duplicate_persons_and_active_sessions_are_merged_with_nothing_lost(
             db.execute(
                 insert(t.aggravations).values(person_id=person, exercise_id="row", marked_at=at)
             )
-        for table in t.PERSON_TABLES:
+        # The tables of revision 0003 (later ones, such as the session event log, came after).
+        present = [
+            table for table in t.PERSON_TABLES if table.name in inspect(db).get_table_names()
+        ]
+        for table in present:
             counts[table.name] = db.execute(select(func.count()).select_from(table)).scalar_one()
     upgrade(engine)
     with engine.connect() as db:
         assert db.execute(select(t.persons.c.id)).scalars().all() == [people[0]]
         after = {
             table.name: db.execute(select(func.count()).select_from(table)).scalar_one()
-            for table in t.PERSON_TABLES
+            for table in present
         }
         profile = db.execute(select(t.profiles.c.data)).scalar_one()
         statuses = (

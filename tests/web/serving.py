@@ -66,16 +66,21 @@ class Server:
     def forget(self) -> None:
         """Delete everything stored, as the person's "forget me" does: the next visit is a
         first one again."""
+        self.send("POST", "/api/v1/forget", {"confirm": "forget me"})
+
+    def send(self, method: str, path: str, body: Any) -> Any:
+        """A JSON call that changes something, as a program (not a page) makes it."""
         import urllib.request
 
         request = urllib.request.Request(
-            self.url + "/api/v1/forget",
-            data=json.dumps({"confirm": "forget me"}).encode(),
+            self.url + path,
+            data=json.dumps(body).encode(),
             headers={"Content-Type": "application/json"},
-            method="POST",
+            method=method,
         )
         with urllib.request.urlopen(request, timeout=10) as response:
-            assert response.status == 200, response.status
+            assert 200 <= response.status < 300, response.status
+            return json.loads(response.read() or b"null")
 
     def get(self, path: str) -> Any:
         import urllib.request

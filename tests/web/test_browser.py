@@ -38,7 +38,7 @@ PAGES = (
 
 
 def test_new_user_goes_end_to_end(page: Page, server: Server) -> None:
-    onboard(page, server, minutes=10)
+    onboard(page, server, minutes=10, by_hand=True)
     begin_session(page)
     assert step_now(page) == 0
     first = page.locator("#name").inner_text()

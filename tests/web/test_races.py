@@ -1,8 +1,9 @@
 """Races between real server processes on one database (issue 13).
 
-Two `unknot serve`, each with its two workers, share one SQLite file or one PostgreSQL database.
-Every client opens its connection first and then waits at a barrier, so the requests really
-arrive together; the counts before and after are compared.
+Two `unknot serve` processes share one SQLite file or one PostgreSQL database (one worker each:
+two processes race as four do, and start in half the time). Every client opens its connection
+first and then waits at a barrier, so the requests really arrive together; the counts before and
+after are compared.
 """
 
 from __future__ import annotations
@@ -31,8 +32,7 @@ def servers(
             pytest.skip("PostgreSQL is not installed; `make system-deps` installs it")
         database_url["database_url"] = postgres.create_database()
     pair = [
-        Server(tmp_path / "data", tmp_path / "config", workers=None, **database_url)
-        for _ in range(2)
+        Server(tmp_path / "data", tmp_path / "config", workers=1, **database_url) for _ in range(2)
     ]
     for server in pair:  # one after the other: the first migrates the new database
         server.start()

@@ -18,12 +18,18 @@ if TYPE_CHECKING:
     from unknot.storage.repository import SessionRow, Store
 
 EXPORT_FORMAT = "unknot-export"
-EXPORT_VERSION = 3
+EXPORT_VERSION = 4
 # Columns added since an older export version; importing such an export leaves them empty.
+# Tables added since (session runs and events, version 4) are simply absent from older ones.
 ADDED_AFTER: dict[int, dict[str, tuple[str, ...]]] = {
-    # version 2 (issue 12), version 3 (issue 14)
-    1: {"screenings": ("cleared_by", "withdrawn_at", "findings"), "persons": ("country",)},
-    2: {"screenings": ("findings",), "persons": ("country",)},
+    # version 2 (issue 12), version 3 (issue 14), version 4 (issue 15)
+    1: {
+        "screenings": ("cleared_by", "withdrawn_at", "findings"),
+        "persons": ("country",),
+        "session_steps": ("paused_s",),
+    },
+    2: {"screenings": ("findings",), "persons": ("country",), "session_steps": ("paused_s",)},
+    3: {"session_steps": ("paused_s",)},
 }
 # Advice dismissed with a recorded choice stays quiet this long, then returns if it still applies.
 DISMISSAL_LASTS = dt.timedelta(days=28)

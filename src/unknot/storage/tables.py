@@ -287,6 +287,8 @@ PERSON_TABLES = (
     plans,
     sessions,
     session_steps,
+    session_runs,
+    session_events,
     efforts,
     pain_reports,
     aggravations,
