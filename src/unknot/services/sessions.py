@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -569,8 +569,6 @@ class EventReceipt:
 # `page.clock`), as a phone that slept may jump; refusing such events would drop real work, while
 # an hour still refuses what is no reading of the run's clock.
 EVENT_AHEAD_S = 3600.0
-# How many times a replay is retried when another one stored its writes first.
-REPLAY_ATTEMPTS = 20
 
 
 def record_event(
@@ -606,20 +604,24 @@ def record_event(
             f"at: {at:.1f} s after the run started is later than now ({max(0.0, limit):.1f} s at "
             "most); events are timed from the run's start on a clock that does not jump"
         )
-    stored = store.add_event(
-        person, run.id, EventRow(seq, kind, at, dict(data)), instant(clock.now())
-    )
     brief = store.session_brief(person, session_id)
     assert brief is not None
-    for _attempt in range(REPLAY_ATTEMPTS):
-        replayed = _replay(workspace, store, person, brief, run)
+    # Everything the replay reads besides the log is read first: inside the log's transaction
+    # only its own connection is used (one waiting for another under load stalled every one).
+    kept_as = (id(store), run.id, brief.key)
+    so_far = _REPLAYS.get(kept_as) or _fresh_replay(workspace, store, person, brief, run)
+    with store.run_log(person, run) as log:
+        stored = log.add(EventRow(seq, kind, at, dict(data)), instant(clock.now()))
+        run = log.locked()
+        replayed = _replay(so_far, run, log.events)
         pending = replayed.writes[run.applied :]
-        if not pending or store.apply_writes(person, session_id, pending, run):
-            return EventReceipt(stored, replayed.count, replayed.waiting)
-        fresh = store.run(person, run_id)
-        assert fresh is not None
-        run = fresh
-    raise RuntimeError(f"run {run_id}: other replays kept storing first")
+        if pending:
+            log.apply(pending)
+    # Kept once stored: a replay of an event that was rolled back must not be remembered.
+    if len(_REPLAYS) > 512:
+        _REPLAYS.clear()
+    _REPLAYS[kept_as] = replayed
+    return EventReceipt(stored, replayed.count, replayed.waiting)
 
 
 @dataclass(frozen=True, slots=True)
@@ -641,24 +643,27 @@ class Replayed:
 _REPLAYS: dict[tuple[int, int, str | None], Replayed] = {}
 
 
-def _replay(
+def _fresh_replay(
     workspace: Workspace, store: Store, person: int, brief: SessionBrief, run: RunRow
 ) -> Replayed:
-    """The engine from the run's first step fed its events at their offsets, in their order
-    (numbered 0, 1, 2... up to the first one missing)."""
-    from unknot.domain.engine import event_of, new_session, replay
+    """A run's replay before its first event: the engine at the run's first step."""
+    from unknot.domain.engine import new_session
 
-    key = (id(store), run.id, brief.key)
-    done = _REPLAYS.get(key)
-    if done is None:
-        state = new_session(
-            _timeline(store, brief),
-            resume_at=run.resume_at,
-            start_pain=_start_pain(store, person, run.session_id, brief.started_at),
-            emergency_number=workspace.emergency(),
-        )
-        done = Replayed(0, state, 0.0, ())
-    events = store.run_events(run.id, since=done.count)
+    state = new_session(
+        _timeline(store, brief),
+        resume_at=run.resume_at,
+        start_pain=_start_pain(store, person, run.session_id, brief.started_at),
+        emergency_number=workspace.emergency(),
+    )
+    return Replayed(0, state, 0.0, ())
+
+
+def _replay(done: Replayed, run: RunRow, events_since: Callable[[int], list[EventRow]]) -> Replayed:
+    """The replay `done` taken on with the run's next events, in their order (numbered on from
+    `done.count`, up to the first one missing), each at its offset."""
+    from unknot.domain.engine import event_of, replay
+
+    events = events_since(done.count)
     ready = _in_order(events, done.count)
     if ready:
         state, produced = replay(
@@ -672,9 +677,6 @@ def _replay(
             max(done.last, *(e.offset_s for e in ready)),
             done.writes + tuple(writes),
         )
-        if len(_REPLAYS) > 512:
-            _REPLAYS.clear()
-        _REPLAYS[key] = done
     return replace(done, waiting=len(events) - len(ready))
 
 

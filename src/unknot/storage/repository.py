@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -163,6 +164,70 @@ class EventRow:
     data: dict[str, Any]
 
 
+class RunLog:
+    """A run's event log inside one transaction (`Store.run_log`).
+
+    The event goes in first: in SQLite that takes the database's write lock, and in PostgreSQL
+    `locked` then locks the run's row, so one replay at a time reads the run and writes after
+    it, and none writes what another already has.
+    """
+
+    def __init__(self, store: Store, db: Connection, person_id: int, run: RunRow) -> None:
+        self.store = store
+        self.db = db
+        self.person_id = person_id
+        self.run = run
+
+    def add(self, event: EventRow, received_at: dt.datetime) -> bool:
+        """Store an event as it arrived; one already there (same number) is kept as it was.
+        True if new."""
+        statement = (
+            self.store._insert_ignoring_duplicates(t.session_events)
+            .values(
+                person_id=self.person_id,
+                run_id=self.run.id,
+                seq=event.seq,
+                kind=event.kind,
+                offset_s=event.offset_s,
+                data=event.data,
+                received_at=received_at,
+            )
+            .returning(t.session_events.c.id)
+        )
+        return self.db.execute(statement).first() is not None
+
+    def locked(self) -> RunRow:
+        """The run as it stands now, locked until the transaction ends."""
+        runs = t.session_runs
+        applied = self.db.execute(
+            select(runs.c.applied).where(runs.c.id == self.run.id).with_for_update()
+        ).scalar_one()
+        self.run = RunRow(
+            self.run.id, self.run.session_id, self.run.started_at, self.run.resume_at, applied
+        )
+        return self.run
+
+    def events(self, since: int = 0) -> list[EventRow]:
+        """The run's events from number `since` on, in the order they happened."""
+        events = t.session_events
+        rows = self.db.execute(
+            select(events.c.seq, events.c.kind, events.c.offset_s, events.c.data)
+            .where(events.c.run_id == self.run.id, events.c.seq >= since)
+            .order_by(events.c.seq)
+        ).all()
+        return [EventRow(int(r.seq), str(r.kind), float(r.offset_s), dict(r.data)) for r in rows]
+
+    def apply(self, writes: Sequence[tuple[SessionWrite, dt.datetime]]) -> None:
+        """Store the replay's writes after the `applied` ones, and count them."""
+        runs = t.session_runs
+        self.db.execute(
+            update(runs)
+            .where(runs.c.id == self.run.id)
+            .values(applied=self.run.applied + len(writes))
+        )
+        self.store._write(self.db, self.person_id, self.run.session_id, writes)
+
+
 # What the engine's effects write, each with its wall time: a step, an effort answer, a pain
 # report, an exercise that hurt, the screening a safety stop makes, the session's end.
 SessionWrite = (
@@ -204,10 +269,19 @@ class Store:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        # SQLite takes one writer at a time. Threads of one process queue here for their turn
+        # instead of in SQLite's busy handler, which sleeps in growing steps: under 32 concurrent
+        # event posts that made the p99 a second (issue 15 bench). Other processes still take
+        # their turns through the busy timeout.
+        self._one_writer = threading.RLock() if engine.dialect.name == "sqlite" else None
 
     @contextmanager
     def _tx(self) -> Iterator[Connection]:
-        with self.engine.begin() as connection:
+        if self._one_writer is None:
+            with self.engine.begin() as connection:
+                yield connection
+            return
+        with self._one_writer, self.engine.begin() as connection:
             yield connection
 
     def _insert_ignoring_duplicates(self, table: Any) -> Any:
@@ -659,41 +733,40 @@ class Store:
         )
 
     def apply_writes(
+        self, person_id: int, session_id: int, writes: Sequence[tuple[SessionWrite, dt.datetime]]
+    ) -> None:
+        """Store what a session's effects write, all or nothing."""
+        with self._tx() as db:
+            self._write(db, person_id, session_id, writes)
+
+    def _write(
         self,
+        db: Connection,
         person_id: int,
         session_id: int,
         writes: Sequence[tuple[SessionWrite, dt.datetime]],
-        run: RunRow | None = None,
-    ) -> bool:
-        """Store what a session's effects write, all or nothing.
+    ) -> None:
+        for write, at in writes:
+            if isinstance(write, StepRecord):
+                self._record_step(db, person_id, session_id, write)
+            elif isinstance(write, RecordEffort):
+                self._record_effort(db, person_id, session_id, write, at)
+            elif isinstance(write, RecordPain):
+                self._record_pain(db, person_id, session_id, write, at)
+            elif isinstance(write, MarkAggravating):
+                self._mark_aggravating(db, person_id, write.exercise_id, at)
+            elif isinstance(write, ScreeningRecord):
+                self._add_screening(db, person_id, write, {}, at, "session")
+            else:
+                status = "finished" if write.finished else "stopped"
+                self._end_session(db, session_id, status, at)
 
-        With a run, `writes` are the run's replay from its `applied`-th write on, and they are
-        stored only if no other replay stored them first (then False: read the run again).
-        """
+    @contextmanager
+    def run_log(self, person_id: int, run: RunRow) -> Iterator[RunLog]:
+        """One transaction on a run's event log: add an event, read the run and its events,
+        store its replay's new writes; all or nothing."""
         with self._tx() as db:
-            if run is not None:
-                claimed = db.execute(
-                    update(t.session_runs)
-                    .where(t.session_runs.c.id == run.id, t.session_runs.c.applied == run.applied)
-                    .values(applied=run.applied + len(writes))
-                )
-                if claimed.rowcount != 1:
-                    return False
-            for write, at in writes:
-                if isinstance(write, StepRecord):
-                    self._record_step(db, person_id, session_id, write)
-                elif isinstance(write, RecordEffort):
-                    self._record_effort(db, person_id, session_id, write, at)
-                elif isinstance(write, RecordPain):
-                    self._record_pain(db, person_id, session_id, write, at)
-                elif isinstance(write, MarkAggravating):
-                    self._mark_aggravating(db, person_id, write.exercise_id, at)
-                elif isinstance(write, ScreeningRecord):
-                    self._add_screening(db, person_id, write, {}, at, "session")
-                else:
-                    status = "finished" if write.finished else "stopped"
-                    self._end_session(db, session_id, status, at)
-        return True
+            yield RunLog(self, db, person_id, run)
 
     # Runs and their events (issue 15) -----------------------------------------------------------
 
@@ -725,42 +798,6 @@ class Store:
         return RunRow(
             int(row.id), int(row.session_id), row.started_at, int(row.resume_at), int(row.applied)
         )
-
-    def add_event(
-        self,
-        person_id: int,
-        run_id: int,
-        event: EventRow,
-        received_at: dt.datetime,
-    ) -> bool:
-        """Store an event as it arrived; one already there (same run and number) is kept as it
-        was. True if new."""
-        statement = (
-            self._insert_ignoring_duplicates(t.session_events)
-            .values(
-                person_id=person_id,
-                run_id=run_id,
-                seq=event.seq,
-                kind=event.kind,
-                offset_s=event.offset_s,
-                data=event.data,
-                received_at=received_at,
-            )
-            .returning(t.session_events.c.id)
-        )
-        with self._tx() as db:
-            return db.execute(statement).first() is not None
-
-    def run_events(self, run_id: int, since: int = 0) -> list[EventRow]:
-        """A run's events from number `since` on, in the order they happened (their numbers)."""
-        events = t.session_events
-        with self.engine.connect() as db:
-            rows = db.execute(
-                select(events.c.seq, events.c.kind, events.c.offset_s, events.c.data)
-                .where(events.c.run_id == run_id, events.c.seq >= since)
-                .order_by(events.c.seq)
-            ).all()
-        return [EventRow(int(r.seq), str(r.kind), float(r.offset_s), dict(r.data)) for r in rows]
 
     def aggravating(self, person_id: int) -> frozenset[str]:
         with self.engine.connect() as db:

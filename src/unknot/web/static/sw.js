@@ -2,7 +2,7 @@
 const CACHE = "unknot-shell-v1";
 const SHELL = ["/player", "/today", "/static/app.css", "/static/js/player.js", "/static/js/outbox.js",
   "/static/js/api.js", "/static/js/session.js", "/static/js/sound.js", "/static/js/view.js",
-  "/static/js/types.js", "/static/js/register.js", "/static/icon.svg", "/manifest.webmanifest"];
+  "/static/js/register.js", "/static/icon.svg", "/manifest.webmanifest"];
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(SHELL)).then(() => self.skipWaiting()));
