@@ -443,12 +443,20 @@ def _check_key(brief: SessionBrief, session_id: int, key: str | None) -> None:
 
 
 def _session(
-    workspace: Workspace, session_id: int, key: str | None = None
+    workspace: Workspace, session_id: int, key: str | None = None, *, hot: bool = False
 ) -> tuple[Store, int, SessionBrief]:
-    """The store, the person, and one of the person's sessions (checked against `key`)."""
+    """The store, the person, and one of the person's sessions (checked against `key`).
+
+    `hot` paths (every event) take the person's id remembered, and look again only when the
+    session is not found under it (another process may have forgotten that person).
+    """
     store = workspace.open_store()
-    person = store.local_person()
+    person = _known_person(store) if hot else store.local_person()
     brief = store.session_brief(person, session_id)
+    if brief is None and hot:
+        _KNOWN_PERSON.pop(id(store), None)
+        person = store.local_person()
+        brief = store.session_brief(person, session_id)
     if brief is None:
         raise LookupError(f"no session {session_id}")
     _check_key(brief, session_id, key)
@@ -593,7 +601,7 @@ def record_event(
     from unknot.domain.engine import event_of
     from unknot.storage.repository import EventRow
 
-    store, person, _brief = _session(workspace, session_id, key)
+    store, person, brief = _session(workspace, session_id, key, hot=True)
     run = store.run(person, run_id)
     if run is None or run.session_id != session_id:
         raise LookupError(f"no run {run_id} in session {session_id}")
@@ -604,8 +612,6 @@ def record_event(
             f"at: {at:.1f} s after the run started is later than now ({max(0.0, limit):.1f} s at "
             "most); events are timed from the run's start on a clock that does not jump"
         )
-    brief = store.session_brief(person, session_id)
-    assert brief is not None
     # Everything the replay reads besides the log is read first: inside the log's transaction
     # only its own connection is used (one waiting for another under load stalled every one).
     kept_as = (id(store), run.id, brief.key)
