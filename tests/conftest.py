@@ -42,7 +42,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         module = getattr(item, "module", None)
         name = module.__name__ if module is not None else ""
-        if name in SERIAL_MODULES or "postgres" in getattr(item, "fixturenames", ()):
+        callspec = getattr(item, "callspec", None)
+        on_postgres = callspec is not None and callspec.params.get("database_url") == "postgresql"
+        if name in SERIAL_MODULES or on_postgres or "postgres" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.serial)
 
 

@@ -14,11 +14,12 @@ from unknot.storage.repository import Store
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(
-    request: pytest.FixtureRequest, tmp_path: Path, postgres: PostgresServer | None
-) -> str:
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'unknot.db'}"
+    # Asked for here only: the SQLite runs start no PostgreSQL server (and run in the parallel
+    # pass; tests/conftest.py sends the PostgreSQL ones to the serial one).
+    postgres: PostgresServer | None = request.getfixturevalue("postgres")
     if postgres is None:
         pytest.skip("PostgreSQL is not installed; `make system-deps` installs it")
     return postgres.create_database()

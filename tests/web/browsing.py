@@ -101,6 +101,7 @@ def onboard(page: Page, server: Server, minutes: int = 10, *, by_hand: bool = Fa
         server.send("PUT", "/api/v1/profile", profile)
         page.goto(server.url + "/today")
         assert "which you rated 5/10" in page.content()
+        under_service_worker(page)
         return
     page.goto(server.url + "/")
     assert page.url.endswith("/screening")
@@ -114,6 +115,18 @@ def onboard(page: Page, server: Server, minutes: int = 10, *, by_hand: bool = Fa
     page.click("text=Save and plan today")
     assert page.url.endswith("/today")
     assert "which you rated 5/10" in page.content()
+    under_service_worker(page)
+
+
+# Resolves once the service worker controls the page: at once, or when it takes control.
+CONTROLLED = """() => navigator.serviceWorker.controller !== null || new Promise(
+  (resolve) => navigator.serviceWorker.addEventListener("controllerchange", () => resolve(true)))"""
+
+
+def under_service_worker(page: Page) -> None:
+    """Wait until the service worker controls the page, as it does for a person by the time they
+    have answered the screening and the profile: what the player prefetches is then cached."""
+    assert page.evaluate(CONTROLLED) is True
 
 
 def begin_session(page: Page, neck: int = 5) -> None:
