@@ -1,4 +1,4 @@
-"""Settings, from UNKNOT_-prefixed environment variables (and a .env file in the working folder)."""
+"""Settings, from UNKNOT_-prefixed environment variables (no .env file is read)."""
 
 from pathlib import Path
 from typing import Annotated

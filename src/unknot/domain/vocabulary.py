@@ -38,7 +38,6 @@ HOUSEHOLD_ITEMS: Final[frozenset[Item]] = frozenset({"chair", "wall", "doorway"}
 Position = Literal[
     "standing", "seated", "kneeling", "all_fours", "lying_back", "lying_front", "moving"
 ]
-POSITIONS: Final[tuple[Position, ...]] = get_args(Position)
 
 # What a person may ask to avoid, and the positions each one rules out.
 PositionAvoidance = Literal["floor", "kneeling", "standing"]
@@ -64,10 +63,8 @@ Contraindication = Literal[
     "neck_turn_and_tilt",
     "arm_nerve_stretch",
 ]
-CONTRAINDICATIONS: Final[tuple[Contraindication, ...]] = get_args(Contraindication)
 
 Setting = Literal["home", "gym"]
-SETTINGS: Final[tuple[Setting, ...]] = get_args(Setting)
 
 DirectionOrder = Literal["blocks", "alternating"]
 
