@@ -558,3 +558,58 @@ def test_a_severe_day_offers_the_gentle_routine_on_the_web(client: TestClient) -
     assert "A gentle day" in page
     assert "Your neck pain is 10/10 today" in page
     assert "Start the gentle routine" in page
+
+
+def test_a_run_keeps_the_pain_limits_it_started_with(client: TestClient, clock: FakeClock) -> None:
+    """The page and the replay once took the limits at different moments: a check-in between
+    made the server keep a step the page had left (review of issue 15)."""
+    from unknot.services import sessions
+
+    assert client.post(
+        "/api/v1/checkins", json={"moment": "before", "pain": {"neck": 6}}
+    ).is_success
+    session = start(client)
+    run = Run(client, session, clock)
+    limits = client.post(f"{run.url}/runs", json={}).json()["pain_limits"]
+    assert limits == {"neck": 7}
+    assert client.post("/api/v1/checkins", json={"moment": "check", "pain": {"neck": 1}}).is_success
+    sessions._REPLAYS.clear()  # as after a restart, or in another server process
+    work = next(s for s in session["steps"] if s["kind"] in ("work", "hold"))
+    begins = seconds_until(session, work["index"])
+    run.send("start", 0.0)
+    run.send("pain", begins + 0.5, area="neck", score=7)
+    assert all(not r["skipped"] for r in records(session))
+
+
+def test_a_symptom_report_does_not_wait_for_a_lost_event(
+    client: TestClient, clock: FakeClock
+) -> None:
+    """Events replay in their order; a symptom report behind a missing one stored nothing, and
+    the next session was not held back (review of issue 15)."""
+    session = start(client)
+    run = Run(client, session, clock)
+    run.send("start", 0.0)
+    lost = run.body("pause", 1.0)  # never arrives
+    report = run.send("pain", 2.0, area="neck", score=2, symptoms=["chest_pain"])
+    assert report.json()["waiting"] == 1
+    status = client.get("/api/v1/status").json()
+    assert (status["may_start"], status["tier"]) == (False, "emergency")
+    assert client.get("/api/v1/history").json()[0]["status"] == "stopped"
+    assert client.post(f"{run.url}/events", json=lost).json()["waiting"] == 0
+    assert client.get("/api/v1/status").json()["tier"] == "emergency"
+
+
+def test_a_session_ends_once_and_runs_are_bounded(client: TestClient, clock: FakeClock) -> None:
+    session = start(client)
+    first, second = Run(client, session, clock), Run(client, session, clock)
+    first.send("start", 0.0)
+    first.send("stop", 1.0)
+    second.send("start", 0.0)
+    second.send("tick", 10_000.0)  # the other tab played on to the end
+    history = client.get("/api/v1/history").json()[0]
+    assert history["status"] == "stopped"
+    far = first.body("done", 2.0, seq=5000)
+    assert (
+        "send the events before it first"
+        in problem(client.post(f"{first.url}/events", json=far), 422)["detail"]
+    )

@@ -544,6 +544,13 @@ class RunStart:
     session_id: int
     started_at: float
     resume_at: int
+    pain_limits: dict[str, int]
+    """Per area, pain above this ends an exercise in this run (areas not named: the limit for
+    an unknown start)."""
+
+
+# A session is played in a few runs (a reload starts one); more than this is not a person.
+MOST_RUNS = 100
 
 
 def start_run(
@@ -558,8 +565,15 @@ def start_run(
         raise ValueError(
             f"resume_at: step {resume_at} is outside this session's 0-{len(timeline) - 1}"
         )
-    run = store.start_run(person, session_id, instant(clock.now()), resume_at)
-    return RunStart(run.id, session_id, run.started_at.timestamp(), resume_at)
+    if store.count_runs(session_id) >= MOST_RUNS:
+        raise SessionOver(f"session {session_id} was started {MOST_RUNS} times: start a new one")
+    from unknot.domain.pain import limits
+
+    # The pain limits are fixed as the run starts, from the check-ins stored by then (the
+    # player sends the before-session one first): the page and every replay apply the same.
+    start_pain = _start_pain(store, person, session_id, brief.started_at)
+    run = store.start_run(person, session_id, instant(clock.now()), resume_at, start_pain)
+    return RunStart(run.id, session_id, run.started_at.timestamp(), resume_at, limits(start_pain))
 
 
 @dataclass(frozen=True, slots=True)
@@ -614,20 +628,51 @@ def record_event(
         )
     # Everything the replay reads besides the log is read first: inside the log's transaction
     # only its own connection is used (one waiting for another under load stalled every one).
-    kept_as = (id(store), run.id, brief.key)
+    kept_as = (id(store), run.id, run.session_id, run.started_at, brief.key)
     so_far = _REPLAYS.get(kept_as) or _fresh_replay(workspace, store, person, brief, run)
+    if seq >= so_far.count + EVENTS_AHEAD:
+        raise ValueError(
+            f"seq: {seq} is more than {EVENTS_AHEAD} after the {so_far.count} events replayed; "
+            "send the events before it first"
+        )
+    event = EventRow(seq, kind, at, dict(data))
     with store.run_log(person, run) as log:
-        stored = log.add(EventRow(seq, kind, at, dict(data)), instant(clock.now()))
+        stored = log.add(event, instant(clock.now()))
         run = log.locked()
-        replayed = _replay(so_far, run, log.events)
+        replayed = _replay(so_far, run, lambda since: log.events(since, since + EVENTS_AHEAD))
         pending = replayed.writes[run.applied :]
         if pending:
             log.apply(pending)
+        elif stored and replayed.waiting and kind == "pain" and data.get("symptoms"):
+            # A symptom report must not wait for an event lost on the way: its screening (which
+            # holds the next sessions back) and the session's stop are stored now. When the gap
+            # fills, the replay stores the same screening again: the finding twice, never none.
+            stop = _symptom_stop(replayed, run, event)
+            if stop:
+                log.write(stop)
     # Kept once stored: a replay of an event that was rolled back must not be remembered.
-    if len(_REPLAYS) > 512:
-        _REPLAYS.clear()
+    if len(_REPLAYS) >= 512:
+        del _REPLAYS[next(iter(_REPLAYS))]
     _REPLAYS[kept_as] = replayed
     return EventReceipt(stored, replayed.count, replayed.waiting)
+
+
+# How far past the events replayed an event may be numbered: a player sends its events in
+# order, so more than this ahead is not one waiting for a few lost on the way.
+EVENTS_AHEAD = 1000
+
+
+def _symptom_stop(
+    replayed: Replayed, run: RunRow, event: EventRow
+) -> list[tuple[SessionWrite, dt.datetime]]:
+    """What a symptom report writes at once: the screening a safety stop makes, and the end."""
+    from unknot.domain import engine
+
+    symptoms = frozenset(event.data.get("symptoms") or ())
+    stop = engine.SafetyStop("soon", symptoms, "")
+    return session_writes(
+        (stop, engine.SessionEnded(finished=False)), run.started_at.timestamp(), event.offset_s
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -643,10 +688,11 @@ class Replayed:
     """Events stored after a missing one."""
 
 
-# Replays already made, by database, run and session key (ids start again after `forget`; the
-# key does not). Stored events never change, so a replay goes on from where the last one got to
-# and an event costs the same late in a session as early (issue 7's request rates).
-_REPLAYS: dict[tuple[int, int, str | None], Replayed] = {}
+# Replays already made, by database, run, session, the run's start and the session's key (ids
+# start again after `forget`; keys and start times do not). Stored events never change, so a
+# replay goes on from where the last one got to, and an event costs the same late in a session
+# as early.
+_REPLAYS: dict[tuple[int, int, int, dt.datetime, str | None], Replayed] = {}
 
 
 def _fresh_replay(
@@ -658,7 +704,7 @@ def _fresh_replay(
     state = new_session(
         _timeline(store, brief),
         resume_at=run.resume_at,
-        start_pain=_start_pain(store, person, run.session_id, brief.started_at),
+        start_pain=run.start_pain,
         emergency_number=workspace.emergency(),
     )
     return Replayed(0, state, 0.0, ())

@@ -6,7 +6,7 @@ import datetime as dt
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import (
@@ -165,6 +165,8 @@ class RunRow:
     started_at: dt.datetime
     resume_at: int
     applied: int
+    start_pain: dict[str, int]
+    """Each area's pain as the run began: its pain limits."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,20 +217,25 @@ class RunLog:
         applied = self.db.execute(
             select(runs.c.applied).where(runs.c.id == self.run.id).with_for_update()
         ).scalar_one()
-        self.run = RunRow(
-            self.run.id, self.run.session_id, self.run.started_at, self.run.resume_at, applied
-        )
+        self.run = replace(self.run, applied=applied)
         return self.run
 
-    def events(self, since: int = 0) -> list[EventRow]:
-        """The run's events from number `since` on, in the order they happened."""
+    def events(self, since: int = 0, until: int | None = None) -> list[EventRow]:
+        """The run's events numbered `since` to `until` (excluded), in the order they happened."""
         events = t.session_events
+        where = [events.c.run_id == self.run.id, events.c.seq >= since]
+        if until is not None:
+            where.append(events.c.seq < until)
         rows = self.db.execute(
             select(events.c.seq, events.c.kind, events.c.offset_s, events.c.data)
-            .where(events.c.run_id == self.run.id, events.c.seq >= since)
+            .where(*where)
             .order_by(events.c.seq)
         ).all()
         return [EventRow(int(r.seq), str(r.kind), float(r.offset_s), dict(r.data)) for r in rows]
+
+    def write(self, writes: Sequence[tuple[SessionWrite, dt.datetime]]) -> None:
+        """Store writes outside the replay's count (a symptom report acted on at once)."""
+        self.store._write(self.db, self.person_id, self.run.session_id, writes)
 
     def apply(self, writes: Sequence[tuple[SessionWrite, dt.datetime]]) -> None:
         """Store the replay's writes after the `applied` ones, and count them."""
@@ -616,9 +623,11 @@ class Store:
 
     @staticmethod
     def _end_session(db: Connection, session_id: int, status: str, at: dt.datetime) -> None:
+        """A session ends once: a later end (another tab's run, a late event) changes nothing."""
+        sessions = t.sessions
         db.execute(
-            update(t.sessions)
-            .where(t.sessions.c.id == session_id)
+            update(sessions)
+            .where(sessions.c.id == session_id, sessions.c.status == "active")
             .values(status=status, ended_at=at)
         )
 
@@ -784,7 +793,12 @@ class Store:
     # Runs and their events (issue 15) -----------------------------------------------------------
 
     def start_run(
-        self, person_id: int, session_id: int, started_at: dt.datetime, resume_at: int
+        self,
+        person_id: int,
+        session_id: int,
+        started_at: dt.datetime,
+        resume_at: int,
+        start_pain: dict[str, int],
     ) -> RunRow:
         with self._tx() as db:
             result = db.execute(
@@ -793,11 +807,21 @@ class Store:
                     session_id=session_id,
                     started_at=started_at,
                     resume_at=resume_at,
+                    start_pain=start_pain,
                     applied=0,
                 )
             )
             run_id = int(result.inserted_primary_key[0])  # type: ignore[index]
-        return RunRow(run_id, session_id, started_at, resume_at, 0)
+        return RunRow(run_id, session_id, started_at, resume_at, 0, start_pain)
+
+    def count_runs(self, session_id: int) -> int:
+        runs = t.session_runs
+        with self.engine.connect() as db:
+            return int(
+                db.execute(
+                    select(func.count()).select_from(runs).where(runs.c.session_id == session_id)
+                ).scalar_one()
+            )
 
     def run(self, person_id: int, run_id: int) -> RunRow | None:
         """One of the person's runs; None when it is not theirs or not there."""
@@ -809,7 +833,12 @@ class Store:
         if row is None:
             return None
         return RunRow(
-            int(row.id), int(row.session_id), row.started_at, int(row.resume_at), int(row.applied)
+            int(row.id),
+            int(row.session_id),
+            row.started_at,
+            int(row.resume_at),
+            int(row.applied),
+            dict(row.start_pain),
         )
 
     def aggravating(self, person_id: int) -> frozenset[str]:

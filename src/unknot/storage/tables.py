@@ -167,6 +167,9 @@ session_runs = Table(
     Column("session_id", Integer, ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False),
     Column("started_at", UTCDateTime, nullable=False),
     Column("resume_at", Integer, nullable=False),
+    # Each area's pain as the run began, fixed then: the pain limits the player and every replay
+    # of the run apply are the same whatever check-in comes later.
+    Column("start_pain", JSON, nullable=False),
     # How many of the replay's writes are stored: a replay stores only the ones after these.
     Column("applied", Integer, nullable=False, default=0),
 )

@@ -117,6 +117,9 @@ class RunStarted(BaseModel):
     started_at: float
     """The run's start on the server's clock (epoch seconds): events are timed from it."""
     resume_at: int
+    pain_limits: dict[str, int]
+    """Per area, pain above this ends an exercise in this run, fixed as it started (areas not
+    named use `rules.pain_limit_unknown`)."""
 
 
 class EventBase(Body):
@@ -404,6 +407,7 @@ def run(request: Request, session_id: RowId, body: RunRequest) -> RunStarted:
         session_id=started.session_id,
         started_at=started.started_at,
         resume_at=started.resume_at,
+        pain_limits=started.pain_limits,
     )
 
 

@@ -44,6 +44,7 @@ def upgrade() -> None:
         ),
         sa.Column("started_at", UTCDateTime, nullable=False),
         sa.Column("resume_at", sa.Integer, nullable=False),
+        sa.Column("start_pain", sa.JSON, nullable=False),
         sa.Column("applied", sa.Integer, nullable=False),
     )
     op.create_table(

@@ -84,7 +84,8 @@ class Player {
     this.origin = performance.now();
     this.payload = payload;
     this.run = run;
-    this.state = newSession(payload.steps, payload.rules, resumeAt);
+    // The run fixed its pain limits as it started: the server's replay applies the same.
+    this.state = newSession(payload.steps, { ...payload.rules, pain_limits: run.pain_limits }, resumeAt);
     this.prefetchFigures(payload);
     this.view.showStage();
     if (!this.sound.hasVoice) this.view.notice("No voice available in this browser: follow the captions.");
@@ -327,10 +328,9 @@ class Player {
   async begin(form) {
     this.sound.unlock();
     const pain = painScores(new FormData(form).entries());
-    if (Object.keys(pain).length) {
-      await this.outbox.enqueue(`before:${Date.now()}`, "/api/v1/checkins", { moment: "before", pain });
-    }
     try {
+      // Stored before the session starts: it sets the session's pain limits (issue 14's rule).
+      if (Object.keys(pain).length) await postJSON("/api/v1/checkins", { moment: "before", pain });
       await this.play(await postJSON("/api/v1/sessions", {}), 0);
     } catch (error) {
       this.cannotStart(error);
@@ -378,5 +378,6 @@ class Player {
 const outbox = new Outbox();
 const player = new Player(new View(), new Sound(), outbox);
 player.wire();
-outbox.run();
-player.load();
+// What is still queued goes first: a symptom stop sent just before a reload must reach the
+// server before the page asks whether there is a session to resume.
+outbox.run().catch(() => {}).finally(() => player.load());

@@ -83,6 +83,7 @@
  * @property {number} session_id
  * @property {number} started_at
  * @property {number} resume_at
+ * @property {Record<string, number>} pain_limits
  */
 
 /**
