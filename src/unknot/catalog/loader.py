@@ -205,12 +205,14 @@ def _refresh(user_dir: Path | None, cache_dir: Path | None) -> _Loaded:
     if cached is not None:
         loaded = _Loaded((fingerprint, _cache_stamp(cache_dir)), cached)
     else:
+        from unknot.catalog.record import public_record
+
         exercises, problems = validate_usable(user_dir)
         content = {
             "format": CACHE_FORMAT,
             "fingerprint": fingerprint,
             "problems": [[str(p.path), p.field, p.message] for p in problems],
-            "records": [e.public() for e in exercises],
+            "records": [public_record(e) for e in exercises],
             "exercises": [e.model_dump(mode="json") for e in exercises],
         }
         if cache_dir is not None:

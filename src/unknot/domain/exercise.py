@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Final, Literal
+from typing import Annotated, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -158,46 +158,3 @@ class Exercise(Strict):
         """True or False when every alternative agrees; None when they differ."""
         values = {self.alternative_per_side(alt) for alt in self.alternatives}
         return values.pop() if len(values) == 1 else None
-
-    def public(self) -> dict[str, Any]:
-        """The JSON contract of `unknot catalog --json` (issue 3; tests pin its keys)."""
-        from unknot.domain.duration import exercise_duration_range
-
-        dosage = self.dosage
-        return {
-            "id": self.id,
-            "name": self.name,
-            "phase": self.phase,
-            "purpose": self.purpose,
-            "targets": list(self.targets),
-            "equipment": [list(alt.equipment) for alt in self.alternatives],
-            "position": [alt.position for alt in self.alternatives],
-            "alternative_labels": [alt.label for alt in self.alternatives],
-            "dosage": {
-                "sets": _listed(dosage.sets),
-                "reps": _listed(dosage.reps),
-                "hold_s": _listed(dosage.hold_s),
-                "work_s": _listed(dosage.work_s),
-                "per_side": self.per_side,
-                "directions": _listed(dosage.directions),
-                "direction_order": dosage.direction_order,
-            },
-            "duration_s": list(exercise_duration_range(self)),
-            "source": self.source,
-            "steps": list(self.steps),
-            "alternative_steps": [list(alt.steps) for alt in self.alternatives],
-            "cues": list(self.cues),
-            "mistakes": list(self.mistakes),
-            "cautions": list(self.cautions),
-            "contraindications": list(self.contraindications),
-            "easier": self.easier,
-            "harder": self.harder,
-            "variation_of": self.variation_of,
-            "setting": self.setting,
-            "notes": list(self.notes),
-            "has_figure": self.figure is not None,
-        }
-
-
-def _listed(value: tuple[Any, ...] | None) -> list[Any] | None:
-    return None if value is None else list(value)

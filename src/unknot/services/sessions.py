@@ -142,10 +142,12 @@ class SessionController:
 
     def card(self) -> dict[str, Any] | None:
         """The catalog card of the current exercise (steps, cues, cautions)."""
+        from unknot.catalog.record import public_record
+
         step = self.current
         if step is None or step.exercise_id not in self.catalog:
             return None
-        return self.catalog[step.exercise_id].public()
+        return public_record(self.catalog[step.exercise_id])
 
 
 @dataclass(frozen=True)
@@ -466,6 +468,7 @@ def _session(
 def session_payload(workspace: Workspace, setup: Setup, row_id: int) -> dict[str, Any]:
     """What the browser player needs: the steps with the engine's decisions about each, the
     engine's rules for this session, where to start, the exercise cards."""
+    from unknot.catalog.record import public_record
     from unknot.domain.engine import new_session, player_steps, session_rules
     from unknot.domain.timeline import build_timeline
 
@@ -474,7 +477,7 @@ def session_payload(workspace: Workspace, setup: Setup, row_id: int) -> dict[str
     catalog = exercises(workspace)
     timeline = build_timeline(plan, paced=row.paced)
     cards = {
-        i.exercise_id: catalog[i.exercise_id].public()
+        i.exercise_id: public_record(catalog[i.exercise_id])
         for i in plan.items
         if i.exercise_id in catalog
     }
