@@ -754,9 +754,9 @@ def checkin(
     ] = None,
 ) -> None:
     """Record pain (and your own activities' scores); says when to screen again."""
-    from unknot.domain.vocabulary import PAIN_AREAS
+    from unknot.domain.vocabulary import MOMENTS, PAIN_AREAS
 
-    choose(moment, ("before", "after", "morning", "check"), "moment")
+    choose(moment, MOMENTS, "moment")
     scores = parse_pairs(pain, "pain", PAIN_AREAS)
     ratings = parse_pairs(activity, "activity", None)
     if not scores and not ratings:

@@ -25,8 +25,8 @@ from unknot.domain.exercise import Strict
 from unknot.domain.history import History
 from unknot.domain.pain import too_much
 from unknot.domain.progression import NEXT_MORNING_RISE
+from unknot.domain.vocabulary import Moment
 
-Moment = Literal["before", "after", "morning", "check"]
 Verdict = Literal["improved", "no_change", "worse", "no_verdict"]
 PainScore = Annotated[int, Field(ge=0, le=10)]
 

@@ -68,6 +68,10 @@ Setting = Literal["home", "gym"]
 
 DirectionOrder = Literal["blocks", "alternating"]
 
+# When a pain check-in is taken: before or after a session, the morning after, or any time.
+Moment = Literal["before", "after", "morning", "check"]
+MOMENTS: Final[tuple[Moment, ...]] = get_args(Moment)
+
 
 def parse_score(text: str, highest: int = 10) -> int | None:
     """A score typed as text, 0 to `highest`, or None.

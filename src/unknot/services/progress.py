@@ -14,7 +14,8 @@ from unknot.clock import Clock, instant, today
 from unknot.services.workspace import Workspace
 
 if TYPE_CHECKING:
-    from unknot.domain.progress import Advice, Moment, PainCheckIn
+    from unknot.domain.progress import Advice, PainCheckIn
+    from unknot.domain.vocabulary import Moment
     from unknot.storage.repository import SessionRow, Store
 
 EXPORT_FORMAT = "unknot-export"
@@ -389,8 +390,9 @@ def _row_problem(table: str, row: dict[str, Any]) -> str | None:
 
     from unknot.domain.plan import SessionPlan
     from unknot.domain.profile import Profile, Restriction
-    from unknot.domain.progress import NOTE_MAX_CHARS, Moment, PainScore
+    from unknot.domain.progress import NOTE_MAX_CHARS, PainScore
     from unknot.domain.screening import Tier
+    from unknot.domain.vocabulary import Moment
 
     checks: dict[str, dict[str, Any]] = {
         "profiles": {"data": Profile},

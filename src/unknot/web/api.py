@@ -14,9 +14,9 @@ from unknot import services
 from unknot.clock import Clock
 from unknot.domain.engine import SYMPTOMS, Symptom
 from unknot.domain.profile import Profile
-from unknot.domain.progress import NOTE_MAX_CHARS, Concern, Moment
+from unknot.domain.progress import NOTE_MAX_CHARS, Concern
 from unknot.domain.screening import COUNTRY_NAMES, QUESTIONS, UnansweredQuestions
-from unknot.domain.vocabulary import Area, Item, PainArea, Phase
+from unknot.domain.vocabulary import Area, Item, Moment, PainArea, Phase
 from unknot.web.headers import CLEAR_SITE_DATA
 from unknot.web.problems import Problem, documented_problems
 

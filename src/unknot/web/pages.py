@@ -12,7 +12,7 @@ from fastapi.templating import Jinja2Templates
 
 from unknot import services
 from unknot.domain.profile import EXPERIENCES, GOALS, Profile
-from unknot.domain.progress import NOTE_MAX_CHARS, Moment
+from unknot.domain.progress import NOTE_MAX_CHARS
 from unknot.domain.screening import TIER_TITLES, Question, UnansweredQuestions
 from unknot.domain.vocabulary import (
     AREAS,
@@ -20,6 +20,7 @@ from unknot.domain.vocabulary import (
     PAIN_AREAS,
     PHASES,
     POSITION_AVOIDANCES,
+    Moment,
     parse_score,
 )
 from unknot.text import PHASE_TITLES, clock, dose_text, planned_dose
