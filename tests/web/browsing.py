@@ -118,15 +118,16 @@ def onboard(page: Page, server: Server, minutes: int = 10, *, by_hand: bool = Fa
     under_service_worker(page)
 
 
-# Resolves once the service worker controls the page: at once, or when it takes control.
-CONTROLLED = """() => navigator.serviceWorker.controller !== null || new Promise(
-  (resolve) => navigator.serviceWorker.addEventListener("controllerchange", () => resolve(true)))"""
-
-
-def under_service_worker(page: Page) -> None:
+def under_service_worker(page: Page, limit_s: float = 30) -> None:
     """Wait until the service worker controls the page, as it does for a person by the time they
-    have answered the screening and the profile: what the player prefetches is then cached."""
-    assert page.evaluate(CONTROLLED) is True
+    have answered the screening and the profile: what the player prefetches is then cached.
+
+    Polled from here with Playwright's own wait (real time; the page's timers are Playwright's
+    fake clock), up to a deadline a busy machine meets."""
+    deadline = time.monotonic() + limit_s
+    while not page.evaluate("navigator.serviceWorker.controller !== null"):
+        assert time.monotonic() < deadline, "the service worker never took control of the page"
+        page.wait_for_timeout(50)
 
 
 def begin_session(page: Page, neck: int = 5) -> None:

@@ -162,12 +162,10 @@ def test_events_in_any_order_and_repeated_give_the_same_records(
     ]
     for body in (events[3], events[0], events[5], events[3], events[1], events[6], events[2]):
         client.post(f"{run.url}/events", json=body)
-    assert records(session) == [] or records(session)[-1]["step_index"] < hold["index"]
+    # Events 0-3 are in (the hold began and was paused); 4 is missing, so 5 and 6 wait.
+    assert [r["step_index"] for r in records(session)] == list(range(hold["index"]))
     last = client.post(f"{run.url}/events", json=events[4]).json()
     assert last == {"stored": True, "replayed": 7, "waiting": 0}
-    store = Workspace.from_environment().open_store()
-    timeline = store.load_plan(session["plan"]["plan_id"]) if "plan_id" in session["plan"] else None
-    del timeline
     expected = e.replay(
         e.new_session(e_timeline(session)),
         [(e.event_of(b["kind"], b), b["at"]) for b in events],
@@ -263,11 +261,8 @@ def test_someone_who_starts_at_six_may_exercise_up_to_seven(
     assert all(not r["skipped"] for r in records(session))
     # Another area with no reading today keeps the limit of 5.
     run.send("pain", begins + 1.0, area="upper_back", score=6)
-    assert records(session)[-1] == {
-        **records(session)[-1],
-        "step_index": work["index"],
-        "skipped": True,
-    }
+    ended = records(session)[-1]
+    assert (ended["step_index"], ended["skipped"]) == (work["index"], True)
 
 
 def test_effort_is_kept_only_for_a_question_asked(client: TestClient, clock: FakeClock) -> None:

@@ -22,10 +22,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import examples, require
+from tests.domain.test_engine import item
 from unknot.catalog.loader import validate_all
 from unknot.domain import engine as e
 from unknot.domain.exercise import Exercise
-from unknot.domain.plan import PlannedExercise, SessionPlan
+from unknot.domain.plan import SessionPlan
 from unknot.domain.planner import build_session
 from unknot.domain.profile import Profile
 from unknot.domain.timeline import Step, build_timeline
@@ -90,33 +91,6 @@ def trace(
         "resume_at": resume_at,
         "events": recorded,
     }
-
-
-def item(exercise_id: str, block: str, **dose: object) -> PlannedExercise:
-    fields: dict[str, object] = {
-        "exercise_id": exercise_id,
-        "name": exercise_id.replace("-", " ").capitalize(),
-        "block": block,
-        "alternative": 0,
-        "equipment": (),
-        "position": "standing",
-        "sets": 1,
-        "reps": None,
-        "hold_s": None,
-        "work_s": None,
-        "per_side": False,
-        "directions": None,
-        "direction_order": "blocks",
-        "rep_s": 2.0,
-        "rest_s": 30,
-        "transition_s": 10,
-        "duration_s": 0,
-        "level": 0,
-        "levels": 1,
-        "reasons": ("test",),
-    }
-    fields.update(dose)
-    return PlannedExercise.model_validate(fields)
 
 
 # A short session with every kind of step: a hold on each side, strength sets with rests (the

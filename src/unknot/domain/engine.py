@@ -532,13 +532,14 @@ def _apply(state: EngineState, event: Event, now: float) -> tuple[EngineState, t
 
 
 def replay(
-    state: EngineState, events: Iterable[tuple[Event, float]]
+    state: EngineState, events: Iterable[tuple[Event, float]], since: float = -math.inf
 ) -> tuple[EngineState, list[tuple[float, tuple[Effect, ...]]]]:
     """Apply events in the order they happened, each at its offset; each event's effects with
-    the time they came at. An offset earlier than the one before it counts as that one: the
-    clock they were read on does not go back."""
+    the time they came at. An offset earlier than the one before it (or than `since`, where an
+    earlier replay of the same events stopped) counts as that one: the clock they were read on
+    does not go back."""
     produced: list[tuple[float, tuple[Effect, ...]]] = []
-    last = -math.inf
+    last = since
     for event, at in events:
         last = max(last, at)
         state, effects = step(state, event, last)

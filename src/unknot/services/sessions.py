@@ -672,7 +672,8 @@ def _symptom_stop(
     from unknot.domain import engine
 
     symptoms = frozenset(event.data.get("symptoms") or ())
-    stop = engine.SafetyStop("soon", symptoms, "")
+    tier, message = engine.symptom_stop(symptoms, replayed.state.emergency_number)
+    stop = engine.SafetyStop(tier, symptoms, message)
     return session_writes(
         (stop, engine.SessionEnded(finished=False)), run.started_at.timestamp(), event.offset_s
     )
@@ -722,15 +723,12 @@ def _replay(done: Replayed, run: RunRow, events_since: Callable[[int], list[Even
     ready = _in_order(events, done.count)
     if ready:
         state, produced = replay(
-            done.state, ((event_of(e.kind, e.data), max(done.last, e.offset_s)) for e in ready)
+            done.state, ((event_of(e.kind, e.data), e.offset_s) for e in ready), done.last
         )
         origin = run.started_at.timestamp()
         writes = [w for at, effects in produced for w in session_writes(effects, origin, at)]
         done = Replayed(
-            done.count + len(ready),
-            state,
-            max(done.last, *(e.offset_s for e in ready)),
-            done.writes + tuple(writes),
+            done.count + len(ready), state, produced[-1][0], done.writes + tuple(writes)
         )
     return replace(done, waiting=len(events) - len(ready))
 

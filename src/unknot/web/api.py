@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import asdict
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -402,13 +403,7 @@ def run(request: Request, session_id: RowId, body: RunRequest) -> RunStarted:
         raise Problem(409, "Session over", str(error)) from None
     except ValueError as error:
         raise Problem(422, "Invalid run", str(error)) from None
-    return RunStarted(
-        run_id=started.run_id,
-        session_id=started.session_id,
-        started_at=started.started_at,
-        resume_at=started.resume_at,
-        pain_limits=started.pain_limits,
-    )
+    return RunStarted(**asdict(started))
 
 
 @router.post(
