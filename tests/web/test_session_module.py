@@ -267,3 +267,25 @@ def test_the_browser_session_module_does_what_the_engine_does(tmp_path: Path) ->
     )
     assert done.returncode == 0, failures[-6000:] or done.stderr[-3000:]
     assert f"# pass {len(traces)}" in done.stdout, done.stdout[-1000:]
+
+
+def test_no_rule_text_is_typed_in_the_browser_modules() -> None:
+    """The JS reads the rules from the session payload (issue 15): none of the engine's texts,
+    stop advice or symptom words may be written into a static module."""
+    texts = [
+        *e.TEXTS.values(),
+        *e.STOP_ADVICE.values(),
+        *e.SYMPTOM_WORDS.values(),
+        e.STOP_MESSAGE,
+    ]
+    pieces = {text.split("{")[0].strip() for text in texts} - {""}
+    folder = ROOT / "src" / "unknot" / "web" / "static"
+    modules = [*sorted(folder.glob("js/*.js")), folder / "sw.js"]
+    assert len(modules) >= 7
+    typed = {
+        (module.name, piece)
+        for module in modules
+        for piece in pieces
+        if piece in module.read_text(encoding="utf-8")
+    }
+    assert typed == set()
