@@ -1,0 +1,40 @@
+"""The planner: a session and a week from a profile, a history, a date and a seed.
+
+Pure: the date and the random seed come in as arguments, so the same inputs always give the same
+plan. The rules are those of the planner issue (#4); each planned exercise carries its reasons.
+
+One noun per module: `candidate` (an exercise at a version and dose, and the time it can take),
+`eligibility` (what the person may do today, and why not), `warmup`, `priority` (what the session
+aims at, and the order candidates claim time in), `budget` (fitting the minutes asked for),
+`session` (a day's plan, or a severe day's gentle routine) and `week`.
+"""
+
+from unknot.domain.planner.budget import BUDGET_FLOOR
+from unknot.domain.planner.candidate import STRENGTH_REST_S, TRANSITION_S
+from unknot.domain.planner.priority import FOCUS_AREAS
+from unknot.domain.planner.session import (
+    GENTLE_DAY_ADVICE,
+    SEVERE_PAIN,
+    build_gentle_day,
+    build_session,
+    severe_areas,
+)
+from unknot.domain.planner.warmup import CARDIO_WARMUP_MINUTES, SHORT_SESSION_MINUTES
+from unknot.domain.planner.week import SESSION_DAYS, build_week, session_days
+
+__all__ = [
+    "BUDGET_FLOOR",
+    "CARDIO_WARMUP_MINUTES",
+    "FOCUS_AREAS",
+    "GENTLE_DAY_ADVICE",
+    "SESSION_DAYS",
+    "SEVERE_PAIN",
+    "SHORT_SESSION_MINUTES",
+    "STRENGTH_REST_S",
+    "TRANSITION_S",
+    "build_gentle_day",
+    "build_session",
+    "build_week",
+    "session_days",
+    "severe_areas",
+]
