@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Final, Literal
@@ -63,34 +64,65 @@ def _words(value: str) -> str:
     return value.replace("_", " ")
 
 
-def _item_steps(
-    number: int, item: PlannedExercise, first: bool, paced: bool
-) -> Iterator[dict[str, object]]:
-    """The steps of one planned exercise, as keyword arguments for Step (index added later)."""
-    base: dict[str, object] = {
-        "item_index": number,
-        "exercise_id": item.exercise_id,
-        "name": item.name,
-        "block": item.block,
-        "sets": item.sets,
-        "side": None,
-        "side_label": None,
-        "direction": None,
-        "reps": None,
-        "hold_s": None,
-    }
+@dataclass(frozen=True, slots=True)
+class _StepMaker:
+    """Makes the steps of one planned exercise: numbers each in timeline order and fills in
+    what all of them share."""
+
+    numbers: Iterator[int]
+    item_index: int
+    item: PlannedExercise
+
+    def make(
+        self,
+        kind: StepKind,
+        set_number: int,
+        duration_s: float | None,
+        title: str,
+        detail: str,
+        announce: str,
+        *,
+        side: Side | None = None,
+        side_label: str | None = None,
+        direction: str | None = None,
+        reps: int | None = None,
+        hold_s: int | None = None,
+    ) -> Step:
+        return Step(
+            index=next(self.numbers),
+            kind=kind,
+            item_index=self.item_index,
+            exercise_id=self.item.exercise_id,
+            name=self.item.name,
+            block=self.item.block,
+            set_number=set_number,
+            sets=self.item.sets,
+            side=side,
+            side_label=side_label,
+            direction=direction,
+            reps=reps,
+            hold_s=hold_s,
+            duration_s=duration_s,
+            title=title,
+            detail=detail,
+            announce=announce,
+        )
+
+
+def _item_steps(maker: _StepMaker, first: bool, paced: bool) -> Iterator[Step]:
+    """The steps of one planned exercise, in order."""
+    item = maker.item
     where = POSITION_WORDS[item.position]
     need = ", ".join(_words(e) for e in item.equipment)
     setup = where + (f", with {need}" if need else "")
-    yield {
-        **base,
-        "kind": "get_ready" if first else "transition",
-        "set_number": 1,
-        "duration_s": float(item.transition_s),
-        "title": f"Get ready: {item.name}",
-        "detail": setup.capitalize() + ".",
-        "announce": f"{'Get ready' if first else 'Next'}: {item.name}, {setup}.",
-    }
+    yield maker.make(
+        kind="get_ready" if first else "transition",
+        set_number=1,
+        duration_s=float(item.transition_s),
+        title=f"Get ready: {item.name}",
+        detail=setup.capitalize() + ".",
+        announce=f"{'Get ready' if first else 'Next'}: {item.name}, {setup}.",
+    )
     sides: list[Side | None] = ["left", "right"] if item.per_side else [None]
     directions: list[str | None] = list(item.directions) if item.directions else [None]
     for set_number in range(1, item.sets + 1):
@@ -98,28 +130,26 @@ def _item_steps(
         for side in sides:
             if side == "right":
                 now = side_phrase(item, side)
-                yield {
-                    **base,
-                    "kind": "switch_sides",
-                    "set_number": set_number,
-                    "side": "right",
-                    "side_label": now,
-                    "duration_s": float(SWITCH_SIDES_S),
-                    "title": "Switch sides",
-                    "detail": f"{item.name}: now {now}.",
-                    "announce": f"Switch sides: {now}.",
-                }
-            yield from _work(base, item, set_number, label, side, directions, paced)
+                yield maker.make(
+                    kind="switch_sides",
+                    set_number=set_number,
+                    side="right",
+                    side_label=now,
+                    duration_s=float(SWITCH_SIDES_S),
+                    title="Switch sides",
+                    detail=f"{item.name}: now {now}.",
+                    announce=f"Switch sides: {now}.",
+                )
+            yield from _work(maker, set_number, label, side, directions, paced)
         if set_number < item.sets:
-            yield {
-                **base,
-                "kind": "rest",
-                "set_number": set_number,
-                "duration_s": float(item.rest_s),
-                "title": "Rest",
-                "detail": f"Next: {item.name}, set {set_number + 1} of {item.sets}.",
-                "announce": f"Rest. Set {set_number + 1} next.",
-            }
+            yield maker.make(
+                kind="rest",
+                set_number=set_number,
+                duration_s=float(item.rest_s),
+                title="Rest",
+                detail=f"Next: {item.name}, set {set_number + 1} of {item.sets}.",
+                announce=f"Rest. Set {set_number + 1} next.",
+            )
 
 
 def side_phrase(item: PlannedExercise, side: Side) -> str:
@@ -139,27 +169,28 @@ def _hold_announcement(direction: str | None, side_words: str, hold_s: int) -> s
 
 
 def _work(
-    base: dict[str, object],
-    item: PlannedExercise,
+    maker: _StepMaker,
     set_number: int,
     label: str,
     side: Side | None,
     directions: list[str | None],
     paced: bool,
-) -> Iterator[dict[str, object]]:
+) -> Iterator[Step]:
+    item = maker.item
     side_words = side_phrase(item, side) if side else ""
     heading = ", ".join(p for p in (item.name, label, side_words) if p)
-    common = {**base, "set_number": set_number, "side": side, "side_label": side_words or None}
     if item.work_s is not None:
         minutes = item.work_s / 60
-        yield {
-            **common,
-            "kind": "work",
-            "duration_s": float(item.work_s),
-            "title": heading,
-            "detail": f"Keep going for {minutes:.0f} minutes." if minutes >= 2 else "Keep going.",
-            "announce": f"{item.name}. Start.",
-        }
+        yield maker.make(
+            kind="work",
+            duration_s=float(item.work_s),
+            title=heading,
+            detail=f"Keep going for {minutes:.0f} minutes." if minutes >= 2 else "Keep going.",
+            announce=f"{item.name}. Start.",
+            set_number=set_number,
+            side=side,
+            side_label=side_words or None,
+        )
         return
     if item.hold_s is not None:
         reps = item.reps or 1
@@ -170,27 +201,31 @@ def _work(
         for rep, direction in order:
             which = f" ({_words(direction)})" if direction else ""
             which_hold = f"hold {rep} of {reps}" if reps > 1 else "hold"
-            yield {
-                **common,
-                "kind": "hold",
-                "direction": direction,
-                "reps": 1,
-                "hold_s": item.hold_s,
-                "duration_s": float(item.hold_s),
-                "title": f"{heading}: {which_hold}{which}",
-                "detail": f"Hold for {item.hold_s} seconds.",
-                "announce": _hold_announcement(direction, side_words, item.hold_s),
-            }
+            yield maker.make(
+                kind="hold",
+                direction=direction,
+                reps=1,
+                hold_s=item.hold_s,
+                duration_s=float(item.hold_s),
+                title=f"{heading}: {which_hold}{which}",
+                detail=f"Hold for {item.hold_s} seconds.",
+                announce=_hold_announcement(direction, side_words, item.hold_s),
+                set_number=set_number,
+                side=side,
+                side_label=side_words or None,
+            )
             # Every hold ends with a release, the movement time the plan counts per repetition.
-            yield {
-                **common,
-                "kind": "release",
-                "direction": direction,
-                "duration_s": float(item.rep_s),
-                "title": f"{heading}: release",
-                "detail": "Come out of it gently.",
-                "announce": "And release.",
-            }
+            yield maker.make(
+                kind="release",
+                direction=direction,
+                duration_s=float(item.rep_s),
+                title=f"{heading}: release",
+                detail="Come out of it gently.",
+                announce="And release.",
+                set_number=set_number,
+                side=side,
+                side_label=side_words or None,
+            )
         return
     reps = item.reps or 1
     groups = (
@@ -204,27 +239,30 @@ def _work(
             way = f" {_words(direction)}"
         elif item.directions:
             way = ", alternating " + " and ".join(_words(d) for d in item.directions)
-        yield {
-            **common,
-            "kind": "work",
-            "direction": direction,
-            "reps": reps,
-            "duration_s": count * item.rep_s if paced else None,
-            "title": f"{heading}: {reps} reps{way}",
-            "detail": (
+        yield maker.make(
+            kind="work",
+            direction=direction,
+            reps=reps,
+            duration_s=count * item.rep_s if paced else None,
+            title=f"{heading}: {reps} reps{way}",
+            detail=(
                 f"{reps} repetitions{way}, about {item.rep_s:g} seconds each."
                 if paced
                 else f"{reps} repetitions{way} at your own pace; tap done when finished."
             ),
-            "announce": f"{reps}{way}. Go.",
-        }
+            announce=f"{reps}{way}. Go.",
+            set_number=set_number,
+            side=side,
+            side_label=side_words or None,
+        )
 
 
 def build_timeline(plan: SessionPlan, *, paced: bool = True) -> tuple[Step, ...]:
     """Every step of a session in order. `paced`: rep work is timed at the plan's tempo;
     otherwise it waits for the person to tap done."""
-    steps: list[Step] = []
-    for number, item in enumerate(plan.items):
-        for fields in _item_steps(number, item, first=number == 0, paced=paced):
-            steps.append(Step(index=len(steps), **fields))  # type: ignore[arg-type]
-    return tuple(steps)
+    numbers = itertools.count()
+    return tuple(
+        step
+        for number, item in enumerate(plan.items)
+        for step in _item_steps(_StepMaker(numbers, number, item), first=number == 0, paced=paced)
+    )
