@@ -32,29 +32,71 @@ def modules() -> list[Path]:
     return found
 
 
-def imported_roots(tree: ast.AST) -> set[str]:
+def package_of(path: Path) -> str:
+    """The dotted package a domain file is in: `unknot.domain` or a subpackage of it."""
+    relative = path.parent.relative_to(DOMAIN.parent.parent)
+    return ".".join(relative.parts)
+
+
+def imported_roots(tree: ast.AST, package: str = "unknot.domain") -> set[str]:
+    """Every module the source imports, relative imports resolved against `package` (so a
+    subpackage cannot reach outside the domain with `from ... import`)."""
     roots: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             roots.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             roots.add(node.module)
+        elif isinstance(node, ast.ImportFrom):
+            parts = package.split(".")
+            base = ".".join(parts[: len(parts) - (node.level - 1)])
+            if node.module:
+                roots.add(f"{base}.{node.module}")
+            else:
+                roots.update(f"{base}.{alias.name}" for alias in node.names)
     return roots
 
 
 def test_domain_imports_only_stdlib_pydantic_and_itself() -> None:
     for path in modules():
-        for name in imported_roots(ast.parse(path.read_text(encoding="utf-8"))):
+        name_of = str(path.relative_to(DOMAIN))
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for name in imported_roots(tree, package_of(path)):
             root = name.split(".")[0]
             if root == "unknot":
-                assert name.startswith("unknot.domain"), f"{path.name} imports {name}"
+                assert name == "unknot.domain" or name.startswith("unknot.domain."), (
+                    f"{name_of} imports {name}"
+                )
             else:
                 assert root in sys.stdlib_module_names or root in ALLOWED_THIRD_PARTY, (
-                    f"{path.name} imports {name}"
+                    f"{name_of} imports {name}"
                 )
             assert root not in {"os", "pathlib", "io", "socket", "subprocess", "shutil"}, (
-                f"{path.name} imports {name}: the domain does no I/O"
+                f"{name_of} imports {name}: the domain does no I/O"
             )
+
+
+def test_the_purity_check_covers_the_planner_package() -> None:
+    scanned = {str(path.relative_to(DOMAIN)) for path in modules()}
+    assert {"planner/__init__.py", "planner/session.py", "planner/week.py"} <= scanned
+    assert package_of(DOMAIN / "planner" / "session.py") == "unknot.domain.planner"
+
+
+def test_the_purity_check_resolves_relative_imports() -> None:
+    source = "\n".join(
+        [
+            "from .budget import fit",
+            "from . import week",
+            "from ... import cli",
+            "from ...services import x",
+        ]
+    )
+    assert imported_roots(ast.parse(source), "unknot.domain.planner") == {
+        "unknot.domain.planner.budget",
+        "unknot.domain.planner.week",
+        "unknot.cli",
+        "unknot.services",
+    }
 
 
 def dotted(node: ast.Attribute) -> list[str]:
@@ -89,7 +131,7 @@ def impurities(source: str) -> list[str]:
 
 def test_domain_reads_no_clock_and_no_files() -> None:
     for path in modules():
-        assert impurities(path.read_text(encoding="utf-8")) == [], path.name
+        assert impurities(path.read_text(encoding="utf-8")) == [], str(path.relative_to(DOMAIN))
 
 
 def test_the_purity_check_sees_every_spelling_of_a_clock() -> None:
