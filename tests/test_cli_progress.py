@@ -11,19 +11,14 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.history_fixture import eight_weeks
-from unknot import services
 from unknot.cli import app
 from unknot.clock import FakeClock
 from unknot.domain import engine
-from unknot.services import Workspace
+from unknot.services.application import Application
+from unknot.services.workspace import Workspace
 
 runner = CliRunner()
 SVG = "{http://www.w3.org/2000/svg}"
-
-
-def workspace_store() -> tuple[Workspace, object]:
-    workspace = Workspace.from_environment()
-    return workspace, workspace.open_store()
 
 
 @pytest.mark.parametrize(
@@ -116,14 +111,11 @@ def test_checkin_input_errors_save_nothing() -> None:
 
 def test_a_painful_step_changes_the_next_plan() -> None:
     clock = FakeClock()
-    workspace = Workspace.from_environment()
-    setup = services.prepare(workspace, clock, minutes=30)
-    store = setup.store
+    you = Application.from_environment(clock).local()
     from unknot.domain.screening import QUESTION_IDS
 
-    services.submit_screening(store, setup.person_id, dict.fromkeys(QUESTION_IDS, False), clock, {})
-    setup = services.prepare(workspace, clock, minutes=30)
-    controller = services.start_session(workspace, setup, clock)
+    you.submit_screening(dict.fromkeys(QUESTION_IDS, False))
+    controller = you.start_session(you.situation(minutes=30))
     controller.send(engine.Start())
     strength = next(s for s in controller.state.timeline if s.block == "strength" and s.is_exercise)
     while controller.current is not None and controller.current.index < strength.index:
@@ -132,8 +124,8 @@ def test_a_painful_step_changes_the_next_plan() -> None:
     assert engine.MarkAggravating(strength.exercise_id) in effects
     controller.send(engine.Stop())
     clock.advance(86_400)
-    again = services.start_session(workspace, services.prepare(workspace, clock, 30), clock)
-    catalog = services.exercises(workspace)
+    again = you.start_session(you.situation(30))
+    catalog = you.exercises()
     hurt = catalog[strength.exercise_id]
     planned = {i.exercise_id for i in again.plan.items}
     assert strength.exercise_id not in planned

@@ -16,8 +16,7 @@ from typer.testing import CliRunner
 
 from tests.answers import typed
 from unknot.cli import app
-from unknot.services import Workspace
-from unknot.services.workspace import close_stores
+from unknot.services.workspace import Workspace, close_stores
 from unknot.storage.repository import Store
 
 runner = CliRunner()

@@ -8,7 +8,7 @@ import pytest
 
 from unknot import locations
 from unknot.config import Settings
-from unknot.services import Workspace
+from unknot.services.workspace import Workspace
 
 
 def test_environment_overrides(private_folders: dict[str, Path]) -> None:

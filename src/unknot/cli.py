@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
-from unknot import __version__, services
-from unknot.catalog.problems import CatalogError
-from unknot.domain.vocabulary import AREAS, ITEMS, PHASES, parse_score
+from unknot import __version__
+from unknot.services.application import Application
+from unknot.services.vocabulary import AREAS, CONCERNS, ITEMS, PHASES, parse_score
 
 if TYPE_CHECKING:
-    from unknot.clock import Clock
+    from unknot.services.actor import Actor
 
 app = typer.Typer(
     name="unknot",
@@ -55,11 +55,13 @@ def choose(value: str | None, allowed: Sequence[str], what: str) -> str | None:
 @contextmanager
 def catalog_problems() -> Iterator[None]:
     """Warn of the person's own exercise files that were left out; a broken shipped file exits 2."""
+    from unknot.services import errors
+
     try:
-        for problem in services.catalog_problems(services.Workspace.from_environment()):
+        for problem in Application.from_environment().catalog().catalog_problems():
             print(f"unknot: left out {problem}", file=sys.stderr)
         yield
-    except CatalogError as error:
+    except errors.CatalogError as error:
         for problem in error.problems:
             print(f"unknot: {problem}", file=sys.stderr)
         fail("fix the exercise files above (check them with `unknot catalog check`)")
@@ -112,15 +114,16 @@ def catalog(
     choose(target, AREAS, "target")
     for item in equipment or []:
         choose(item, ITEMS, "equipment item")
-    workspace = services.Workspace.from_environment()
     with catalog_problems():
-        records = services.catalog_records(
-            workspace, phase=phase, target=target, equipment=equipment
+        records = (
+            Application.from_environment()
+            .catalog()
+            .catalog_records(phase=phase, target=target, equipment=equipment)
         )
     if as_json:
         print(json.dumps(records, ensure_ascii=False, indent=2))
         return
-    from unknot.text import catalog_table
+    from unknot.tui.layout import catalog_table
 
     if not records:
         print("No exercise matches those filters.")
@@ -139,8 +142,7 @@ def catalog_check(
     """Fully validate exercise files; exit 1 when any is broken."""
     if path is not None and not path.is_dir():
         fail(f"{path} is not a folder that can be read; give a folder of .yaml exercise files")
-    workspace = services.Workspace.from_environment()
-    report = services.check_catalog(workspace, path)
+    report = Application.from_environment().catalog().check_catalog(path)
     for problem in report.problems:
         print(problem)
     if report.problems:
@@ -152,7 +154,7 @@ def catalog_check(
 @catalog_app.command("schema")
 def catalog_schema() -> None:
     """Print the JSON Schema of an exercise file."""
-    print(json.dumps(services.catalog_schema(), indent=2))
+    print(json.dumps(Application.from_environment().catalog().catalog_schema(), indent=2))
 
 
 @catalog_app.command("gallery")
@@ -163,10 +165,9 @@ def catalog_gallery(
     index.html showing them all."""
     if out.exists() and not out.is_dir():
         fail(f"{out} is a file; give a folder (it is created when missing)")
-    workspace = services.Workspace.from_environment()
     with catalog_problems():
         try:
-            gallery = services.write_gallery(workspace, out)
+            gallery = Application.from_environment().figures().write_gallery(out)
         except OSError as error:
             fail(f"cannot write the gallery into {out}: {error.strerror or error}")
     for exercise_id in gallery.missing:
@@ -189,15 +190,17 @@ def show(
     ] = False,
 ) -> None:
     """Show one exercise's whole card, or write its figure."""
-    workspace = services.Workspace.from_environment()
+    from unknot.services import errors
+
     if strip and svg is None:
         fail("--strip goes with --svg FILE")
+    figures = Application.from_environment().figures()
     with catalog_problems():
         try:
-            record = services.exercise_record(workspace, exercise_id)
+            record = figures.exercise_record(exercise_id)
             if svg is not None:
-                image = services.figure_svg(workspace, exercise_id, strip=strip)
-        except (services.UnknownExercise, services.NoFigure) as error:
+                image = figures.figure_svg(exercise_id, strip=strip)
+        except (errors.UnknownExercise, errors.NoFigure) as error:
             fail(str(error))
     if svg is not None:
         if str(svg) == "-":
@@ -212,7 +215,7 @@ def show(
     if as_json:
         print(json.dumps(record, ensure_ascii=False, indent=2))
         return
-    from unknot.text import exercise_card
+    from unknot.tui.layout import exercise_card
 
     print(exercise_card(record))
 
@@ -265,9 +268,9 @@ def plan(
     """Plan today's session (or a week) from your profile, with the reasons for each choice."""
     import datetime as dt
 
-    from unknot.domain.plan import PlanImpossible
-    from unknot.domain.profile import EXPERIENCES, GOALS, RESTRICTIONS
-    from unknot.domain.vocabulary import PAIN_AREAS, POSITION_AVOIDANCES
+    from unknot.services import errors
+    from unknot.services.models import EXPERIENCES, GOALS, RESTRICTIONS
+    from unknot.services.vocabulary import PAIN_AREAS, POSITION_AVOIDANCES
 
     for item in equipment or []:
         choose(item, ITEMS, "equipment item")
@@ -284,7 +287,7 @@ def plan(
         if scored is None:
             fail(f"pain {entry!r} needs a score from 0 to 10 after '=', e.g. {area}=6")
         pain_by_area[area] = scored
-    workspace = services.Workspace.from_environment()
+    you = person()
     positions: list[str] = []
     exercise_ids: list[str] = []
     with catalog_problems():
@@ -293,8 +296,8 @@ def plan(
                 positions.append(value)
                 continue
             try:
-                exercise_ids.append(services.exercise_record(workspace, value)["id"])
-            except services.UnknownExercise as error:
+                exercise_ids.append(you.exercise_record(value)["id"])
+            except errors.UnknownExercise as error:
                 fail(f"--avoid {value!r} is not a position (floor, kneeling, standing) and {error}")
     try:
         day = dt.date.fromisoformat(date) if date else dt.date.today()
@@ -312,108 +315,70 @@ def plan(
         "goals": goal,
     }
     try:
-        profile = services.read_profile(profile_file, overrides)
-    except services.ProfileProblem as error:
+        profile = you.read_profile(profile_file, overrides)
+    except errors.ProfileProblem as error:
         fail(str(error))
     # The plan obeys the stored screening exactly as a session does (issue 12).
-    with database_problems():
-        readiness = services.plan_readiness(
-            full_workspace(), clock_for(full_workspace()), profile.pain_scores()
-        )
-    standing = readiness.standing
-    if standing is not None and standing.tier in ("emergency", "same_day"):
-        emergency = full_workspace().emergency()
-        if as_json:
-            print(
-                json.dumps(
-                    {
-                        "tier": standing.tier,
-                        "advice": readiness.explanation(emergency),
-                        "items": [],
-                    },
-                    ensure_ascii=False,
-                    indent=2,
-                )
-            )
-        else:
-            print(readiness.explanation(emergency))
-        raise typer.Exit(1)
-    notes: list[str] = []
-    if standing is None:
-        notes.append(
-            "No warning-sign screening on record: answer the questions (`unknot screen`) "
-            "before your first session."
-        )
-    elif readiness.needs_screening:
-        notes.append(readiness.reason)
-    profile = profile.model_copy(
-        update={"restrictions": profile.restrictions | readiness.restrictions}
-    )
-    with catalog_problems():
+    with database_problems(), catalog_problems():
         try:
-            result = (
-                services.make_week(workspace, profile, start=day, seed=seed)
-                if week
-                else services.make_plan(workspace, profile, day=day, seed=seed)
-            )
-        except PlanImpossible as error:
+            ahead = you.plan_ahead(profile, day=day, week=week, seed=seed)
+        except errors.PlanImpossible as error:
             fail(str(error), code=1)
-    data = result.model_dump(mode="json")
-    if notes:
-        data["notes"] = [*notes, *data.get("notes", [])]
+    if ahead.held_back is not None:
+        if as_json:
+            held: dict[str, object] = {"tier": ahead.tier, "advice": ahead.held_back, "items": []}
+            print(json.dumps(held, ensure_ascii=False, indent=2))
+        else:
+            print(ahead.held_back)
+        raise typer.Exit(1)
+    made = ahead.week or ahead.session
+    assert made is not None
     if as_json:
+        data = made.model_dump(mode="json")
+        if ahead.notes:
+            data["notes"] = [*ahead.notes, *data.get("notes", [])]
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return
-    from unknot.text import session_text, week_text
+    from unknot.tui.layout import session_text, week_text
 
-    if week:
-        print("\n".join([*(f"Note: {n}" for n in notes), week_text(data)]))
-    else:
-        print(session_text(data))
+    if ahead.week is not None:
+        print(week_text(ahead.week, ahead.notes))
+    elif ahead.session is not None:
+        print(session_text(ahead.session, ahead.notes))
 
 
 db_app = typer.Typer(help="Manage the database.", rich_markup_mode=None, no_args_is_help=True)
 app.add_typer(db_app, name="db")
 
 
-def full_workspace() -> services.Workspace:
-    """The workspace with every setting (database URL, emergency number, clock speed)."""
-    from pydantic import ValidationError
-
-    from unknot.config import Settings
+def configured() -> Application:
+    """The application with every setting (database URL, emergency number, clock speed); a
+    wrong setting exits 2 naming it."""
+    from unknot.services import errors
 
     try:
-        settings = Settings()
-    except ValidationError as error:
-        first = error.errors()[0]
-        name = "UNKNOT_" + "_".join(str(p) for p in first["loc"][:1]).upper()
-        fail(f"{name}: {first['msg'].removeprefix('Value error, ')}")
-    return services.Workspace.from_settings(settings)
+        return Application.configured()
+    except errors.SettingsProblem as error:
+        fail(str(error))
 
 
-def clock_for(workspace: services.Workspace) -> Clock:
-    from unknot.clock import AcceleratedClock, SystemClock
-
-    if workspace.clock_speed != 1.0:
-        return AcceleratedClock(workspace.clock_speed)
-    return SystemClock()
+def person() -> Actor:
+    """The application as the person at this terminal uses it."""
+    return configured().local()
 
 
 @contextmanager
-def database_problems() -> Iterator[None]:
+def database_problems(application: Application | None = None) -> Iterator[None]:
     """A database newer than this unknot, one that cannot be opened or is damaged, a full disk
     or a read-only folder: one line, exit 2."""
-    from sqlalchemy.exc import DBAPIError
-
-    from unknot.storage.faults import StorageFault, storage_fault
-    from unknot.storage.migrate import DatabaseTooNew
+    from unknot.services import errors
 
     try:
         yield
-    except (DatabaseTooNew, StorageFault) as error:
+    except (errors.DatabaseTooNew, errors.StorageFault) as error:
         fail(str(error))
-    except DBAPIError as error:
-        fault = storage_fault(error, full_workspace().url)
+    except errors.database_errors() as error:
+        fault = (application or configured()).fault_of(error)
         if fault is None:
             raise
         fail(str(fault))
@@ -434,28 +399,28 @@ def ask_yes_no(question: str, number: int, total: int) -> bool:
         print("Please answer y (yes) or n (no).")
 
 
-def run_screening(setup: services.Setup, clock: Clock, emergency: str) -> str:
+def run_screening(you: Actor) -> str:
     """Ask every question in the terminal, store the result, print the advice; return the tier."""
     print(
         "Warning-sign questions. unknot does not diagnose: these only tell you when to get "
         "care, and when unsure they send you to a clinician."
     )
-    from unknot.domain.screening import TIER_TITLES, asked, next_question
+    from unknot.services.models import TIER_TITLES, asked, next_question
 
     answers: dict[str, bool] = {}
     while (question := next_question(answers)) is not None:
         number = len(answers) + 1
         answers[question.id] = ask_yes_no(question.text, number, len(asked(answers)) or number)
-    record = services.submit_screening(setup.store, setup.person_id, answers, clock, setup.pain)
+    outcome = you.submit_screening(answers)
     # What stands now: a new "no" does not lower an earlier warning (issue 12).
-    result = services.current_standing(setup.store, setup.person_id) or record.result
+    result = outcome.standing
     print()
-    if result.tier != record.result.tier:
+    if result.tier != outcome.result.tier:
         print(
-            f"Today's answers: {TIER_TITLES[record.result.tier]}; an earlier warning still "
+            f"Today's answers: {TIER_TITLES[outcome.result.tier]}; an earlier warning still "
             "stands until you record that a clinician has seen you (`unknot cleared`)."
         )
-    print(f"{TIER_TITLES[result.tier]}. {result.advice(emergency)}")
+    print(f"{TIER_TITLES[result.tier]}. {outcome.standing_advice}")
     return result.tier
 
 
@@ -471,31 +436,29 @@ def screen(
     ] = None,
 ) -> None:
     """Answer the warning-sign questions (asked again every 4 weeks)."""
-    from unknot.domain.screening import COUNTRY_NAMES
+    from unknot.services.models import COUNTRY_NAMES
 
     if country is not None and country.upper() not in COUNTRY_NAMES:
         fail(
             f"unknown country {country!r}; give a two-letter code, one of: "
             + ", ".join(sorted(COUNTRY_NAMES))
         )
-    workspace = full_workspace()
-    clock = clock_for(workspace)
-    with database_problems():
-        setup = services.prepare(workspace, clock)
+    you = person()
+    with database_problems(you.app):
         if country is not None:
-            services.choose_country(setup.store, setup.person_id, country.upper())
-        call = workspace.emergency_call()
+            you.choose_country(country.upper())
+        call = you.emergency_call()
         if call.guessed:
             print(
                 f"The emergency number {call.number} is a guess from your language settings; "
                 "check your local number, and give --country to set it."
             )
-        tier = run_screening(setup, clock, call.number)
+        run_screening(you)
+        record = you.latest_screening()
+    assert record is not None
     if as_json:
-        record = setup.store.latest_screening(setup.person_id)
-        assert record is not None
         print(record.model_dump_json())
-    if tier in ("emergency", "same_day"):
+    if record.result.holds_sessions or (you.current_standing() or record.result).holds_sessions:
         raise typer.Exit(1)
 
 
@@ -515,23 +478,19 @@ def cleared(
     """Record that a clinician has seen you about your warning signs and cleared you."""
     import datetime as dt
 
-    from unknot.clock import today
-
-    workspace = full_workspace()
-    clock = clock_for(workspace)
+    you = person()
     try:
-        day = dt.date.fromisoformat(date) if date else today(clock)
+        day = dt.date.fromisoformat(date) if date else you.today_date()
     except ValueError:
         fail(f"date {date!r} is not a date; write it as YYYY-MM-DD")
     if by is not None and not 2 <= len(by.strip()) <= 200:
         fail("--by takes who saw you, 2 to 200 characters, e.g. --by 'Dr Rao, GP'")
-    with database_problems():
-        store = workspace.open_store()
+    from unknot.services import errors
+
+    with database_problems(you.app):
         try:
-            services.record_clearance(
-                store, store.local_person(), clock, day, by and by.strip(), note
-            )
-        except services.ClearanceProblem as error:
+            you.record_clearance(day, by and by.strip(), note)
+        except errors.ClearanceProblem as error:
             fail(str(error))
     print(f"Recorded: a clinician saw you and cleared you on {day.isoformat()}.")
 
@@ -555,8 +514,7 @@ def session(
     ] = None,
 ) -> None:
     """Screen if needed, then guide you through today's session, saving every step as you go."""
-    workspace = full_workspace()
-    clock = clock_for(workspace)
+    you = person()
     speaker = None
     if voice:
         from unknot.voice import INSTALL_HINT, find_voice
@@ -567,33 +525,28 @@ def session(
     if not plain:
         from unknot.tui.app import create_app
 
-        with database_problems():
+        with database_problems(you.app):
             create_app(
-                workspace,
-                clock,
-                minutes=minutes,
-                voice=speaker,
-                paced=not self_paced,
-                resume=resume,
+                you, minutes=minutes, voice=speaker, paced=not self_paced, resume=resume
             ).run()
         return
-    with database_problems():
-        setup = services.prepare(workspace, clock, minutes)
-        if setup.readiness.needs_screening:
-            print(setup.readiness.reason)
-            run_screening(setup, clock, workspace.emergency())
-            setup = services.prepare(workspace, clock, minutes)
-        if not setup.readiness.may_start:
-            print(setup.readiness.explanation(workspace.emergency()))
+    with database_problems(you.app):
+        now = you.situation(minutes)
+        if now.readiness.needs_screening:
+            print(now.readiness.reason)
+            run_screening(you)
+            now = you.situation(minutes)
+        if now.held_back is not None:
+            print(now.held_back)
             raise typer.Exit(1)
-        resumable = setup.resumable
+        resumable = now.resumable
         if resumable is not None and resume is not False:
-            controller = services.resume_session(workspace, setup, clock)
+            controller = you.resume_session(now)
             step = controller.current
             title = step.title if step else "the end"
             print(f"Resuming session {resumable.id} at step {resumable.next_step + 1}: {title}")
         else:
-            controller = services.start_session(workspace, setup, clock, paced=not self_paced)
+            controller = you.start_session(now, paced=not self_paced)
         if controller.plan.gentle_day:
             print("A gentle day. " + " ".join(controller.plan.notes))
         from unknot.tui.plain import run as run_plain
@@ -607,31 +560,18 @@ def session(
 @app.command()
 def history(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
     """Past sessions: when, how much was done, and time spent."""
-    with database_problems():
-        rows = services.session_history(full_workspace())
+    you = person()
+    with database_problems(you.app):
+        rows = you.session_history()
     if as_json:
-        print(json.dumps(rows, indent=2))
+        print(json.dumps([r.model_dump(mode="json") for r in rows], indent=2))
         return
     if not rows:
         print("No sessions yet. Start one with `unknot session`.")
         return
-    from unknot.text import table
+    from unknot.tui.layout import history_table
 
-    print(
-        table(
-            ["STARTED", "STATUS", "DONE", "MINUTES", "EXERCISING"],
-            [
-                [
-                    r["started_at"][:16].replace("T", " "),
-                    r["status"],
-                    f"{r['completion']:.0%} ({r['steps_done']}/{r['steps_total']} steps)",
-                    f"{r['minutes']:g}",
-                    f"{r['exercise_minutes']:g} min",
-                ]
-                for r in rows
-            ],
-        )
-    )
+    print(history_table(rows))
 
 
 @app.command()
@@ -661,7 +601,7 @@ def serve(
         fail(f"--host {host!r} is not an address of this machine; e.g. 127.0.0.1")
     except OSError as error:
         fail(f"cannot listen on {host}:{port} ({error.strerror}); choose another --port")
-    workspace = full_workspace()
+    application = configured()
     if host not in ("127.0.0.1", "localhost", "::1"):
         print(
             f"unknot: serving on {host}: anyone on your network can open it, and there is no "
@@ -669,16 +609,16 @@ def serve(
             "not provide.",
             file=sys.stderr,
         )
-    with database_problems():
-        workspace.open_store()
+    with database_problems(application):
+        application.open()
     from unknot.web.guard import accepted_hosts
 
     print(f"unknot is running at http://{'127.0.0.1' if host == '127.0.0.1' else host}:{port}")
-    accepted = ", ".join(accepted_hosts(workspace.public_urls, port))
+    accepted = ", ".join(accepted_hosts(application.public_urls, port))
     print(f"It answers to the host names {accepted} (add more with UNKNOT_PUBLIC_URL).")
     # Forwarded client addresses and schemes are believed only from configured proxies (issue
     # 12); uvicorn would otherwise believe any process on 127.0.0.1.
-    trusted = list(workspace.trusted_proxies)
+    trusted = list(application.trusted_proxies)
     import os
 
     # Two processes reach the request-rate targets of issue 7 on a 2-core machine; one does not.
@@ -697,7 +637,7 @@ def serve(
         )
     else:
         uvicorn.run(
-            create_app(workspace, clock_for(workspace)),
+            create_app(application),
             host=host,
             port=port,
             log_level="warning",
@@ -709,13 +649,15 @@ def serve(
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Bring the database up to this unknot's schema."""
-    workspace = full_workspace()
-    with database_problems():
-        before, after = services.upgrade_database(workspace)
+    application = configured()
+    with database_problems(application):
+        before, after = application.upgrade_database()
     if before == after:
-        print(f"Database already at revision {after} ({workspace.url}).")
+        print(f"Database already at revision {after} ({application.database_url}).")
     else:
-        print(f"Database upgraded from {before or 'empty'} to {after} ({workspace.url}).")
+        print(
+            f"Database upgraded from {before or 'empty'} to {after} ({application.database_url})."
+        )
 
 
 def parse_pairs(
@@ -754,7 +696,7 @@ def checkin(
     ] = None,
 ) -> None:
     """Record pain (and your own activities' scores); says when to screen again."""
-    from unknot.domain.vocabulary import MOMENTS, PAIN_AREAS
+    from unknot.services.vocabulary import MOMENTS, PAIN_AREAS
 
     choose(moment, MOMENTS, "moment")
     scores = parse_pairs(pain, "pain", PAIN_AREAS)
@@ -772,23 +714,20 @@ def checkin(
         if value is None:
             fail(f"pain {answer!r} must be a number from 0 to 10; nothing was saved")
         scores = {"neck": value}
-    from unknot.domain.progress import NOTE_MAX_CHARS
+    from unknot.services.models import NOTE_MAX_CHARS
 
     if note is not None and len(note) > NOTE_MAX_CHARS:
         fail(f"--note has {len(note)} characters; keep it to {NOTE_MAX_CHARS}; nothing was saved")
-    workspace = full_workspace()
-    clock = clock_for(workspace)
-    with database_problems():
-        store = workspace.open_store()
-        person = store.local_person()
+    you = person()
+    with database_problems(you.app):
         if ratings:
             try:
-                services.record_function(store, person, clock, ratings)
+                you.record_function(ratings)
             except ValueError as error:
                 fail(str(error))
         worse = None
         if scores:
-            worse = services.record_checkin(store, person, clock, moment, scores, note)  # type: ignore[arg-type]
+            worse = you.record_checkin(MOMENTS[MOMENTS.index(moment)], scores, note).rescreen
     print("Saved.")
     if worse:
         print(
@@ -806,16 +745,17 @@ def progress(
     ] = None,
 ) -> None:
     """Pain per area against its baseline, your activities, adherence, and charts."""
-    workspace = full_workspace()
-    with database_problems():
-        report = services.progress_report(workspace, clock_for(workspace), weeks)
-    if out is not None:
-        written = services.write_charts(report, out)
-        report["charts"] = [str(p) for p in written]
+    you = person()
+    with database_problems(you.app):
+        report = you.progress_report(weeks)
+    written = [] if out is None else you.write_charts(report, out)
     if as_json:
-        print(json.dumps(report, indent=2))
+        data = report.model_dump(mode="json")
+        if out is not None:
+            data["charts"] = [str(p) for p in written]
+        print(json.dumps(data, indent=2))
         return
-    from unknot.text import progress_text
+    from unknot.tui.layout import progress_text
 
     print(progress_text(report))
     if out is not None:
@@ -824,22 +764,16 @@ def progress(
 
 @app.command()
 def dismiss(
-    concern: Annotated[
-        str,
-        typer.Argument(help="persists, worsens, step_downs, function_falls or severe_days."),
-    ],
+    concern: Annotated[str, typer.Argument(help=f"One of: {', '.join(CONCERNS)}.")],
     choice: Annotated[
         str, typer.Option(help="What you decided, e.g. 'booked a physio' or 'seen my GP'.")
     ],
 ) -> None:
     """Record that you read a see-a-clinician advice and what you chose to do."""
-    from unknot.domain.progress import CONCERNS
-
     choose(concern, CONCERNS, "concern")
-    workspace = full_workspace()
-    with database_problems():
-        store = workspace.open_store()
-        services.dismiss_advice(store, store.local_person(), clock_for(workspace), concern, choice)
+    you = person()
+    with database_problems(you.app):
+        you.dismiss_advice(concern, choice)
     print(f"Recorded: {choice}. The {concern} advice stays quiet for 4 weeks.")
 
 
@@ -854,13 +788,15 @@ def export_command(
     ] = None,
 ) -> None:
     """Write everything unknot holds about you: profile, screenings, plans, sessions, check-ins."""
+    from unknot.services import errors
+
     choose(form, ("json", "csv"), "format")
     target = out or Path("unknot-export.json" if form == "json" else "unknot-export")
-    workspace = full_workspace()
-    with database_problems():
+    you = person()
+    with database_problems(you.app):
         try:
-            written = services.export_data(workspace, clock_for(workspace), form, target)
-        except services.ExportProblem as error:
+            written = you.export_data(form, target)
+        except errors.ExportProblem as error:
             fail(str(error))
     print(f"Exported to {written} (readable by you only).")
 
@@ -870,10 +806,13 @@ def import_command(
     file: Annotated[Path, typer.Argument(help="A JSON file written by `unknot export`.")],
 ) -> None:
     """Restore an export into an empty database, exactly; a bad file changes nothing."""
-    with database_problems():
+    from unknot.services import errors
+
+    you = person()
+    with database_problems(you.app):
         try:
-            counts = services.import_data(full_workspace(), file)
-        except services.ImportProblem as error:
+            counts = you.import_data(file)
+        except errors.ImportProblem as error:
             fail(str(error))
     print("Imported: " + ", ".join(f"{n} {name}" for name, n in counts.items() if n))
 
@@ -881,6 +820,8 @@ def import_command(
 @app.command()
 def forget() -> None:
     """Delete everything unknot holds about you, after you type a confirmation."""
+    from unknot.services.wording import words
+
     try:
         typed = input(
             "This deletes your profile, screenings, sessions and check-ins for good. "
@@ -890,9 +831,10 @@ def forget() -> None:
         typed = ""
     if typed.strip().lower() != "forget me":
         fail("not confirmed; nothing was deleted")
-    with database_problems():
-        counts = services.forget(full_workspace())
-    deleted = ", ".join(f"{n} {name.replace('_', ' ')}" for name, n in counts.items() if n)
+    you = person()
+    with database_problems(you.app):
+        counts = you.forget()
+    deleted = ", ".join(f"{n} {words(name)}" for name, n in counts.items() if n)
     print(f"Deleted: {deleted or 'nothing (there was nothing stored)'}.")
 
 

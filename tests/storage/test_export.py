@@ -10,30 +10,38 @@ from pathlib import Path
 import pytest
 
 from tests.history_fixture import eight_weeks
-from unknot import services
 from unknot.clock import FakeClock
 from unknot.domain import engine
 from unknot.domain.progress import PainCheckIn
 from unknot.domain.screening import QUESTION_IDS
-from unknot.services import ImportProblem, Workspace
-from unknot.services.progress import export_tables
+from unknot.services.actor import Actor
+from unknot.services.application import Application
+from unknot.services.errors import ImportProblem
+from unknot.services.workspace import Workspace
+from unknot.storage.repository import Store
+from unknot.storage.transfer import export_tables as export_rows
 
 
-def workspace_for(root: Path, url: str) -> Workspace:
-    return Workspace(data_dir=root / "data", config_dir=root / "config", database_url=url)
+def person_at(root: Path, url: str, clock: FakeClock | None = None) -> Actor:
+    workspace = Workspace(data_dir=root / "data", config_dir=root / "config", database_url=url)
+    return Application(workspace, clock or FakeClock()).local()
 
 
-def fill(workspace: Workspace) -> None:
+def export_tables(store: Store) -> dict[str, list[dict[str, object]]]:
+    return export_rows(store, store.find_local_person())
+
+
+def fill(you: Actor) -> None:
     """A bit of everything: screening, clearance, a real session with steps, pain, effort."""
-    clock = FakeClock()
-    setup = services.prepare(workspace, clock, minutes=15)
-    store = setup.store
+    clock = you.clock
+    assert isinstance(clock, FakeClock)
+    store = you.store
+    you.save_profile(you.profile().model_copy(update={"pain": {"neck": 5}}))
     answers = {q: q == "arm_nerve_symptoms" for q in QUESTION_IDS}
-    screening = services.submit_screening(store, setup.person_id, answers, clock, {"neck": 5})
-    assert screening.id is not None
-    store.record_clearance(setup.person_id, [screening.id], dt.date(2025, 11, 25), "physio", "fine")
+    screening = you.submit_screening(answers)
+    store.record_clearance(you.person_id, [screening.id], dt.date(2025, 11, 25), "physio", "fine")
     eight_weeks(store, "improving", dt.date(2025, 11, 20))
-    controller = services.start_session(workspace, services.prepare(workspace, clock), clock)
+    controller = you.start_session(you.situation(minutes=15))
     controller.send(engine.Start())
     for _ in range(6):
         clock.advance(20)
@@ -42,39 +50,35 @@ def fill(workspace: Workspace) -> None:
     controller.send(engine.ReportEffort(2))
     controller.send(engine.Skip())
     # A browser's run of the same session: its events, and the records their replay writes.
-    run = services.start_run(workspace, clock, controller.session_id, 9)
+    run = you.start_run(controller.session_id, 9)
     for seq, kind in enumerate(("start", "pause", "resume", "skip")):
-        services.record_event(
-            workspace, clock, controller.session_id, run.run_id, seq, kind, seq, {}
-        )
-    store.mark_aggravating(setup.person_id, "wall-angel", dt.datetime.now(dt.UTC))
-    services.record_function(
-        store, setup.person_id, clock, {"reading": 4, "driving": 6, "sleep": 5}
-    )
-    services.dismiss_advice(store, setup.person_id, clock, "persists", "booked a physio")
+        you.record_event(controller.session_id, run.run_id, seq, kind, seq, {})
+    store.mark_aggravating(you.person_id, "wall-angel", dt.datetime.now(dt.UTC))
+    you.record_function({"reading": 4, "driving": 6, "sleep": 5})
+    you.dismiss_advice("persists", "booked a physio")
 
 
 def test_round_trip_restores_every_row(database_url: str, tmp_path: Path) -> None:
-    source = workspace_for(tmp_path / "a", f"sqlite:///{tmp_path / 'a.db'}")
+    source = person_at(tmp_path / "a", f"sqlite:///{tmp_path / 'a.db'}")
     fill(source)
-    exported = services.export_data(source, FakeClock(), "json", tmp_path / "export.json")
-    target = workspace_for(tmp_path / "b", database_url)
-    counts = services.import_data(target, exported)
+    exported = source.export_data("json", tmp_path / "export.json")
+    target = person_at(tmp_path / "b", database_url)
+    counts = target.import_data(exported)
     assert counts["session_steps"] > 0
     assert (counts["session_runs"], counts["session_events"]) == (1, 4)
     assert counts["checkins"] == 48
-    assert export_tables(target.open_store()) == export_tables(source.open_store())
+    assert export_tables(target.store) == export_tables(source.store)
     # The restored database keeps working: new rows get fresh ids.
-    store = target.open_store()
+    store = target.store
     checkin = PainCheckIn(day=dt.date(2026, 1, 1), moment="check", pain={"neck": 2})
     new_id = store.add_checkin(store.local_person(), checkin, dt.datetime.now(dt.UTC))
-    assert new_id > max(row["id"] for row in export_tables(store)["checkins"][:-1])
+    assert new_id > max(int(str(row["id"])) for row in export_tables(store)["checkins"][:-1])
 
 
 def test_csv_export_writes_a_file_per_table(tmp_path: Path) -> None:
-    source = workspace_for(tmp_path, f"sqlite:///{tmp_path / 'a.db'}")
+    source = person_at(tmp_path, f"sqlite:///{tmp_path / 'a.db'}")
     fill(source)
-    folder = services.export_data(source, FakeClock(), "csv", tmp_path / "csv")
+    folder = source.export_data("csv", tmp_path / "csv")
     lines = (folder / "checkins.csv").read_text(encoding="utf-8").splitlines()
     assert lines[0].startswith("id,person_id,taken_at,day,moment")
     assert len(lines) == 49
@@ -82,9 +86,9 @@ def test_csv_export_writes_a_file_per_table(tmp_path: Path) -> None:
 
 
 def good_export(tmp_path: Path) -> dict[str, object]:
-    source = workspace_for(tmp_path / "src", f"sqlite:///{tmp_path / 'src.db'}")
+    source = person_at(tmp_path / "src", f"sqlite:///{tmp_path / 'src.db'}")
     fill(source)
-    path = services.export_data(source, FakeClock(), "json", tmp_path / "good.json")
+    path = source.export_data("json", tmp_path / "good.json")
     document = json.loads(path.read_text(encoding="utf-8"))
     assert isinstance(document, dict)
     return document
@@ -150,11 +154,11 @@ def test_bad_imports_are_refused_and_change_nothing(
     document = good_export(tmp_path)
     path = tmp_path / "bad.json"
     path.write_text(broken(document, change), encoding="utf-8")
-    target = workspace_for(tmp_path / "b", database_url)
-    before = export_tables(target.open_store())
+    target = person_at(tmp_path / "b", database_url)
+    before = export_tables(target.store)
     with pytest.raises(ImportProblem, match=re.escape(words)):
-        services.import_data(target, path)
-    assert export_tables(target.open_store()) == before
+        target.import_data(path)
+    assert export_tables(target.store) == before
 
 
 def test_malformed_json_names_the_line(tmp_path: Path) -> None:
@@ -162,21 +166,21 @@ def test_malformed_json_names_the_line(tmp_path: Path) -> None:
     path.write_text(
         '{\n "format": "unknot-export",\n "version": 1,\n "tables": {', encoding="utf-8"
     )
-    target = workspace_for(tmp_path, f"sqlite:///{tmp_path / 'b.db'}")
+    target = person_at(tmp_path, f"sqlite:///{tmp_path / 'b.db'}")
     with pytest.raises(ImportProblem, match="line 4: not valid JSON"):
-        services.import_data(target, path)
+        target.import_data(path)
 
 
 def test_import_refuses_a_database_that_holds_data(tmp_path: Path) -> None:
     document = good_export(tmp_path)
     path = tmp_path / "good2.json"
     path.write_text(json.dumps(document), encoding="utf-8")
-    target = workspace_for(tmp_path / "c", f"sqlite:///{tmp_path / 'c.db'}")
+    target = person_at(tmp_path / "c", f"sqlite:///{tmp_path / 'c.db'}")
     fill(target)
-    before = export_tables(target.open_store())
+    before = export_tables(target.store)
     with pytest.raises(ImportProblem, match="the database is not empty"):
-        services.import_data(target, path)
-    assert export_tables(target.open_store()) == before
+        target.import_data(path)
+    assert export_tables(target.store) == before
 
 
 def test_an_import_larger_than_any_export_is_refused_unread(tmp_path: Path) -> None:
@@ -184,6 +188,6 @@ def test_an_import_larger_than_any_export_is_refused_unread(tmp_path: Path) -> N
     huge = tmp_path / "huge.json"
     with huge.open("wb") as handle:
         handle.truncate(65 * 2**20)  # sparse: no disk used
-    target = workspace_for(tmp_path / "b", f"sqlite:///{tmp_path / 'b.db'}")
+    target = person_at(tmp_path / "b", f"sqlite:///{tmp_path / 'b.db'}")
     with pytest.raises(ImportProblem, match="65 MiB is more than an unknot export holds"):
-        services.import_data(target, huge)
+        target.import_data(huge)

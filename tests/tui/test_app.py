@@ -8,8 +8,8 @@ from collections.abc import Awaitable, Callable
 from textual.pilot import Pilot
 
 from tests.answers import answers_for
-from unknot import services
 from unknot.clock import FakeClock
+from unknot.services.application import Application
 from unknot.tui.app import (
     MessageScreen,
     PainScreen,
@@ -45,8 +45,8 @@ async def answer_all_no(pilot: Pilot[int]) -> None:
 
 def test_new_person_is_screened_then_guided() -> None:
     clock = FakeClock()
-    workspace = services.Workspace.from_environment()
-    app = create_app(workspace, clock, tick_s=None)
+    you = Application.from_environment(clock).local()
+    app = create_app(you, tick_s=None)
 
     async def scenario(pilot: Pilot[int]) -> None:
         await answer_all_no(pilot)
@@ -80,7 +80,7 @@ def test_new_person_is_screened_then_guided() -> None:
         await pilot.press("q")
 
     play(app, scenario)
-    store = workspace.open_store()
+    store = you.store
     person = store.local_person()
     rows = store.step_records(store.sessions(person)[-1].id)
     assert [(r["step_index"], r["skipped"]) for r in rows] == [(0, False), (1, True)]
@@ -89,8 +89,8 @@ def test_new_person_is_screened_then_guided() -> None:
 
 def test_this_hurts_above_five_moves_on_and_marks_the_exercise() -> None:
     clock = FakeClock()
-    workspace = services.Workspace.from_environment()
-    app = create_app(workspace, clock, tick_s=None, minutes=10)
+    you = Application.from_environment(clock).local()
+    app = create_app(you, tick_s=None, minutes=10)
 
     async def scenario(pilot: Pilot[int]) -> None:
         await answer_all_no(pilot)
@@ -104,8 +104,7 @@ def test_this_hurts_above_five_moves_on_and_marks_the_exercise() -> None:
         assert isinstance(app.screen, PlayerScreen)
         assert controller.current is not None
         assert controller.current.item_index == hurting.item_index + 1
-        store = controller.store
-        assert hurting.exercise_id in store.aggravating(controller.person_id)
+        assert hurting.exercise_id in you.store.aggravating(you.person_id)
         await pilot.press("q")
 
     play(app, scenario)
@@ -113,8 +112,8 @@ def test_this_hurts_above_five_moves_on_and_marks_the_exercise() -> None:
 
 def test_an_urgent_answer_blocks_every_session() -> None:
     clock = FakeClock()
-    workspace = services.Workspace.from_environment()
-    app = create_app(workspace, clock, tick_s=None)
+    you = Application.from_environment(clock).local()
+    app = create_app(you, tick_s=None)
 
     async def scenario(pilot: Pilot[int]) -> None:
         await pilot.press("y")  # chest pain
@@ -130,7 +129,7 @@ def test_an_urgent_answer_blocks_every_session() -> None:
         await pilot.press("q")
 
     play(app, scenario)
-    again = create_app(workspace, clock, tick_s=None)
+    again = create_app(you, tick_s=None)
 
     async def blocked(pilot: Pilot[int]) -> None:
         screen = again.screen
@@ -145,8 +144,8 @@ def test_an_urgent_answer_blocks_every_session() -> None:
 
 def test_an_unfinished_session_is_offered_for_resuming() -> None:
     clock = FakeClock()
-    workspace = services.Workspace.from_environment()
-    first = create_app(workspace, clock, tick_s=None)
+    you = Application.from_environment(clock).local()
+    first = create_app(you, tick_s=None)
 
     async def leave_early(pilot: Pilot[int]) -> None:
         await answer_all_no(pilot)
@@ -155,12 +154,12 @@ def test_an_unfinished_session_is_offered_for_resuming() -> None:
         # The app dies here without stopping the session (as a crash would).
 
     play(first, leave_early)
-    store = workspace.open_store()
+    store = you.store
     session = store.sessions(store.local_person())[-1]
     session_id = session.id
     # leave_early ended the app, which the test harness closes without `q`: still active.
     assert session.status == "active"
-    second = create_app(workspace, clock, tick_s=None)
+    second = create_app(you, tick_s=None)
 
     async def resume(pilot: Pilot[int]) -> None:
         assert isinstance(second.screen, ResumeScreen)
@@ -175,7 +174,7 @@ def test_an_unfinished_session_is_offered_for_resuming() -> None:
 
 def test_fits_eighty_by_twenty_four() -> None:
     clock = FakeClock()
-    app = create_app(services.Workspace.from_environment(), clock, tick_s=None)
+    app = create_app(Application.from_environment(clock).local(), tick_s=None)
 
     async def scenario(pilot: Pilot[int]) -> None:
         await answer_all_no(pilot)
@@ -200,10 +199,9 @@ def test_fits_eighty_by_twenty_four() -> None:
 
 def test_a_severe_day_says_so_before_the_gentle_routine() -> None:
     clock = FakeClock()
-    workspace = services.Workspace.from_environment()
-    setup = services.prepare(workspace, clock)
-    services.record_checkin(setup.store, setup.person_id, clock, "before", {"neck": 9}, None)
-    app = create_app(workspace, clock, tick_s=None)
+    you = Application.from_environment(clock).local()
+    you.record_checkin("before", {"neck": 9}, None)
+    app = create_app(you, tick_s=None)
 
     async def scenario(pilot: Pilot[int]) -> None:
         await pilot.pause()

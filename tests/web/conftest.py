@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 from tests.web.forms import local_client
 from unknot.clock import FakeClock
-from unknot.services import Workspace
+from unknot.services.application import Application
 from unknot.web.app import create_app
 
 
@@ -20,5 +20,5 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def client(clock: FakeClock) -> Iterator[TestClient]:
-    with local_client(create_app(Workspace.from_environment(), clock)) as test_client:
+    with local_client(create_app(Application.from_environment(clock))) as test_client:
         yield test_client

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from tests.web.forms import LOCAL, local_client, post_form
 from unknot.clock import FakeClock
 from unknot.domain.screening import QUESTION_IDS
-from unknot.services import Workspace
+from unknot.services.application import Application
 from unknot.web.app import create_app
 
 NO = dict.fromkeys(QUESTION_IDS, False)
@@ -77,7 +77,7 @@ class Run:
 
 def records(session: dict[str, Any]) -> list[dict[str, Any]]:
     """The stored step records of a session, by step."""
-    store = Workspace.from_environment().open_store()
+    store = Application.from_environment().store
     return store.step_records(session["session_id"])
 
 
@@ -189,7 +189,7 @@ def e_timeline(session: dict[str, Any]) -> tuple[Any, ...]:
 
 
 def test_concurrent_duplicate_events_are_stored_once(clock: FakeClock) -> None:
-    app = create_app(Workspace.from_environment(), clock)
+    app = create_app(Application.from_environment(clock))
 
     async def scenario() -> list[int]:
         transport = httpx.ASGITransport(app=app)
@@ -558,8 +558,6 @@ def test_a_severe_day_offers_the_gentle_routine_on_the_web(client: TestClient) -
 def test_a_run_keeps_the_pain_limits_it_started_with(client: TestClient, clock: FakeClock) -> None:
     """The page and the replay once took the limits at different moments: a check-in between
     made the server keep a step the page had left (review of issue 15)."""
-    from unknot.services import sessions
-
     assert client.post(
         "/api/v1/checkins", json={"moment": "before", "pain": {"neck": 6}}
     ).is_success
@@ -568,7 +566,8 @@ def test_a_run_keeps_the_pain_limits_it_started_with(client: TestClient, clock: 
     limits = client.post(f"{run.url}/runs", json={}).json()["pain_limits"]
     assert limits == {"neck": 7}
     assert client.post("/api/v1/checkins", json={"moment": "check", "pain": {"neck": 1}}).is_success
-    sessions._REPLAYS.clear()  # as after a restart, or in another server process
+    application = client.app.state.unknot  # type: ignore[attr-defined]
+    application.replays.clear()  # as after a restart, or in another server process
     work = next(s for s in session["steps"] if s["kind"] in ("work", "hold"))
     begins = seconds_until(session, work["index"])
     run.send("start", 0.0)

@@ -25,7 +25,7 @@ from tests.web.forms import post_form
 from tests.web.serving import Server, free_port
 from tests.web.test_api import NO, problem
 from unknot.cli import app as cli
-from unknot.services import Workspace
+from unknot.services.workspace import Workspace
 from unknot.storage.faults import StorageFault, storage_fault
 
 runner = CliRunner()

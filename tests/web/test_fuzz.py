@@ -24,9 +24,10 @@ import schemathesis
 from fastapi import FastAPI
 from hypothesis import HealthCheck, Phase, settings
 
-from unknot import services
 from unknot.clock import FakeClock, today
 from unknot.domain.screening import QUESTION_IDS
+from unknot.services.application import Application
+from unknot.services.workspace import Workspace
 from unknot.web.app import create_app
 
 HOST = {"Host": "127.0.0.1"}  # a name the site guard answers to (issue 12)
@@ -57,31 +58,28 @@ FUZZ = settings(
 def api_document() -> dict[str, Any]:
     """The app's OpenAPI document, built without opening anyone's data."""
     with tempfile.TemporaryDirectory() as folder:
-        workspace = services.Workspace(Path(folder) / "data", Path(folder) / "config")
-        return create_app(workspace).openapi()
+        workspace = Workspace(Path(folder) / "data", Path(folder) / "config")
+        return create_app(Application(workspace)).openapi()
 
 
 schema = schemathesis.openapi.from_dict(api_document())
 
 
-def screened_person(workspace: services.Workspace, clock: FakeClock) -> None:
+def screened_person(application: Application) -> None:
     """A warning sign, a clinician's clearance of it, then a screening with none."""
-    setup = services.prepare(workspace, clock)
+    you = application.local()
     answers = dict.fromkeys(QUESTION_IDS, False)
-    services.submit_screening(
-        setup.store, setup.person_id, {**answers, "cancer_history": True}, clock, setup.pain
-    )
-    services.record_clearance(setup.store, setup.person_id, clock, today(clock), "Dr Fuzz", None)
-    services.submit_screening(setup.store, setup.person_id, answers, clock, setup.pain)
-    assert services.prepare(workspace, clock).readiness.may_start
+    you.submit_screening({**answers, "cancer_history": True})
+    you.record_clearance(today(application.clock), "Dr Fuzz", None)
+    you.submit_screening(answers)
+    assert you.situation().readiness.may_start
 
 
 @pytest.fixture
 def fuzz_app() -> FastAPI:
-    workspace = services.Workspace.from_environment()
-    clock = FakeClock()
-    screened_person(workspace, clock)
-    return create_app(workspace, clock)
+    application = Application.from_environment(FakeClock())
+    screened_person(application)
+    return create_app(application)
 
 
 @schema.parametrize()
@@ -97,7 +95,7 @@ def test_call_sequences_along_the_links(fuzz_app: FastAPI) -> None:
     class Sequences(schema.as_state_machine()):  # type: ignore[misc]
         def setup(self) -> None:
             # Each sequence starts cleared to exercise, whatever the last one answered.
-            screened_person(fuzz_app.state.workspace, fuzz_app.state.clock)
+            screened_person(fuzz_app.state.unknot)
 
         def get_call_kwargs(self, case: Any) -> dict[str, Any]:
             return {"app": fuzz_app, "headers": HOST}

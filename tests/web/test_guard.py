@@ -19,7 +19,8 @@ from starlette.routing import Mount, Route
 from tests.web.forms import form_token, local_client, post_form
 from unknot.clock import FakeClock
 from unknot.domain.screening import QUESTION_IDS
-from unknot.services import Workspace
+from unknot.services.application import Application
+from unknot.services.workspace import Workspace
 from unknot.web.app import create_app
 from unknot.web.guard import parse_host, parse_origin
 from unknot.web.pages import local_path
@@ -56,7 +57,7 @@ def test_public_urls_add_their_hosts_and_origins(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setenv("UNKNOT_PUBLIC_URL", "https://unknot.example.org, http://box.lan:8080")
     from unknot.config import Settings
 
-    app = create_app(Workspace.from_settings(Settings()), FakeClock())
+    app = create_app(Application.from_settings(Settings(), FakeClock()))
     with local_client(app) as client:
         for host in ("unknot.example.org", "unknot.example.org:443", "box.lan:8080"):
             assert client.get("/api/v1/status", headers={"Host": host}).status_code == 200

@@ -69,7 +69,8 @@ def trace(
 ) -> dict[str, Any]:
     """What the engine does with these events, event by event."""
     recorded = []
-    steps, rules, resume_at = e.player_steps(state), e.session_rules(state), state.index
+    steps = [dataclasses.asdict(s) for s in e.player_steps(state)]
+    rules, resume_at = dataclasses.asdict(e.session_rules(state)), state.index
     for event, at in events:
         state, effects = e.step(state, event, at)
         recorded.append(

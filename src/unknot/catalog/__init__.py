@@ -4,6 +4,6 @@ The only package that knows the file format. Kept free of heavy imports at modul
 command line can answer from the cache quickly.
 """
 
-from unknot.catalog.problems import CatalogError, Problem
+from unknot.catalog.problems import CatalogError, FileProblem
 
-__all__ = ["CatalogError", "Problem"]
+__all__ = ["CatalogError", "FileProblem"]

@@ -17,9 +17,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from unknot import __version__
-from unknot.catalog.problems import CatalogError, Problem
+from unknot.catalog.problems import CatalogError, FileProblem
 
 if TYPE_CHECKING:
+    from unknot.catalog.record import ExerciseRecord
     from unknot.domain.exercise import Exercise
 
 SHIPPED_DIR = Path(__file__).parent / "data"
@@ -35,7 +36,7 @@ def exercise_files(folder: Path | None) -> list[Path]:
 
 def check_files(
     files: list[Path], known: dict[str, Path] | None = None, *, require_figures: bool = False
-) -> tuple[list[Exercise], list[Problem]]:
+) -> tuple[list[Exercise], list[FileProblem]]:
     """Validate files one by one, then across them: unique ids and existing variations.
 
     `known` maps ids validated elsewhere (the shipped catalog) to their files, for clashes and
@@ -46,7 +47,7 @@ def check_files(
     from unknot.figures.checks import figure_problems
 
     exercises: list[Exercise] = []
-    problems: list[Problem] = []
+    problems: list[FileProblem] = []
     seen: dict[str, Path] = dict(known or {})
     origin: dict[str, Path] = {}
     for path in files:
@@ -56,17 +57,19 @@ def check_files(
             continue
         if exercise.id in seen and seen[exercise.id] != path:
             problems.append(
-                Problem(path, "id", f"{exercise.id!r} is already defined in {seen[exercise.id]}")
+                FileProblem(
+                    path, "id", f"{exercise.id!r} is already defined in {seen[exercise.id]}"
+                )
             )
             continue
         seen[exercise.id] = path
         origin[exercise.id] = path
         figure_found = [
-            Problem(path, field, message) for field, message in figure_problems(exercise)
+            FileProblem(path, field, message) for field, message in figure_problems(exercise)
         ]
         if require_figures and exercise.figure is None:
             figure_found.append(
-                Problem(path, "figure", "is required: every shipped exercise has keyframes")
+                FileProblem(path, "figure", "is required: every shipped exercise has keyframes")
             )
         problems.extend(figure_found)
         if figure_found:
@@ -77,7 +80,7 @@ def check_files(
             target = getattr(exercise, field)
             if target is not None and target not in seen:
                 problems.append(
-                    Problem(origin[exercise.id], field, f"no exercise has the id {target!r}")
+                    FileProblem(origin[exercise.id], field, f"no exercise has the id {target!r}")
                 )
     return exercises, problems
 
@@ -90,7 +93,7 @@ def validate_all(user_dir: Path | None) -> list[Exercise]:
     return exercises
 
 
-def validate_usable(user_dir: Path | None) -> tuple[list[Exercise], list[Problem]]:
+def validate_usable(user_dir: Path | None) -> tuple[list[Exercise], list[FileProblem]]:
     """The shipped exercises and the person's own that are sound, and what is wrong with the rest.
 
     A broken shipped file is unknot's own bug and raises CatalogError. A broken file in the
@@ -119,7 +122,7 @@ def validate_usable(user_dir: Path | None) -> tuple[list[Exercise], list[Problem
             break
         for exercise in dangling:
             problems.append(
-                Problem(
+                FileProblem(
                     _origin(exercise, user_dir),
                     "exercise",
                     "left out: it names an exercise that was left out",
@@ -223,15 +226,16 @@ def _refresh(user_dir: Path | None, cache_dir: Path | None) -> _Loaded:
     return loaded
 
 
-def load_records(user_dir: Path | None, cache_dir: Path | None) -> list[dict[str, Any]]:
+def load_records(user_dir: Path | None, cache_dir: Path | None) -> list[ExerciseRecord]:
     """The public JSON form of every exercise; cheap when the cache is fresh (no pydantic)."""
-    return list(_refresh(user_dir, cache_dir).content["records"])
+    records: list[ExerciseRecord] = _refresh(user_dir, cache_dir).content["records"]
+    return list(records)
 
 
-def load_problems(user_dir: Path | None, cache_dir: Path | None) -> list[Problem]:
+def load_problems(user_dir: Path | None, cache_dir: Path | None) -> list[FileProblem]:
     """What is wrong with the person's own exercise files that were left out of the catalog."""
     rows = _refresh(user_dir, cache_dir).content["problems"]
-    return [Problem(Path(path), field, message) for path, field, message in rows]
+    return [FileProblem(Path(path), field, message) for path, field, message in rows]
 
 
 def load_exercises(user_dir: Path | None, cache_dir: Path | None) -> dict[str, Exercise]:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 
 @dataclass(frozen=True, slots=True)
-class Problem:
+class FileProblem:
     """One thing wrong in one file."""
 
     path: Path
@@ -21,6 +21,6 @@ class Problem:
 class CatalogError(Exception):
     """One or more exercise files are broken; each problem names its file and field."""
 
-    def __init__(self, problems: list[Problem]) -> None:
+    def __init__(self, problems: list[FileProblem]) -> None:
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))

@@ -3,14 +3,62 @@ the API and the player's cards. A view of the domain model, kept out of it (issu
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from unknot.domain.duration import exercise_duration_range
-from unknot.domain.exercise import Exercise
+from typing_extensions import TypedDict
+
+from unknot.domain.vocabulary import Area, DirectionOrder, Item, Phase, Position, Setting
+
+if TYPE_CHECKING:
+    from unknot.domain.exercise import Exercise
 
 
-def public_record(exercise: Exercise) -> dict[str, Any]:
+class DosageRecord(TypedDict):
+    """How much, each range as [low, high] (high may be null for a hold "as long as you can")."""
+
+    sets: list[int] | None
+    reps: list[int] | None
+    hold_s: list[int | None] | None
+    work_s: list[int] | None
+    per_side: bool | None
+    """None: one or both sides, by version."""
+    directions: list[str] | None
+    direction_order: DirectionOrder
+
+
+class ExerciseRecord(TypedDict):
+    """An exercise as programs read it. A typed dict rather than a model: the loader keeps
+    these records in its cache and `unknot catalog --json` prints them without building a
+    model per exercise (issue 3: start-up within 150 ms)."""
+
+    id: str
+    name: str
+    phase: Phase
+    purpose: str
+    targets: list[Area]
+    equipment: list[list[Item]]
+    position: list[Position]
+    alternative_labels: list[str | None]
+    dosage: DosageRecord
+    duration_s: list[int]
+    source: str
+    steps: list[str]
+    alternative_steps: list[list[str]]
+    cues: list[str]
+    mistakes: list[str]
+    cautions: list[str]
+    contraindications: list[str]
+    easier: str | None
+    harder: str | None
+    variation_of: str | None
+    setting: Setting
+    notes: list[str]
+    has_figure: bool
+
+
+def public_record(exercise: Exercise) -> ExerciseRecord:
     """The JSON contract of `unknot catalog --json` (issue 3; tests pin its keys)."""
+    from unknot.domain.duration import exercise_duration_range
 
     dosage = exercise.dosage
     return {

@@ -12,39 +12,39 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from unknot.catalog.problems import Problem
+from unknot.catalog.problems import FileProblem
 from unknot.domain.exercise import Alternative, Dosage, Exercise
 from unknot.domain.figure import Figure, Keyframe, Prop
 
 
-def parse_file(path: Path) -> tuple[Exercise | None, list[Problem]]:
+def parse_file(path: Path) -> tuple[Exercise | None, list[FileProblem]]:
     """Read and fully validate one exercise file."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        return None, [Problem(path, "(file)", f"cannot be read: {error}")]
+        return None, [FileProblem(path, "(file)", f"cannot be read: {error}")]
     try:
         data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else "(file)"
         reason = getattr(error, "problem", None) or str(error)
-        return None, [Problem(path, where, f"is not valid YAML: {reason}")]
+        return None, [FileProblem(path, where, f"is not valid YAML: {reason}")]
     if not isinstance(data, dict):
-        return None, [Problem(path, "(file)", "must be a YAML mapping of field: value")]
+        return None, [FileProblem(path, "(file)", "must be a YAML mapping of field: value")]
     if "id" in data:
-        return None, [Problem(path, "id", "leave it out: the id is the file name")]
+        return None, [FileProblem(path, "id", "leave it out: the id is the file name")]
     return from_mapping(path, data)
 
 
-def from_mapping(path: Path, data: dict[str, Any]) -> tuple[Exercise | None, list[Problem]]:
+def from_mapping(path: Path, data: dict[str, Any]) -> tuple[Exercise | None, list[FileProblem]]:
     """Validate an already-parsed mapping as the exercise stored at `path`."""
     try:
         return Exercise.model_validate({**data, "id": path.stem}), []
     except ValidationError as error:
         errors = error.errors()
         return None, [
-            Problem(path, _field_path(e["loc"]), _message(e))
+            FileProblem(path, _field_path(e["loc"]), _message(e))
             for e in errors
             if not _explained_deeper(e, errors)
         ]

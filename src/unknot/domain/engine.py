@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, fields, replace
 from typing import Final, Literal, NamedTuple
 
 from unknot.domain.pain import limits, pain_limit
@@ -814,43 +814,89 @@ def symptom_stop(symptoms: frozenset[Symptom], emergency_number: str) -> tuple[T
     return tier, STOP_MESSAGE.format(said=said, advice=advice)
 
 
-def symptom_rules() -> dict[str, object]:
+@dataclass(frozen=True, slots=True)
+class SymptomCombination:
+    """A symptom that, with any of `with_any`, is more urgent than either alone."""
+
+    symptom: Symptom
+    with_any: list[Symptom]
+    tier: Tier
+
+
+@dataclass(frozen=True, slots=True)
+class SymptomRules:
     """The rules of `symptom_stop` as data, for a player that must apply them offline."""
-    return {
-        "order": list(SYMPTOMS),
-        "tiers": dict(SYMPTOM_TIER),
-        "tier_order": dict(TIER_ORDER),
-        "combinations": [
-            {"symptom": one, "with_any": sorted(others), "tier": tier}
+
+    order: list[Symptom]
+    tiers: dict[Symptom, Tier]
+    tier_order: dict[Tier, int]
+    combinations: list[SymptomCombination]
+    words: dict[Symptom, str]
+    advice: dict[Tier, str]
+    locking: list[Tier]
+    template: str
+
+
+def symptom_rules() -> SymptomRules:
+    """The rules of `symptom_stop` as data, for a player that must apply them offline."""
+    return SymptomRules(
+        order=list(SYMPTOMS),
+        tiers=dict(SYMPTOM_TIER),
+        tier_order=dict(TIER_ORDER),
+        combinations=[
+            SymptomCombination(one, sorted(others), tier)
             for one, others, tier in SYMPTOM_COMBINATIONS
         ],
-        "words": dict(SYMPTOM_WORDS),
-        "advice": dict(STOP_ADVICE),
-        "locking": sorted(LOCKING),
-        "template": STOP_MESSAGE,
-    }
+        words=dict(SYMPTOM_WORDS),
+        advice=dict(STOP_ADVICE),
+        locking=sorted(LOCKING),
+        template=STOP_MESSAGE,
+    )
 
 
-def player_steps(state: EngineState) -> list[dict[str, object]]:
+@dataclass(frozen=True, slots=True)
+class PlayerStep(Step):
+    """A step as a player reads it: the step, and the engine's decisions about it."""
+
+    beeps: int
+    asks_effort: bool
+    pain_skip_to: int
+
+
+def player_steps(state: EngineState) -> list[PlayerStep]:
     """The timeline as a player reads it: each step with the engine's decisions about it."""
     return [
-        asdict(current) | asdict(decision)
+        PlayerStep(
+            **{f.name: getattr(current, f.name) for f in fields(current)}, **asdict(decision)
+        )
         for current, decision in zip(state.timeline, state.decisions, strict=True)
     ]
 
 
-def session_rules(state: EngineState) -> dict[str, object]:
+@dataclass(frozen=True, slots=True)
+class SessionRules:
     """Everything the browser's session module reads besides the steps and their decisions:
-    the engine's thresholds and texts, this session's pain limits and emergency number, and the
-    symptom rules. The module types none of them itself."""
-    return {
-        "back_restarts_within_s": BACK_RESTARTS_WITHIN_S,
-        "texts": dict(TEXTS),
-        "pain_limits": dict(state.pain_limits),
-        "pain_limit_unknown": pain_limit(None),
-        "emergency_number": state.emergency_number,
-        "symptoms": symptom_rules(),
-    }
+    the engine's thresholds and texts, this session's pain limits and emergency number, and
+    the symptom rules. The module types none of them itself."""
+
+    back_restarts_within_s: float
+    texts: dict[str, str]
+    pain_limits: dict[str, int]
+    pain_limit_unknown: int
+    emergency_number: str
+    symptoms: SymptomRules
+
+
+def session_rules(state: EngineState) -> SessionRules:
+    """This session's rules as data (see `SessionRules`)."""
+    return SessionRules(
+        back_restarts_within_s=BACK_RESTARTS_WITHIN_S,
+        texts=dict(TEXTS),
+        pain_limits=dict(state.pain_limits),
+        pain_limit_unknown=pain_limit(None),
+        emergency_number=state.emergency_number,
+        symptoms=symptom_rules(),
+    )
 
 
 def symptom_result(symptoms: frozenset[Symptom]) -> ScreeningResult:

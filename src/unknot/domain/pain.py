@@ -59,3 +59,13 @@ def starting_pain(
 def limits(start: dict[str, int]) -> dict[str, int]:
     """The limit for each area with a known start."""
     return {area: pain_limit(score) for area, score in start.items()}
+
+
+# Pain at or above this is severe: in any area today, a gentle day instead of a session; on days
+# in a row, advice to see a clinician (issue 14).
+SEVERE_PAIN: Final = 8
+
+
+def is_severe(score: int) -> bool:
+    """Whether a pain score (0-10) is severe (`SEVERE_PAIN`)."""
+    return score >= SEVERE_PAIN

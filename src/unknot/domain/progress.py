@@ -17,15 +17,15 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from collections.abc import Sequence
-from typing import Annotated, Final, Literal, get_args
+from typing import Annotated, Final, Literal
 
 from pydantic import Field
 
 from unknot.domain.exercise import Strict
 from unknot.domain.history import History
-from unknot.domain.pain import too_much
+from unknot.domain.pain import SEVERE_PAIN, is_severe, too_much
 from unknot.domain.progression import NEXT_MORNING_RISE
-from unknot.domain.vocabulary import Moment
+from unknot.domain.vocabulary import Concern, Moment
 
 Verdict = Literal["improved", "no_change", "worse", "no_verdict"]
 PainScore = Annotated[int, Field(ge=0, le=10)]
@@ -152,10 +152,8 @@ def weekly_means(
     return [(start + dt.timedelta(weeks=w), _mean(v)) for w, v in sorted(weeks.items())]
 
 
-Concern = Literal["persists", "worsens", "step_downs", "function_falls", "severe_days"]
-CONCERNS: Final[tuple[Concern, ...]] = get_args(Concern)
-# Three days in a row at this pain or more: see a clinician within a few days (issue 14).
-SEVERE_PAIN: Final = 8
+# Three days in a row at severe pain (`pain.SEVERE_PAIN`): see a clinician within a few days
+# (issue 14).
 SEVERE_DAYS_IN_A_ROW: Final = 3
 
 
@@ -248,7 +246,7 @@ def severe_days(checkins: Sequence[PainCheckIn], today: dt.date) -> int:
     severe = {
         c.day
         for c in checkins
-        if c.moment in LEVEL_MOMENTS and max(c.pain.values(), default=0) >= SEVERE_PAIN
+        if c.moment in LEVEL_MOMENTS and is_severe(max(c.pain.values(), default=0))
     }
     cursor = today if today in severe else today - dt.timedelta(days=1)
     count = 0

@@ -585,6 +585,11 @@ class ScreeningResult(Strict):
     def _current_name(cls, value: object) -> object:
         return LEGACY_TIERS.get(value, value) if isinstance(value, str) else value
 
+    @property
+    def holds_sessions(self) -> bool:
+        """Whether this result holds every session until a clinician's clearance (`LOCKING`)."""
+        return self.tier in LOCKING
+
     def said(self) -> str:
         """The findings that set the tier, joined for a sentence."""
         found = list(self.findings) or [

@@ -68,6 +68,10 @@ Setting = Literal["home", "gym"]
 
 DirectionOrder = Literal["blocks", "alternating"]
 
+# See-a-clinician advice, by what it is about (the rules are `progress.clinician_advice`).
+Concern = Literal["persists", "worsens", "step_downs", "function_falls", "severe_days"]
+CONCERNS: Final[tuple[Concern, ...]] = get_args(Concern)
+
 # When a pain check-in is taken: before or after a session, the morning after, or any time.
 Moment = Literal["before", "after", "morning", "check"]
 MOMENTS: Final[tuple[Moment, ...]] = get_args(Moment)

@@ -7,70 +7,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from unknot.figures.motion import NotInLoop
-from unknot.services.catalog import UnknownExercise, exercise_record, exercises
-from unknot.services.workspace import Workspace
+from unknot.services.acting import Acting
+from unknot.services.catalog import Exercises
+from unknot.services.errors import NoFigure, NotInLoop, UnknownExercise
 
 if TYPE_CHECKING:
     from unknot.domain.exercise import Exercise
-
-
-__all__ = ["Gallery", "NoFigure", "NotInLoop", "figure_png", "figure_svg", "write_gallery"]
-
-
-class NoFigure(LookupError):
-    """The exercise exists but has no keyframes yet (one of the person's own)."""
-
-    def __init__(self, exercise_id: str) -> None:
-        self.exercise_id = exercise_id
-        super().__init__(
-            f"{exercise_id!r} has no figure yet; add a `figure:` with keyframes to its file "
-            "(see the README, 'Drawing an exercise')"
-        )
-
-
-def _exercise(workspace: Workspace, exercise_id: str) -> Exercise:
-    catalog = exercises(workspace)
-    if exercise_id not in catalog:
-        exercise_record(workspace, exercise_id)  # raises UnknownExercise with suggestions
-        raise UnknownExercise(exercise_id, [])
-    exercise = catalog[exercise_id]
-    if exercise.figure is None:
-        raise NoFigure(exercise_id)
-    return exercise
-
-
-def figure_svg(
-    workspace: Workspace,
-    exercise_id: str,
-    *,
-    strip: bool = False,
-    side: str | None = None,
-    direction: str | None = None,
-) -> str:
-    """The exercise's animated figure, or with `strip` its still keyframe strip. `side` and
-    `direction` narrow the animation to one step of a session; an unknown one raises
-    `NotInLoop` naming those the exercise has."""
-    exercise = _exercise(workspace, exercise_id)
-    if strip:
-        from unknot.figures.strip import strip_svg
-
-        return strip_svg(exercise)
-    from unknot.figures.animate import animated_svg
-
-    return animated_svg(exercise, side=side, direction=direction)
-
-
-def figure_png(workspace: Workspace, exercise_id: str) -> bytes:
-    """The keyframe strip as PNG, for print and for places that cannot show SVG."""
-    return strip_png(figure_svg(workspace, exercise_id, strip=True))
-
-
-def strip_png(svg: str) -> bytes:
-    import cairosvg
-
-    png: bytes = cairosvg.svg2png(bytestring=svg.encode("utf-8"))
-    return png
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,28 +26,76 @@ class Gallery:
     """Ids of exercises without a figure (the person's own), left out."""
 
 
-def write_gallery(workspace: Workspace, folder: Path) -> Gallery:
-    """Every figure as an animated SVG, every strip as SVG and PNG, and an index.html."""
-    from unknot.figures.animate import animated_svg
-    from unknot.figures.gallery import index_html
-    from unknot.figures.strip import strip_svg
+class Figures(Exercises, Acting):
+    """The exercises' figures, drawn from their keyframes."""
 
-    folder.mkdir(parents=True, exist_ok=True)
-    written = 0
-    shown: list[Exercise] = []
-    missing: list[str] = []
-    for exercise in exercises(workspace).values():
+    def _figured(self, exercise_id: str) -> Exercise:
+        catalog = self.exercises()
+        if exercise_id not in catalog:
+            self.exercise_record(exercise_id)  # raises UnknownExercise with suggestions
+            raise UnknownExercise(exercise_id, [])
+        exercise = catalog[exercise_id]
         if exercise.figure is None:
-            missing.append(exercise.id)
-            continue
-        strip = strip_svg(exercise)
-        _write(folder / f"{exercise.id}.svg", animated_svg(exercise).encode("utf-8"))
-        _write(folder / f"{exercise.id}-strip.svg", strip.encode("utf-8"))
-        _write(folder / f"{exercise.id}-strip.png", strip_png(strip))
-        written += 3
-        shown.append(exercise)
-    _write(folder / "index.html", index_html(shown).encode("utf-8"))
-    return Gallery(folder, len(shown), written + 1, missing)
+            raise NoFigure(exercise_id)
+        return exercise
+
+    def figure_svg(
+        self,
+        exercise_id: str,
+        *,
+        strip: bool = False,
+        side: str | None = None,
+        direction: str | None = None,
+    ) -> str:
+        """The exercise's animated figure, or with `strip` its still keyframe strip. `side` and
+        `direction` narrow the animation to one step of a session; an unknown one raises
+        `NotInLoop` naming those the exercise has."""
+        exercise = self._figured(exercise_id)
+        if strip:
+            from unknot.figures.strip import strip_svg
+
+            return strip_svg(exercise)
+        from unknot.figures import motion
+        from unknot.figures.animate import animated_svg
+
+        try:
+            return animated_svg(exercise, side=side, direction=direction)
+        except motion.NotInLoop as error:
+            raise NotInLoop(str(error)) from None
+
+    def figure_png(self, exercise_id: str) -> bytes:
+        """The keyframe strip as PNG, for print and for places that cannot show SVG."""
+        return strip_png(self.figure_svg(exercise_id, strip=True))
+
+    def write_gallery(self, folder: Path) -> Gallery:
+        """Every figure as an animated SVG, every strip as SVG and PNG, and an index.html."""
+        from unknot.figures.animate import animated_svg
+        from unknot.figures.gallery import index_html
+        from unknot.figures.strip import strip_svg
+
+        folder.mkdir(parents=True, exist_ok=True)
+        written = 0
+        shown: list[Exercise] = []
+        missing: list[str] = []
+        for exercise in self.exercises().values():
+            if exercise.figure is None:
+                missing.append(exercise.id)
+                continue
+            strip = strip_svg(exercise)
+            _write(folder / f"{exercise.id}.svg", animated_svg(exercise).encode("utf-8"))
+            _write(folder / f"{exercise.id}-strip.svg", strip.encode("utf-8"))
+            _write(folder / f"{exercise.id}-strip.png", strip_png(strip))
+            written += 3
+            shown.append(exercise)
+        _write(folder / "index.html", index_html(shown).encode("utf-8"))
+        return Gallery(folder, len(shown), written + 1, missing)
+
+
+def strip_png(svg: str) -> bytes:
+    import cairosvg
+
+    png: bytes = cairosvg.svg2png(bytestring=svg.encode("utf-8"))
+    return png
 
 
 def _write(path: Path, content: bytes) -> None:

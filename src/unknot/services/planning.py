@@ -1,97 +1,247 @@
-"""Planning use cases: read a profile, plan a session or a week."""
+"""Planning use cases: the profile, today's plan and swaps, and plans ahead for the command line."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
-from unknot.services.catalog import exercises
-from unknot.services.workspace import Workspace
+from unknot.clock import instant, today
+from unknot.domain.plan import PlanImpossible as DomainPlanImpossible
+from unknot.domain.plan import SessionPlan, WeekPlan
+from unknot.domain.profile import Profile
+from unknot.domain.screening import Readiness, Tier
+from unknot.services.acting import Acting
+from unknot.services.errors import (
+    NotInPlan,
+    PlanImpossible,
+    ProfileProblem,
+    SessionsHeldBack,
+)
+from unknot.services.screening import Screening, Situation
+from unknot.services.wording import validation_message
 
-if TYPE_CHECKING:
-    from unknot.clock import Clock
-    from unknot.domain.plan import SessionPlan, WeekPlan
-    from unknot.domain.profile import Profile
-    from unknot.domain.screening import Readiness
+
+class TodayPlan(SessionPlan):
+    """Today's plan with its stored id (swaps and the session that starts from it name it)."""
+
+    plan_id: int
 
 
-class ProfileProblem(ValueError):
-    """A profile file or flag is wrong; the message names the field and what is allowed."""
+@dataclass(frozen=True)
+class PlanAhead:
+    """A plan made without starting anything (`unknot plan`): a day's or a week's, or, when
+    the screening holds sessions back, only why."""
+
+    session: SessionPlan | None = None
+    week: WeekPlan | None = None
+    notes: list[str] = field(default_factory=list)
+    """What to do before the first session (screen, or screen again)."""
+    held_back: str | None = None
+    """The advice, when the stored screening holds every session until a clinician clears."""
+    tier: Tier | None = None
 
 
-def read_profile(path: Path | None, overrides: dict[str, Any]) -> Profile:
-    """A profile from a TOML or JSON file (optional), with command-line values on top.
+class Planning(Screening, Acting):
+    """The person's profile and plans."""
 
-    Equipment from flags adds to the file's (or the household default of chair, wall, doorway);
-    other values replace the file's.
-    """
-    import tomllib
+    def profile(self) -> Profile:
+        """The stored profile, else the defaults."""
+        return self.store.load_profile(self.person_id) or Profile()
 
-    from pydantic import ValidationError
+    def save_profile(self, profile: Profile) -> None:
+        """Store the person's profile.
 
-    from unknot.domain.profile import Profile
+        On a first visit the screening comes before the profile, so it knows no pain yet: the
+        profile's pain, given the same day, completes that screening's baseline (otherwise every
+        painful area would count as "new" and ask for the screening again at once).
+        """
+        store = self.store
+        person = self.person_id
+        store.save_profile(person, profile, instant(self.clock.now()))
+        store.discard_unstarted_plans(person)
+        latest = store.latest_screening(person)
+        if latest is not None and not latest.pain and latest.taken_on == today(self.clock):
+            store.set_screening_pain(person, profile.pain_scores())
 
-    data: dict[str, Any] = {}
-    where = "profile"
-    if path is not None:
-        where = str(path)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            raise ProfileProblem(f"{path}: cannot be read ({error})") from None
-        try:
-            loaded = json.loads(text) if path.suffix == ".json" else tomllib.loads(text)
-        except (ValueError, tomllib.TOMLDecodeError) as error:
-            kind = "JSON" if path.suffix == ".json" else "TOML"
-            raise ProfileProblem(f"{path}: not valid {kind}: {error}") from None
-        if not isinstance(loaded, dict):
-            raise ProfileProblem(f"{path}: must be a table of field = value")
-        data = loaded
-    extra_equipment = overrides.pop("equipment", None)
-    data.update({k: v for k, v in overrides.items() if v is not None})
-    if extra_equipment:
-        base = data.get("equipment", sorted(Profile.model_fields["equipment"].get_default()))
-        data["equipment"] = [*base, *extra_equipment]
-    try:
-        return Profile.model_validate(data)
-    except ValidationError as error:
-        first = error.errors()[0]
-        field = ".".join(str(p) for p in first["loc"]) or "(profile)"
-        message = (
-            f"unknown field; allowed: {', '.join(Profile.model_fields)}"
-            if first["type"] == "extra_forbidden"
-            else first["msg"]
+    def planning_profile(self, situation: Situation) -> Profile:
+        """The profile the planner plans with: the screening's restrictions added, and the pain
+        now (today's latest reading, else the profile's: issue 14's severe-day rule reads it)."""
+        profile = situation.profile
+        return profile.model_copy(
+            update={
+                "restrictions": profile.restrictions | situation.readiness.restrictions,
+                "pain": {area: score for area, score in situation.pain.items() if score > 0},
+            }
         )
-        raise ProfileProblem(f"{where}: {field}: {message}") from None
 
+    def today_plan_json(self) -> str:
+        """Today's plan as a JSON document with its id, straight from storage when it exists.
 
-def make_plan(
-    workspace: Workspace, profile: Profile, *, day: dt.date, seed: int = 0
-) -> SessionPlan:
-    """Today's session for this person (history joins when sessions are stored)."""
-    from unknot.domain.planner import build_session
+        The API's hot path (issue 7: requests per second): a stored plan is sent as stored,
+        without decoding and encoding it again.
+        """
+        store = self.store
+        person = self.remembered_person()
+        # The plan obeys the screening exactly as a session does (issue 12), on every call.
+        readiness, _pain = self.readiness_now()
+        if readiness.may_start:
+            found = store.plan_of_the_day_text(person, today(self.clock))
+            if found is not None:
+                plan_id, text = found
+                return f'{{"plan_id": {plan_id}, ' + text.lstrip()[1:]
+        # No stored plan, or the id remembered belongs to a person another process forgot: the
+        # full path looks the person up afresh and raises SessionsHeldBack when sessions wait.
+        self.look_again()
+        return self.today_plan().model_dump_json()
 
-    return build_session(exercises(workspace), profile, day=day, seed=seed)
+    def today_plan(self, situation: Situation | None = None) -> TodayPlan:
+        """Today's plan not yet started: the stored one, or a new one (stored).
 
+        Raises SessionsHeldBack with the advice while the screening holds sessions back (issue
+        12: the plan obeys the screening exactly as sessions do). A new plan is stored because
+        swaps and the session that starts from it refer to it; it is derived from what is stored
+        already, so the first look at a day's plan records no choice of the person's.
+        """
+        from unknot.domain.planner import build_session
 
-def make_week(workspace: Workspace, profile: Profile, *, start: dt.date, seed: int = 0) -> WeekPlan:
-    """Seven days of sessions and rest days from `start`."""
-    from unknot.domain.planner import build_week
+        now = situation or self.situation()
+        if now.held_back is not None:
+            raise SessionsHeldBack(now.held_back)
+        store = self.store
+        day = today(self.clock)
+        found = store.plan_of_the_day(self.person_id, day)
+        if found is None:
+            plan = build_session(
+                self.exercises(),
+                self.planning_profile(now),
+                store.history(self.person_id),
+                day=day,
+            )
+            plan_id, stored = store.save_plan_of_the_day(
+                self.person_id, plan, instant(self.clock.now())
+            )
+            # Another request stored the day's plan first: that one is today's.
+            found = (plan_id, plan if stored else store.load_plan(plan_id))
+        plan_id, plan = found
+        return TodayPlan(plan_id=plan_id, **dict(plan))
 
-    return build_week(exercises(workspace), profile, start=start, seed=seed)
+    def swap_exercise(self, exercise_id: str) -> TodayPlan:
+        """Replan today without this exercise (and without those swapped out before)."""
+        from unknot.domain.planner import build_session
 
+        now = self.situation()
+        current = self.today_plan(now)
+        if exercise_id not in {i.exercise_id for i in current.items}:
+            raise NotInPlan(f"{exercise_id!r} is not in today's plan")
+        swapped = (*current.swapped_out, exercise_id)
+        profile = self.planning_profile(now)
+        profile = profile.model_copy(
+            update={"avoid_exercises": profile.avoid_exercises | frozenset(swapped)}
+        )
+        catalog = self.exercises()
+        store = self.store
+        plan = build_session(catalog, profile, store.history(self.person_id), day=today(self.clock))
+        # The exercise may have left the catalog since the plan was made (its file broke).
+        name = catalog[exercise_id].name if exercise_id in catalog else exercise_id
+        plan = plan.model_copy(
+            update={
+                "swapped_out": swapped,
+                "notes": (*plan.notes, f"{name} swapped out at your request."),
+            }
+        )
+        plan_id = store.save_plan(self.person_id, plan, instant(self.clock.now()))
+        return TodayPlan(plan_id=plan_id, **dict(plan))
 
-def plan_readiness(workspace: Workspace, clock: Clock, pain: dict[str, int]) -> Readiness:
-    """What the stored screenings allow a plan: the same rules a session obeys (issue 12).
+    # Plans ahead, for `unknot plan` -----------------------------------------------------------
 
-    Reads the person's screenings without creating the person: planning is not a first visit.
-    """
-    from unknot.clock import today
-    from unknot.domain.screening import readiness
+    def read_profile(self, path: Path | None, overrides: dict[str, object]) -> Profile:
+        """A profile from a TOML or JSON file (optional), with command-line values on top.
 
-    store = workspace.open_store()
-    person = store.find_local_person()
-    records = [] if person is None else store.screenings(person)
-    return readiness(records, today(clock), pain)
+        Equipment from flags adds to the file's (or the household default of chair, wall,
+        doorway); other values replace the file's.
+        """
+        import tomllib
+
+        from pydantic import ValidationError
+
+        data: dict[str, object] = {}
+        where = "profile"
+        if path is not None:
+            where = str(path)
+            try:
+                text = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as error:
+                raise ProfileProblem(f"{path}: cannot be read ({error})") from None
+            try:
+                loaded = json.loads(text) if path.suffix == ".json" else tomllib.loads(text)
+            except (ValueError, tomllib.TOMLDecodeError) as error:
+                kind = "JSON" if path.suffix == ".json" else "TOML"
+                raise ProfileProblem(f"{path}: not valid {kind}: {error}") from None
+            if not isinstance(loaded, dict):
+                raise ProfileProblem(f"{path}: must be a table of field = value")
+            data = loaded
+        overrides = dict(overrides)
+        extra_equipment = overrides.pop("equipment", None)
+        data.update({k: v for k, v in overrides.items() if v is not None})
+        if isinstance(extra_equipment, list) and extra_equipment:
+            default = sorted(Profile.model_fields["equipment"].get_default())
+            base = data.get("equipment", default)
+            data["equipment"] = [*(base if isinstance(base, list) else default), *extra_equipment]
+        try:
+            return Profile.model_validate(data)
+        except ValidationError as error:
+            first = error.errors()[0]
+            if first["type"] == "extra_forbidden":
+                field_name = ".".join(str(p) for p in first["loc"])
+                message = f"{field_name}: unknown field; allowed: {', '.join(Profile.model_fields)}"
+            else:
+                message = validation_message(error, whole="(profile)")
+            raise ProfileProblem(f"{where}: {message}") from None
+
+    def plan_readiness(self, pain: dict[str, int]) -> Readiness:
+        """What the stored screenings allow a plan: the same rules a session obeys (issue 12).
+
+        Reads the person's screenings without creating the person: planning is not a first
+        visit.
+        """
+        from unknot.domain.screening import readiness
+
+        store = self.store
+        person = store.find_local_person() if self.is_local else self.person_id
+        records = [] if person is None else store.screenings(person)
+        return readiness(records, today(self.clock), pain)
+
+    def plan_ahead(
+        self, profile: Profile, *, day: dt.date, week: bool = False, seed: int = 0
+    ) -> PlanAhead:
+        """A day's session or a week from `day`, obeying the stored screening as a session
+        does; raises PlanImpossible when nothing suitable fits."""
+        from unknot.domain.planner import build_session, build_week
+
+        readiness = self.plan_readiness(profile.pain_scores())
+        standing = readiness.standing
+        if standing is not None and standing.holds_sessions:
+            return PlanAhead(
+                held_back=readiness.explanation(self.app.emergency()), tier=standing.tier
+            )
+        notes: list[str] = []
+        if standing is None:
+            notes.append(
+                "No warning-sign screening on record: answer the questions (`unknot screen`) "
+                "before your first session."
+            )
+        elif readiness.needs_screening:
+            notes.append(readiness.reason)
+        profile = profile.model_copy(
+            update={"restrictions": profile.restrictions | readiness.restrictions}
+        )
+        try:
+            if week:
+                made = build_week(self.exercises(), profile, start=day, seed=seed)
+                return PlanAhead(week=made, notes=notes)
+            plan = build_session(self.exercises(), profile, day=day, seed=seed)
+        except DomainPlanImpossible as error:
+            raise PlanImpossible(str(error)) from None
+        return PlanAhead(session=plan, notes=notes)

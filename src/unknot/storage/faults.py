@@ -1,5 +1,8 @@
 """What went wrong with the database, said so a person can act on it (issue 13).
 
+SQLAlchemy is imported only where a fault is read, so that the interfaces can name these
+exceptions without paying for the driver at start-up.
+
 The drivers raise the same few exception classes for very different faults: SQLite's
 `OperationalError` is both "the disk is full" and "the folder is read-only". `storage_fault`
 reads the driver's own error code (SQLite's `sqlite_errorname`, PostgreSQL's SQLSTATE) and
@@ -10,9 +13,6 @@ from __future__ import annotations
 
 import errno
 from typing import Literal
-
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
 
 Kind = Literal["full", "read_only", "busy", "not_a_database", "unreachable"]
 
@@ -91,8 +91,14 @@ class StorageFault(Exception):
         )
 
 
+class DatabaseTooNew(RuntimeError):
+    """The database was migrated by a newer unknot than this one."""
+
+
 def where(url: str) -> str:
     """The database file, or the server and database name, never the password."""
+    from sqlalchemy.engine import make_url
+
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         return parsed.database or "the in-memory database"
@@ -101,6 +107,8 @@ def where(url: str) -> str:
 
 def storage_fault(error: BaseException, url: str) -> StorageFault | None:
     """The fault behind a driver or file-system error, or None when it is not one of ours."""
+    from sqlalchemy.exc import OperationalError
+
     original = getattr(error, "orig", None) or error
     text = str(original).strip()
     reason = text.splitlines()[0] if text else type(original).__name__

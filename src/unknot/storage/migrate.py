@@ -7,14 +7,14 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
+from unknot.storage.faults import DatabaseTooNew
+
 if TYPE_CHECKING:
     from alembic.config import Config
 
+__all__ = ["DatabaseTooNew", "current_revision", "head_revision", "upgrade"]
+
 MIGRATIONS = Path(__file__).parent / "migrations"
-
-
-class DatabaseTooNew(RuntimeError):
-    """The database was migrated by a newer unknot than this one."""
 
 
 def _config() -> Config:

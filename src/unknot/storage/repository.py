@@ -920,6 +920,24 @@ class Store:
         with self.engine.connect() as db:
             return self._session_rows(db, person_id)
 
+    def session_row(self, person_id: int, session_id: int) -> SessionRow | None:
+        """One of the person's sessions and where it got to; None when it is not theirs."""
+        with self.engine.connect() as db:
+            rows = self._session_rows(db, person_id, t.sessions.c.id == session_id)
+        return rows[0] if rows else None
+
+    def latest_session(self, person_id: int, before: dt.date | None = None) -> SessionRow | None:
+        """The person's latest session (begun before the day `before`, in UTC, if given)."""
+        sessions = t.sessions.c
+        query = select(sessions.id).where(sessions.person_id == person_id)
+        if before is not None:
+            midnight = dt.datetime.combine(before, dt.time(), tzinfo=dt.UTC)
+            query = query.where(sessions.started_at < midnight)
+        query = query.order_by(sessions.started_at.desc(), sessions.id.desc()).limit(1)
+        with self.engine.connect() as db:
+            found = db.execute(query).scalar()
+        return None if found is None else self.session_row(person_id, int(found))
+
     def active_session(self, person_id: int) -> SessionRow | None:
         """The latest session that was neither finished nor stopped: one to resume."""
         with self.engine.connect() as db:

@@ -14,11 +14,12 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Checkbox, Digits, Footer, Input, Label, ProgressBar, RichLog, Static
 
-from unknot import services
-from unknot.clock import Clock
-from unknot.domain import engine
-from unknot.domain.screening import TIER_TITLES, Question, asked, next_question
-from unknot.domain.vocabulary import PAIN_AREAS, parse_score
+from unknot.services import models as engine
+from unknot.services.actor import Actor
+from unknot.services.live import SessionController
+from unknot.services.models import TIER_TITLES, Question, asked, next_question
+from unknot.services.screening import Situation
+from unknot.services.vocabulary import PAIN_AREAS, parse_score
 from unknot.voice import Voice
 
 CSS = """
@@ -207,7 +208,7 @@ class PlayerScreen(Screen[None]):
 
     def __init__(
         self,
-        controller: services.SessionController,
+        controller: SessionController,
         voice: Voice | None,
         tick_s: float | None,
         default_area: str,
@@ -356,8 +357,7 @@ class UnknotApp(App[int]):
 
     def __init__(
         self,
-        workspace: services.Workspace,
-        clock: Clock,
+        you: Actor,
         *,
         minutes: int | None,
         voice: Voice | None,
@@ -366,8 +366,7 @@ class UnknotApp(App[int]):
         tick_s: float | None,
     ) -> None:
         super().__init__()
-        self.workspace = workspace
-        self.clock = clock
+        self.you = you
         self.minutes = minutes
         self.voice = voice
         self.paced = paced
@@ -375,60 +374,53 @@ class UnknotApp(App[int]):
         self.tick_s = tick_s
         self.outcome = 1
         """0 when the session finished, 1 when it was stopped or never started."""
-        self.controller: services.SessionController | None = None
+        self.controller: SessionController | None = None
 
     def on_mount(self) -> None:
         self._next()
 
-    def _setup(self) -> services.Setup:
-        return services.prepare(self.workspace, self.clock, self.minutes)
-
     def _next(self) -> None:
-        setup = self._setup()
-        if setup.readiness.needs_screening:
+        now = self.you.situation(self.minutes)
+        if now.readiness.needs_screening:
             self.push_screen(
-                ScreeningScreen(services.questions(), setup.readiness.reason),
-                lambda answers: self._screened(setup, answers),
+                ScreeningScreen(self.you.questions(), now.readiness.reason), self._screened
             )
             return
-        if not setup.readiness.may_start:
-            explanation = setup.readiness.explanation(self.workspace.emergency())
-            self.push_screen(MessageScreen(explanation, False))
+        if now.held_back is not None:
+            self.push_screen(MessageScreen(now.held_back, False))
             return
-        if setup.resumable is not None and self.resume_choice is None:
-            row = setup.resumable
+        if now.resumable is not None and self.resume_choice is None:
+            row = now.resumable
             self.push_screen(
                 ResumeScreen(
                     f"An unfinished session from {row.started_at:%Y-%m-%d %H:%M} stopped after "
                     f"{row.steps_done} of {row.steps_total} steps.\n"
                     f"Press r to resume at step {row.next_step + 1}, or n for a new session."
                 ),
-                lambda resume: self._begin(setup, bool(resume)),
+                lambda resume: self._begin(now, bool(resume)),
             )
             return
-        self._begin(setup, bool(self.resume_choice) and setup.resumable is not None)
+        self._begin(now, bool(self.resume_choice) and now.resumable is not None)
 
-    def _screened(self, setup: services.Setup, answers: dict[str, bool] | None) -> None:
+    def _screened(self, answers: dict[str, bool] | None) -> None:
         assert answers is not None
-        record = services.submit_screening(
-            setup.store, setup.person_id, answers, self.clock, setup.pain
-        )
-        result = services.current_standing(setup.store, setup.person_id) or record.result
+        outcome = self.you.submit_screening(answers)
+        result = outcome.standing
         self.push_screen(
             MessageScreen(
-                f"{TIER_TITLES[result.tier]}\n\n{result.advice(self.workspace.emergency())}",
-                result.tier not in ("emergency", "same_day"),
+                f"{TIER_TITLES[result.tier]}\n\n{outcome.standing_advice}",
+                not result.holds_sessions,
             ),
             lambda _go: self._next(),
         )
 
-    def _begin(self, setup: services.Setup, resume: bool) -> None:
+    def _begin(self, now: Situation, resume: bool) -> None:
         if resume:
-            controller = services.resume_session(self.workspace, setup, self.clock)
+            controller = self.you.resume_session(now)
         else:
-            controller = services.start_session(self.workspace, setup, self.clock, paced=self.paced)
+            controller = self.you.start_session(now, paced=self.paced)
         self.controller = controller
-        areas = setup.profile.painful_areas
+        areas = now.profile.painful_areas
         player = PlayerScreen(controller, self.voice, self.tick_s, areas[0] if areas else "neck")
         if controller.plan.gentle_day:
             # A severe day: say so, and that rest is fine too, before the gentle routine.
@@ -439,8 +431,7 @@ class UnknotApp(App[int]):
 
 
 def create_app(
-    workspace: services.Workspace,
-    clock: Clock,
+    you: Actor,
     *,
     minutes: int | None = None,
     voice: Voice | None = None,
@@ -448,7 +439,5 @@ def create_app(
     resume: bool | None = None,
     tick_s: float | None = 0.1,
 ) -> UnknotApp:
-    """The terminal player. `tick_s=None` leaves ticking to the caller (tests)."""
-    return UnknotApp(
-        workspace, clock, minutes=minutes, voice=voice, paced=paced, resume=resume, tick_s=tick_s
-    )
+    """The terminal player for this person. `tick_s=None` leaves ticking to the caller (tests)."""
+    return UnknotApp(you, minutes=minutes, voice=voice, paced=paced, resume=resume, tick_s=tick_s)

@@ -12,9 +12,9 @@ import time
 from collections.abc import Callable
 from typing import IO
 
-from unknot.domain import engine
-from unknot.domain.vocabulary import parse_score
-from unknot.services import SessionController
+from unknot.services import models as engine
+from unknot.services.live import SessionController
+from unknot.services.vocabulary import parse_score
 from unknot.voice import Voice
 
 HELP = (

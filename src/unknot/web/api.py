@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -11,15 +10,27 @@ from fastapi import Path as PathParameter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from unknot import services
-from unknot.clock import Clock
-from unknot.domain.engine import SYMPTOMS, Symptom
-from unknot.domain.profile import Profile
-from unknot.domain.progress import NOTE_MAX_CHARS, Concern
-from unknot.domain.screening import COUNTRY_NAMES, QUESTIONS, UnansweredQuestions
-from unknot.domain.vocabulary import Area, Item, Moment, PainArea, Phase
+from unknot.services import errors
+from unknot.services.actor import Actor
+from unknot.services.catalog import ExerciseRecord
+from unknot.services.models import (
+    COUNTRY_NAMES,
+    NOTE_MAX_CHARS,
+    QUESTIONS,
+    SYMPTOMS,
+    Profile,
+    Question,
+    Symptom,
+)
+from unknot.services.planning import TodayPlan
+from unknot.services.player import EventReceipt, RunStart, SessionPayload
+from unknot.services.progress import CheckInSaved, PastSession, ProgressReport
+from unknot.services.records import ExportDocument
+from unknot.services.screening import ScreeningOutcome, Status
+from unknot.services.vocabulary import Area, Concern, Item, Moment, PainArea, Phase
+from unknot.web.asking import actor
 from unknot.web.headers import CLEAR_SITE_DATA
-from unknot.web.problems import Problem, documented_problems
+from unknot.web.problems import HTTPProblem, documented_problems
 
 
 async def require_json(request: Request) -> None:
@@ -30,7 +41,7 @@ async def require_json(request: Request) -> None:
         return
     media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
     if media != "application/json":
-        raise Problem(
+        raise HTTPProblem(
             415,
             "JSON required",
             f"{request.method} {request.url.path} takes a JSON body; send it with "
@@ -43,8 +54,8 @@ router = APIRouter(
 )
 
 
-def context(request: Request) -> tuple[services.Workspace, Clock]:
-    return request.app.state.workspace, request.app.state.clock
+You = Annotated[Actor, Depends(actor)]
+"""Who is asking (the local person until accounts)."""
 
 
 class Body(BaseModel):
@@ -112,17 +123,6 @@ class RunRequest(Body):
     session_key: SessionKey = None
 
 
-class RunStarted(BaseModel):
-    run_id: int
-    session_id: int
-    started_at: float
-    """The run's start on the server's clock (epoch seconds): events are timed from it."""
-    resume_at: int
-    pain_limits: dict[str, int]
-    """Per area, pain above this ends an exercise in this run, fixed as it started (areas not
-    named use `rules.pain_limit_unknown`)."""
-
-
 class EventBase(Body):
     run_id: Annotated[int, Field(ge=1, le=2**63 - 1)]
     seq: Annotated[
@@ -161,15 +161,6 @@ class EffortEvent(EventBase):
 SessionEvent = Annotated[PlainEvent | PainEvent | EffortEvent, Field(discriminator="kind")]
 
 
-class EventStored(BaseModel):
-    stored: bool
-    """False: this event was here already (sent twice)."""
-    replayed: int
-    """How many of the run's events the records now reflect."""
-    waiting: int
-    """Events that arrived before an earlier one: replayed when it comes."""
-
-
 class CheckIn(Body):
     moment: Moment
     pain: dict[PainArea, Annotated[int, Field(ge=0, le=10)]]
@@ -198,27 +189,25 @@ class Swap(Body):
 
 @router.get("/catalog", summary="Exercises, filtered")
 def catalog(
-    request: Request,
+    you: You,
     phase: Phase | None = None,
     target: Area | None = None,
     equipment: Annotated[list[Item] | None, Query()] = None,
-) -> list[dict[str, Any]]:
-    workspace, _ = context(request)
-    return services.catalog_records(workspace, phase=phase, target=target, equipment=equipment)
+) -> list[ExerciseRecord]:
+    return you.catalog_records(phase=phase, target=target, equipment=equipment)
 
 
 @router.get("/catalog/{exercise_id}", summary="One exercise's card")
-def exercise(request: Request, exercise_id: str) -> dict[str, Any]:
-    workspace, _ = context(request)
+def exercise(you: You, exercise_id: str) -> ExerciseRecord:
     try:
-        return services.exercise_record(workspace, exercise_id)
-    except services.UnknownExercise as error:
-        raise Problem(404, "Unknown exercise", str(error)) from None
+        return you.exercise_record(exercise_id)
+    except errors.UnknownExercise as error:
+        raise HTTPProblem(404, "Unknown exercise", str(error)) from None
 
 
 @router.get("/screening/questions", summary="The warning-sign questions")
-def questions() -> list[dict[str, Any]]:
-    return [q.model_dump() for q in services.questions()]
+def questions(you: You) -> list[Question]:
+    return list(you.questions())
 
 
 @router.post(
@@ -227,25 +216,18 @@ def questions() -> list[dict[str, Any]]:
     status_code=201,
     responses=links(SetAside="screening_mistake:screening_id=/id"),
 )
-def screening(request: Request, body: ScreeningAnswers) -> dict[str, Any]:
-    workspace, clock = context(request)
-    setup = services.prepare(workspace, clock)
-    if body.country is not None:
-        services.choose_country(setup.store, setup.person_id, body.country)
+def screening(you: You, body: ScreeningAnswers) -> ScreeningOutcome:
     try:
-        record = services.submit_screening(
-            setup.store, setup.person_id, body.answers, clock, setup.pain
-        )
-    except UnansweredQuestions as error:
-        raise Problem(422, "Every question needs an answer", str(error)) from None
-    # What stands now: answering "no" does not lift an earlier warning (issue 12).
-    standing = services.current_standing(setup.store, setup.person_id) or record.result
-    return {
-        **record.result.model_dump(mode="json"),
-        "id": record.id,
-        "standing": standing.model_dump(mode="json"),
-        "advice": standing.advice(workspace.emergency()),
-    }
+        return you.submit_screening(body.answers, body.country)
+    except errors.MissingAnswers as error:
+        raise HTTPProblem(422, "Every question needs an answer", str(error)) from None
+
+
+class SetAside(BaseModel):
+    withdrawn: int
+    """The screening set aside."""
+    answers: dict[str, bool]
+    """Its answers, to correct and send again."""
 
 
 @router.post(
@@ -253,66 +235,45 @@ def screening(request: Request, body: ScreeningAnswers) -> dict[str, Any]:
     summary="Set just-given answers aside as a mistake (kept on record)",
     operation_id="screening_mistake",
 )
-def screening_mistake(request: Request, screening_id: RowId, _body: Empty) -> dict[str, Any]:
-    workspace, clock = context(request)
-    store = workspace.open_store()
-    answers = services.withdraw_screening(store, store.local_person(), screening_id, clock)
+def screening_mistake(you: You, screening_id: RowId, _body: Empty) -> SetAside:
+    answers = you.withdraw_screening(screening_id)
     if answers is None:
-        raise Problem(
+        raise HTTPProblem(
             409,
             "These answers stand",
             "only the latest answers can be set aside, within 30 minutes and before a session "
             "starts; answer the questions again instead",
         )
-    return {"withdrawn": screening_id, "answers": answers}
+    return SetAside(withdrawn=screening_id, answers=answers)
+
+
+class Cleared(BaseModel):
+    cleared: int
+    """How many screenings' warning signs the clearance covers."""
 
 
 @router.post("/clearance", summary="Record that a clinician saw you and cleared you")
-def clearance(request: Request, body: Clearance) -> dict[str, Any]:
-    workspace, clock = context(request)
-    store = workspace.open_store()
+def clearance(you: You, body: Clearance) -> Cleared:
     if not body.confirm:
-        raise Problem(
+        raise HTTPProblem(
             422,
             "Not confirmed",
             "confirm: set it to true to confirm that a clinician saw you and said you may exercise",
         )
     try:
-        cleared = services.record_clearance(
-            store, store.local_person(), clock, body.seen_on, body.seen_by, body.note
-        )
-    except services.ClearanceProblem as error:
-        raise Problem(422, "Clearance not recorded", str(error)) from None
-    return {"cleared": cleared}
+        return Cleared(cleared=you.record_clearance(body.seen_on, body.seen_by, body.note))
+    except errors.ClearanceProblem as error:
+        raise HTTPProblem(422, "Clearance not recorded", str(error)) from None
 
 
 @router.get("/status", summary="Where the person stands: screening, profile, session")
-def status(request: Request) -> dict[str, Any]:
-    workspace, clock = context(request)
-    setup = services.prepare(workspace, clock)
-    standing = setup.readiness.standing
-    return {
-        "needs_screening": setup.readiness.needs_screening,
-        "may_start": setup.readiness.may_start,
-        "reason": setup.readiness.reason,
-        "explanation": setup.readiness.explanation(workspace.emergency()),
-        "tier": standing.tier if standing else None,
-        "advice": standing.advice(workspace.emergency()) if standing else None,
-        "emergency_number": workspace.emergency(),
-        "has_profile": setup.store.load_profile(setup.person_id) is not None,
-        "active_session": setup.resumable.id if setup.resumable else None,
-        # Own exercise files left out of the catalog, so an app can say so as the pages do.
-        "left_out_exercises": [
-            {"file": str(p.path), "field": p.field, "message": p.message}
-            for p in services.catalog_problems(workspace)
-        ],
-    }
+def status(you: You) -> Status:
+    return you.status()
 
 
 @router.get("/profile", summary="The profile (defaults when none is stored)")
-def get_profile(request: Request) -> dict[str, Any]:
-    workspace, clock = context(request)
-    return services.prepare(workspace, clock).profile.model_dump(mode="json")
+def get_profile(you: You) -> Profile:
+    return you.profile()
 
 
 class ProfileBody(Profile):
@@ -326,35 +287,36 @@ class ProfileBody(Profile):
 
 
 @router.put("/profile", summary="Replace the profile")
-def put_profile(request: Request, body: ProfileBody) -> dict[str, Any]:
-    workspace, clock = context(request)
+def put_profile(you: You, body: ProfileBody) -> Profile:
     profile = Profile.model_validate(body.model_dump())
-    services.save_profile(workspace, clock, profile)
-    return profile.model_dump(mode="json")
+    you.save_profile(profile)
+    return profile
 
 
 # The two hottest routes run on the event loop: their SQLite work takes well under a millisecond,
 # and handing each request to a worker thread cost more than the work (issue 7 bench).
-@router.get("/plan/today", summary="Today's plan, with reasons")
-async def plan_today(request: Request) -> Response:
-    workspace, clock = context(request)
+@router.get(
+    "/plan/today",
+    summary="Today's plan, with reasons",
+    response_model=TodayPlan,
+    responses={200: {"model": TodayPlan, "description": "Today's plan"}},
+)
+async def plan_today(you: You) -> Response:
     try:
-        text = services.today_plan_json(workspace, clock)
-    except PermissionError as error:
-        raise Problem(409, "No plan today", str(error)) from None
+        text = you.today_plan_json()
+    except errors.SessionsHeldBack as error:
+        raise HTTPProblem(409, "No plan today", str(error)) from None
     return Response(text, media_type="application/json")
 
 
 @router.post("/plan/today/swap", summary="Swap an exercise out of today's plan")
-def swap(request: Request, body: Swap) -> dict[str, Any]:
-    workspace, clock = context(request)
+def swap(you: You, body: Swap) -> TodayPlan:
     try:
-        plan_id, plan = services.swap_exercise(workspace, clock, body.exercise_id)
-    except LookupError as error:
-        raise Problem(404, "Not in today's plan", str(error).strip("'\"")) from None
-    except PermissionError as error:
-        raise Problem(409, "No plan today", str(error)) from None
-    return {"plan_id": plan_id, **plan.model_dump(mode="json")}
+        return you.swap_exercise(body.exercise_id)
+    except errors.NotInPlan as error:
+        raise HTTPProblem(404, "Not in today's plan", str(error).strip("'\"")) from None
+    except errors.SessionsHeldBack as error:
+        raise HTTPProblem(409, "No plan today", str(error)) from None
 
 
 @router.post(
@@ -363,25 +325,19 @@ def swap(request: Request, body: Swap) -> dict[str, Any]:
     status_code=201,
     responses=links(StartRun="session_run:session_id=/session_id"),
 )
-def start(request: Request, _body: Empty) -> dict[str, Any]:
-    workspace, clock = context(request)
+def start(you: You, _body: Empty) -> SessionPayload:
     try:
-        return services.begin_session(workspace, clock)
-    except PermissionError as error:
-        raise Problem(409, "Screening needed first", str(error)) from None
+        return you.begin_session()
+    except errors.SessionsHeldBack as error:
+        raise HTTPProblem(409, "Screening needed first", str(error)) from None
 
 
 @router.get("/sessions/active", summary="The unfinished session, to resume")
-def active(request: Request) -> dict[str, Any]:
-    workspace, clock = context(request)
-    payload = services.active_session(workspace, clock)
+def active(you: You) -> SessionPayload:
+    payload = you.active_session()
     if payload is None:
-        raise Problem(404, "No unfinished session", "there is no unfinished session to resume")
+        raise HTTPProblem(404, "No unfinished session", "there is no unfinished session to resume")
     return payload
-
-
-def _missing(error: LookupError) -> Problem:
-    return Problem(404, "Unknown session", str(error))
 
 
 @router.post(
@@ -391,19 +347,20 @@ def _missing(error: LookupError) -> Problem:
     operation_id="session_run",
     responses=links(RecordEvent="session_event:session_id=/session_id"),
 )
-def run(request: Request, session_id: RowId, body: RunRequest) -> RunStarted:
-    workspace, clock = context(request)
+def run(you: You, session_id: RowId, body: RunRequest) -> RunStart:
+    """`started_at` is the run's start on the server's clock (epoch seconds): events are timed
+    from it. `pain_limits`: per area, pain above this ends an exercise in this run, fixed as it
+    started (areas not named use `rules.pain_limit_unknown`)."""
     try:
-        started = services.start_run(workspace, clock, session_id, body.resume_at, body.session_key)
-    except LookupError as error:
-        raise _missing(error) from None
-    except services.NotThisSession as error:
-        raise Problem(409, "Another session's run", str(error)) from None
-    except services.SessionOver as error:
-        raise Problem(409, "Session over", str(error)) from None
-    except ValueError as error:
-        raise Problem(422, "Invalid run", str(error)) from None
-    return RunStarted(**asdict(started))
+        return you.start_run(session_id, body.resume_at, body.session_key)
+    except errors.NoSuchSession as error:
+        raise HTTPProblem(404, "Unknown session", str(error)) from None
+    except errors.NotThisSession as error:
+        raise HTTPProblem(409, "Another session's run", str(error)) from None
+    except errors.SessionOver as error:
+        raise HTTPProblem(409, "Session over", str(error)) from None
+    except errors.EventRefused as error:
+        raise HTTPProblem(422, "Invalid run", str(error)) from None
 
 
 @router.post(
@@ -412,87 +369,77 @@ def run(request: Request, session_id: RowId, body: RunRequest) -> RunStarted:
     operation_id="session_event",
     status_code=201,
     responses={
-        200: {"description": "Stored before: the same event was sent again", "model": EventStored}
+        200: {"description": "Stored before: the same event was sent again", "model": EventReceipt}
     },
 )
-def event(
-    request: Request, session_id: RowId, body: SessionEvent, response: Response
-) -> EventStored:
-    workspace, clock = context(request)
+def event(you: You, session_id: RowId, body: SessionEvent, response: Response) -> EventReceipt:
+    """`stored` is false for an event that was here already (sent twice); `replayed` counts the
+    run's events the records now reflect; `waiting`, those that arrived before an earlier one
+    (replayed when it comes)."""
     data = body.model_dump(exclude={"run_id", "seq", "at", "kind", "session_key"})
     try:
-        receipt = services.record_event(
-            workspace,
-            clock,
-            session_id,
-            body.run_id,
-            body.seq,
-            body.kind,
-            body.at,
-            data,
-            body.session_key,
+        receipt = you.record_event(
+            session_id, body.run_id, body.seq, body.kind, body.at, data, body.session_key
         )
-    except LookupError as error:
-        raise _missing(error) from None
-    except services.NotThisSession as error:
-        raise Problem(409, "Another session's event", str(error)) from None
-    except ValueError as error:
-        raise Problem(422, "Invalid event", str(error)) from None
+    except errors.NoSuchSession as error:
+        raise HTTPProblem(404, "Unknown session", str(error)) from None
+    except errors.NotThisSession as error:
+        raise HTTPProblem(409, "Another session's event", str(error)) from None
+    except errors.EventRefused as error:
+        raise HTTPProblem(422, "Invalid event", str(error)) from None
     response.status_code = 201 if receipt.stored else 200
-    return EventStored(stored=receipt.stored, replayed=receipt.replayed, waiting=receipt.waiting)
+    return receipt
 
 
 @router.post("/checkins", summary="Record pain", status_code=201)
-def checkin(request: Request, body: CheckIn) -> dict[str, Any]:
-    workspace, clock = context(request)
-    store = workspace.open_store()
-    worse = services.record_checkin(
-        store,
-        store.local_person(),
-        clock,
-        body.moment,
-        {str(a): v for a, v in body.pain.items()},
-        body.note,
-    )
-    return {"saved": True, "rescreen": worse}
+def checkin(you: You, body: CheckIn) -> CheckInSaved:
+    return you.record_checkin(body.moment, {str(a): v for a, v in body.pain.items()}, body.note)
 
 
 @router.get("/progress", summary="Pain, function, adherence and advice")
-def progress(request: Request, weeks: Annotated[int, Query(ge=1, le=104)] = 8) -> dict[str, Any]:
-    workspace, clock = context(request)
-    return services.progress_report(workspace, clock, weeks)
+def progress(you: You, weeks: Annotated[int, Query(ge=1, le=104)] = 8) -> ProgressReport:
+    return you.progress_report(weeks)
 
 
 @router.post(
-    "/advice/dismiss", summary="Record a choice about see-a-clinician advice", status_code=204
+    "/advice/dismiss",
+    summary="Record a choice about see-a-clinician advice",
+    status_code=204,
+    response_class=Response,
+    responses={204: {"description": "Recorded; the advice stays quiet for 4 weeks"}},
 )
-def dismiss(request: Request, body: Dismissal) -> Response:
-    workspace, clock = context(request)
-    store = workspace.open_store()
-    services.dismiss_advice(store, store.local_person(), clock, body.concern, body.choice)
+def dismiss(you: You, body: Dismissal) -> Response:
+    you.dismiss_advice(body.concern, body.choice)
     return Response(status_code=204)
 
 
 @router.get("/history", summary="Past sessions")
-def history(request: Request) -> list[dict[str, Any]]:
-    workspace, _ = context(request)
-    return services.session_history(workspace)
+def history(you: You) -> list[PastSession]:
+    return you.session_history()
 
 
-@router.get("/export", summary="Everything unknot holds about you, as JSON")
-def export(request: Request) -> JSONResponse:
-    workspace, clock = context(request)
-    document = services.export_document(workspace, clock)
+@router.get(
+    "/export",
+    summary="Everything unknot holds about you, as JSON",
+    response_model=ExportDocument,
+    responses={200: {"model": ExportDocument, "description": "The export, as a download"}},
+)
+def export(you: You) -> JSONResponse:
+    document = you.export_document()
     return JSONResponse(
-        document,
+        document.model_dump(mode="json"),
         headers={"Content-Disposition": 'attachment; filename="unknot-export.json"'},
     )
 
 
+class Forgotten(BaseModel):
+    deleted: dict[str, int]
+    """Rows deleted, by table."""
+
+
 @router.post("/forget", summary="Delete everything (type 'forget me')")
-def forget(request: Request, body: Forget, response: Response) -> dict[str, Any]:
-    workspace, _ = context(request)
+def forget(you: You, body: Forget, response: Response) -> Forgotten:
     if body.confirm.strip().lower() != "forget me":
-        raise Problem(422, "Not confirmed", "type 'forget me' to confirm; nothing was deleted")
+        raise HTTPProblem(422, "Not confirmed", "type 'forget me' to confirm; nothing was deleted")
     response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA
-    return {"deleted": services.forget(workspace)}
+    return Forgotten(deleted=you.forget())

@@ -1,4 +1,4 @@
-"""The web app factory: `create_app(workspace, clock)`; tests and `unknot serve` both use it."""
+"""The web app factory: `create_app(application)`; tests and `unknot serve` both use it."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
-from unknot import __version__, services
-from unknot.clock import Clock, SystemClock
+from unknot import __version__
+from unknot.services.application import Application
 from unknot.web import api, faults, figures, pages, problems
 from unknot.web.forms import FormTokens
 from unknot.web.guard import SiteGuard
@@ -27,22 +27,17 @@ SWAGGER_UI = Path(fastapi_offline.__file__).parent / "static"
 
 def from_environment() -> FastAPI:
     """The app for the settings in the environment (for `unknot serve --workers N`)."""
-    from unknot.clock import AcceleratedClock
-    from unknot.config import Settings
-
-    workspace = services.Workspace.from_settings(Settings())
-    speed = workspace.clock_speed
-    return create_app(workspace, AcceleratedClock(speed) if speed != 1.0 else SystemClock())
+    return create_app(Application.configured())
 
 
-def create_app(workspace: services.Workspace, clock: Clock | None = None) -> FastAPI:
-    """The whole web app for one workspace (one person's data) on one clock."""
+def create_app(application: Application) -> FastAPI:
+    """The whole web app for one application (its settings, database and clock)."""
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        workspace.open_store()  # migrate (or refuse a newer database) before the first request
+        application.open()  # migrate (or refuse a newer database) before the first request
         yield
-        services.close_stores()
+        application.close()
 
     app = FastAPI(
         title="unknot",
@@ -52,14 +47,13 @@ def create_app(workspace: services.Workspace, clock: Clock | None = None) -> Fas
         docs_url=None,  # served below from a Python package, not a CDN (issue 13)
         redoc_url=None,
     )
-    app.state.workspace = workspace
-    app.state.clock = clock or SystemClock()
-    app.state.form_tokens = FormTokens(workspace.secret())
+    app.state.unknot = application
+    app.state.form_tokens = FormTokens(application.secret())
     app.add_middleware(GZipMiddleware, minimum_size=800)
     app.add_middleware(BodyLimit)
     app.add_middleware(SecurityHeaders)
     # Added last, so it runs first: nothing else sees a request from a host or site not ours.
-    app.add_middleware(SiteGuard, public_urls=workspace.public_urls)
+    app.add_middleware(SiteGuard, public_urls=application.public_urls)
     problems.install(app)
     pages.install(app)
     faults.install(app)

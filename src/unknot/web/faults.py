@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
-from sqlalchemy.exc import DBAPIError
 
-from unknot.storage.faults import StorageFault, storage_fault
+from unknot.services.errors import StorageFault, database_errors
+from unknot.web.asking import application
 from unknot.web.problems import problem_response
 
 STATUS = {"full": 507, "read_only": 503, "busy": 503, "not_a_database": 503, "unreachable": 503}
@@ -39,9 +39,11 @@ def install(app: FastAPI) -> None:
     async def on_fault(request: Request, error: StorageFault) -> Response:
         return answer(request, error)
 
-    @app.exception_handler(DBAPIError)
-    async def on_driver_error(request: Request, error: DBAPIError) -> Response:
-        fault = storage_fault(error, request.app.state.workspace.url)
+    async def on_driver_error(request: Request, error: Exception) -> Response:
+        fault = application(request).fault_of(error)
         if fault is None:
             raise error
         return answer(request, fault)
+
+    for kind in database_errors():
+        app.add_exception_handler(kind, on_driver_error)

@@ -11,8 +11,9 @@ import hashlib
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from unknot import services
-from unknot.web.problems import Problem
+from unknot.services import errors
+from unknot.web.asking import application
+from unknot.web.problems import HTTPProblem
 
 router = APIRouter(include_in_schema=False)
 
@@ -30,27 +31,27 @@ def figure(
     """`side` and `direction` narrow an animated figure to one step of a session."""
     suffix = next((s for s in KINDS if name.endswith(s)), None)
     if suffix is None:
-        raise Problem(
+        raise HTTPProblem(
             404,
             "Unknown figure",
             f"{name!r} is not a figure; ask for ID.svg, ID-strip.svg or ID-strip.png",
         )
     exercise_id = name[: -len(suffix)]
     media, strip = KINDS[suffix]
-    workspace: services.Workspace = request.app.state.workspace
+    figures = application(request).figures()
     try:
         if media == "image/png":
-            body = services.figure_png(workspace, exercise_id)
+            body = figures.figure_png(exercise_id)
         else:
-            body = services.figure_svg(
-                workspace, exercise_id, strip=strip, side=side, direction=direction
+            body = figures.figure_svg(
+                exercise_id, strip=strip, side=side, direction=direction
             ).encode("utf-8")
-    except services.NotInLoop as error:
-        raise Problem(422, "No such part of this exercise", str(error)) from error
-    except services.UnknownExercise as error:
-        raise Problem(404, "Unknown exercise", str(error)) from error
-    except services.NoFigure as error:
-        raise Problem(404, "No figure yet", str(error)) from error
+    except errors.NotInLoop as error:
+        raise HTTPProblem(422, "No such part of this exercise", str(error)) from error
+    except errors.UnknownExercise as error:
+        raise HTTPProblem(404, "Unknown exercise", str(error)) from error
+    except errors.NoFigure as error:
+        raise HTTPProblem(404, "No figure yet", str(error)) from error
     tag = '"' + hashlib.sha256(body).hexdigest()[:20] + '"'
     headers = {"ETag": tag, "Cache-Control": "public, max-age=3600"}
     if request.headers.get("if-none-match") == tag:

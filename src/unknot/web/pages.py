@@ -4,26 +4,45 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
-from typing import Any, cast, get_args
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from unknot import services
-from unknot.domain.profile import EXPERIENCES, GOALS, Profile
-from unknot.domain.progress import NOTE_MAX_CHARS
-from unknot.domain.screening import TIER_TITLES, Question, UnansweredQuestions
-from unknot.domain.vocabulary import (
+from unknot.services import errors
+from unknot.services.actor import Actor
+from unknot.services.models import (
+    COUNTRY_NAMES,
+    EXPERIENCES,
+    GOALS,
+    NOTE_MAX_CHARS,
+    SYMPTOM_TABLE,
+    TIER_TITLES,
+    Profile,
+    Question,
+    ScreeningResult,
+)
+from unknot.services.vocabulary import (
     AREAS,
+    CONCERNS,
     ITEMS,
+    MOMENTS,
     PAIN_AREAS,
     PHASES,
     POSITION_AVOIDANCES,
-    Moment,
     parse_score,
 )
-from unknot.text import PHASE_TITLES, clock, dose_text, planned_dose
+from unknot.services.wording import (
+    PHASE_TITLES,
+    VERDICT_WORDS,
+    clock,
+    dose_text,
+    planned_dose,
+    validation_message,
+    words,
+)
+from unknot.web.asking import actor
 from unknot.web.forms import FIELD, FormRefused, FormTokens
 from unknot.web.headers import CLEAR_SITE_DATA
 
@@ -38,25 +57,26 @@ async def check_form(request: Request) -> None:
 
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_form)])
-MOMENTS = get_args(Moment)
+You = Annotated[Actor, Depends(actor)]
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 templates.env.globals.update(
     phase_titles=PHASE_TITLES,
     planned_dose=planned_dose,
     clock=clock,
     dose_text=dose_text,
-    words=lambda value: str(value).replace("_", " "),
+    words=words,
     tier_titles=TIER_TITLES,
+    verdict_words=VERDICT_WORDS,
 )
 
 
 def render(request: Request, name: str, status: int = 200, **values: Any) -> HTMLResponse:
     tokens: FormTokens = request.app.state.form_tokens
-    workspace: services.Workspace = request.app.state.workspace
-    call = workspace.emergency_call()
+    you = actor(request)
+    call = you.emergency_call()
     values.setdefault("emergency_number", call.number)
     values.setdefault("emergency_guessed", call.guessed)
-    values.setdefault("catalog_problems", services.catalog_problems(workspace))
+    values.setdefault("catalog_problems", you.catalog_problems())
     response = templates.TemplateResponse(
         request, name, {**values, "form_token": tokens.issue(request)}, status_code=status
     )
@@ -94,21 +114,16 @@ def local_path(target: object, fallback: str = "/today") -> str:
     return target
 
 
-def ctx(request: Request) -> tuple[services.Workspace, Any]:
-    return request.app.state.workspace, request.app.state.clock
-
-
 def go(path: str) -> RedirectResponse:
     return RedirectResponse(path, status_code=303)
 
 
 @router.get("/")
-def home(request: Request) -> Response:
-    workspace, clock = ctx(request)
-    setup = services.prepare(workspace, clock)
-    if setup.readiness.needs_screening:
+def home(you: You) -> Response:
+    now = you.situation()
+    if now.readiness.needs_screening:
         return go("/screening")
-    if setup.store.load_profile(setup.person_id) is None:
+    if not now.has_profile:
         return go("/profile")
     return go("/today")
 
@@ -121,56 +136,37 @@ class QuestionNode:
         self.follow_ups = follow_ups
 
 
-def question_tree(parent: str | None = None) -> list[QuestionNode]:
+def question_tree(you: Actor, parent: str | None = None) -> list[QuestionNode]:
     return [
-        QuestionNode(q, question_tree(q.id)) for q in services.questions() if q.ask_if == parent
+        QuestionNode(q, question_tree(you, q.id)) for q in you.questions() if q.ask_if == parent
     ]
 
 
-def country_choice(request: Request) -> str | None:
-    """The country to offer: the one chosen before, else the browser's language's, if any."""
-    from unknot.domain.screening import COUNTRY_NAMES, country_of
-
-    workspace: services.Workspace = request.app.state.workspace
-    chosen = workspace.open_store().local_country()
-    guess = country_of(request.headers.get("accept-language"))
-    for country in (chosen, guess):
-        if country in COUNTRY_NAMES:
-            return country
-    return None
-
-
 def screening_page(request: Request, status: int = 200, **values: Any) -> HTMLResponse:
-    from unknot.domain.screening import COUNTRY_NAMES
-
+    you = actor(request)
     return render(
         request,
         "screening.html",
         status=status,
-        questions=question_tree(),
+        questions=question_tree(you),
         countries=sorted(COUNTRY_NAMES.items(), key=lambda item: item[1]),
-        country=values.pop("country", None) or country_choice(request),
+        country=values.pop("country", None)
+        or you.country_to_offer(request.headers.get("accept-language")),
         **values,
     )
 
 
 @router.get("/screening")
-def screening_form(request: Request) -> HTMLResponse:
-    workspace, clock = ctx(request)
-    setup = services.prepare(workspace, clock)
-    return screening_page(request, reason=setup.readiness.reason, missing=[])
+def screening_form(request: Request, you: You) -> HTMLResponse:
+    return screening_page(request, reason=you.situation().readiness.reason, missing=[])
 
 
 @router.post("/screening")
-async def screening_submit(request: Request) -> HTMLResponse:
-    workspace, clock = ctx(request)
+async def screening_submit(request: Request, you: You) -> HTMLResponse:
     form = await request.form()
-    from unknot.domain.screening import COUNTRY_NAMES, asked
-
-    answers = {q.id: form.get(q.id) == "yes" for q in services.questions() if form.get(q.id)}
+    answers = {q.id: form.get(q.id) == "yes" for q in you.questions() if form.get(q.id)}
     # Left unchosen, the number stays a guess the pages ask the person to check.
     country = str(form.get("country") or "")
-    setup = services.prepare(workspace, clock)
     if country and country not in COUNTRY_NAMES:
         return screening_page(
             request,
@@ -179,53 +175,46 @@ async def screening_submit(request: Request) -> HTMLResponse:
             missing=[],
             given=answers,
         )
-    if country:
-        services.choose_country(setup.store, setup.person_id, country)
     try:
-        record = services.submit_screening(setup.store, setup.person_id, answers, clock, setup.pain)
-    except UnansweredQuestions:
-        missing = [q.id for q in asked(answers) if q.id not in answers]
+        outcome = you.submit_screening(answers, country or None)
+    except errors.MissingAnswers as error:
         return screening_page(
             request,
             status=422,
             reason='Please answer every question (and each one marked "If yes" after a yes).',
-            missing=missing,
+            missing=error.missing,
             given=answers,
             country=country,
         )
-    return _screening_result(request, record.id, record.result)
+    return _screening_result(request, you, outcome.id, outcome.result, outcome.standing)
 
 
-def _screening_result(request: Request, screening_id: int | None, result: Any) -> HTMLResponse:
+def _screening_result(
+    request: Request,
+    you: Actor,
+    screening_id: int | None,
+    result: ScreeningResult,
+    standing: ScreeningResult,
+) -> HTMLResponse:
     """The result page, with what now stands: a new "no" does not lift an earlier warning."""
-    workspace, _ = ctx(request)
-    store = workspace.open_store()
-    person = store.local_person()
-    standing = services.current_standing(store, person) or result
     return render(
         request,
         "screening_result.html",
         result=result,
         standing=standing,
-        advice=standing.advice(workspace.emergency()),
+        advice=standing.advice(you.emergency_call().number),
         screening_id=screening_id,
-        has_profile=store.load_profile(person) is not None,
+        has_profile=you.situation().has_profile,
     )
 
 
 @router.post("/screening/mistake")
-async def screening_mistake(request: Request) -> HTMLResponse:
+async def screening_mistake(request: Request, you: You) -> HTMLResponse:
     """ "I answered this by mistake": the answers are set aside (and kept on record), and the
     questions are asked again with them filled in."""
-    workspace, clock = ctx(request)
     form = await request.form()
     screening = str(form.get("screening_id") or "")
-    store = workspace.open_store()
-    answers = (
-        services.withdraw_screening(store, store.local_person(), int(screening), clock)
-        if screening.isdigit()
-        else None
-    )
+    answers = you.withdraw_screening(int(screening)) if screening.isdigit() else None
     if answers is None:
         return render(
             request,
@@ -250,33 +239,28 @@ async def screening_mistake(request: Request) -> HTMLResponse:
 
 
 @router.get("/clearance")
-def clearance_form(request: Request) -> HTMLResponse:
-    return _clearance_page(request)
+def clearance_form(request: Request, you: You) -> HTMLResponse:
+    return _clearance_page(request, you)
 
 
 def _clearance_page(
-    request: Request, status: int = 200, error: str | None = None, **given: str
+    request: Request, you: Actor, status: int = 200, error: str | None = None, **given: str
 ) -> HTMLResponse:
-    workspace, clock = ctx(request)
-    setup = services.prepare(workspace, clock)
-    from unknot.clock import today as today_of
-
     return render(
         request,
         "clearance.html",
         status=status,
-        standing=setup.readiness.standing,
-        today=today_of(clock).isoformat(),
+        standing=you.situation().readiness.standing,
+        today=you.today_date().isoformat(),
         error=error,
         given=given,
     )
 
 
 @router.post("/clearance")
-async def clearance_submit(request: Request) -> Response:
+async def clearance_submit(request: Request, you: You) -> Response:
     import datetime as dt
 
-    workspace, clock = ctx(request)
     form = await request.form()
     given = {k: str(form.get(k) or "").strip() for k in ("seen_on", "seen_by", "note")}
     error = None
@@ -293,40 +277,41 @@ async def clearance_submit(request: Request) -> Response:
         except ValueError:
             error = "Give the day the clinician saw you, as a date (YYYY-MM-DD)."
     if error is None and day is not None:
-        store = workspace.open_store()
         try:
-            services.record_clearance(
-                store, store.local_person(), clock, day, given["seen_by"], given["note"] or None
-            )
-        except services.ClearanceProblem as problem:
+            you.record_clearance(day, given["seen_by"], given["note"] or None)
+        except errors.ClearanceProblem as problem:
             error = str(problem).capitalize() + "."
         else:
             return go("/today")
-    return _clearance_page(request, status=422, error=error, **given)
+    return _clearance_page(request, you, status=422, error=error, **given)
 
 
-@router.get("/profile")
-def profile_form(request: Request) -> HTMLResponse:
-    workspace, clock = ctx(request)
-    profile = services.prepare(workspace, clock).profile
+def _profile_page(
+    request: Request, profile: Profile, status: int = 200, error: str | None = None
+) -> HTMLResponse:
     return render(
         request,
         "profile.html",
+        status=status,
         profile=profile,
         pain_areas=PAIN_AREAS,
         items=ITEMS,
         avoidances=POSITION_AVOIDANCES,
         experiences=EXPERIENCES,
         goals=GOALS,
-        error=None,
+        error=error,
     )
 
 
+@router.get("/profile")
+def profile_form(request: Request, you: You) -> HTMLResponse:
+    return _profile_page(request, you.profile())
+
+
 @router.post("/profile")
-async def profile_submit(request: Request) -> Response:
+async def profile_submit(request: Request, you: You) -> Response:
     from pydantic import ValidationError
 
-    workspace, clock = ctx(request)
     form = await request.form()
     # Values go to the model as given, so that a wrong one is named by the model's message.
     data = {
@@ -341,73 +326,44 @@ async def profile_submit(request: Request) -> Response:
     try:
         profile = Profile.model_validate(data)
     except ValidationError as error:
-        first = error.errors()[0]
-        message = f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}"
-        return render(
-            request,
-            "profile.html",
-            status=422,
-            profile=services.prepare(workspace, clock).profile,
-            pain_areas=PAIN_AREAS,
-            items=ITEMS,
-            avoidances=POSITION_AVOIDANCES,
-            experiences=EXPERIENCES,
-            goals=GOALS,
-            error=message,
-        )
-    services.save_profile(workspace, clock, profile)
+        return _profile_page(request, you.profile(), 422, validation_message(error))
+    you.save_profile(profile)
     return go("/today")
 
 
 @router.get("/today")
-def today(request: Request) -> Response:
-    workspace, clock = ctx(request)
-    setup = services.prepare(workspace, clock)
-    if setup.readiness.needs_screening:
+def today(request: Request, you: You) -> Response:
+    page = you.today()
+    now = page.situation
+    if now.readiness.needs_screening:
         return go("/screening")
-    plan_id, plan = None, None
-    if setup.readiness.may_start:
-        plan_id, plan = services.today_plan(workspace, clock, setup)
-    checkins = setup.store.checkins(setup.person_id)
-    sessions = setup.store.sessions(setup.person_id)
-    from unknot.clock import today as today_of
-
-    day = today_of(clock)
-    yesterday = [s for s in sessions if s.started_at.date() < day]
-    ask_morning = bool(yesterday) and not any(
-        c.day == day and c.moment == "morning" for c in checkins
-    )
     return render(
         request,
         "today.html",
-        plan=plan,
-        plan_id=plan_id,
-        advice=services.current_advice(workspace, clock),
-        blocked=None
-        if setup.readiness.may_start
-        else setup.readiness.explanation(workspace.emergency()),
-        resumable=setup.resumable,
-        standing=setup.readiness.standing,
-        ask_morning=ask_morning,
+        plan=page.plan,
+        plan_id=page.plan.plan_id if page.plan else None,
+        advice=page.advice,
+        blocked=now.held_back,
+        resumable=now.resumable,
+        standing=now.readiness.standing,
+        ask_morning=page.ask_morning,
         pain_areas=PAIN_AREAS,
-        profile=setup.profile,
-        figured={r["id"] for r in services.catalog_records(workspace) if r.get("has_figure")},
+        profile=now.profile,
+        figured=page.figured,
     )
 
 
 @router.post("/today/swap")
-async def swap(request: Request) -> Response:
-    workspace, clock = ctx(request)
+async def swap(request: Request, you: You) -> Response:
     form = await request.form()
     # If the plan changed under the form, or sessions are held back, today's page says so.
-    with contextlib.suppress(LookupError, PermissionError):
-        services.swap_exercise(workspace, clock, str(form.get("exercise_id")))
+    with contextlib.suppress(errors.NotInPlan, errors.SessionsHeldBack):
+        you.swap_exercise(str(form.get("exercise_id")))
     return go("/today")
 
 
 @router.post("/checkin")
-async def checkin(request: Request) -> Response:
-    workspace, clock = ctx(request)
+async def checkin(request: Request, you: You) -> Response:
     form = await request.form()
     given = {a: str(form.get(f"pain_{a}")) for a in PAIN_AREAS if form.get(f"pain_{a}")}
     pain = {a: parse_score(v) for a, v in given.items()}
@@ -423,44 +379,39 @@ async def checkin(request: Request) -> Response:
         else:
             text = f"note: keep it to {NOTE_MAX_CHARS} characters, then save again."
         return render(request, "message.html", status=422, title="Nothing was saved", text=text)
-    store = workspace.open_store()
-    worse = services.record_checkin(
-        store,
-        store.local_person(),
-        clock,
-        cast(Moment, moment),
-        {a: v for a, v in pain.items() if v is not None},
-        note,
-    )
-    if worse:
+    saved = you.record_checkin(moment, {a: v for a, v in pain.items() if v is not None}, note)
+    if saved.rescreen:
         return go("/screening")
     return go(local_path(form.get("next")))
 
 
 @router.get("/player")
 def player(request: Request) -> HTMLResponse:
-    from unknot.domain.engine import SYMPTOM_TABLE
-
     return render(request, "player.html", pain_areas=PAIN_AREAS, symptoms=SYMPTOM_TABLE)
 
 
-@router.get("/progress")
-def progress(request: Request) -> HTMLResponse:
-    workspace, clock = ctx(request)
-    report = services.progress_report(workspace, clock, 8)
+def _progress_page(
+    request: Request, you: Actor, status: int = 200, activity_error: str | None = None
+) -> HTMLResponse:
+    report = you.progress_report(8)
     return render(
         request,
         "progress.html",
+        status=status,
         report=report,
-        charts=services.chart_svgs(report),
-        activity_error=None,
-        activities=_activity_names(workspace),
+        charts=you.chart_svgs(report),
+        activity_error=activity_error,
+        activities=you.activity_names(),
     )
 
 
+@router.get("/progress")
+def progress(request: Request, you: You) -> HTMLResponse:
+    return _progress_page(request, you)
+
+
 @router.post("/progress/activities")
-async def activities(request: Request) -> Response:
-    workspace, clock = ctx(request)
+async def activities(request: Request, you: You) -> Response:
     form = await request.form()
     ratings: dict[str, int] = {}
     for number in range(5):
@@ -469,51 +420,31 @@ async def activities(request: Request) -> Response:
         value = parse_score(score)
         if name and value is not None:
             ratings[name[:120]] = value
-    store = workspace.open_store()
     try:
-        services.record_function(store, store.local_person(), clock, ratings)
+        you.record_function(ratings)
     except ValueError as error:
-        report = services.progress_report(workspace, clock, 8)
-        return render(
-            request,
-            "progress.html",
-            status=422,
-            report=report,
-            charts=services.chart_svgs(report),
-            activity_error=str(error),
-            activities=_activity_names(workspace),
-        )
+        return _progress_page(request, you, 422, str(error))
     return go("/progress")
 
 
-def _activity_names(workspace: services.Workspace) -> list[str]:
-    store = workspace.open_store()
-    return sorted({r.activity for r in store.function_ratings(store.local_person())})
-
-
 @router.post("/advice/dismiss")
-async def dismiss(request: Request) -> Response:
-    workspace, clock = ctx(request)
+async def dismiss(request: Request, you: You) -> Response:
     form = await request.form()
     concern = str(form.get("concern"))
     choice = str(form.get("choice") or "").strip()
-    from unknot.domain.progress import CONCERNS
-
     if concern in CONCERNS and choice:
-        store = workspace.open_store()
-        services.dismiss_advice(store, store.local_person(), clock, concern, choice)
+        you.dismiss_advice(concern, choice)
     return go(local_path(form.get("next"), "/progress"))
 
 
 @router.get("/exercises")
 def exercises(
-    request: Request, phase: str | None = None, target: str | None = None
+    request: Request, you: You, phase: str | None = None, target: str | None = None
 ) -> HTMLResponse:
-    workspace, _ = ctx(request)
     phase = phase if phase in PHASES else None
     target = target if target in AREAS else None
     equipment = [e for e in request.query_params.getlist("equipment") if e in ITEMS] or None
-    records = services.catalog_records(workspace, phase=phase, target=target, equipment=equipment)
+    records = you.catalog_records(phase=phase, target=target, equipment=equipment)
     return render(
         request,
         "catalog.html",
@@ -526,11 +457,10 @@ def exercises(
 
 
 @router.get("/exercises/{exercise_id}")
-def exercise(request: Request, exercise_id: str) -> HTMLResponse:
-    workspace, _ = ctx(request)
+def exercise(request: Request, you: You, exercise_id: str) -> HTMLResponse:
     try:
-        record = services.exercise_record(workspace, exercise_id)
-    except services.UnknownExercise as error:
+        record = you.exercise_record(exercise_id)
+    except errors.UnknownExercise as error:
         return render(
             request, "message.html", status=404, title="Unknown exercise", text=str(error)
         )
@@ -538,9 +468,8 @@ def exercise(request: Request, exercise_id: str) -> HTMLResponse:
 
 
 @router.get("/history")
-def history(request: Request) -> HTMLResponse:
-    workspace, _ = ctx(request)
-    return render(request, "history.html", rows=services.session_history(workspace))
+def history(request: Request, you: You) -> HTMLResponse:
+    return render(request, "history.html", rows=you.session_history())
 
 
 @router.get("/data")
@@ -549,8 +478,7 @@ def data(request: Request) -> HTMLResponse:
 
 
 @router.post("/data/forget")
-async def forget(request: Request) -> HTMLResponse:
-    workspace, _ = ctx(request)
+async def forget(request: Request, you: You) -> HTMLResponse:
     form = await request.form()
     if str(form.get("confirm") or "").strip().lower() != "forget me":
         return render(
@@ -561,7 +489,7 @@ async def forget(request: Request) -> HTMLResponse:
             error="Type 'forget me' to confirm; nothing was deleted.",
         )
     # `forgotten`: this page registers no service worker again; it removes the one there was.
-    deleted = services.forget(workspace)
+    deleted = you.forget()
     response = render(request, "data.html", deleted=deleted, error=None, forgotten=True)
     response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA
     return response

@@ -58,7 +58,7 @@ def documented_problems() -> dict[int | str, dict[str, Any]]:
     }
 
 
-class Problem(Exception):
+class HTTPProblem(Exception):
     """Raise in a route to answer with problem details."""
 
     def __init__(self, status: int, title: str, detail: str, **extra: Any) -> None:
@@ -110,8 +110,8 @@ def _field(error: Any, body: Any) -> str:
 def install(app: FastAPI) -> None:
     """Route every error through problem details."""
 
-    @app.exception_handler(Problem)
-    async def on_problem(request: Request, error: Problem) -> JSONResponse:
+    @app.exception_handler(HTTPProblem)
+    async def on_problem(request: Request, error: HTTPProblem) -> JSONResponse:
         return problem_response(request, error.status, error.title, error.detail, **error.extra)
 
     @app.exception_handler(RequestValidationError)

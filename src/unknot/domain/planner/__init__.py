@@ -9,12 +9,12 @@ aims at, and the order candidates claim time in), `budget` (fitting the minutes 
 `session` (a day's plan, or a severe day's gentle routine) and `week`.
 """
 
+from unknot.domain.pain import SEVERE_PAIN
 from unknot.domain.planner.budget import BUDGET_FLOOR
 from unknot.domain.planner.candidate import STRENGTH_REST_S, TRANSITION_S
 from unknot.domain.planner.priority import FOCUS_AREAS
 from unknot.domain.planner.session import (
     GENTLE_DAY_ADVICE,
-    SEVERE_PAIN,
     build_gentle_day,
     build_session,
     severe_areas,

@@ -11,6 +11,7 @@ from typing import Final
 
 from unknot.domain.exercise import Exercise
 from unknot.domain.history import History
+from unknot.domain.pain import is_severe
 from unknot.domain.plan import PlanImpossible, PlannedExercise, SessionPlan
 from unknot.domain.planner.budget import fit, shortfall, spread
 from unknot.domain.planner.candidate import TRANSITION_S, Candidate
@@ -42,8 +43,6 @@ POSITION_ORDER: Final[dict[Position, int]] = {
     "lying_front": 5,
     "lying_back": 6,
 }
-# Pain at or above this today in any area is a severe day: no ordinary session (issue 14).
-SEVERE_PAIN: Final = 8
 GENTLE_DAY_ADVICE: Final = (
     "Rest is fine today too. Get care the same day if the pain came with an injury, a fever, "
     "numbness or weakness; see a doctor or physiotherapist within a few days if it keeps waking "
@@ -53,7 +52,7 @@ GENTLE_DAY_ADVICE: Final = (
 
 def severe_areas(profile: Profile) -> list[str]:
     """Areas at a severe level today, worst first."""
-    return [a for a in profile.painful_areas if profile.pain_in(a) >= SEVERE_PAIN]
+    return [a for a in profile.painful_areas if is_severe(profile.pain_in(a))]
 
 
 def build_gentle_day(

@@ -1,0 +1,168 @@
+"""The application object: unknot for the life of a process, and the only thing interfaces call.
+
+It owns the settings, the database and the clock (datasette's views talk only to the `Datasette`
+instance in the same way). Each request or command works through `local()` or `acting_as(person)`:
+an `Actor`, the application bound to who is asking, whose methods are the use cases.
+
+This module stays light: a quick command that needs no person (the catalog, a figure) takes
+`catalog()` or `figures()`, which import only their own service module (issue 3: start-up
+within 150 ms).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from unknot.clock import Clock, SystemClock
+from unknot.services.workspace import Workspace
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from unknot.config import Settings
+    from unknot.domain.screening import EmergencyNumber
+    from unknot.domain.timeline import Step
+    from unknot.services.actor import Actor
+    from unknot.services.catalog import Exercises
+    from unknot.services.figures import Figures
+    from unknot.services.player import Replayed
+    from unknot.storage.faults import StorageFault
+    from unknot.storage.repository import Store
+
+
+class Application:
+    """One unknot: settings, database and clock, shared by every request of a process."""
+
+    def __init__(self, workspace: Workspace, clock: Clock | None = None) -> None:
+        self.workspace = workspace
+        self.clock: Clock = clock or SystemClock()
+        self.local_person_id: int | None = None
+        """The local person's id as last looked up, for the hot paths (see `Acting`)."""
+        # Stored plans and events never change, so their timelines and replays are kept for
+        # the life of the application. Keys hold the session's key and the run's start as well
+        # as ids, because ids start again after "forget me".
+        self.timelines: dict[tuple[str | None, int, bool], tuple[Step, ...]] = {}
+        self.replays: dict[tuple[int, int, dt.datetime, str | None], Replayed] = {}
+
+    @classmethod
+    def from_environment(cls, clock: Clock | None = None) -> Application:
+        """Folders from UNKNOT_DATA_DIR / UNKNOT_CONFIG_DIR only: what quick commands need,
+        without reading (and paying for) every setting."""
+        return cls(Workspace.from_environment(), clock)
+
+    @classmethod
+    def from_settings(cls, settings: Settings, clock: Clock | None = None) -> Application:
+        """Every setting; the clock runs at `clock_speed` unless one is given."""
+        workspace = Workspace.from_settings(settings)
+        if clock is None and workspace.clock_speed != 1.0:
+            from unknot.clock import AcceleratedClock
+
+            clock = AcceleratedClock(workspace.clock_speed)
+        return cls(workspace, clock)
+
+    @classmethod
+    def configured(cls) -> Application:
+        """The application for the UNKNOT_ settings in the environment; a wrong one raises
+        SettingsProblem naming the variable."""
+        from pydantic import ValidationError
+
+        from unknot.config import Settings
+        from unknot.services.errors import SettingsProblem
+
+        try:
+            settings = Settings()
+        except ValidationError as error:
+            first = error.errors()[0]
+            name = "UNKNOT_" + "_".join(str(p) for p in first["loc"][:1]).upper()
+            message = first["msg"].removeprefix("Value error, ")
+            raise SettingsProblem(f"{name}: {message}") from None
+        return cls.from_settings(settings)
+
+    # Who is asking ---------------------------------------------------------------------------
+
+    def local(self) -> Actor:
+        """The one person of a local install (made on first use), as the web app without
+        accounts and the command line serve them."""
+        from unknot.services.actor import Actor
+
+        return Actor(self)
+
+    def acting_as(self, person_id: int) -> Actor:
+        """The application as this person uses it."""
+        from unknot.services.actor import Actor
+
+        return Actor(self, person_id)
+
+    def catalog(self) -> Exercises:
+        """The catalog's use cases alone, which need no person."""
+        from unknot.services.catalog import Exercises
+
+        return Exercises(self)
+
+    def figures(self) -> Figures:
+        """The figures' use cases alone, which need no person."""
+        from unknot.services.figures import Figures
+
+        return Figures(self)
+
+    def remembered_local_person(self) -> int:
+        if self.local_person_id is None:
+            self.local_person_id = self.store.local_person()
+        return self.local_person_id
+
+    # The database -----------------------------------------------------------------------------
+
+    @property
+    def store(self) -> Store:
+        """The database, migrated to this unknot's schema on first use (a newer one is refused
+        with DatabaseTooNew; a full disk or a damaged file raises StorageFault)."""
+        return self.workspace.open_store()
+
+    def open(self) -> None:
+        """Open (and migrate) the database now, before the first request or command needs it."""
+        self.workspace.open_store()
+
+    def close(self) -> None:
+        """Close the database connections (the web server on shutdown, and tests)."""
+        from unknot.services.workspace import close_stores
+
+        close_stores()
+
+    @property
+    def database_url(self) -> str:
+        return self.workspace.url
+
+    def upgrade_database(self) -> tuple[str | None, str]:
+        """Apply pending migrations; the revisions before and after."""
+        from unknot.storage.database import make_engine
+        from unknot.storage.migrate import upgrade
+
+        return upgrade(make_engine(self.workspace.url))
+
+    def fault_of(self, error: BaseException) -> StorageFault | None:
+        """The storage fault behind a driver's or the file system's error (a full disk, a
+        read-only folder, a damaged file), or None when it is not one."""
+        from unknot.storage.faults import storage_fault
+
+        return storage_fault(error, self.workspace.url)
+
+    # The installation ----------------------------------------------------------------------------
+
+    def emergency_call(self) -> EmergencyNumber:
+        """The emergency number to tell people, and whether it is only a guess."""
+        return self.workspace.emergency_call()
+
+    def emergency(self) -> str:
+        return self.workspace.emergency()
+
+    def secret(self) -> bytes:
+        """This installation's secret key (signs form tokens)."""
+        return self.workspace.secret()
+
+    @property
+    def public_urls(self) -> tuple[str, ...]:
+        return self.workspace.public_urls
+
+    @property
+    def trusted_proxies(self) -> tuple[str, ...]:
+        return self.workspace.trusted_proxies

@@ -1,0 +1,131 @@
+"""Every exception a use case raises that an interface answers: the one module interfaces name
+exceptions from (issue 16).
+
+Each message says what is wrong and what to do, so an interface shows it as it is: one line and
+exit 2 on the command line, a problem-details answer in the API, the form again on a page.
+This module imports nothing heavy, so the command line can name these at start-up.
+"""
+
+from __future__ import annotations
+
+from unknot.catalog.problems import CatalogError, FileProblem
+from unknot.storage.faults import DatabaseTooNew, StorageFault
+
+__all__ = [
+    "CatalogError",
+    "ClearanceProblem",
+    "DatabaseTooNew",
+    "EventRefused",
+    "ExportProblem",
+    "FileProblem",
+    "ImportProblem",
+    "MissingAnswers",
+    "NoFigure",
+    "NoSuchSession",
+    "NotInLoop",
+    "NotInPlan",
+    "NotThisSession",
+    "PlanImpossible",
+    "ProfileProblem",
+    "SessionOver",
+    "SessionsHeldBack",
+    "SettingsProblem",
+    "StorageFault",
+    "UnknownExercise",
+    "database_errors",
+]
+
+
+class UnknownExercise(LookupError):
+    """No exercise has this id; `suggestions` holds the closest ones."""
+
+    def __init__(self, exercise_id: str, suggestions: list[str]) -> None:
+        self.exercise_id = exercise_id
+        self.suggestions = suggestions
+        hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else ""
+        super().__init__(f"no exercise has the id {exercise_id!r}{hint}")
+
+
+class NoFigure(LookupError):
+    """The exercise exists but has no keyframes yet (one of the person's own)."""
+
+    def __init__(self, exercise_id: str) -> None:
+        self.exercise_id = exercise_id
+        super().__init__(
+            f"{exercise_id!r} has no figure yet; add a `figure:` with keyframes to its file "
+            "(see the README, 'Drawing an exercise')"
+        )
+
+
+class NotInLoop(ValueError):
+    """A side or direction the exercise's figure does not have; the message names those it has."""
+
+
+class ProfileProblem(ValueError):
+    """A profile file or flag is wrong; the message names the field and what is allowed."""
+
+
+class PlanImpossible(ValueError):
+    """No session can be planned from this profile; the message says what to change."""
+
+
+class SettingsProblem(ValueError):
+    """An UNKNOT_ setting is wrong; the message names the variable and what it takes."""
+
+
+class MissingAnswers(ValueError):
+    """A screening without an answer to a question that was asked."""
+
+    def __init__(self, message: str, missing: list[str]) -> None:
+        self.missing = missing
+        """The ids of the questions that still need an answer, in the order they are asked."""
+        super().__init__(message)
+
+
+class ClearanceProblem(ValueError):
+    """A clearance that cannot be recorded; the message says why and what to do."""
+
+
+class SessionsHeldBack(PermissionError):
+    """The screening holds sessions (and today's plan) back; the message is the advice, with
+    the emergency number where it applies."""
+
+
+class NotInPlan(LookupError):
+    """An exercise that is not in today's plan."""
+
+
+class NoSuchSession(LookupError):
+    """No session (or run of one) with this id belongs to the person, or none to resume."""
+
+
+class NotThisSession(ValueError):
+    """A write that names a session by id but carries another session's key: sent for a
+    session that no longer exists (queued in a browser before its data was deleted)."""
+
+
+class SessionOver(ValueError):
+    """A session that was finished, stopped or abandoned cannot be played again."""
+
+
+class EventRefused(ValueError):
+    """A run's start or event the engine cannot take; the message names the field."""
+
+
+class ExportProblem(ValueError):
+    """An export that cannot be written where asked; the message says why and what to do."""
+
+
+class ImportProblem(ValueError):
+    """An import file is malformed or foreign; nothing was changed."""
+
+
+def database_errors() -> tuple[type[Exception], ...]:
+    """The database driver's own exception classes, which `Application.fault_of` reads.
+
+    A function, so that naming them costs the driver's import only once one is raised: Python
+    evaluates an `except` clause's classes only when an exception reaches it.
+    """
+    from sqlalchemy.exc import DBAPIError
+
+    return (DBAPIError,)

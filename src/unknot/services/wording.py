@@ -1,0 +1,129 @@
+"""Wording shared by the web pages and the terminal: ids in words, doses, durations, phases,
+verdicts, and validation messages.
+
+No Rich and no pydantic here: the quick commands use it at start-up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+
+    from unknot.catalog.record import DosageRecord
+    from unknot.domain.plan import PlannedExercise
+
+PHASE_TITLES = {
+    "warmup": "Warm-up",
+    "dynamic": "Dynamic stretches",
+    "strength": "Strengthening",
+    "static": "Static stretches",
+}
+
+VERDICT_WORDS = {
+    "improved": "meaningfully better",
+    "no_change": "no meaningful change",
+    "worse": "worse",
+    "no_verdict": "too low at the start to judge",
+}
+
+
+def words(value: object) -> str:
+    """An id as words: "upper_back" → "upper back"."""
+    return str(value).replace("_", " ")
+
+
+def validation_message(error: ValidationError, whole: str = "") -> str:
+    """The first thing wrong, as "field.path: what is wrong" (`whole` names a value with no
+    field path, such as a whole profile)."""
+    first = error.errors()[0]
+    where = ".".join(str(p) for p in first["loc"]) or whole
+    message = str(first["msg"]).removeprefix("Value error, ")
+    return f"{where}: {message}" if where else message
+
+
+def span(values: Sequence[int | None] | None, unit: str = "") -> str:
+    """[8, 12] → "8–12", [5, 5] → "5", [15, None] → "15+"."""
+    if values is None:
+        return ""
+    low, high = values[0], values[1]
+    if high is None:
+        return f"{low}+{unit}"
+    if low == high:
+        return f"{low}{unit}"
+    return f"{low}–{high}{unit}"
+
+
+def minutes_or_seconds(seconds: int) -> str:
+    if seconds >= 90:
+        return f"{seconds / 60:.0f} min" if seconds % 60 == 0 else f"{seconds / 60:.1f} min"
+    return f"{seconds} s"
+
+
+def duration_text(seconds: Sequence[int]) -> str:
+    """[32, 48] → "32–48 s"; [300, 600] → "5–10 min"; both ends in one unit."""
+    low, high = seconds[0], seconds[1]
+    if low >= 90:
+        return span([round(low / 60), round(high / 60)]) + " min"
+    if high >= 90:
+        return f"{low} s–{round(high / 60)} min"
+    return span([low, high]) + " s"
+
+
+def dose_text(dosage: DosageRecord) -> str:
+    """A dose in a few words: "2–3 sets × 8–12 reps, each side"."""
+    parts: list[str] = []
+    work = dosage.get("work_s")
+    if work:
+        low, high = work
+        parts.append(
+            f"{span([low // 60, high // 60])} min"
+            if low % 60 == 0 and high % 60 == 0
+            else f"{span(work)} s"
+        )
+    amount = []
+    if dosage.get("sets"):
+        amount.append(f"{span(dosage['sets'])} sets")
+    if dosage.get("reps"):
+        amount.append(f"{span(dosage['reps'])} reps")
+    if amount:
+        parts.append(" × ".join(amount))
+    if dosage.get("hold_s"):
+        parts.append(f"hold {span(dosage['hold_s'])} s")
+    directions = dosage.get("directions")
+    if directions:
+        parts.append("each way (" + ", ".join(words(d) for d in directions) + ")")
+    if dosage.get("per_side"):
+        parts.append("each side")
+    elif dosage.get("per_side") is None and "per_side" in dosage:
+        parts.append("one or both sides by version")
+    return ", ".join(parts)
+
+
+def clock(seconds: int) -> str:
+    """1234 → "20:34"."""
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def planned_dose(item: PlannedExercise) -> str:
+    """A planned exercise's dose: "2 × 8 reps", "3 × hold 10 s", "5 min 6 s"."""
+    if item.work_s is not None:
+        minutes, seconds = divmod(item.work_s, 60)
+        return f"{minutes} min" + (f" {seconds} s" if seconds else "")
+    amount = []
+    if item.reps is not None:
+        amount.append(f"{item.reps} reps")
+    if item.hold_s is not None:
+        amount.append(f"hold {item.hold_s} s")
+    text = ", ".join(amount)
+    if item.sets > 1:
+        text = f"{item.sets} sets × {text}"
+    if item.directions:
+        text += ", each way (" + ", ".join(words(d) for d in item.directions) + ")"
+    if item.per_side:
+        text += ", each side"
+    if item.sets > 1:
+        text += f", {item.rest_s} s rest"
+    return text
