@@ -4,8 +4,8 @@ Full validation (YAML parsing and the pydantic schema) runs in `unknot catalog c
 tests, and whenever a file was added, removed or changed since the last validated load; other
 loads read a cache keyed by each file's path, modification time and size (issue 3). Within one
 process the parsed catalog is kept while neither the exercise files nor the cache file change:
-building the domain objects costs about 5 ms now that each exercise validates its figure's
-keyframes (issue 8), and every page and API call that plans or plays needs them.
+every page and API call that plans or plays needs the domain objects, and building them
+validates each figure's keyframes (issue 8).
 """
 
 from __future__ import annotations

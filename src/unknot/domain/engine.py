@@ -798,12 +798,16 @@ STOP_ADVICE: Final[dict[Tier, str]] = {
 STOP_MESSAGE: Final = "Stop now: {said}. {advice}"
 
 
+# A symptom reported during a session is never less than "see a clinician soon".
+LEAST_SYMPTOM_TIER: Final[Tier] = "soon"
+
+
 def symptom_tier(symptoms: Iterable[Symptom]) -> Tier:
     """The most serious tier of the symptoms and of their combinations (soon when none)."""
     given = frozenset(symptoms)
     tiers = [SYMPTOM_TIER[s] for s in given]
     tiers += [tier for one, others, tier in SYMPTOM_COMBINATIONS if one in given and given & others]
-    return max(tiers, key=TIER_ORDER.__getitem__, default="soon")
+    return max(tiers, key=TIER_ORDER.__getitem__, default=LEAST_SYMPTOM_TIER)
 
 
 def symptom_stop(symptoms: frozenset[Symptom], emergency_number: str) -> tuple[Tier, str]:
@@ -835,6 +839,8 @@ class SymptomRules:
     advice: dict[Tier, str]
     locking: list[Tier]
     template: str
+    least: Tier
+    """The tier of any symptom at all (`LEAST_SYMPTOM_TIER`)."""
 
 
 def symptom_rules() -> SymptomRules:
@@ -851,6 +857,7 @@ def symptom_rules() -> SymptomRules:
         advice=dict(STOP_ADVICE),
         locking=sorted(LOCKING),
         template=STOP_MESSAGE,
+        least=LEAST_SYMPTOM_TIER,
     )
 
 

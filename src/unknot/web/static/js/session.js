@@ -364,7 +364,7 @@ function pain(state, area, score, symptoms, now) {
 export function symptomStop(rules, symptoms) {
   const table = rules.symptoms;
   /** @type {Tier} */
-  let tier = "soon";
+  let tier = table.least;
   const raise = (/** @type {Tier} */ found) => { if (table.tier_order[found] > table.tier_order[tier]) tier = found; };
   for (const symptom of symptoms) raise(table.tiers[symptom]);
   for (const rule of table.combinations) {

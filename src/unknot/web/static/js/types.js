@@ -41,6 +41,7 @@
  * @property {Record<string, string>} words
  * @property {Record<string, string>} advice
  * @property {string[]} locking
+ * @property {Tier} least
  * @property {string} template
  */
 
