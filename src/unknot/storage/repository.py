@@ -1107,7 +1107,7 @@ class Store:
                     if session is not None and session not in shown
                 }
             older = self._sessions_with_plans(db, person_id, set(last_done.values()))
-            facts = _SessionFacts.read(db, person_id, None if recent is None else latest + older)
+            facts = _SessionFacts.read(db, person_id, latest + older)
             aggravating = self._aggravating(db, person_id)
         sessions = tuple(facts.session_outcome(*row) for row in latest)
         earlier = tuple(
@@ -1122,36 +1122,86 @@ class Store:
     def _sessions_with_steps(db: Connection, person_id: int, newest: int | None) -> list[Any]:
         """(id, started_at, plan) of the person's sessions with a step recorded, oldest first:
         the `newest` latest ones (every one for None)."""
-        sessions = t.sessions.c
-        query = (
-            select(sessions.id, sessions.started_at, t.plans.c.data)
-            .join(t.plans, t.plans.c.id == sessions.plan_id)
-            .where(
-                sessions.person_id == person_id,
-                select(t.session_steps.c.id)
-                .where(t.session_steps.c.session_id == sessions.id)
-                .exists(),
-            )
-        )
         if newest is None:
-            return list(db.execute(query.order_by(sessions.started_at, sessions.id)).all())
-        query = query.order_by(sessions.started_at.desc(), sessions.id.desc()).limit(newest)
-        return list(db.execute(query).all())[::-1]
+            return list(db.execute(_EVERY_SESSION_WITH_STEPS, {"person": person_id}).all())
+        latest = db.execute(_LATEST_SESSIONS_WITH_STEPS, {"person": person_id, "newest": newest})
+        return list(latest.all())[::-1]
 
     @staticmethod
     def _sessions_with_plans(db: Connection, person_id: int, ids: set[int]) -> list[Any]:
         """(id, started_at, plan) of these sessions of the person, oldest first."""
         if not ids:
             return []
-        sessions = t.sessions.c
-        return list(
-            db.execute(
-                select(sessions.id, sessions.started_at, t.plans.c.data)
-                .join(t.plans, t.plans.c.id == sessions.plan_id)
-                .where(sessions.person_id == person_id, sessions.id.in_(ids))
-                .order_by(sessions.started_at, sessions.id)
-            ).all()
+        found = db.execute(_SESSIONS_WITH_PLANS, {"person": person_id, "ids": sorted(ids)})
+        return list(found.all())
+
+
+# The statements of `Store.history`, built once (building one costs about as much as running
+# it): sessions with their plans, and what those sessions recorded, by the sessions' ids.
+def _with_plans(*where: Any) -> Any:
+    sessions = t.sessions.c
+    return (
+        select(sessions.id, sessions.started_at, t.plans.c.data)
+        .join(t.plans, t.plans.c.id == sessions.plan_id)
+        .where(sessions.person_id == bindparam("person"), *where)
+    )
+
+
+_HAS_STEPS = select(t.session_steps.c.id).where(t.session_steps.c.session_id == t.sessions.c.id)
+_EVERY_SESSION_WITH_STEPS = _with_plans(_HAS_STEPS.exists()).order_by(
+    t.sessions.c.started_at, t.sessions.c.id
+)
+_LATEST_SESSIONS_WITH_STEPS = (
+    _with_plans(_HAS_STEPS.exists())
+    .order_by(t.sessions.c.started_at.desc(), t.sessions.c.id.desc())
+    .limit(bindparam("newest"))
+)
+_SESSIONS_WITH_PLANS = _with_plans(t.sessions.c.id.in_(bindparam("ids", expanding=True))).order_by(
+    t.sessions.c.started_at, t.sessions.c.id
+)
+_STEP = t.session_steps.c
+# Per planned exercise of each session: the sets with a step done, and whether any was skipped.
+_RECORDED_SETS = (
+    select(
+        _STEP.session_id,
+        _STEP.item_index,
+        func.count(distinct(case((_STEP.skipped.is_(False), _STEP.set_number)))),
+        func.max(case((_STEP.skipped.is_(True), 1), else_=0)),
+    )
+    .where(
+        _STEP.session_id.in_(bindparam("ids", expanding=True)),
+        _STEP.kind.in_(sorted(EXERCISE_KINDS)),
+    )
+    .group_by(_STEP.session_id, _STEP.item_index)
+)
+_EFFORTS = select(
+    t.efforts.c.session_id, t.efforts.c.item_index, t.efforts.c.reps_in_reserve
+).where(t.efforts.c.session_id.in_(bindparam("ids", expanding=True)))
+_PAIN_REPORTS = (
+    select(
+        t.pain_reports.c.session_id,
+        t.pain_reports.c.item_index,
+        t.pain_reports.c.area,
+        t.pain_reports.c.score,
+    )
+    .where(t.pain_reports.c.session_id.in_(bindparam("ids", expanding=True)))
+    .order_by(t.pain_reports.c.id)
+)
+# Check-ins naming one of the sessions, or on one of the days; each side of the OR by its own
+# index (a check-in naming one of the person's sessions is the person's).
+_CHECKINS_NEAR = (
+    select(t.checkins)
+    .where(
+        or_(
+            and_(
+                t.checkins.c.person_id == bindparam("person"),
+                t.checkins.c.day.in_(bindparam("days", expanding=True)),
+            ),
+            t.checkins.c.session_id.in_(bindparam("ids", expanding=True)),
         )
+    )
+    .order_by(t.checkins.c.taken_at, t.checkins.c.id)
+)
 
 
 # The latest session in which each exercise the person ever did had a work or hold step: a
@@ -1201,39 +1251,18 @@ class _SessionFacts:
     checkins: list[PainCheckIn]
 
     @classmethod
-    def read(cls, db: Connection, person_id: int, sessions: list[Any] | None) -> _SessionFacts:
-        """The facts of these sessions of the person, (id, started_at, ...) each (every one
-        for None)."""
-        ids = None if sessions is None else [row[0] for row in sessions]
-        step = t.session_steps.c
-        sets = db.execute(
-            select(
-                step.session_id,
-                step.item_index,
-                func.count(distinct(case((step.skipped.is_(False), step.set_number)))),
-                func.max(case((step.skipped.is_(True), 1), else_=0)),
-            )
-            .where(_of(step, person_id, ids), step.kind.in_(sorted(EXERCISE_KINDS)))
-            .group_by(step.session_id, step.item_index)
-        ).all()
-        effort = t.efforts.c
-        efforts = db.execute(
-            select(effort.session_id, effort.item_index, effort.reps_in_reserve).where(
-                _of(effort, person_id, ids)
-            )
-        ).all()
-        pain = t.pain_reports.c
-        pains = db.execute(
-            select(pain.session_id, pain.item_index, pain.area, pain.score)
-            .where(_of(pain, person_id, ids))
-            .order_by(pain.id)
-        ).all()
+    def read(cls, db: Connection, person_id: int, sessions: list[Any]) -> _SessionFacts:
+        """The facts of these sessions of the person, (id, started_at, ...) each."""
+        ids = {"ids": [row[0] for row in sessions]}
         reports: dict[tuple[int, int], list[tuple[str, int]]] = {}
-        for session_id, item, area, score in pains:
+        for session_id, item, area, score in db.execute(_PAIN_REPORTS, ids):
             reports.setdefault((session_id, item), []).append((area, score))
         return cls(
-            sets={(s, i): RecordedSets(int(done), bool(skipped)) for s, i, done, skipped in sets},
-            reserve={(s, i): int(r) for s, i, r in efforts},
+            sets={
+                (s, i): RecordedSets(int(done), bool(skipped))
+                for s, i, done, skipped in db.execute(_RECORDED_SETS, ids)
+            },
+            reserve={(s, i): int(r) for s, i, r in db.execute(_EFFORTS, ids)},
             reports=reports,
             checkins=_checkins_near(db, person_id, sessions),
         )
@@ -1278,29 +1307,25 @@ class _SessionFacts:
 
 
 def _of(columns: Any, person_id: int, ids: list[int] | None) -> Any:
-    """Rows of the person's sessions: these (`ids`), or every one (None)."""
+    """Rows of the person's sessions: these (`ids`, read for the person, so by their own
+    index: with the person's too, SQLite would scan every row of the person), or every one
+    (None)."""
     if ids is None:
         return columns.person_id == person_id
-    return and_(columns.person_id == person_id, columns.session_id.in_(ids))
+    return columns.session_id.in_(ids)
 
 
-def _checkins_near(db: Connection, person_id: int, sessions: list[Any] | None) -> list[PainCheckIn]:
-    """The check-ins that may belong to these sessions, (id, started_at, ...) each (every one
-    of the person's for None), oldest first: those naming one of them, and those on a day one
-    of them started (in UTC or local time) or the day after (the morning question)."""
-    checkin = t.checkins.c
-    where = checkin.person_id == person_id
-    if sessions is not None:
-        days: set[dt.date] = set()
-        for _, at, *_rest in sessions:
-            days.update(at.date() + dt.timedelta(days=n) for n in range(_DAYS_AFTER + 1))
-            days.add(dt.datetime.fromtimestamp(at.timestamp()).date())
-        ids = [row[0] for row in sessions]
-        where = and_(where, or_(checkin.session_id.in_(ids), checkin.day.in_(sorted(days))))
-    rows = db.execute(
-        select(t.checkins).where(where).order_by(checkin.taken_at, checkin.id)
-    ).mappings()
-    return [_checkin(r) for r in rows]
+def _checkins_near(db: Connection, person_id: int, sessions: list[Any]) -> list[PainCheckIn]:
+    """The check-ins that may belong to these sessions, (id, started_at, ...) each, oldest
+    first: those naming one of them, and those on a day one of them started (in UTC or local
+    time) or the day after (the morning question)."""
+    days: set[dt.date] = set()
+    for _, at, *_rest in sessions:
+        days.update(at.date() + dt.timedelta(days=n) for n in range(_DAYS_AFTER + 1))
+        days.add(dt.datetime.fromtimestamp(at.timestamp()).date())
+    ids = [row[0] for row in sessions]
+    rows = db.execute(_CHECKINS_NEAR, {"person": person_id, "days": sorted(days), "ids": ids})
+    return [_checkin(r) for r in rows.mappings()]
 
 
 # How many days after its session a check-in may still belong to it (the morning question).
