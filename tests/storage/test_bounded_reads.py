@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from tests.storage.test_repository import a_plan, record
 from unknot.domain.progress import PainCheckIn
 from unknot.storage.repository import Store
@@ -64,3 +66,25 @@ def test_the_day_a_record_begins_and_recent_checkins(store: Store) -> None:
     store.add_checkin(person, later, START + dt.timedelta(days=5))
     assert store.checkins(person, since=START.date() + dt.timedelta(days=1)) == [later]
     assert store.checkins(person, since=START.date()) == [checkin, later]
+
+
+def test_sessions_since_and_the_finished_totals(store: Store) -> None:
+    person, ids = sessions_on_days(store, 4)
+    since = START + dt.timedelta(days=2)
+    assert [s.id for s in store.sessions(person, since=since)] == ids[2:]
+    assert [s.id for s in store.sessions(person, since=since, limit=1)] == ids[3:]
+    # Times with microseconds, a stopped session and an active one, which count for nothing.
+    odd = START + dt.timedelta(days=9, microseconds=250_001)
+    extra = store.start_session(person, store.save_plan(person, a_plan(), odd), odd, 4, True)
+    store.end_session(extra, "finished", odd + dt.timedelta(minutes=7, microseconds=999_999))
+    stopped = store.start_session(person, store.save_plan(person, a_plan(), odd), odd, 4, True)
+    store.end_session(stopped, "stopped", odd + dt.timedelta(minutes=3))
+    store.start_session(person, store.save_plan(person, a_plan(), odd), odd, 4, True)
+    finished = [s for s in store.sessions(person) if s.status == "finished"]
+    minutes = sum(
+        ((s.ended_at or s.started_at) - s.started_at).total_seconds() / 60 for s in finished
+    )
+    count, total = store.finished_totals(person)
+    assert count == len(finished) == 5
+    assert total == pytest.approx(minutes, abs=1e-9)
+    assert store.finished_totals(person + 1) == (0, 0.0)

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import (
     Connection,
     Engine,
+    Integer,
     Text,
     and_,
     bindparam,
@@ -279,6 +280,20 @@ def _new_plan(person_id: int, plan: SessionPlan, at: dt.datetime) -> Any:
     return insert(t.plans).values(
         person_id=person_id, day=plan.day, created_at=at, data=plan.model_dump(mode="json")
     )
+
+
+def _microseconds(dialect: str, start: Any, end: Any) -> Any:
+    """Whole microseconds from `start` to `end`, exact in SQL: SQLite keeps times as text
+    ("YYYY-MM-DD HH:MM:SS.ffffff", its julianday() is a float a few microseconds off), and
+    PostgreSQL's epoch of an interval is an exact numeric."""
+    if dialect == "postgresql":
+        return func.round(func.extract("epoch", end - start) * 1_000_000)
+
+    def micros(moment: Any) -> Any:
+        whole = cast(func.strftime("%s", moment), Integer) * 1_000_000
+        return whole + cast(func.substr(moment, 21, 6), Integer)
+
+    return micros(end) - micros(start)
 
 
 def new_session_key() -> str:
@@ -942,21 +957,52 @@ class Store:
         return totals
 
     def sessions(
-        self, person_id: int, *, limit: int | None = None, before: int | None = None
+        self,
+        person_id: int,
+        *,
+        limit: int | None = None,
+        before: int | None = None,
+        since: dt.datetime | None = None,
     ) -> list[SessionRow]:
         """The person's sessions, oldest first: every one, or the `limit` latest; only those
         older than session `before` when it is given (a page of history, newest first, is
-        `reversed(sessions(p, limit=n, before=the oldest shown))`)."""
-        where = None
+        `reversed(sessions(p, limit=n, before=the oldest shown))`), only those started at
+        `since` or later when that is (the weeks a progress report shows)."""
+        sessions = t.sessions.c
+        where = []
         if before is not None:
-            sessions = t.sessions.c
             mark = select(sessions.started_at).where(sessions.id == before).scalar_subquery()
-            where = or_(
-                sessions.started_at < mark,
-                and_(sessions.started_at == mark, sessions.id < before),
+            where.append(
+                or_(
+                    sessions.started_at < mark,
+                    and_(sessions.started_at == mark, sessions.id < before),
+                )
             )
+        if since is not None:
+            where.append(sessions.started_at >= since)
         with self.engine.connect() as db:
-            return self._session_rows(db, person_id, where, newest=limit)
+            return self._session_rows(db, person_id, and_(*where) if where else None, newest=limit)
+
+    def finished_totals(self, person_id: int) -> tuple[int, float]:
+        """How many sessions the person finished, and their minutes from start to end, added
+        up by the database (a progress report's totals, without reading every session)."""
+        sessions = t.sessions.c
+        with self.engine.connect() as db:
+            count, micros = db.execute(
+                select(
+                    func.count(),
+                    func.sum(
+                        _microseconds(
+                            self.engine.dialect.name, sessions.started_at, sessions.ended_at
+                        )
+                    ),
+                ).where(
+                    sessions.person_id == person_id,
+                    sessions.status == "finished",
+                    sessions.ended_at.is_not(None),
+                )
+            ).one()
+        return int(count), float(micros or 0) / 60_000_000
 
     def session(self, person_id: int, session_id: int) -> SessionRow | None:
         """One of the person's sessions, with where it got to; None when not theirs or not
