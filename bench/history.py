@@ -200,20 +200,24 @@ def _get(url: str) -> None:
         response.read()
 
 
-def _median_ms(
-    action: Callable[[], object], runs: int, before: Callable[[], object] | None = None
-) -> float:
-    """The median of `runs` timed calls of `action` (after two untimed ones), each after an
-    untimed `before`."""
-    samples = []
-    for index in range(runs + 2):
-        if before is not None:
-            before()
-        start = time.perf_counter()
-        action()
-        if index >= 2:
-            samples.append(time.perf_counter() - start)
-    return statistics.median(samples) * 1000
+# A request to time: what to send, and what to do untimed before each (or None).
+Timed = tuple[Callable[[], object], Callable[[], object] | None]
+# Each request kind, and how many times it is timed (after two untimed ones).
+KINDS = (
+    ("GET /api/v1/plan/today (first of the day)", 10),
+    ("GET /api/v1/plan/today (stored)", 30),
+    ("POST /api/v1/sessions (start: plan and start)", 10),
+    ("POST /api/v1/sessions (resume)", 15),
+    ("POST /api/v1/sessions/{id}/runs", RUNS),
+    ("POST /api/v1/sessions/{id}/events (stored)", 30),
+    ("POST /api/v1/sessions/{id}/events (duplicate)", 30),
+    ("POST /api/v1/checkins", 15),
+    ("GET /api/v1/progress", 7),
+    ("GET /api/v1/history", 7),
+    ("GET /today", 7),
+    ("GET /progress", 7),
+    ("GET /history", 7),
+)
 
 
 class Bench:
@@ -224,118 +228,119 @@ class Bench:
         self.engine = make_engine(f"sqlite:///{database}")
         self.store = Store(self.engine)
         self.person = self.store.local_person()
+        with self.engine.connect() as db:
+            self.keep = int(db.execute(select(func.max(t.sessions.c.id))).scalar() or 0)
+        self.session: dict[str, Any] = {}
+        self.run_id = 0
 
     def post(self, path: str, body: Any) -> Any:
         return call(self.url + path, body)
 
-    def drop_new_sessions(self, keep: int) -> None:
-        """Delete the sessions (and their plans) the timed requests made past the first `keep`,
-        so every start plans against the same history."""
+    def fresh_start(self) -> None:
+        """No active session, and none of those the timed requests made: every start plans
+        against the same history."""
         with self.engine.begin() as db:
-            made = select(t.sessions.c.plan_id).where(t.sessions.c.id > keep)
+            made = select(t.sessions.c.plan_id).where(t.sessions.c.id > self.keep)
             db.execute(delete(t.plans).where(t.plans.c.id.in_(made)))
-            db.execute(delete(t.sessions).where(t.sessions.c.id > keep))
-
-    def end_active(self) -> None:
-        with self.engine.begin() as db:
+            db.execute(delete(t.sessions).where(t.sessions.c.id > self.keep))
             db.execute(
                 update(t.sessions)
                 .where(t.sessions.c.status == "active")
                 .values(status="abandoned", ended_at=dt.datetime.now(dt.UTC))
             )
 
-    def measure(self) -> dict[str, float]:
-        times: dict[str, float] = {}
-        with self.engine.connect() as db:
-            keep = int(db.execute(select(func.max(t.sessions.c.id))).scalar() or 0)
-        times["GET /api/v1/plan/today (first of the day)"] = _median_ms(
-            lambda: _get(self.url + "/api/v1/plan/today"),
-            10,
-            before=lambda: self.store.discard_unstarted_plans(self.person),
-        )
-        times["GET /api/v1/plan/today (stored)"] = _median_ms(
-            lambda: _get(self.url + "/api/v1/plan/today"), 30
-        )
+    def timed(self, name: str) -> Timed:
+        """The request `name` (one of KINDS), with anything it needs made first: kinds are
+        asked in their order (a resume needs the session started, events a run)."""
+        if name.startswith("GET /api/v1/plan/today"):
+            discard = partial(self.store.discard_unstarted_plans, self.person)
+            return partial(_get, self.url + "/api/v1/plan/today"), (
+                discard if "first" in name else None
+            )
+        if name.startswith("POST /api/v1/sessions ("):
+            if "resume" in name:
+                self.session = self.post("/api/v1/sessions", {})
+                return partial(self.post, "/api/v1/sessions", {}), None
+            return partial(self.post, "/api/v1/sessions", {}), self.fresh_start
+        where = f"/api/v1/sessions/{self.session.get('session_id')}"
+        key = self.session.get("session_key")
+        if name.endswith("/runs"):
+            return partial(self.post, where + "/runs", {"resume_at": 0, "session_key": key}), None
+        if "/events" in name:
+            if not self.run_id:
+                self.run_id = self.post(where + "/runs", {"resume_at": 0, "session_key": key})[
+                    "run_id"
+                ]
+            return self._events(where, key, stored="stored" in name), None
+        if name == "POST /api/v1/checkins":
+            body = {"moment": "after", "pain": {"neck": 3}}
+            return partial(self.post, "/api/v1/checkins", body), None
+        return partial(_get, self.url + name.removeprefix("GET ")), None
 
-        def fresh_start() -> None:
-            self.end_active()
-            self.drop_new_sessions(keep)
-
-        times["POST /api/v1/sessions (start: plan and start)"] = _median_ms(
-            lambda: self.post("/api/v1/sessions", {}), 10, before=fresh_start
-        )
-        session = self.post("/api/v1/sessions", {})
-        times["POST /api/v1/sessions (resume)"] = _median_ms(
-            lambda: self.post("/api/v1/sessions", {}), 15
-        )
-        sid, skey = session["session_id"], session["session_key"]
-        body = {"resume_at": 0, "session_key": skey}
-        times["POST /api/v1/sessions/{id}/runs"] = _median_ms(
-            lambda: self.post(f"/api/v1/sessions/{sid}/runs", body), RUNS
-        )
-        times.update(self._events(sid, skey))
-        times["POST /api/v1/checkins"] = _median_ms(
-            lambda: self.post("/api/v1/checkins", {"moment": "after", "pain": {"neck": 3}}), 15
-        )
-        for path in ("/api/v1/progress", "/api/v1/history", "/today", "/progress", "/history"):
-            times[f"GET {path}"] = _median_ms(partial(_get, self.url + path), 7)
-        self.engine.dispose()
-        return times
-
-    def _events(self, sid: int, skey: str) -> dict[str, float]:
-        """Events of a new run: each stored (a new number, replayed, its writes stored), then
-        each sent again (stored already: the duplicate path)."""
-        run = self.post(f"/api/v1/sessions/{sid}/runs", {"resume_at": 0, "session_key": skey})
-        seq = iter(range(10_000))
+    def _events(self, where: str, key: str | None, stored: bool) -> Callable[[], object]:
+        """Events of one run, numbered 0, 1, 2...: start, then skip, pause and resume in turn.
+        Stored: each new (replayed, its skipped step written); else each sent again."""
+        numbers = iter(range(10_000))
         kinds = ("skip", "pause", "resume")
 
-        def event(number: int) -> dict[str, Any]:
-            kind = "start" if number == 0 else kinds[number % 3]
-            return {
-                "run_id": run["run_id"],
+        def send() -> None:
+            number = next(numbers)
+            event = {
+                "run_id": self.run_id,
                 "seq": number,
-                "kind": kind,
+                "kind": "start" if number == 0 else kinds[number % 3],
                 "at": number * 0.5,
-                "session_key": skey,
+                "session_key": key,
             }
+            answer = self.post(where + "/events", event)
+            assert answer["stored"] == stored, answer
 
-        def stored() -> None:
-            answer = self.post(f"/api/v1/sessions/{sid}/events", event(next(seq)))
-            assert answer["stored"], answer
-
-        again = iter(range(10_000))
-
-        def duplicate() -> None:
-            answer = self.post(f"/api/v1/sessions/{sid}/events", event(next(again)))
-            assert not answer["stored"], answer
-
-        return {
-            "POST /api/v1/sessions/{id}/events (stored)": _median_ms(stored, 30),
-            "POST /api/v1/sessions/{id}/events (duplicate)": _median_ms(duplicate, 30),
-        }
+        return send
 
 
-def measure_size(sessions: int) -> dict[str, float]:
-    with tempfile.TemporaryDirectory() as home:
-        database = Path(home) / "d" / "unknot.db"
-        populate(database, sessions)
-        served = Served(Path(home), 1)
-        try:
-            return Bench(served, database).measure()
-        finally:
-            served.stop()
+def measure(benches: dict[int, Bench]) -> dict[str, dict[int, float]]:
+    """Each kind's median (ms) per size. The servers take turns, one request each, so a load
+    that comes and goes on the machine weighs on every size alike."""
+    times: dict[str, dict[int, float]] = {}
+    for name, runs in KINDS:
+        requests = {size: bench.timed(name) for size, bench in benches.items()}
+        samples: dict[int, list[float]] = {size: [] for size in benches}
+        for index in range(runs + 2):
+            for size, (action, before) in requests.items():
+                if before is not None:
+                    before()
+                start = time.perf_counter()
+                action()
+                if index >= 2:
+                    samples[size].append(time.perf_counter() - start)
+        times[name] = {size: statistics.median(s) * 1000 for size, s in samples.items()}
+    return times
 
 
 def run() -> list[str]:
-    by_size = {size: measure_size(size) for size in SIZES}
-    names = list(by_size[SIZES[0]])
+    with tempfile.TemporaryDirectory() as home:
+        benches: dict[int, Bench] = {}
+        served: list[Served] = []
+        try:
+            for size in SIZES:
+                folder = Path(home) / str(size)
+                populate(folder / "d" / "unknot.db", size)
+                served.append(Served(folder, 1))
+                benches[size] = Bench(served[-1], folder / "d" / "unknot.db")
+            times = measure(benches)
+        finally:
+            for server in served:
+                server.stop()
+            for bench in benches.values():
+                bench.engine.dispose()
     header = f"{'request':<50}" + "".join(f"{f'{s} sessions':>14}" for s in SIZES)
     lines = [header + f"{'1000/0':>9}"]
-    for name in names:
-        cells = "".join(f"{by_size[s][name]:>11.1f} ms" for s in SIZES)
-        ratio = by_size[SIZES[-1]][name] / by_size[SIZES[0]][name]
+    for name, by_size in times.items():
+        cells = "".join(f"{by_size[s]:>11.1f} ms" for s in SIZES)
+        ratio = by_size[SIZES[-1]] / by_size[SIZES[0]]
         flag = "" if ratio <= 2 else "  OVER 2x"
         lines.append(f"{name:<50}{cells}{ratio:>8.2f}x{flag}")
     steps = SIZES[-1] * STEPS_PER_SESSION
     lines.append(f"(largest history: {SIZES[-1]:,} sessions, {steps:,} steps, as many events)")
+    lines.append("(1 worker each; the three servers answer in turn, one request at a time)")
     return lines
