@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -76,8 +77,9 @@ class Served:
         self.process.wait(timeout=20)
 
 
-def wrk(url: str, script: Path | None = None) -> tuple[float, float]:
-    command = ["wrk", "-t2", "-c32", "-d10s", "--latency", url]
+def wrk(url: str, script: Path | None = None) -> tuple[float, float, int]:
+    """Requests per second, p99 latency (ms) and requests sent, over 10 s and 32 connections."""
+    command = ["wrk", f"-t{THREADS}", "-c32", "-d10s", "--latency", url]
     if script is not None:
         command[1:1] = ["-s", str(script)]
     out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
@@ -88,7 +90,12 @@ def wrk(url: str, script: Path | None = None) -> tuple[float, float]:
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     if errors:
         raise RuntimeError(f"{errors.group(1)} failed requests:\n{out}")
-    return rate, float(p99_text.group(1)) * scale
+    lost = re.search(r"Socket errors: .*", out)
+    if lost:
+        print(f"wrk: {lost.group(0)}", file=sys.stderr)
+    sent = re.search(r"(\d+) requests in", out)
+    assert sent is not None
+    return rate, float(p99_text.group(1)) * scale, int(sent.group(1))
 
 
 def fixed_rate_p99(url: str, rate: int, seconds: int = 10) -> tuple[float, int]:
@@ -143,26 +150,99 @@ def page_weight(url: str) -> tuple[int, dict[str, int]]:
     return sum(sizes.values()), sizes
 
 
-# Session events as players send them: RUNS runs of one session, each getting its events in
-# order (0, 1, 2...): start, then skip, pause and resume in turn, half a second apart. Each one
-# is stored and replayed through the engine, and its writes (skipped steps) stored.
+# Session events as players send them: RUNS runs, each of its own session, each getting its
+# events in order (0, 1, 2...): start, then skip, pause and resume in turn, half a second apart.
+# wrk's two threads take half the runs each (each thread counts on its own), so no event is sent
+# twice: each is stored, replayed through the engine, and its writes (the skipped steps, new in
+# its session) stored. With SPANS, each run's numbers wrap at its span, the events it has stored
+# already: each request takes the duplicate path.
 EVENT_SCRIPT = """
 counter = 0
 runs = {RUNS}
+sessions = {SESSIONS}
+keys = {KEYS}
+spans = {SPANS}
+threads = THREADS
 kinds = {"skip", "pause", "resume"}
+local made = 0
+function setup(thread)
+  thread:set("tid", made)
+  made = made + 1
+end
 request = function()
-  local run = runs[counter % #runs + 1]
-  local seq = math.floor(counter / #runs)
+  local per = math.floor(#runs / threads)
+  local i = (counter % per) * threads + tid + 1
+  local seq = math.floor(counter / per)
+  if #spans > 0 then seq = seq % spans[i] end
   counter = counter + 1
   local kind = seq == 0 and "start" or kinds[seq % 3 + 1]
   local body = string.format(
-    '{"run_id": %d, "seq": %d, "kind": "%s", "at": %.1f, "session_key": "SKEY"}',
-    run, seq, kind, seq * 0.5)
+    '{"run_id": %d, "seq": %d, "kind": "%s", "at": %.1f, "session_key": "%s"}',
+    runs[i], seq, kind, seq * 0.5, keys[i])
   return wrk.format(
-    "POST", "/api/v1/sessions/SESSION/events", {["Content-Type"] = "application/json"}, body)
+    "POST", "/api/v1/sessions/" .. sessions[i] .. "/events",
+    {["Content-Type"] = "application/json"}, body)
 end
 """
 RUNS = 64
+THREADS = 2
+
+
+def lua_list(values: list[Any]) -> str:
+    return "{" + ", ".join(json.dumps(v) for v in values) + "}"
+
+
+def runs_of_their_own(url: str, database: Path) -> list[tuple[int, str, int]]:
+    """RUNS sessions, each with a run: (session id, key, run id). Each session is set aside
+    (abandoned, in the database) once its run has begun, so that the next POST starts another;
+    events still land in an abandoned session's run."""
+    made = []
+    for _ in range(RUNS):
+        session = call(url + "/api/v1/sessions", {})
+        run = call(
+            f"{url}/api/v1/sessions/{session['session_id']}/runs",
+            {"session_key": session["session_key"]},
+        )
+        made.append((session["session_id"], session["session_key"], run["run_id"]))
+        with sqlite3.connect(database) as db:
+            db.execute("UPDATE sessions SET status = 'abandoned' WHERE status = 'active'")
+    return made
+
+
+def stored_counts(database: Path) -> tuple[int, int, dict[int, int]]:
+    """Events stored, steps stored, and per run how many of its events are stored with none
+    missing (numbered 0, 1, 2...), once the requests wrk left in flight have landed (the counts
+    hold still for half a second)."""
+    counts = _counts(database)
+    while True:
+        time.sleep(0.5)
+        again = _counts(database)
+        if again == counts:
+            return counts
+        counts = again
+
+
+def _counts(database: Path) -> tuple[int, int, dict[int, int]]:
+    with sqlite3.connect(database) as db:
+        steps = db.execute("SELECT COUNT(*) FROM session_steps").fetchone()[0]
+        numbers: dict[int, set[int]] = {}
+        for run, seq in db.execute("SELECT run_id, seq FROM session_events"):
+            numbers.setdefault(int(run), set()).add(int(seq))
+    prefix = {run: next(n for n in range(len(s) + 1) if n not in s) for run, s in numbers.items()}
+    return sum(len(s) for s in numbers.values()), int(steps), prefix
+
+
+def event_script(home: Path, made: list[tuple[int, str, int]], spans: list[int]) -> Path:
+    """The wrk script for these runs; with `spans`, each run's numbers wrap at its span."""
+    script = home / f"events-{len(spans)}.lua"
+    script.write_text(
+        EVENT_SCRIPT.replace("{RUNS}", lua_list([r for _, _, r in made]))
+        .replace("{SESSIONS}", lua_list([s for s, _, _ in made]))
+        .replace("{KEYS}", lua_list([k for _, k, _ in made]))
+        .replace("{SPANS}", lua_list(spans))
+        .replace("THREADS", str(THREADS))
+    )
+    return script
 
 
 def run() -> list[str]:
@@ -178,34 +258,34 @@ def run() -> list[str]:
                     served.url + "/api/v1/screening",
                     {"answers": dict.fromkeys(QUESTION_IDS, False)},
                 )
-                session = call(served.url + "/api/v1/sessions", {})
+                call(served.url + "/api/v1/sessions", {})
                 call(served.url + "/api/v1/plan/today")
-                rate, p99 = wrk(served.url + "/api/v1/plan/today")
+                rate, p99, _ = wrk(served.url + "/api/v1/plan/today")
                 lines.append(
                     f"GET today's plan, 32 connections, {workers} worker(s): {rate:,.0f} req/s "
                     f"(target 1,500: {rate / 1500:.2f}x), p99 {p99:.1f} ms"
                 )
-                runs = [
-                    call(
-                        f"{served.url}/api/v1/sessions/{session['session_id']}/runs",
-                        {"session_key": session["session_key"]},
-                    )["run_id"]
-                    for _ in range(RUNS)
-                ]
-                script = Path(home) / "events.lua"
-                script.write_text(
-                    EVENT_SCRIPT.replace("SESSION", str(session["session_id"]))
-                    .replace("{RUNS}", "{" + ", ".join(map(str, runs)) + "}")
-                    .replace("SKEY", session["session_key"])
-                )
-                rate, p99 = wrk(served.url + "/api/v1/plan/today", script)
+                database = Path(home) / "d" / "unknot.db"
+                made = runs_of_their_own(served.url, database)
+                script = event_script(Path(home), made, [])
+                rate, p99, sent = wrk(served.url + "/api/v1/plan/today", script)
+                events, steps, stored = stored_counts(database)
                 # wrk falls back to plain GETs when its script fails: the events must have landed.
-                if call(served.url + "/api/v1/history")[0]["steps_done"] == 0:
-                    raise RuntimeError("the event script sent no events: check events.lua")
+                if events < sent:
+                    raise RuntimeError(f"{sent:,} events sent, {events:,} stored: check the script")
                 lines.append(
-                    f"POST session event (stored, replayed, its writes stored), 32 connections, "
-                    f"{workers} worker(s): {rate:,.0f} req/s (target 1,000: {rate / 1000:.2f}x), "
-                    f"p99 {p99:.1f} ms"
+                    f"POST session event, stored (new, replayed, {steps:,} skipped steps "
+                    f"written), 32 connections, {workers} worker(s): {rate:,.0f} req/s "
+                    f"(target 1,000: {rate / 1000:.2f}x), p99 {p99:.1f} ms"
+                )
+                again = [m for m in made if stored.get(m[2], 0) > 0]
+                script = event_script(Path(home), again, [stored[m[2]] for m in again])
+                rate, p99, sent = wrk(served.url + "/api/v1/plan/today", script)
+                if stored_counts(database)[0] != events:
+                    raise RuntimeError("events sent again stored something new")
+                lines.append(
+                    f"POST session event, sent again (stored before: 200), 32 connections, "
+                    f"{workers} worker(s): {rate:,.0f} req/s, p99 {p99:.1f} ms"
                 )
                 p99, sent = fixed_rate_p99(served.url + "/api/v1/plan/today", 500)
                 lines.append(

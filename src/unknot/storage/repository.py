@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
@@ -12,13 +12,19 @@ from typing import Any
 from sqlalchemy import (
     Connection,
     Engine,
+    Integer,
     Text,
+    and_,
     bindparam,
+    case,
     cast,
     delete,
+    distinct,
     func,
     insert,
+    or_,
     select,
+    text,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
@@ -30,8 +36,15 @@ from unknot.domain.engine import (
     SessionEnded,
     StepRecord,
 )
-from unknot.domain.history import ExerciseOutcome, History, SessionOutcome
-from unknot.domain.pain import starting_pain, too_much
+from unknot.domain.history import (
+    RECENT_SESSIONS,
+    ExerciseOutcome,
+    History,
+    RecordedSets,
+    SessionOutcome,
+    exercise_outcome,
+)
+from unknot.domain.pain import starting_pain
 from unknot.domain.plan import SessionPlan
 from unknot.domain.profile import Profile
 from unknot.domain.progress import (
@@ -41,6 +54,7 @@ from unknot.domain.progress import (
     session_pain,
 )
 from unknot.domain.screening import ScreeningRecord, ScreeningResult
+from unknot.domain.timeline import EXERCISE_KINDS
 from unknot.storage import tables as t
 
 LOCAL_PERSON = t.LOCAL_LABEL
@@ -76,11 +90,10 @@ _PLAN_OF_THE_DAY_TEXT = (
     .where(
         t.plans.c.person_id == bindparam("person"),
         t.plans.c.day == bindparam("day"),
-        t.plans.c.id.not_in(
-            select(t.sessions.c.plan_id).where(
-                t.sessions.c.person_id == bindparam("person"), t.sessions.c.status != "active"
-            )
-        ),
+        # NOT EXISTS by ix_sessions_plan: one seek per plan of the day, not every session.
+        ~select(t.sessions.c.id)
+        .where(t.sessions.c.plan_id == t.plans.c.id, t.sessions.c.status != "active")
+        .exists(),
     )
     .order_by(t.plans.c.id.desc())
     .limit(1)
@@ -109,14 +122,6 @@ def _screening(row: Any) -> ScreeningRecord:
         pain=row.pain,
         cleared_on=row.cleared_on,
     )
-
-
-def _grouped(rows: Sequence[Any], key: str) -> dict[Any, list[Any]]:
-    """Rows by one of their columns, each group in the rows' order."""
-    groups: dict[Any, list[Any]] = {}
-    for row in rows:
-        groups.setdefault(row[key], []).append(row)
-    return groups
 
 
 def _utc(seconds: float) -> dt.datetime:
@@ -275,6 +280,20 @@ def _new_plan(person_id: int, plan: SessionPlan, at: dt.datetime) -> Any:
     return insert(t.plans).values(
         person_id=person_id, day=plan.day, created_at=at, data=plan.model_dump(mode="json")
     )
+
+
+def _microseconds(dialect: str, start: Any, end: Any) -> Any:
+    """Whole microseconds from `start` to `end`, exact in SQL: SQLite keeps times as text
+    ("YYYY-MM-DD HH:MM:SS.ffffff", its julianday() is a float a few microseconds off), and
+    PostgreSQL's epoch of an interval is an exact numeric."""
+    if dialect == "postgresql":
+        return func.round(func.extract("epoch", end - start) * 1_000_000)
+
+    def micros(moment: Any) -> Any:
+        whole = cast(func.strftime("%s", moment), Integer) * 1_000_000
+        return whole + cast(func.substr(moment, 21, 6), Integer)
+
+    return micros(end) - micros(start)
 
 
 def new_session_key() -> str:
@@ -843,32 +862,37 @@ class Store:
 
     def aggravating(self, person_id: int) -> frozenset[str]:
         with self.engine.connect() as db:
-            rows = db.execute(
-                select(t.aggravations.c.exercise_id).where(t.aggravations.c.person_id == person_id)
-            ).scalars()
-            return frozenset(rows)
+            return self._aggravating(db, person_id)
 
-    def _session_rows(self, db: Connection, person_id: int, where: Any = None) -> list[SessionRow]:
-        steps = t.session_steps
-        done = (
-            select(
-                steps.c.session_id,
-                func.count().label("done"),
-                func.max(steps.c.step_index).label("last"),
-            )
-            .group_by(steps.c.session_id)
-            .subquery()
-        )
-        query = (
-            select(t.sessions, done.c.done, done.c.last)
-            .outerjoin(done, done.c.session_id == t.sessions.c.id)
-            .where(t.sessions.c.person_id == person_id)
-            .order_by(t.sessions.c.started_at, t.sessions.c.id)
-        )
+    @staticmethod
+    def _aggravating(db: Connection, person_id: int) -> frozenset[str]:
+        rows = db.execute(
+            select(t.aggravations.c.exercise_id).where(t.aggravations.c.person_id == person_id)
+        ).scalars()
+        return frozenset(rows)
+
+    def _session_rows(
+        self,
+        db: Connection,
+        person_id: int,
+        where: Any = None,
+        newest: int | None = None,
+    ) -> list[SessionRow]:
+        """The person's sessions (those matching `where`; only the `newest` latest of them when
+        given), oldest first, with what their steps add up to: only their own steps are read."""
+        sessions = t.sessions.c
+        query = select(t.sessions).where(sessions.person_id == person_id)
         if where is not None:
             query = query.where(where)
-        rows = db.execute(query).all()
-        seconds = self._exercise_seconds(db, [row.id for row in rows])
+        if newest is None:
+            rows = list(db.execute(query.order_by(sessions.started_at, sessions.id)).all())
+        else:
+            latest = query.order_by(sessions.started_at.desc(), sessions.id.desc()).limit(newest)
+            rows = list(db.execute(latest).all())[::-1]
+        # Every session of the person: their steps by person, not by a list of every id.
+        ids = None if where is None and newest is None else [row.id for row in rows]
+        done = self._steps_done(db, person_id, ids)
+        seconds = self._exercise_seconds(db, person_id, ids)
         return [
             SessionRow(
                 id=row.id,
@@ -878,8 +902,8 @@ class Store:
                 status=row.status,
                 paced=row.paced,
                 steps_total=row.steps_total,
-                steps_done=row.done or 0,
-                next_step=(row.last + 1) if row.last is not None else 0,
+                steps_done=done.get(row.id, (0, -1))[0],
+                next_step=done.get(row.id, (0, -1))[1] + 1,
                 exercise_seconds=seconds.get(row.id, 0.0),
                 key=row.session_key,
             )
@@ -887,9 +911,26 @@ class Store:
         ]
 
     @staticmethod
-    def _exercise_seconds(db: Connection, session_ids: list[int]) -> dict[int, float]:
+    def _steps_done(
+        db: Connection, person_id: int, ids: list[int] | None
+    ) -> dict[int, tuple[int, int]]:
+        """Per session: steps recorded and the highest step index recorded."""
+        if ids == []:
+            return {}
+        step = t.session_steps.c
+        found = db.execute(
+            select(step.session_id, func.count(), func.max(step.step_index))
+            .where(_of(step, person_id, ids))
+            .group_by(step.session_id)
+        )
+        return {int(s): (int(n), int(last)) for s, n, last in found}
+
+    @staticmethod
+    def _exercise_seconds(
+        db: Connection, person_id: int, ids: list[int] | None
+    ) -> dict[int, float]:
         """Time in the exercises themselves per session: holds held, work steps' length."""
-        if not session_ids:
+        if ids == []:
             return {}
         steps = t.session_steps
         found = db.execute(
@@ -901,7 +942,7 @@ class Store:
                 steps.c.ended_at,
                 steps.c.paused_s,
             ).where(
-                steps.c.session_id.in_(session_ids),
+                _of(steps.c, person_id, ids),
                 steps.c.skipped.is_(False),
                 steps.c.kind.in_(("work", "hold")),
             )
@@ -915,10 +956,95 @@ class Store:
             totals[session_id] = totals.get(session_id, 0.0) + length
         return totals
 
-    def sessions(self, person_id: int) -> list[SessionRow]:
-        """Every session of a person, oldest first."""
+    def sessions(
+        self,
+        person_id: int,
+        *,
+        limit: int | None = None,
+        before: int | None = None,
+        since: dt.datetime | None = None,
+    ) -> list[SessionRow]:
+        """The person's sessions, oldest first: every one, or the `limit` latest; only those
+        older than session `before` when it is given (a page of history, newest first, is
+        `reversed(sessions(p, limit=n, before=the oldest shown))`), only those started at
+        `since` or later when that is (the weeks a progress report shows)."""
+        sessions = t.sessions.c
+        where = []
+        if before is not None:
+            mark = select(sessions.started_at).where(sessions.id == before).scalar_subquery()
+            where.append(
+                or_(
+                    sessions.started_at < mark,
+                    and_(sessions.started_at == mark, sessions.id < before),
+                )
+            )
+        if since is not None:
+            where.append(sessions.started_at >= since)
         with self.engine.connect() as db:
-            return self._session_rows(db, person_id)
+            return self._session_rows(db, person_id, and_(*where) if where else None, newest=limit)
+
+    def finished_totals(self, person_id: int) -> tuple[int, float]:
+        """How many sessions the person finished, and their minutes from start to end, added
+        up by the database (a progress report's totals, without reading every session)."""
+        sessions = t.sessions.c
+        with self.engine.connect() as db:
+            count, micros = db.execute(
+                select(
+                    func.count(),
+                    func.sum(
+                        _microseconds(
+                            self.engine.dialect.name, sessions.started_at, sessions.ended_at
+                        )
+                    ),
+                ).where(
+                    sessions.person_id == person_id,
+                    sessions.status == "finished",
+                    sessions.ended_at.is_not(None),
+                )
+            ).one()
+        return int(count), float(micros or 0) / 60_000_000
+
+    def session(self, person_id: int, session_id: int) -> SessionRow | None:
+        """One of the person's sessions, with where it got to; None when not theirs or not
+        there. Reads that session's steps only (a start or resume sends it to the player)."""
+        with self.engine.connect() as db:
+            rows = self._session_rows(db, person_id, t.sessions.c.id == session_id)
+        return rows[0] if rows else None
+
+    def latest_session_id(
+        self, person_id: int, started_before: dt.datetime | None = None
+    ) -> int | None:
+        """The person's latest session (the latest started before `started_before`, when
+        given); None without one. A check-in after a session, or the next morning, names it."""
+        sessions = t.sessions.c
+        query = select(sessions.id).where(sessions.person_id == person_id)
+        if started_before is not None:
+            query = query.where(sessions.started_at < started_before)
+        with self.engine.connect() as db:
+            found = db.execute(
+                query.order_by(sessions.started_at.desc(), sessions.id.desc()).limit(1)
+            ).scalar()
+        return None if found is None else int(found)
+
+    def started_on(self, person_id: int) -> dt.date | None:
+        """The day the person's record begins: their first session's (its UTC date) or first
+        check-in's, whichever is earlier; None with neither (the "persists" rule counts from
+        it)."""
+        with self.engine.connect() as db:
+            first_session, first_checkin = db.execute(
+                select(
+                    select(func.min(t.sessions.c.started_at))
+                    .where(t.sessions.c.person_id == person_id)
+                    .scalar_subquery(),
+                    select(func.min(t.checkins.c.day))
+                    .where(t.checkins.c.person_id == person_id)
+                    .scalar_subquery(),
+                )
+            ).one()
+        days = [first_checkin] if first_checkin is not None else []
+        if first_session is not None:
+            days.append(first_session.date())
+        return min(days, default=None)
 
     def session_row(self, person_id: int, session_id: int) -> SessionRow | None:
         """One of the person's sessions and where it got to; None when it is not theirs."""
@@ -941,7 +1067,7 @@ class Store:
     def active_session(self, person_id: int) -> SessionRow | None:
         """The latest session that was neither finished nor stopped: one to resume."""
         with self.engine.connect() as db:
-            rows = self._session_rows(db, person_id, t.sessions.c.status == "active")
+            rows = self._session_rows(db, person_id, t.sessions.c.status == "active", newest=1)
         return rows[-1] if rows else None
 
     def abandon_session(self, session_id: int, at: dt.datetime) -> None:
@@ -964,23 +1090,19 @@ class Store:
             )
             return int(result.inserted_primary_key[0])  # type: ignore[index]
 
-    def checkins(self, person_id: int, day: dt.date | None = None) -> list[PainCheckIn]:
-        """The person's check-ins, oldest first; only that day's when `day` is given."""
+    def checkins(
+        self, person_id: int, day: dt.date | None = None, *, since: dt.date | None = None
+    ) -> list[PainCheckIn]:
+        """The person's check-ins, oldest first; only that day's when `day` is given, only
+        those of `since` and after when that is (both by ix_checkins_person_day)."""
         query = select(t.checkins).where(t.checkins.c.person_id == person_id)
         if day is not None:
             query = query.where(t.checkins.c.day == day)
+        if since is not None:
+            query = query.where(t.checkins.c.day >= since)
         with self.engine.connect() as db:
             rows = db.execute(query.order_by(t.checkins.c.taken_at, t.checkins.c.id)).mappings()
-            return [
-                PainCheckIn(
-                    day=r["day"],
-                    moment=r["moment"],
-                    pain=r["pain"],
-                    session_id=r["session_id"],
-                    note=r["note"],
-                )
-                for r in rows
-            ]
+            return [_checkin(r) for r in rows]
 
     def add_function_rating(self, person_id: int, rating: FunctionRating, at: dt.datetime) -> None:
         with self._tx() as db:
@@ -1025,108 +1147,260 @@ class Store:
             ).all()
         return dict(rows)
 
-    def history(self, person_id: int) -> History:
-        """What the planner needs from past sessions: outcomes per exercise, aggravations."""
+    def history(self, person_id: int, recent: int | None = RECENT_SESSIONS) -> History:
+        """What the planner and the advice read of past sessions (see `domain.history`): the
+        latest `recent` sessions with a step recorded (every one for None); when that leaves
+        older ones out, the latest outcome of each exercise done before them; and the exercises
+        marked aggravating.
+
+        Only those sessions' rows are read, their steps added up by the database, so planning
+        costs the same however long the history (issue 16).
+        """
         with self.engine.connect() as db:
-            session_rows = db.execute(
-                select(t.sessions.c.id, t.sessions.c.started_at, t.plans.c.data)
-                .join(t.plans, t.plans.c.id == t.sessions.c.plan_id)
-                .where(t.sessions.c.person_id == person_id)
-                .order_by(t.sessions.c.started_at, t.sessions.c.id)
-            ).all()
-            # Only the columns the outcomes need: converting every step's two times cost more
-            # than the rest of the history together.
-            step = t.session_steps.c
-            steps = (
-                db.execute(
-                    select(
-                        step.session_id, step.item_index, step.kind, step.set_number, step.skipped
-                    )
-                    .where(step.person_id == person_id)
-                    .order_by(step.session_id, step.step_index)
-                )
-                .mappings()
-                .all()
-            )
-            efforts = (
-                db.execute(select(t.efforts).where(t.efforts.c.person_id == person_id))
-                .mappings()
-                .all()
-            )
-            pains = (
-                db.execute(select(t.pain_reports).where(t.pain_reports.c.person_id == person_id))
-                .mappings()
-                .all()
-            )
-        checks = self.checkins(person_id)
-        # Grouped once, so each session reads its own rows: scanning every row for every session
-        # grew with the square of the history (0.33 s to start a session at 550 sessions).
-        steps_of = _grouped(steps, "session_id")
-        efforts_of = _grouped(efforts, "session_id")
-        pains_of = _grouped(pains, "session_id")
-        on_day: dict[dt.date, list[PainCheckIn]] = {}
-        linked: dict[int, list[int]] = {}
-        unlinked_on: dict[dt.date, list[int]] = {}
-        for position, check in enumerate(checks):
-            on_day.setdefault(check.day, []).append(check)
-            if check.session_id is None:
-                unlinked_on.setdefault(check.day, []).append(position)
-            else:
-                linked.setdefault(check.session_id, []).append(position)
+            latest = self._sessions_with_steps(db, person_id, recent)
+            # Each exercise not done in those sessions, by the older session it was last done in.
+            last_done: dict[str, int] = {}
+            if recent is not None and len(latest) == recent:
+                shown = {row.id for row in latest}
+                last_done = {
+                    exercise: session
+                    for exercise, session in db.execute(
+                        _LATEST_SESSION_OF_EACH_EXERCISE,
+                        {"person": person_id, "kinds": sorted(EXERCISE_KINDS)},
+                    ).all()
+                    if session is not None and session not in shown
+                }
+            older = self._sessions_with_plans(db, person_id, set(last_done.values()))
+            facts = _SessionFacts.read(db, person_id, latest + older)
+            aggravating = self._aggravating(db, person_id)
+        sessions = tuple(facts.session_outcome(*row) for row in latest)
+        earlier = tuple(
+            outcome
+            for row in older
+            for outcome in _last_in_session(facts.exercise_outcomes(*row))
+            if last_done.get(outcome.exercise_id) == row.id
+        )
+        return History(sessions=sessions, aggravating=aggravating, earlier=earlier)
 
-        def checks_for(session_id: int, day: dt.date) -> list[PainCheckIn]:
-            """The check-ins `session_pain` can count for this session, in their order."""
-            days = (day + dt.timedelta(days=n) for n in range(max(DAYS_AFTER_SESSION.values()) + 1))
-            found = linked.get(session_id, []) + [i for d in days for i in unlinked_on.get(d, [])]
-            return [checks[i] for i in sorted(found)]
+    @staticmethod
+    def _sessions_with_steps(db: Connection, person_id: int, newest: int | None) -> list[Any]:
+        """(id, started_at, plan) of the person's sessions with a step recorded, oldest first:
+        the `newest` latest ones (every one for None)."""
+        if newest is None:
+            return list(db.execute(_EVERY_SESSION_WITH_STEPS, {"person": person_id}).all())
+        latest = db.execute(_LATEST_SESSIONS_WITH_STEPS, {"person": person_id, "newest": newest})
+        return list(latest.all())[::-1]
 
-        outcomes: list[SessionOutcome] = []
-        for session_id, started_at, plan_data in session_rows:
-            mine = steps_of.get(session_id, [])
-            if not mine:
-                continue
-            plan = SessionPlan.model_validate(plan_data)
-            reserve = {
-                e["item_index"]: e["reps_in_reserve"] for e in efforts_of.get(session_id, [])
-            }
-            hurt = pains_of.get(session_id, [])
-            local_day = dt.datetime.fromtimestamp(started_at.timestamp()).date()
-            start = starting_pain(on_day.get(local_day, []), session_id, local_day)
-            exercises = []
-            for number, item in enumerate(plan.items):
-                done = [
-                    s for s in mine if s["item_index"] == number and s["kind"] in ("work", "hold")
-                ]
-                if not done:
-                    continue
-                item_reports = [p for p in hurt if p["item_index"] == number]
-                item_pain = [p["score"] for p in item_reports]
-                sets_done = len({s["set_number"] for s in done if not s["skipped"]})
-                exercises.append(
-                    ExerciseOutcome(
-                        exercise_id=item.exercise_id,
-                        sets=item.sets,
-                        sets_done=sets_done,
-                        reps=item.reps,
-                        hold_s=item.hold_s,
-                        completed=not any(s["skipped"] for s in done) and sets_done == item.sets,
-                        stopped_for_pain=any(
-                            too_much(p["score"], start.get(p["area"])) for p in item_reports
-                        ),
-                        reps_in_reserve=reserve.get(number),
-                        pain_during=max(item_pain) if item_pain else None,
-                    )
-                )
-            all_pain = [p["score"] for p in hurt]
-            day = started_at.date()
-            counted = checks_for(session_id, day)
-            outcomes.append(
-                SessionOutcome(
-                    day=day,
-                    pain_before=session_pain(counted, session_id, day, "before"),
-                    pain_during=max(all_pain) if all_pain else None,
-                    pain_next_morning=session_pain(counted, session_id, day, "morning"),
-                    exercises=tuple(exercises),
-                )
+    @staticmethod
+    def _sessions_with_plans(db: Connection, person_id: int, ids: set[int]) -> list[Any]:
+        """(id, started_at, plan) of these sessions of the person, oldest first."""
+        if not ids:
+            return []
+        found = db.execute(_SESSIONS_WITH_PLANS, {"person": person_id, "ids": sorted(ids)})
+        return list(found.all())
+
+
+# The statements of `Store.history`, built once (building one costs about as much as running
+# it): sessions with their plans, and what those sessions recorded, by the sessions' ids.
+def _with_plans(*where: Any) -> Any:
+    sessions = t.sessions.c
+    return (
+        select(sessions.id, sessions.started_at, t.plans.c.data)
+        .join(t.plans, t.plans.c.id == sessions.plan_id)
+        .where(sessions.person_id == bindparam("person"), *where)
+    )
+
+
+_HAS_STEPS = select(t.session_steps.c.id).where(t.session_steps.c.session_id == t.sessions.c.id)
+_EVERY_SESSION_WITH_STEPS = _with_plans(_HAS_STEPS.exists()).order_by(
+    t.sessions.c.started_at, t.sessions.c.id
+)
+_LATEST_SESSIONS_WITH_STEPS = (
+    _with_plans(_HAS_STEPS.exists())
+    .order_by(t.sessions.c.started_at.desc(), t.sessions.c.id.desc())
+    .limit(bindparam("newest"))
+)
+_SESSIONS_WITH_PLANS = _with_plans(t.sessions.c.id.in_(bindparam("ids", expanding=True))).order_by(
+    t.sessions.c.started_at, t.sessions.c.id
+)
+_STEP = t.session_steps.c
+# Per planned exercise of each session: the sets with a step done, and whether any was skipped.
+_RECORDED_SETS = (
+    select(
+        _STEP.session_id,
+        _STEP.item_index,
+        func.count(distinct(case((_STEP.skipped.is_(False), _STEP.set_number)))),
+        func.max(case((_STEP.skipped.is_(True), 1), else_=0)),
+    )
+    .where(
+        _STEP.session_id.in_(bindparam("ids", expanding=True)),
+        _STEP.kind.in_(sorted(EXERCISE_KINDS)),
+    )
+    .group_by(_STEP.session_id, _STEP.item_index)
+)
+_EFFORTS = select(
+    t.efforts.c.session_id, t.efforts.c.item_index, t.efforts.c.reps_in_reserve
+).where(t.efforts.c.session_id.in_(bindparam("ids", expanding=True)))
+_PAIN_REPORTS = (
+    select(
+        t.pain_reports.c.session_id,
+        t.pain_reports.c.item_index,
+        t.pain_reports.c.area,
+        t.pain_reports.c.score,
+    )
+    .where(t.pain_reports.c.session_id.in_(bindparam("ids", expanding=True)))
+    .order_by(t.pain_reports.c.id)
+)
+# Check-ins naming one of the sessions, or on one of the days; each side of the OR by its own
+# index (a check-in naming one of the person's sessions is the person's).
+_CHECKINS_NEAR = (
+    select(t.checkins)
+    .where(
+        or_(
+            and_(
+                t.checkins.c.person_id == bindparam("person"),
+                t.checkins.c.day.in_(bindparam("days", expanding=True)),
+            ),
+            t.checkins.c.session_id.in_(bindparam("ids", expanding=True)),
+        )
+    )
+    .order_by(t.checkins.c.taken_at, t.checkins.c.id)
+)
+
+
+# The latest session in which each exercise the person ever did had a work or hold step: a
+# loose index scan of ix_session_steps_person_exercise (the next exercise id, then its highest
+# session id), two index seeks per exercise however many steps are stored. Session ids follow
+# the order sessions start in (they are given as sessions start; an import keeps them).
+_LATEST_SESSION_OF_EACH_EXERCISE = text(
+    """
+    WITH RECURSIVE done(exercise_id) AS (
+        SELECT MIN(exercise_id) FROM session_steps WHERE person_id = :person
+        UNION ALL
+        SELECT (
+            SELECT MIN(s.exercise_id) FROM session_steps AS s
+            WHERE s.person_id = :person AND s.exercise_id > done.exercise_id
+        )
+        FROM done WHERE done.exercise_id IS NOT NULL
+    )
+    SELECT done.exercise_id, (
+        SELECT s.session_id FROM session_steps AS s
+        WHERE s.person_id = :person AND s.exercise_id = done.exercise_id AND s.kind IN :kinds
+        ORDER BY s.session_id DESC LIMIT 1
+    )
+    FROM done WHERE done.exercise_id IS NOT NULL
+    """
+).bindparams(bindparam("kinds", expanding=True))
+
+
+def _last_in_session(outcomes: Iterable[ExerciseOutcome]) -> list[ExerciseOutcome]:
+    """Of a session's outcomes, the last of each exercise (planned twice, it counts as last
+    done), in plan order."""
+    last: dict[str, ExerciseOutcome] = {}
+    for outcome in outcomes:
+        last.pop(outcome.exercise_id, None)
+        last[outcome.exercise_id] = outcome
+    return list(last.values())
+
+
+@dataclass(frozen=True, slots=True)
+class _SessionFacts:
+    """What some sessions recorded, read at once: each planned exercise's sets added up by the
+    database, effort answers and pain reports by (session, item), and the check-ins that may
+    belong to them (oldest first)."""
+
+    sets: dict[tuple[int, int], RecordedSets]
+    reserve: dict[tuple[int, int], int]
+    reports: dict[tuple[int, int], list[tuple[str, int]]]
+    checkins: list[PainCheckIn]
+
+    @classmethod
+    def read(cls, db: Connection, person_id: int, sessions: list[Any]) -> _SessionFacts:
+        """The facts of these sessions of the person, (id, started_at, ...) each."""
+        ids = {"ids": [row[0] for row in sessions]}
+        reports: dict[tuple[int, int], list[tuple[str, int]]] = {}
+        for session_id, item, area, score in db.execute(_PAIN_REPORTS, ids):
+            reports.setdefault((session_id, item), []).append((area, score))
+        return cls(
+            sets={
+                (s, i): RecordedSets(int(done), bool(skipped))
+                for s, i, done, skipped in db.execute(_RECORDED_SETS, ids)
+            },
+            reserve={(s, i): int(r) for s, i, r in db.execute(_EFFORTS, ids)},
+            reports=reports,
+            checkins=_checkins_near(db, person_id, sessions),
+        )
+
+    def exercise_outcomes(
+        self, session_id: int, started_at: dt.datetime, plan_data: Any
+    ) -> list[ExerciseOutcome]:
+        """How each planned exercise with a work or hold step recorded went, in plan order."""
+        plan = SessionPlan.model_validate(plan_data)
+        local_day = dt.datetime.fromtimestamp(started_at.timestamp()).date()
+        start = starting_pain(self.checkins, session_id, local_day)
+        return [
+            exercise_outcome(
+                item,
+                self.sets[(session_id, number)],
+                self.reports.get((session_id, number), ()),
+                start,
+                self.reserve.get((session_id, number)),
             )
-        return History(sessions=tuple(outcomes), aggravating=self.aggravating(person_id))
+            for number, item in enumerate(plan.items)
+            if (session_id, number) in self.sets
+        ]
+
+    def session_outcome(
+        self, session_id: int, started_at: dt.datetime, plan_data: Any
+    ) -> SessionOutcome:
+        """One session: its exercises, the worst pain during it, before and the next morning."""
+        scores = [
+            score
+            for (session, _), found in self.reports.items()
+            if session == session_id
+            for _, score in found
+        ]
+        day = started_at.date()
+        return SessionOutcome(
+            day=day,
+            pain_before=session_pain(self.checkins, session_id, day, "before"),
+            pain_during=max(scores, default=None),
+            pain_next_morning=session_pain(self.checkins, session_id, day, "morning"),
+            exercises=tuple(self.exercise_outcomes(session_id, started_at, plan_data)),
+        )
+
+
+def _of(columns: Any, person_id: int, ids: list[int] | None) -> Any:
+    """Rows of the person's sessions: these (`ids`, read for the person, so by their own
+    index: with the person's too, SQLite would scan every row of the person), or every one
+    (None)."""
+    if ids is None:
+        return columns.person_id == person_id
+    return columns.session_id.in_(ids)
+
+
+def _checkins_near(db: Connection, person_id: int, sessions: list[Any]) -> list[PainCheckIn]:
+    """The check-ins that may belong to these sessions, (id, started_at, ...) each, oldest
+    first: those naming one of them, and those on a day one of them started (in UTC or local
+    time) or the day after (the morning question)."""
+    days: set[dt.date] = set()
+    for _, at, *_rest in sessions:
+        days.update(at.date() + dt.timedelta(days=n) for n in range(_DAYS_AFTER + 1))
+        days.add(dt.datetime.fromtimestamp(at.timestamp()).date())
+    ids = [row[0] for row in sessions]
+    rows = db.execute(_CHECKINS_NEAR, {"person": person_id, "days": sorted(days), "ids": ids})
+    return [_checkin(r) for r in rows.mappings()]
+
+
+# How many days after its session a check-in may still belong to it (the morning question).
+_DAYS_AFTER = max(DAYS_AFTER_SESSION.values())
+
+
+def _checkin(row: Any) -> PainCheckIn:
+    return PainCheckIn(
+        day=row["day"],
+        moment=row["moment"],
+        pain=row["pain"],
+        session_id=row["session_id"],
+        note=row["note"],
+    )

@@ -282,6 +282,23 @@ advice_dismissals = Table(
     Column("dismissed_at", UTCDateTime, nullable=False),
 )
 
+# Indexes for the reads every request makes, so that each costs the same at 1,000 past sessions
+# as at none (issue 16): the latest session of each exercise, a day's plan and check-ins, a
+# session's plan, runs, pain reports and check-ins.
+Index(
+    "ix_session_steps_person_exercise",
+    session_steps.c.person_id,
+    session_steps.c.exercise_id,
+    session_steps.c.session_id,
+    session_steps.c.kind,
+)
+Index("ix_plans_person_day", plans.c.person_id, plans.c.day)
+Index("ix_sessions_plan", sessions.c.plan_id)
+Index("ix_session_runs_session", session_runs.c.session_id)
+Index("ix_pain_reports_session", pain_reports.c.session_id)
+Index("ix_checkins_person_day", checkins.c.person_id, checkins.c.day)
+Index("ix_checkins_session", checkins.c.session_id)
+
 # Every table holding a person's records, parents before children (export, import, forget).
 PERSON_TABLES = (
     persons,
