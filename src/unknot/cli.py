@@ -558,11 +558,16 @@ def session(
 
 
 @app.command()
-def history(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
-    """Past sessions: when, how much was done, and time spent."""
+def history(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    limit: Annotated[
+        int, typer.Option(help="How many of the latest sessions to show.", min=1, max=100_000)
+    ] = 50,
+) -> None:
+    """Past sessions, newest first: when, how much was done, and time spent."""
     you = person()
     with database_problems(you.app):
-        rows = you.session_history()
+        rows = you.session_history(limit)
     if as_json:
         print(json.dumps([r.model_dump(mode="json") for r in rows], indent=2))
         return

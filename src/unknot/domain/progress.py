@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Annotated, Final, Literal
 
 from pydantic import Field
@@ -155,6 +155,43 @@ def weekly_means(
 # Three days in a row at severe pain (`pain.SEVERE_PAIN`): see a clinician within a few days
 # (issue 14).
 SEVERE_DAYS_IN_A_ROW: Final = 3
+
+
+# The check-ins of the last this many days decide the current level, the latest weekly average
+# and severe days in a row; with each area's first week, they are all the progress rules read.
+# A run of severe days longer than this counts as this long (the advice is the same).
+RECENT_DAYS: Final = 91
+
+
+def days_that_count(
+    today: dt.date,
+    first_day: dt.date | None,
+    readings: Mapping[str, tuple[dt.date, dt.date]],
+    shown_from: dt.date | None = None,
+) -> list[tuple[dt.date, dt.date]]:
+    """The spans of days, [start, end), whose check-ins decide `clinician_advice` and the
+    report's areas, so that a store reads those and not years of check-ins.
+
+    `first_day`: the person's first check-in (weeks are counted from it); `readings`: each
+    area's first and latest level reading; `shown_from`: the first day a report shows. Spans:
+    the first day, each area's first week (its baseline), the week (counted from `first_day`)
+    its latest reading falls in, the recent days, and the weeks shown, whole weeks from the
+    week `shown_from` falls in.
+    """
+    if first_day is None:
+        return []
+    day = dt.timedelta(days=1)
+
+    def week_of(when: dt.date) -> dt.date:
+        return first_day + dt.timedelta(weeks=max(0, (when - first_day).days // 7))
+
+    spans = [(first_day, first_day + day), (today - dt.timedelta(days=RECENT_DAYS), today + day)]
+    for first, latest in readings.values():
+        spans.append((first, first + WINDOW))
+        spans.append((week_of(latest), week_of(latest) + WINDOW))
+    if shown_from is not None:
+        spans.append((week_of(shown_from), today + day))
+    return spans
 
 
 class Advice(Strict):
@@ -367,10 +404,12 @@ def adherence(
     planned_per_week: int,
     today: dt.date,
     weeks: int,
+    totals: tuple[int, float] | None = None,
 ) -> Adherence:
     """Sessions done against planned per week (weeks end today), streaks and minutes.
 
-    `sessions`: (day, minutes) of each finished session.
+    `sessions`: (day, minutes) of each finished session, at least those of the weeks shown;
+    `totals`: every finished session's count and minutes, when `sessions` holds only some.
     """
     first_day = today - dt.timedelta(days=7 * weeks - 1)
     rows = []
@@ -401,6 +440,6 @@ def adherence(
         weeks=tuple(rows),
         streak_weeks=streak_weeks,
         streak_days=streak_days,
-        total_sessions=len(sessions),
-        total_minutes=round(sum(m for _, m in sessions), 1),
+        total_sessions=len(sessions) if totals is None else totals[0],
+        total_minutes=round(sum(m for _, m in sessions) if totals is None else totals[1], 1),
     )

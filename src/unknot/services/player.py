@@ -145,7 +145,7 @@ class PlayerProtocol(LiveSessions, Acting):
         from unknot.catalog.record import public_record
 
         store = self.store
-        row = store.session_row(self.person_id, session_id)
+        row = store.session(self.person_id, session_id)
         if row is None:
             raise NoSuchSession(f"no session {session_id}")
         brief = SessionBrief(

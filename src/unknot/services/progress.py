@@ -23,8 +23,15 @@ from unknot.domain.vocabulary import Moment
 from unknot.services.acting import Acting
 from unknot.services.planning import Planning, TodayPlan
 from unknot.services.screening import Situation
-from unknot.storage.repository import SessionRow
 
+
+def _midnight(day: dt.date) -> dt.datetime:
+    """The start of `day` in UTC, as sessions' start times are compared with a day's."""
+    return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
+
+
+# Past sessions are shown this many at a time: a page costs the same after years of sessions.
+HISTORY_PAGE = 50
 # Advice dismissed with a recorded choice stays quiet this long, then returns if it still applies.
 DISMISSAL_LASTS = dt.timedelta(days=28)
 
@@ -118,11 +125,9 @@ class Progress(Planning, Acting):
         day = today(self.clock)
         session_id = None
         if moment == "after":
-            latest = store.latest_session(person)
-            session_id = latest.id if latest else None
+            session_id = store.latest_session_id(person)
         if moment == "morning":
-            earlier = store.latest_session(person, before=day)
-            session_id = earlier.id if earlier else None
+            session_id = store.latest_session_id(person, started_before=_midnight(day))
         checkin = PainCheckIn(
             day=day, moment=moment, pain=dict(pain), session_id=session_id, note=note
         )
@@ -154,12 +159,15 @@ class Progress(Planning, Acting):
         return sorted({r.activity for r in self.store.function_ratings(self.person_id)})
 
     def progress_report(self, weeks: int = 8) -> ProgressReport:
-        """Everything the progress views show."""
+        """Everything the progress views show for the last `weeks` weeks, with totals and
+        baselines from the whole record; what it reads is bounded by what it shows."""
         store = self.store
         person = self.person_id
         day = today(self.clock)
-        checkins = store.checkins(person)
-        rows = store.sessions(person)
+        first_monday = day - dt.timedelta(days=day.weekday() + 7 * (weeks - 1))
+        shown_from = min(first_monday, day - dt.timedelta(days=7 * weeks - 1))
+        checkins = self._counted_checkins(day, shown_from)
+        rows = store.sessions(person, since=_midnight(shown_from))
         profile = store.load_profile(person)
         planned = profile.sessions_per_week if profile else 3
         finished = [
@@ -170,7 +178,7 @@ class Progress(Planning, Acting):
             for r in rows
             if r.status == "finished"
         ]
-        advice = self._advice(day, checkins, rows)
+        advice = self._advice(day, checkins)
         first = min((c.day for c in checkins), default=day)
         areas = progress.area_changes(checkins, day)
         before_after = []
@@ -183,7 +191,6 @@ class Progress(Planning, Acting):
                     BeforeAfter(session_id=row.id, day=started_on, before=before, after=after)
                 )
         done_days = {d for d, _ in finished}
-        first_monday = day - dt.timedelta(days=day.weekday() + 7 * (weeks - 1))
         calendar = []
         for week in range(weeks):
             days = [first_monday + dt.timedelta(days=7 * week + d) for d in range(7)]
@@ -196,6 +203,7 @@ class Progress(Planning, Acting):
                 a.area: [
                     WeeklyMean(week=w, mean=m)
                     for w, m in progress.weekly_means(checkins, a.area, first)
+                    if w + progress.WINDOW > shown_from
                 ]
                 for a in areas
             },
@@ -203,25 +211,40 @@ class Progress(Planning, Acting):
                 a.area: [
                     PainPoint(day=c.day, pain=c.pain[a.area])
                     for c in checkins
-                    if a.area in c.pain and c.moment in progress.LEVEL_MOMENTS
+                    if a.area in c.pain
+                    and c.moment in progress.LEVEL_MOMENTS
+                    and c.day >= shown_from
                 ]
                 for a in areas
             },
             before_after=before_after,
             function=progress.function_change(store.function_ratings(person)),
-            adherence=progress.adherence(finished, planned, day, weeks),
+            adherence=progress.adherence(
+                finished, planned, day, weeks, totals=store.finished_totals(person)
+            ),
             advice=advice,
         )
 
-    def _advice(
-        self, day: dt.date, checkins: list[PainCheckIn], rows: list[SessionRow]
-    ) -> list[Advice]:
+    def _counted_checkins(self, day: dt.date, shown_from: dt.date | None) -> list[PainCheckIn]:
+        """The check-ins the progress rules read (`progress.days_that_count`), and those of the
+        days a report shows from `shown_from`."""
+        from unknot.domain.vocabulary import PAIN_AREAS
+
+        store = self.store
+        first_day, readings = store.reading_days(self.person_id, PAIN_AREAS, progress.LEVEL_MOMENTS)
+        spans = progress.days_that_count(day, first_day, readings, shown_from)
+        return store.checkins_in(self.person_id, spans)
+
+    def _advice(self, day: dt.date, checkins: list[PainCheckIn]) -> list[Advice]:
         """See-a-clinician advice that applies today and was not dismissed in the last 4 weeks."""
         store = self.store
         person = self.person_id
-        started = min([r.started_at.date() for r in rows] + [c.day for c in checkins], default=None)
         advice = progress.clinician_advice(
-            checkins, store.history(person), day, started, store.function_ratings(person)
+            checkins,
+            store.history(person),
+            day,
+            store.started_on(person),
+            store.function_ratings(person),
         )
         dismissed = store.dismissals(person)
         return [
@@ -232,9 +255,8 @@ class Progress(Planning, Acting):
 
     def current_advice(self) -> list[Advice]:
         """Only the advice part of the progress report (the today page shows it)."""
-        store = self.store
-        person = self.person_id
-        return self._advice(today(self.clock), store.checkins(person), store.sessions(person))
+        day = today(self.clock)
+        return self._advice(day, self._counted_checkins(day, None))
 
     def today(self) -> Today:
         """The today page: today's plan or why sessions wait, the advice, and whether to ask
@@ -243,7 +265,7 @@ class Progress(Planning, Acting):
         plan = self.today_plan(now) if now.held_back is None else None
         day = today(self.clock)
         store = self.store
-        yesterday = store.latest_session(self.person_id, before=day)
+        yesterday = store.latest_session_id(self.person_id, started_before=_midnight(day))
         ask_morning = yesterday is not None and not any(
             c.moment == "morning" for c in store.checkins(self.person_id, day)
         )
@@ -255,8 +277,12 @@ class Progress(Planning, Acting):
             self.person_id, concern, choice, today(self.clock), instant(self.clock.now())
         )
 
-    def session_history(self) -> list[PastSession]:
-        """Past sessions, newest first, with completion and time spent."""
+    def session_history(
+        self, limit: int = HISTORY_PAGE, before: int | None = None
+    ) -> list[PastSession]:
+        """Past sessions, newest first, with completion and time spent: the `limit` latest, or
+        those older than session `before` (the next page)."""
+        rows = self.store.sessions(self.person_id, limit=limit, before=before)
         return [
             PastSession(
                 id=row.id,
@@ -271,7 +297,7 @@ class Progress(Planning, Acting):
                 ),
                 exercise_minutes=round(row.exercise_seconds / 60, 1),
             )
-            for row in reversed(self.store.sessions(self.person_id))
+            for row in reversed(rows)
         ]
 
     def chart_svgs(self, report: ProgressReport) -> dict[str, str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
@@ -1046,24 +1046,6 @@ class Store:
             days.append(first_session.date())
         return min(days, default=None)
 
-    def session_row(self, person_id: int, session_id: int) -> SessionRow | None:
-        """One of the person's sessions and where it got to; None when it is not theirs."""
-        with self.engine.connect() as db:
-            rows = self._session_rows(db, person_id, t.sessions.c.id == session_id)
-        return rows[0] if rows else None
-
-    def latest_session(self, person_id: int, before: dt.date | None = None) -> SessionRow | None:
-        """The person's latest session (begun before the day `before`, in UTC, if given)."""
-        sessions = t.sessions.c
-        query = select(sessions.id).where(sessions.person_id == person_id)
-        if before is not None:
-            midnight = dt.datetime.combine(before, dt.time(), tzinfo=dt.UTC)
-            query = query.where(sessions.started_at < midnight)
-        query = query.order_by(sessions.started_at.desc(), sessions.id.desc()).limit(1)
-        with self.engine.connect() as db:
-            found = db.execute(query).scalar()
-        return None if found is None else self.session_row(person_id, int(found))
-
     def active_session(self, person_id: int) -> SessionRow | None:
         """The latest session that was neither finished nor stopped: one to resume."""
         with self.engine.connect() as db:
@@ -1103,6 +1085,45 @@ class Store:
         with self.engine.connect() as db:
             rows = db.execute(query.order_by(t.checkins.c.taken_at, t.checkins.c.id)).mappings()
             return [_checkin(r) for r in rows]
+
+    def checkins_in(
+        self, person_id: int, spans: Sequence[tuple[dt.date, dt.date]]
+    ) -> list[PainCheckIn]:
+        """The person's check-ins on the days of any of these spans ([start, end)), oldest
+        first: what the progress rules read (`progress.days_that_count`)."""
+        if not spans:
+            return []
+        day = t.checkins.c.day
+        query = select(t.checkins).where(
+            t.checkins.c.person_id == person_id,
+            or_(*(and_(day >= start, day < end) for start, end in spans)),
+        )
+        with self.engine.connect() as db:
+            rows = db.execute(query.order_by(t.checkins.c.taken_at, t.checkins.c.id)).mappings()
+            return [_checkin(r) for r in rows]
+
+    def reading_days(
+        self, person_id: int, areas: Sequence[str], moments: Collection[str]
+    ) -> tuple[dt.date | None, dict[str, tuple[dt.date, dt.date]]]:
+        """The person's first check-in day, and per area the first and latest day of a reading
+        at these moments; added up by the database."""
+        checkins = t.checkins.c
+        mine = checkins.person_id == person_id
+        columns = [select(func.min(checkins.day)).where(mine).scalar_subquery()]
+        for area in areas:
+            rated = and_(
+                mine, checkins.moment.in_(moments), checkins.pain[area].as_integer().is_not(None)
+            )
+            columns.append(select(func.min(checkins.day)).where(rated).scalar_subquery())
+            columns.append(select(func.max(checkins.day)).where(rated).scalar_subquery())
+        with self.engine.connect() as db:
+            first, *spans = db.execute(select(*columns)).one()
+        found = {
+            area: (spans[2 * n], spans[2 * n + 1])
+            for n, area in enumerate(areas)
+            if spans[2 * n] is not None
+        }
+        return first, found
 
     def add_function_rating(self, person_id: int, rating: FunctionRating, at: dt.datetime) -> None:
         with self._tx() as db:

@@ -413,9 +413,16 @@ def dismiss(you: You, body: Dismissal) -> Response:
     return Response(status_code=204)
 
 
-@router.get("/history", summary="Past sessions")
-def history(you: You) -> list[PastSession]:
-    return you.session_history()
+@router.get("/history", summary="Past sessions, newest first, a page at a time")
+def history(
+    you: You,
+    limit: Annotated[int, Query(ge=1, le=500, description="sessions per page")] = 50,
+    before: Annotated[
+        int | None,
+        Query(ge=1, le=2**63 - 1, description="the oldest session id of the page before"),
+    ] = None,
+) -> list[PastSession]:
+    return you.session_history(limit, before)
 
 
 @router.get(

@@ -23,6 +23,7 @@ from unknot.services.models import (
     Question,
     ScreeningResult,
 )
+from unknot.services.progress import HISTORY_PAGE
 from unknot.services.vocabulary import (
     AREAS,
     CONCERNS,
@@ -468,8 +469,16 @@ def exercise(request: Request, you: You, exercise_id: str) -> HTMLResponse:
 
 
 @router.get("/history")
-def history(request: Request, you: You) -> HTMLResponse:
-    return render(request, "history.html", rows=you.session_history())
+def history(request: Request, you: You, before: str | None = None) -> HTMLResponse:
+    older = int(before) if before and before.isdigit() and len(before) < 19 else None
+    rows = you.session_history(HISTORY_PAGE + 1, older)
+    return render(
+        request,
+        "history.html",
+        rows=rows[:HISTORY_PAGE],
+        older=rows[HISTORY_PAGE - 1].id if len(rows) > HISTORY_PAGE else None,
+        newer=older is not None,
+    )
 
 
 @router.get("/data")
