@@ -22,6 +22,7 @@ from unknot.services.vocabulary import AREAS, CONCERNS, ITEMS, PHASES, parse_sco
 
 if TYPE_CHECKING:
     from unknot.services.actor import Actor
+    from unknot.services.catalog import Exercises
 
 app = typer.Typer(
     name="unknot",
@@ -53,12 +54,12 @@ def choose(value: str | None, allowed: Sequence[str], what: str) -> str | None:
 
 
 @contextmanager
-def catalog_problems() -> Iterator[None]:
+def catalog_problems(catalog: Exercises) -> Iterator[None]:
     """Warn of the person's own exercise files that were left out; a broken shipped file exits 2."""
     from unknot.services import errors
 
     try:
-        for problem in Application.from_environment().catalog().catalog_problems():
+        for problem in catalog.catalog_problems():
             print(f"unknot: left out {problem}", file=sys.stderr)
         yield
     except errors.CatalogError as error:
@@ -114,12 +115,9 @@ def catalog(
     choose(target, AREAS, "target")
     for item in equipment or []:
         choose(item, ITEMS, "equipment item")
-    with catalog_problems():
-        records = (
-            Application.from_environment()
-            .catalog()
-            .catalog_records(phase=phase, target=target, equipment=equipment)
-        )
+    catalog = Application.from_environment().catalog()
+    with catalog_problems(catalog):
+        records = catalog.catalog_records(phase=phase, target=target, equipment=equipment)
     if as_json:
         print(json.dumps(records, ensure_ascii=False, indent=2))
         return
@@ -165,9 +163,10 @@ def catalog_gallery(
     index.html showing them all."""
     if out.exists() and not out.is_dir():
         fail(f"{out} is a file; give a folder (it is created when missing)")
-    with catalog_problems():
+    figures = Application.from_environment().figures()
+    with catalog_problems(figures):
         try:
-            gallery = Application.from_environment().figures().write_gallery(out)
+            gallery = figures.write_gallery(out)
         except OSError as error:
             fail(f"cannot write the gallery into {out}: {error.strerror or error}")
     for exercise_id in gallery.missing:
@@ -195,7 +194,7 @@ def show(
     if strip and svg is None:
         fail("--strip goes with --svg FILE")
     figures = Application.from_environment().figures()
-    with catalog_problems():
+    with catalog_problems(figures):
         try:
             record = figures.exercise_record(exercise_id)
             if svg is not None:
@@ -290,7 +289,7 @@ def plan(
     you = person()
     positions: list[str] = []
     exercise_ids: list[str] = []
-    with catalog_problems():
+    with catalog_problems(you):
         for value in avoid or []:
             if value in POSITION_AVOIDANCES:
                 positions.append(value)
@@ -319,7 +318,7 @@ def plan(
     except errors.ProfileProblem as error:
         fail(str(error))
     # The plan obeys the stored screening exactly as a session does (issue 12).
-    with database_problems(), catalog_problems():
+    with database_problems(you.app), catalog_problems(you):
         try:
             ahead = you.plan_ahead(profile, day=day, week=week, seed=seed)
         except errors.PlanImpossible as error:
@@ -399,8 +398,8 @@ def ask_yes_no(question: str, number: int, total: int) -> bool:
         print("Please answer y (yes) or n (no).")
 
 
-def run_screening(you: Actor) -> str:
-    """Ask every question in the terminal, store the result, print the advice; return the tier."""
+def run_screening(you: Actor) -> None:
+    """Ask every question in the terminal, store the result, print the advice."""
     print(
         "Warning-sign questions. unknot does not diagnose: these only tell you when to get "
         "care, and when unsure they send you to a clinician."
@@ -421,7 +420,6 @@ def run_screening(you: Actor) -> str:
             "stands until you record that a clinician has seen you (`unknot cleared`)."
         )
     print(f"{TIER_TITLES[result.tier]}. {outcome.standing_advice}")
-    return result.tier
 
 
 @app.command()
@@ -514,6 +512,8 @@ def session(
     ] = None,
 ) -> None:
     """Screen if needed, then guide you through today's session, saving every step as you go."""
+    from unknot.services import errors
+
     you = person()
     speaker = None
     if voice:
@@ -540,13 +540,16 @@ def session(
             print(now.held_back)
             raise typer.Exit(1)
         resumable = now.resumable
-        if resumable is not None and resume is not False:
-            controller = you.resume_session(now)
-            step = controller.current
-            title = step.title if step else "the end"
-            print(f"Resuming session {resumable.id} at step {resumable.next_step + 1}: {title}")
-        else:
-            controller = you.start_session(now, paced=not self_paced)
+        try:
+            if resumable is not None and resume is not False:
+                controller = you.resume_session(now)
+                step = controller.current
+                title = step.title if step else "the end"
+                print(f"Resuming session {resumable.id} at step {resumable.next_step + 1}: {title}")
+            else:
+                controller = you.start_session(now, paced=not self_paced)
+        except (errors.NoSuchSession, errors.SessionsHeldBack) as error:
+            fail(str(error), code=1)
         if controller.plan.gentle_day:
             print("A gentle day. " + " ".join(controller.plan.notes))
         from unknot.tui.plain import run as run_plain
@@ -561,13 +564,18 @@ def session(
 def history(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     limit: Annotated[
-        int, typer.Option(help="How many of the latest sessions to show.", min=1, max=100_000)
-    ] = 50,
+        int | None,
+        typer.Option(help="How many of the latest sessions to show (default: a page).", min=1),
+    ] = None,
 ) -> None:
     """Past sessions, newest first: when, how much was done, and time spent."""
+    from unknot.services.progress import HISTORY_PAGE
+
     you = person()
     with database_problems(you.app):
-        rows = you.session_history(limit)
+        rows = you.session_history((limit or HISTORY_PAGE) + 1)
+    more = len(rows) > (limit or HISTORY_PAGE)
+    rows = rows[: limit or HISTORY_PAGE]
     if as_json:
         print(json.dumps([r.model_dump(mode="json") for r in rows], indent=2))
         return
@@ -577,6 +585,8 @@ def history(
     from unknot.tui.layout import history_table
 
     print(history_table(rows))
+    if more:
+        print(f"(the latest {len(rows)} sessions; --limit N shows more)")
 
 
 @app.command()
@@ -701,7 +711,8 @@ def checkin(
     ] = None,
 ) -> None:
     """Record pain (and your own activities' scores); says when to screen again."""
-    from unknot.services.vocabulary import MOMENTS, PAIN_AREAS
+    from unknot.services import errors
+    from unknot.services.vocabulary import MOMENTS, PAIN_AREAS, moment_named
 
     choose(moment, MOMENTS, "moment")
     scores = parse_pairs(pain, "pain", PAIN_AREAS)
@@ -728,11 +739,12 @@ def checkin(
         if ratings:
             try:
                 you.record_function(ratings)
-            except ValueError as error:
+            except errors.RatingsProblem as error:
                 fail(str(error))
         worse = None
-        if scores:
-            worse = you.record_checkin(MOMENTS[MOMENTS.index(moment)], scores, note).rescreen
+        when = moment_named(moment)
+        if scores and when is not None:
+            worse = you.record_checkin(when, scores, note).rescreen
     print("Saved.")
     if worse:
         print(

@@ -152,8 +152,6 @@ def test_no_store_any_or_untyped_dict_crosses_the_boundary(kind: type) -> None:
         function = member.fget if isinstance(member, property) else member
         hints = typing.get_type_hints(function, localns=deferred_names())
         assert "return" in hints, f"{kind.__name__}.{name} has no return annotation"
-        if name == "store":  # the database handle the use cases share, not a result
-            continue
         wrong = _forbidden(hints["return"])
         assert wrong is None, f"{kind.__name__}.{name} returns {wrong}"
         checked += 1

@@ -25,13 +25,13 @@ def long_record(tmp_path_factory: pytest.TempPathFactory) -> tuple[Application, 
     monkey.setenv("UNKNOT_CONFIG_DIR", str(folder / "config"))
     application = Application.from_environment(FakeClock())
     catalog = {e.id: e for e in validate_all(None)}
-    person = years_of_sessions(application.store, catalog, 150, today(application.clock))
+    person = years_of_sessions(application._store, catalog, 150, today(application.clock))
     monkey.undo()
     return application, person
 
 
 def whole_advice(you: Actor, checkins: list[PainCheckIn]) -> list[progress.Advice]:
-    store = you.store
+    store = you._store
     return progress.clinician_advice(
         checkins,
         store.history(you.person_id),
@@ -44,7 +44,7 @@ def whole_advice(you: Actor, checkins: list[PainCheckIn]) -> list[progress.Advic
 def test_advice_and_areas_are_those_of_every_check_in(long_record: tuple[Application, int]) -> None:
     application, person = long_record
     you = application.acting_as(person)
-    every = you.store.checkins(person)
+    every = you._store.checkins(person)
     report = you.progress_report(8)
     assert len(every) > 300
     assert report.areas == progress.area_changes(every, you.today_date())
@@ -63,7 +63,7 @@ def test_a_later_day_with_new_readings_still_decides_alike(
     for _ in range(4):
         clock.advance(86_400)
         you.record_checkin("check", {"neck": 9, "mid_back": 6})
-    every = you.store.checkins(person)
+    every = you._store.checkins(person)
     advice = you.current_advice()
     assert {a.concern for a in advice} >= {"severe_days", "worsens"}
     assert advice == whole_advice(you, every)
@@ -81,5 +81,5 @@ def test_the_report_shows_its_weeks_with_totals_of_the_whole_record(
         p.day >= shown_from - dt.timedelta(days=6) for ps in report.pain_points.values() for p in ps
     )
     assert all(b.day >= shown_from - dt.timedelta(days=6) for b in report.before_after)
-    finished = [s for s in you.store.sessions(person) if s.status == "finished"]
+    finished = [s for s in you._store.sessions(person) if s.status == "finished"]
     assert report.adherence.total_sessions == len(finished) > 80

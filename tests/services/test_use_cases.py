@@ -61,7 +61,7 @@ def test_an_emergency_answer_holds_everything_back_in_one_wording(you: Actor) ->
     assert outcome.standing.holds_sessions
     now = you.situation()
     assert now.held_back is not None
-    assert you.app.emergency() in now.held_back
+    assert you.emergency() in now.held_back
     with pytest.raises(errors.SessionsHeldBack) as plan:
         you.today_plan()
     with pytest.raises(errors.SessionsHeldBack) as session:
@@ -115,7 +115,7 @@ def test_a_morning_check_in_belongs_to_the_session_before_today(
     started = you.begin_session()
     clock.advance(86_400)
     you.record_checkin("morning", {"neck": 3})
-    morning = you.store.checkins(you.person_id)[-1]
+    morning = you._store.checkins(you.person_id)[-1]
     assert morning.session_id == started.session_id
 
 

@@ -35,7 +35,7 @@ def fill(you: Actor) -> None:
     """A bit of everything: screening, clearance, a real session with steps, pain, effort."""
     clock = you.clock
     assert isinstance(clock, FakeClock)
-    store = you.store
+    store = you._store
     you.save_profile(you.profile().model_copy(update={"pain": {"neck": 5}}))
     answers = {q: q == "arm_nerve_symptoms" for q in QUESTION_IDS}
     screening = you.submit_screening(answers)
@@ -67,9 +67,9 @@ def test_round_trip_restores_every_row(database_url: str, tmp_path: Path) -> Non
     assert counts["session_steps"] > 0
     assert (counts["session_runs"], counts["session_events"]) == (1, 4)
     assert counts["checkins"] == 48
-    assert export_tables(target.store) == export_tables(source.store)
+    assert export_tables(target._store) == export_tables(source._store)
     # The restored database keeps working: new rows get fresh ids.
-    store = target.store
+    store = target._store
     checkin = PainCheckIn(day=dt.date(2026, 1, 1), moment="check", pain={"neck": 2})
     new_id = store.add_checkin(store.local_person(), checkin, dt.datetime.now(dt.UTC))
     assert new_id > max(int(str(row["id"])) for row in export_tables(store)["checkins"][:-1])
@@ -155,10 +155,10 @@ def test_bad_imports_are_refused_and_change_nothing(
     path = tmp_path / "bad.json"
     path.write_text(broken(document, change), encoding="utf-8")
     target = person_at(tmp_path / "b", database_url)
-    before = export_tables(target.store)
+    before = export_tables(target._store)
     with pytest.raises(ImportProblem, match=re.escape(words)):
         target.import_data(path)
-    assert export_tables(target.store) == before
+    assert export_tables(target._store) == before
 
 
 def test_malformed_json_names_the_line(tmp_path: Path) -> None:
@@ -177,10 +177,10 @@ def test_import_refuses_a_database_that_holds_data(tmp_path: Path) -> None:
     path.write_text(json.dumps(document), encoding="utf-8")
     target = person_at(tmp_path / "c", f"sqlite:///{tmp_path / 'c.db'}")
     fill(target)
-    before = export_tables(target.store)
+    before = export_tables(target._store)
     with pytest.raises(ImportProblem, match="the database is not empty"):
         target.import_data(path)
-    assert export_tables(target.store) == before
+    assert export_tables(target._store) == before
 
 
 def test_an_import_larger_than_any_export_is_refused_unread(tmp_path: Path) -> None:

@@ -80,7 +80,7 @@ def test_new_person_is_screened_then_guided() -> None:
         await pilot.press("q")
 
     play(app, scenario)
-    store = you.store
+    store = you._store
     person = store.local_person()
     rows = store.step_records(store.sessions(person)[-1].id)
     assert [(r["step_index"], r["skipped"]) for r in rows] == [(0, False), (1, True)]
@@ -104,7 +104,7 @@ def test_this_hurts_above_five_moves_on_and_marks_the_exercise() -> None:
         assert isinstance(app.screen, PlayerScreen)
         assert controller.current is not None
         assert controller.current.item_index == hurting.item_index + 1
-        assert hurting.exercise_id in you.store.aggravating(you.person_id)
+        assert hurting.exercise_id in you._store.aggravating(you.person_id)
         await pilot.press("q")
 
     play(app, scenario)
@@ -154,7 +154,7 @@ def test_an_unfinished_session_is_offered_for_resuming() -> None:
         # The app dies here without stopping the session (as a crash would).
 
     play(first, leave_early)
-    store = you.store
+    store = you._store
     session = store.sessions(store.local_person())[-1]
     session_id = session.id
     # leave_early ended the app, which the test harness closes without `q`: still active.

@@ -77,7 +77,7 @@ class Run:
 
 def records(session: dict[str, Any]) -> list[dict[str, Any]]:
     """The stored step records of a session, by step."""
-    store = Application.from_environment().store
+    store = Application.from_environment()._store
     return store.step_records(session["session_id"])
 
 

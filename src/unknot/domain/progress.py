@@ -157,9 +157,9 @@ def weekly_means(
 SEVERE_DAYS_IN_A_ROW: Final = 3
 
 
-# The check-ins of the last this many days decide the current level, the latest weekly average
-# and severe days in a row; with each area's first week, they are all the progress rules read.
-# A run of severe days longer than this counts as this long (the advice is the same).
+# The check-ins of the last this many days decide the current level and severe days in a row;
+# with each area's first week and the week of its latest reading, they are all the progress
+# rules read. Severe days in a row longer than this are counted on every check-in instead.
 RECENT_DAYS: Final = 91
 
 

@@ -77,6 +77,11 @@ Moment = Literal["before", "after", "morning", "check"]
 MOMENTS: Final[tuple[Moment, ...]] = get_args(Moment)
 
 
+def moment_named(text: str) -> Moment | None:
+    """The moment `text` names, or None."""
+    return next((m for m in MOMENTS if m == text), None)
+
+
 def parse_score(text: str, highest: int = 10) -> int | None:
     """A score typed as text, 0 to `highest`, or None.
 

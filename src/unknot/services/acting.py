@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from unknot.clock import Clock
+    from unknot.domain.screening import EmergencyNumber
     from unknot.services.application import Application
     from unknot.services.workspace import Workspace
     from unknot.storage.repository import Store
@@ -29,7 +30,7 @@ class Acting:
     @property
     def person_id(self) -> int:
         if self._person_id is None:
-            self._person_id = self.store.local_person()
+            self._person_id = self._store.local_person()
         return self._person_id
 
     @property
@@ -54,8 +55,8 @@ class Acting:
         return self.remembered_person()
 
     @property
-    def store(self) -> Store:
-        return self.app.store
+    def _store(self) -> Store:
+        return self.app._store
 
     @property
     def clock(self) -> Clock:
@@ -64,6 +65,29 @@ class Acting:
     @property
     def workspace(self) -> Workspace:
         return self.app.workspace
+
+    def emergency_call(self) -> EmergencyNumber:
+        """The emergency number to tell this person, and whether it is only a guess: the
+        configured one, else their country's, else the locale's."""
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from unknot.storage.faults import StorageFault
+
+        try:
+            country = self.country()
+        except (SQLAlchemyError, OSError, RuntimeError, StorageFault):
+            country = None  # the number must be given even when the database cannot be read
+        return self.workspace.emergency_call(country)
+
+    def country(self) -> str | None:
+        """The country the person chose, if any. The local person's is read without making
+        them: every page asks, and looking changes nothing (issue 12)."""
+        store = self.app._store
+        return store.local_country() if self.is_local else store.country(self.person_id)
+
+    def emergency(self) -> str:
+        """The emergency number to tell this person."""
+        return self.emergency_call().number
 
     def today_date(self) -> dt.date:
         """Today, by the application's clock, in the person's time zone."""

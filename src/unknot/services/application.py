@@ -11,6 +11,7 @@ within 150 ms).
 
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING
 
 from unknot.clock import Clock, SystemClock
@@ -20,7 +21,6 @@ if TYPE_CHECKING:
     import datetime as dt
 
     from unknot.config import Settings
-    from unknot.domain.screening import EmergencyNumber
     from unknot.domain.timeline import Step
     from unknot.services.actor import Actor
     from unknot.services.catalog import Exercises
@@ -43,6 +43,8 @@ class Application:
         # as ids, because ids start again after "forget me".
         self.timelines: dict[tuple[str | None, int, bool], tuple[Step, ...]] = {}
         self.replays: dict[tuple[int, int, dt.datetime, str | None], Replayed] = {}
+        self.kept_lock = threading.Lock()
+        """Held while the kept timelines and replays change: requests run on several threads."""
 
     @classmethod
     def from_environment(cls, clock: Clock | None = None) -> Application:
@@ -68,14 +70,16 @@ class Application:
 
         from unknot.config import Settings
         from unknot.services.errors import SettingsProblem
+        from unknot.services.wording import validation_message
 
         try:
             settings = Settings()
         except ValidationError as error:
-            first = error.errors()[0]
-            name = "UNKNOT_" + "_".join(str(p) for p in first["loc"][:1]).upper()
-            message = first["msg"].removeprefix("Value error, ")
-            raise SettingsProblem(f"{name}: {message}") from None
+
+            def variable(path: tuple[int | str, ...]) -> str:
+                return "UNKNOT_" + "_".join(str(p) for p in path[:1]).upper()
+
+            raise SettingsProblem(validation_message(error, name=variable)) from None
         return cls.from_settings(settings)
 
     # Who is asking ---------------------------------------------------------------------------
@@ -107,13 +111,13 @@ class Application:
 
     def remembered_local_person(self) -> int:
         if self.local_person_id is None:
-            self.local_person_id = self.store.local_person()
+            self.local_person_id = self._store.local_person()
         return self.local_person_id
 
     # The database -----------------------------------------------------------------------------
 
     @property
-    def store(self) -> Store:
+    def _store(self) -> Store:
         """The database, migrated to this unknot's schema on first use (a newer one is refused
         with DatabaseTooNew; a full disk or a damaged file raises StorageFault)."""
         return self.workspace.open_store()
@@ -147,13 +151,6 @@ class Application:
         return storage_fault(error, self.workspace.url)
 
     # The installation ----------------------------------------------------------------------------
-
-    def emergency_call(self) -> EmergencyNumber:
-        """The emergency number to tell people, and whether it is only a guess."""
-        return self.workspace.emergency_call()
-
-    def emergency(self) -> str:
-        return self.workspace.emergency()
 
     def secret(self) -> bytes:
         """This installation's secret key (signs form tokens)."""

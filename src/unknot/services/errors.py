@@ -27,10 +27,12 @@ __all__ = [
     "NotThisSession",
     "PlanImpossible",
     "ProfileProblem",
+    "RatingsProblem",
     "SessionOver",
     "SessionsHeldBack",
     "SettingsProblem",
     "StorageFault",
+    "UnknownCountry",
     "UnknownExercise",
     "database_errors",
 ]
@@ -80,6 +82,14 @@ class MissingAnswers(ValueError):
         self.missing = missing
         """The ids of the questions that still need an answer, in the order they are asked."""
         super().__init__(message)
+
+
+class RatingsProblem(ValueError):
+    """Activity ratings that cannot be recorded (the first time needs 3 to 5 activities)."""
+
+
+class UnknownCountry(ValueError):
+    """A country unknot knows no emergency number for."""
 
 
 class ClearanceProblem(ValueError):

@@ -142,7 +142,7 @@ class LiveSessions(Planning, Acting):
         from unknot.domain.pain import starting_pain
 
         day = dt.datetime.fromtimestamp(started_at.timestamp()).date()
-        return starting_pain(self.store.checkins(self.person_id, day), session_id, day)
+        return starting_pain(self._store.checkins(self.person_id, day), session_id, day)
 
     def session_state(
         self,
@@ -160,14 +160,14 @@ class LiveSessions(Planning, Acting):
             start_pain=self.start_pain(session_id, started_at)
             if start_pain is None
             else start_pain,
-            emergency_number=self.app.emergency(),
+            emergency_number=self.emergency(),
         )
 
     def _controller(
         self, session_id: int, plan: SessionPlan, state: EngineState
     ) -> SessionController:
         return SessionController(
-            store=self.store,
+            store=self._store,
             person_id=self.person_id,
             session_id=session_id,
             plan=plan,
@@ -176,6 +176,15 @@ class LiveSessions(Planning, Acting):
             catalog=self.exercises(),
         )
 
+    def _check_still_allowed(self, situation: Situation) -> None:
+        """Raise SessionsHeldBack unless the screening allows a session now. Read afresh: a
+        player may have held `situation` while the person answered on another device."""
+        if situation.held_back is not None:
+            raise SessionsHeldBack(situation.held_back)
+        readiness, _pain = self.readiness_now()
+        if not readiness.may_start:
+            raise SessionsHeldBack(readiness.explanation(self.emergency()))
+
     def start_session(
         self, situation: Situation, *, paced: bool = True, seed: int = 0
     ) -> SessionController:
@@ -183,9 +192,8 @@ class LiveSessions(Planning, Acting):
         from unknot.domain.planner import build_session
         from unknot.domain.timeline import build_timeline
 
-        if situation.held_back is not None:
-            raise SessionsHeldBack(situation.held_back)
-        store = self.store
+        self._check_still_allowed(situation)
+        store = self._store
         history = store.history(self.person_id)
         plan = build_session(
             self.exercises(),
@@ -210,12 +218,11 @@ class LiveSessions(Planning, Acting):
         unfinished = situation.resumable
         if unfinished is None:
             raise NoSuchSession("there is no unfinished session to resume")
-        if situation.held_back is not None:
-            raise SessionsHeldBack(situation.held_back)
-        row = self.store.active_session(self.person_id)
+        self._check_still_allowed(situation)
+        row = self._store.active_session(self.person_id)
         if row is None or row.id != unfinished.id:
             raise NoSuchSession("the unfinished session has ended since; start a new one")
-        plan = self.store.load_plan(row.plan_id)
+        plan = self._store.load_plan(row.plan_id)
         timeline = build_timeline(plan, paced=row.paced)
         state = self.session_state(row.id, timeline, row.started_at, resume_at=row.next_step)
         return self._controller(row.id, plan, state)

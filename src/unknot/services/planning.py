@@ -48,7 +48,7 @@ class Planning(Screening, Acting):
 
     def profile(self) -> Profile:
         """The stored profile, else the defaults."""
-        return self.store.load_profile(self.person_id) or Profile()
+        return self._store.load_profile(self.person_id) or Profile()
 
     def save_profile(self, profile: Profile) -> None:
         """Store the person's profile.
@@ -57,7 +57,7 @@ class Planning(Screening, Acting):
         profile's pain, given the same day, completes that screening's baseline (otherwise every
         painful area would count as "new" and ask for the screening again at once).
         """
-        store = self.store
+        store = self._store
         person = self.person_id
         store.save_profile(person, profile, instant(self.clock.now()))
         store.discard_unstarted_plans(person)
@@ -82,7 +82,7 @@ class Planning(Screening, Acting):
         The API's hot path (issue 7: requests per second): a stored plan is sent as stored,
         without decoding and encoding it again.
         """
-        store = self.store
+        store = self._store
         person = self.remembered_person()
         # The plan obeys the screening exactly as a session does (issue 12), on every call.
         readiness, _pain = self.readiness_now()
@@ -109,7 +109,7 @@ class Planning(Screening, Acting):
         now = situation or self.situation()
         if now.held_back is not None:
             raise SessionsHeldBack(now.held_back)
-        store = self.store
+        store = self._store
         day = today(self.clock)
         found = store.plan_of_the_day(self.person_id, day)
         if found is None:
@@ -141,7 +141,7 @@ class Planning(Screening, Acting):
             update={"avoid_exercises": profile.avoid_exercises | frozenset(swapped)}
         )
         catalog = self.exercises()
-        store = self.store
+        store = self._store
         plan = build_session(catalog, profile, store.history(self.person_id), day=today(self.clock))
         # The exercise may have left the catalog since the plan was made (its file broke).
         name = catalog[exercise_id].name if exercise_id in catalog else exercise_id
@@ -192,12 +192,11 @@ class Planning(Screening, Acting):
         try:
             return Profile.model_validate(data)
         except ValidationError as error:
-            first = error.errors()[0]
-            if first["type"] == "extra_forbidden":
-                field_name = ".".join(str(p) for p in first["loc"])
-                message = f"{field_name}: unknown field; allowed: {', '.join(Profile.model_fields)}"
-            else:
-                message = validation_message(error, whole="(profile)")
+            unknown = error.errors()[0]["type"] == "extra_forbidden"
+            allowed = f"unknown field; allowed: {', '.join(Profile.model_fields)}"
+            message = validation_message(
+                error, whole="(profile)", message=allowed if unknown else None
+            )
             raise ProfileProblem(f"{where}: {message}") from None
 
     def plan_readiness(self, pain: dict[str, int]) -> Readiness:
@@ -208,7 +207,7 @@ class Planning(Screening, Acting):
         """
         from unknot.domain.screening import readiness
 
-        store = self.store
+        store = self._store
         person = store.find_local_person() if self.is_local else self.person_id
         records = [] if person is None else store.screenings(person)
         return readiness(records, today(self.clock), pain)
@@ -223,9 +222,7 @@ class Planning(Screening, Acting):
         readiness = self.plan_readiness(profile.pain_scores())
         standing = readiness.standing
         if standing is not None and standing.holds_sessions:
-            return PlanAhead(
-                held_back=readiness.explanation(self.app.emergency()), tier=standing.tier
-            )
+            return PlanAhead(held_back=readiness.explanation(self.emergency()), tier=standing.tier)
         notes: list[str] = []
         if standing is None:
             notes.append(

@@ -105,10 +105,9 @@ EVENTS_AHEAD = 1000
 # Timelines and replays kept per application; beyond these the oldest go.
 KEPT_TIMELINES = 256
 KEPT_REPLAYS = 512
-CARD_FIELDS = ("name", "purpose", "steps", "cues", "cautions", "targets", "has_figure")
 
 
-class PlayerProtocol(LiveSessions, Acting):
+class BrowserSessions(LiveSessions, Acting):
     """Sessions played in a browser, one run per page load, each event posted as it happens."""
 
     def begin_session(self, paced: bool = True) -> SessionPayload:
@@ -123,7 +122,7 @@ class PlayerProtocol(LiveSessions, Acting):
         plan = self.today_plan(now)
         at = instant(self.clock.now())
         # Another request may have started one meanwhile: then that one is the answer.
-        session_id, _started = self.store.start_or_find_session(
+        session_id, _started = self._store.start_or_find_session(
             self.person_id,
             plan.plan_id,
             at,
@@ -144,7 +143,7 @@ class PlayerProtocol(LiveSessions, Acting):
         """What the browser player needs to play one of the person's sessions."""
         from unknot.catalog.record import public_record
 
-        store = self.store
+        store = self._store
         row = store.session(self.person_id, session_id)
         if row is None:
             raise NoSuchSession(f"no session {session_id}")
@@ -177,7 +176,7 @@ class PlayerProtocol(LiveSessions, Acting):
             plan=plan,
             cards=cards,
             rules=engine.session_rules(state),
-            emergency_number=self.app.emergency(),
+            emergency_number=self.emergency(),
         )
 
     def timeline(self, brief: SessionBrief) -> tuple[Step, ...]:
@@ -186,11 +185,14 @@ class PlayerProtocol(LiveSessions, Acting):
 
         kept = self.app.timelines
         key = (brief.key, brief.plan_id, brief.paced)
-        if key not in kept:
-            if len(kept) >= KEPT_TIMELINES:
-                del kept[next(iter(kept))]
-            kept[key] = build_timeline(self.store.load_plan(brief.plan_id), paced=brief.paced)
-        return kept[key]
+        found = kept.get(key)
+        if found is None:
+            found = build_timeline(self._store.load_plan(brief.plan_id), paced=brief.paced)
+            with self.app.kept_lock:
+                if len(kept) >= KEPT_TIMELINES:
+                    del kept[next(iter(kept))]
+                kept[key] = found
+        return found
 
     def _session(self, session_id: int, key: str | None, *, hot: bool = False) -> SessionBrief:
         """One of the person's sessions, checked against `key`.
@@ -198,7 +200,7 @@ class PlayerProtocol(LiveSessions, Acting):
         `hot` paths (every event) take the person's id remembered, and look again only when
         the session is not found under it (another process may have forgotten that person).
         """
-        store = self.store
+        store = self._store
         person = self.remembered_person() if hot else self.person_id
         brief = store.session_brief(person, session_id)
         if brief is None and hot:
@@ -226,7 +228,7 @@ class PlayerProtocol(LiveSessions, Acting):
             raise EventRefused(
                 f"resume_at: step {resume_at} is outside this session's 0-{len(timeline) - 1}"
             )
-        store = self.store
+        store = self._store
         if store.count_runs(session_id) >= MOST_RUNS:
             raise SessionOver(
                 f"session {session_id} was started {MOST_RUNS} times: start a new one"
@@ -260,7 +262,7 @@ class PlayerProtocol(LiveSessions, Acting):
         arrive in, and an event sent twice is stored once.
         """
         brief = self._session(session_id, key, hot=True)
-        store = self.store
+        store = self._store
         person = self.remembered_person()
         run = store.run(person, run_id)
         if run is None or run.session_id != session_id:
@@ -304,9 +306,10 @@ class PlayerProtocol(LiveSessions, Acting):
                     log.write(stop)
         # Kept once stored: a replay of an event that was rolled back must not be remembered.
         replays = self.app.replays
-        if len(replays) >= KEPT_REPLAYS:
-            del replays[next(iter(replays))]
-        replays[kept_as] = replayed
+        with self.app.kept_lock:
+            if len(replays) >= KEPT_REPLAYS:
+                del replays[next(iter(replays))]
+            replays[kept_as] = replayed
         return EventReceipt(stored, replayed.count, replayed.waiting)
 
     def _fresh_replay(self, brief: SessionBrief, run: RunRow) -> Replayed:

@@ -21,8 +21,10 @@ from unknot.domain.progress import (
 )
 from unknot.domain.vocabulary import Moment
 from unknot.services.acting import Acting
+from unknot.services.errors import RatingsProblem
 from unknot.services.planning import Planning, TodayPlan
 from unknot.services.screening import Situation
+from unknot.storage.repository import SessionRow
 
 
 def _midnight(day: dt.date) -> dt.datetime:
@@ -113,6 +115,18 @@ class Today:
     """Exercises with a figure to show."""
 
 
+def _streak_reaches(rows: list[SessionRow], first: dt.date) -> bool:
+    """Whether finished sessions run day after day from the last day back to `first`."""
+    days = {r.started_at.date() for r in rows if r.status == "finished"}
+    latest = max(days, default=None)
+    if latest is None or latest <= first:
+        return False
+    cursor = latest
+    while cursor in days:
+        cursor -= dt.timedelta(days=1)
+    return cursor < first
+
+
 class Progress(Planning, Acting):
     """Pain and function over time, adherence, and the advice they give."""
 
@@ -120,7 +134,7 @@ class Progress(Planning, Acting):
         self, moment: Moment, pain: Mapping[str, int], note: str | None = None
     ) -> CheckInSaved:
         """Save a pain check-in; says why a new screening is due when pain is much worse."""
-        store = self.store
+        store = self._store
         person = self.person_id
         day = today(self.clock)
         session_id = None
@@ -139,10 +153,10 @@ class Progress(Planning, Acting):
 
     def record_function(self, ratings: Mapping[str, int]) -> None:
         """Rate the person's own activities, 0 (unable) to 10 (as before); 3-5 the first time."""
-        store = self.store
+        store = self._store
         known = {r.activity for r in store.function_ratings(self.person_id)}
         if not known and not 3 <= len(ratings) <= 5:
-            raise ValueError(
+            raise RatingsProblem(
                 "name 3 to 5 activities you find hard because of your neck or back the first "
                 "time, e.g. --activity 'reading in bed=4'"
             )
@@ -156,18 +170,23 @@ class Progress(Planning, Acting):
 
     def activity_names(self) -> list[str]:
         """The activities the person rates, in alphabetical order."""
-        return sorted({r.activity for r in self.store.function_ratings(self.person_id)})
+        return sorted({r.activity for r in self._store.function_ratings(self.person_id)})
 
     def progress_report(self, weeks: int = 8) -> ProgressReport:
         """Everything the progress views show for the last `weeks` weeks, with totals and
         baselines from the whole record; what it reads is bounded by what it shows."""
-        store = self.store
+        store = self._store
         person = self.person_id
         day = today(self.clock)
         first_monday = day - dt.timedelta(days=day.weekday() + 7 * (weeks - 1))
         shown_from = min(first_monday, day - dt.timedelta(days=7 * weeks - 1))
         checkins = self._counted_checkins(day, shown_from)
         rows = store.sessions(person, since=_midnight(shown_from))
+        streak_from = shown_from
+        while _streak_reaches(rows, streak_from):
+            # A run of days with a session back to the first day read: read further back.
+            streak_from -= dt.timedelta(days=7 * weeks)
+            rows = store.sessions(person, since=_midnight(streak_from))
         profile = store.load_profile(person)
         planned = profile.sessions_per_week if profile else 3
         finished = [
@@ -180,6 +199,7 @@ class Progress(Planning, Acting):
         ]
         advice = self._advice(day, checkins)
         first = min((c.day for c in checkins), default=day)
+        rows = [r for r in rows if r.started_at.date() >= shown_from]
         areas = progress.area_changes(checkins, day)
         before_after = []
         for row in rows:
@@ -230,22 +250,29 @@ class Progress(Planning, Acting):
         days a report shows from `shown_from`."""
         from unknot.domain.vocabulary import PAIN_AREAS
 
-        store = self.store
+        store = self._store
         first_day, readings = store.reading_days(self.person_id, PAIN_AREAS, progress.LEVEL_MOMENTS)
         spans = progress.days_that_count(day, first_day, readings, shown_from)
         return store.checkins_in(self.person_id, spans)
 
     def _advice(self, day: dt.date, checkins: list[PainCheckIn]) -> list[Advice]:
         """See-a-clinician advice that applies today and was not dismissed in the last 4 weeks."""
-        store = self.store
+        store = self._store
         person = self.person_id
-        advice = progress.clinician_advice(
-            checkins,
-            store.history(person),
-            day,
-            store.started_on(person),
-            store.function_ratings(person),
-        )
+
+        def advice_from(read: list[PainCheckIn]) -> list[Advice]:
+            return progress.clinician_advice(
+                read,
+                store.history(person),
+                day,
+                store.started_on(person),
+                store.function_ratings(person),
+            )
+
+        advice = advice_from(checkins)
+        if any(a.numbers.get("days", 0) > progress.RECENT_DAYS for a in advice):
+            # Severe days in a row for longer than the days read: count them on every one.
+            advice = advice_from(store.checkins(person))
         dismissed = store.dismissals(person)
         return [
             a
@@ -264,7 +291,7 @@ class Progress(Planning, Acting):
         now = self.situation()
         plan = self.today_plan(now) if now.held_back is None else None
         day = today(self.clock)
-        store = self.store
+        store = self._store
         yesterday = store.latest_session_id(self.person_id, started_before=_midnight(day))
         ask_morning = yesterday is not None and not any(
             c.moment == "morning" for c in store.checkins(self.person_id, day)
@@ -273,7 +300,7 @@ class Progress(Planning, Acting):
 
     def dismiss_advice(self, concern: str, choice: str) -> None:
         """The person has read the advice and records what they chose to do."""
-        self.store.dismiss_advice(
+        self._store.dismiss_advice(
             self.person_id, concern, choice, today(self.clock), instant(self.clock.now())
         )
 
@@ -282,7 +309,7 @@ class Progress(Planning, Acting):
     ) -> list[PastSession]:
         """Past sessions, newest first, with completion and time spent: the `limit` latest, or
         those older than session `before` (the next page)."""
-        rows = self.store.sessions(self.person_id, limit=limit, before=before)
+        rows = self._store.sessions(self.person_id, limit=limit, before=before)
         return [
             PastSession(
                 id=row.id,

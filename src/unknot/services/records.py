@@ -16,7 +16,7 @@ from unknot.domain.plan import SessionPlan
 from unknot.domain.profile import Profile, Restriction
 from unknot.domain.progress import NOTE_MAX_CHARS, PainScore
 from unknot.domain.screening import LEGACY_TIERS, Tier
-from unknot.domain.vocabulary import Moment
+from unknot.domain.vocabulary import Moment, PainArea
 from unknot.services.acting import Acting
 from unknot.services.errors import ExportProblem, ImportProblem
 from unknot.services.wording import validation_message
@@ -50,9 +50,9 @@ ROW_CHECKS: dict[str, dict[str, Any]] = {
         "flagged": list[str],
         "findings": list[str] | None,
         "answers": dict[str, bool],
-        "pain": dict[str, PainScore],
+        "pain": dict[PainArea, PainScore],
     },
-    "checkins": {"moment": Moment, "pain": dict[str, PainScore]},
+    "checkins": {"moment": Moment, "pain": dict[PainArea, PainScore]},
     "persons": {"country": Annotated[str, StringConstraints(pattern="^[A-Z]{2}$")] | None},
     "sessions": {"status": Literal["active", "finished", "stopped", "abandoned"]},
     "function_ratings": {"score": PainScore},
@@ -112,11 +112,11 @@ class Records(Acting):
 
     def _person_or_none(self) -> int | None:
         """The person, without making a local one that is not there yet."""
-        return self.store.find_local_person() if self.is_local else self.person_id
+        return self._store.find_local_person() if self.is_local else self.person_id
 
     def export_document(self) -> ExportDocument:
         """Everything the person has, as one JSON-ready document."""
-        store = self.store
+        store = self._store
         return ExportDocument(
             schema_revision=transfer.schema_revision(store),
             exported_at=instant(self.clock.now()),
@@ -203,7 +203,7 @@ class Records(Acting):
             prepared.append(transfer.table_rows(name, converted))
         if len(tables.get("persons", [])) != 1:
             raise ImportProblem(f"{path}: tables.persons: an export holds exactly one person")
-        store = self.store
+        store = self._store
         if transfer.holds_anyone(store):
             raise ImportProblem(
                 "the database is not empty; import restores into an empty database only "
@@ -218,10 +218,11 @@ class Records(Acting):
 
     def forget(self) -> dict[str, int]:
         """Delete everything about the person; rows deleted per table."""
-        counts = transfer.forget_person(self.store, self._person_or_none())
+        counts = transfer.forget_person(self._store, self._person_or_none())
         self.app.local_person_id = None
-        self.app.timelines.clear()
-        self.app.replays.clear()
+        with self.app.kept_lock:
+            self.app.timelines.clear()
+            self.app.replays.clear()
         return counts
 
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from pydantic import BaseModel, Field
 
 from unknot.clock import instant, today
 from unknot.domain.profile import Profile
+from unknot.domain.progress import LEVEL_MOMENTS
 from unknot.domain.screening import (
-    EmergencyNumber,
     Question,
     Readiness,
     ScreeningRecord,
@@ -20,16 +20,13 @@ from unknot.domain.screening import (
 )
 from unknot.services.acting import Acting
 from unknot.services.catalog import Exercises
-from unknot.services.errors import ClearanceProblem, MissingAnswers
+from unknot.services.errors import ClearanceProblem, MissingAnswers, UnknownCountry
 
 # "I answered this by mistake" is offered on the result page, before the person leaves it; this
 # long after the answers it is no longer a slip of the hand (issue 12).
 MISTAKE_WITHIN = dt.timedelta(minutes=30)
 # A session left unfinished longer than this is not offered for resuming.
 RESUME_WITHIN = dt.timedelta(hours=12)
-# The check-ins that say how much pain a person has now (after-session readings say what the
-# session did, and morning ones how it settled).
-PAIN_NOW_MOMENTS = ("before", "check")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,9 +50,10 @@ class Situation:
     has_profile: bool
     readiness: Readiness
     resumable: UnfinishedSession | None
-    pain: dict[str, int] = field(default_factory=dict)
+    pain: dict[str, int]
     """Pain now: today's latest before-session or any-time check-in, else the profile's."""
-    emergency: str = "112"
+    emergency: str
+    """The emergency number to tell this person."""
 
     @property
     def held_back(self) -> str | None:
@@ -122,7 +120,7 @@ class Screening(Exercises, Acting):
     def situation(self, minutes: int | None = None) -> Situation:
         """Profile, screening, pain now and what to resume (`minutes` replaces the profile's
         session length for this once)."""
-        store = self.store
+        store = self._store
         person = self.person_id
         stored = store.load_profile(person)
         profile = stored or Profile()
@@ -138,7 +136,7 @@ class Screening(Exercises, Acting):
                 row.id, row.started_at, row.steps_done, row.steps_total, row.next_step
             )
         return Situation(
-            profile, stored is not None, readiness, resumable, dict(pain), self.app.emergency()
+            profile, stored is not None, readiness, resumable, dict(pain), self.emergency()
         )
 
     def readiness_now(self) -> tuple[Readiness, dict[str, int]]:
@@ -147,7 +145,9 @@ class Screening(Exercises, Acting):
         from unknot.domain.screening import readiness
 
         day = today(self.clock)
-        records, pain = self.store.readiness_inputs(self.person_id, day, PAIN_NOW_MOMENTS)
+        # The pain now is a level reading's (`LEVEL_MOMENTS`): after-session readings say what
+        # the session did, and morning ones how it settled.
+        records, pain = self._store.readiness_inputs(self.person_id, day, LEVEL_MOMENTS)
         return readiness(records, day, pain), pain
 
     def status(self) -> Status:
@@ -192,7 +192,7 @@ class Screening(Exercises, Acting):
             raise MissingAnswers(str(error), missing) from None
         _, pain = self.readiness_now()
         record = ScreeningRecord(taken_on=today(self.clock), result=result, pain=dict(pain))
-        store = self.store
+        store = self._store
         stored = store.add_screening(
             self.person_id, record, dict(answers), instant(self.clock.now())
         )
@@ -202,7 +202,7 @@ class Screening(Exercises, Acting):
             **dict(result),
             id=stored,
             standing=standing,
-            standing_advice=standing.advice(self.app.emergency()),
+            standing_advice=standing.advice(self.emergency()),
         )
 
     def choose_country(self, country: str) -> None:
@@ -211,14 +211,10 @@ class Screening(Exercises, Acting):
         from unknot.domain.screening import EMERGENCY_NUMBERS
 
         if country not in EMERGENCY_NUMBERS:
-            raise ValueError(
+            raise UnknownCountry(
                 f"country: {country!r} is not one unknot knows the emergency number of"
             )
-        self.store.set_country(self.person_id, country)
-
-    def country(self) -> str | None:
-        """The country the person chose, if any."""
-        return self.store.local_country()
+        self._store.set_country(self.person_id, country)
 
     def country_to_offer(self, language: str | None) -> str | None:
         """The country a form offers: the one chosen before, else the language's (an
@@ -230,23 +226,19 @@ class Screening(Exercises, Acting):
                 return country
         return None
 
-    def emergency_call(self) -> EmergencyNumber:
-        """The emergency number to tell this person, and whether it is only a guess."""
-        return self.app.emergency_call()
-
     def current_standing(self) -> ScreeningResult | None:
         """What the screenings on record mean now: a new "no" lowers no earlier warning."""
         from unknot.domain.screening import standing
 
-        return standing(self.store.screenings(self.person_id))
+        return standing(self._store.screenings(self.person_id))
 
     def latest_screening(self) -> ScreeningRecord | None:
-        return self.store.latest_screening(self.person_id)
+        return self._store.latest_screening(self.person_id)
 
     def withdraw_screening(self, screening_id: int) -> dict[str, bool] | None:
         """Set just-given answers aside as a mistake (kept on record); the answers, or None if
         that screening can no longer be set aside."""
-        store = self.store
+        store = self._store
         withdrawn = store.withdraw_screening(
             self.person_id, screening_id, instant(self.clock.now()), MISTAKE_WITHIN
         )
@@ -261,7 +253,7 @@ class Screening(Exercises, Acting):
         when there is none, or when the visit was before the newest of them (a clinician must
         have seen the person about what that screening found). Returns how many it cleared.
         """
-        store = self.store
+        store = self._store
         person = self.person_id
         records = store.screenings(person)
         if not records:

@@ -21,6 +21,7 @@ from unknot.domain.vocabulary import (
     Moment,
     PainArea,
     Phase,
+    moment_named,
     parse_score,
 )
 
@@ -38,5 +39,6 @@ __all__ = [
     "Moment",
     "PainArea",
     "Phase",
+    "moment_named",
     "parse_score",
 ]

@@ -6,7 +6,7 @@ No Rich and no pydantic here: the quick commands use it at start-up.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -35,13 +35,19 @@ def words(value: object) -> str:
     return str(value).replace("_", " ")
 
 
-def validation_message(error: ValidationError, whole: str = "") -> str:
-    """The first thing wrong, as "field.path: what is wrong" (`whole` names a value with no
-    field path, such as a whole profile)."""
+def validation_message(
+    error: ValidationError,
+    whole: str = "",
+    name: Callable[[tuple[int | str, ...]], str] | None = None,
+    message: str | None = None,
+) -> str:
+    """The first thing wrong, as "field.path: what is wrong". `whole` names a value with no
+    field path (a whole profile); `name` names the field otherwise (an UNKNOT_ variable);
+    `message` says what is wrong instead of the validator."""
     first = error.errors()[0]
-    where = ".".join(str(p) for p in first["loc"]) or whole
-    message = str(first["msg"]).removeprefix("Value error, ")
-    return f"{where}: {message}" if where else message
+    where = (name(first["loc"]) if name else ".".join(str(p) for p in first["loc"])) or whole
+    said = message or str(first["msg"]).removeprefix("Value error, ")
+    return f"{where}: {said}" if where else said
 
 
 def span(values: Sequence[int | None] | None, unit: str = "") -> str:

@@ -103,25 +103,13 @@ class Workspace:
             _STORES[url] = Store(engine)
         return _STORES[url]
 
-    def emergency(self) -> str:
-        """The emergency number to show (see `emergency_call`)."""
-        return self.emergency_call().number
-
-    def emergency_call(self) -> EmergencyNumber:
+    def emergency_call(self, country: str | None = None) -> EmergencyNumber:
         """The emergency number: configured; else for the country the person chose with the
         screening; else a guess from the locale, which the pages ask the person to check."""
-        from sqlalchemy.exc import SQLAlchemyError
-
         from unknot.domain.screening import EmergencyNumber, country_of, emergency_number_for
 
         if self.emergency_number:
             return EmergencyNumber(self.emergency_number, guessed=False)
-        from unknot.storage.faults import StorageFault
-
-        try:
-            country = self.open_store().local_country()
-        except (SQLAlchemyError, OSError, RuntimeError, StorageFault):
-            country = None  # the number must be given even when the database cannot be read
         if country:
             return emergency_number_for(country)
         guess = emergency_number_for(country_of(os.environ.get("LC_ALL") or os.environ.get("LANG")))

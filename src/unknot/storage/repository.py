@@ -379,6 +379,15 @@ class Store:
         with self._tx() as db:
             db.execute(update(t.persons).where(t.persons.c.id == person_id).values(country=country))
 
+    def country(self, person_id: int) -> str | None:
+        """The country the person chose, in one read (every page asks for the emergency
+        number)."""
+        with self.engine.connect() as db:
+            found = db.execute(
+                select(t.persons.c.country).where(t.persons.c.id == person_id)
+            ).scalar()
+        return None if found is None else str(found)
+
     def local_country(self) -> str | None:
         """The local person's country, in one read: every page asks it for the emergency
         number, so it neither creates the person nor opens a write transaction."""
@@ -441,7 +450,7 @@ class Store:
         return [_screening(row) for row in rows]
 
     def readiness_inputs(
-        self, person_id: int, day: dt.date, moments: Sequence[str]
+        self, person_id: int, day: dt.date, moments: Collection[str]
     ) -> tuple[list[ScreeningRecord], dict[str, int]]:
         """In one read: the screenings (oldest first, none set aside) and the pain now: the day's
         latest check-in at one of `moments`, else the stored profile's pain ({} without one).
@@ -971,7 +980,11 @@ class Store:
         sessions = t.sessions.c
         where = []
         if before is not None:
-            mark = select(sessions.started_at).where(sessions.id == before).scalar_subquery()
+            mark = (
+                select(sessions.started_at)
+                .where(sessions.id == before, sessions.person_id == person_id)
+                .scalar_subquery()
+            )
             where.append(
                 or_(
                     sessions.started_at < mark,

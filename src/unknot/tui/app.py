@@ -14,12 +14,14 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Checkbox, Digits, Footer, Input, Label, ProgressBar, RichLog, Static
 
+from unknot.services import errors
 from unknot.services import models as engine
 from unknot.services.actor import Actor
 from unknot.services.live import SessionController
 from unknot.services.models import TIER_TITLES, Question, asked, next_question
 from unknot.services.screening import Situation
 from unknot.services.vocabulary import PAIN_AREAS, parse_score
+from unknot.services.wording import words
 from unknot.voice import Voice
 
 CSS = """
@@ -292,7 +294,7 @@ class PlayerScreen(Screen[None]):
         if step.side_label:
             facts.append(step.side_label[:1].upper() + step.side_label[1:])
         if step.direction:
-            facts.append(f"Direction: {step.direction.replace('_', ' ')}")
+            facts.append(f"Direction: {words(step.direction)}")
         if self.controller.state.status == "paused":
             facts.append("PAUSED: press space to go on")
         self.query_one("#facts", Static).update("\n".join(facts))
@@ -415,10 +417,15 @@ class UnknotApp(App[int]):
         )
 
     def _begin(self, now: Situation, resume: bool) -> None:
-        if resume:
-            controller = self.you.resume_session(now)
-        else:
-            controller = self.you.start_session(now, paced=self.paced)
+        try:
+            if resume:
+                controller = self.you.resume_session(now)
+            else:
+                controller = self.you.start_session(now, paced=self.paced)
+        except (errors.NoSuchSession, errors.SessionsHeldBack):
+            # The session ended, or a screening held sessions back, while this one waited.
+            self._next()
+            return
         self.controller = controller
         areas = now.profile.painful_areas
         player = PlayerScreen(controller, self.voice, self.tick_s, areas[0] if areas else "neck")

@@ -24,7 +24,7 @@ from unknot.services.models import (
 )
 from unknot.services.planning import TodayPlan
 from unknot.services.player import EventReceipt, RunStart, SessionPayload
-from unknot.services.progress import CheckInSaved, PastSession, ProgressReport
+from unknot.services.progress import HISTORY_PAGE, CheckInSaved, PastSession, ProgressReport
 from unknot.services.records import ExportDocument
 from unknot.services.screening import ScreeningOutcome, Status
 from unknot.services.vocabulary import Area, Concern, Item, Moment, PainArea, Phase
@@ -416,7 +416,7 @@ def dismiss(you: You, body: Dismissal) -> Response:
 @router.get("/history", summary="Past sessions, newest first, a page at a time")
 def history(
     you: You,
-    limit: Annotated[int, Query(ge=1, le=500, description="sessions per page")] = 50,
+    limit: Annotated[int, Query(ge=1, le=500, description="sessions per page")] = HISTORY_PAGE,
     before: Annotated[
         int | None,
         Query(ge=1, le=2**63 - 1, description="the oldest session id of the page before"),

@@ -18,6 +18,12 @@ def application(request: Request) -> Application:
     return found
 
 
-def actor(request: Request) -> Actor:
+def who_is_asking(request: Request) -> Actor:
     """The application bound to who is asking."""
     return application(request).local()
+
+
+async def actor(request: Request) -> Actor:
+    """`who_is_asking`, as the routes' dependency. A coroutine: FastAPI runs a plain function
+    in its thread pool, which costs the hot routes more than their work (issue 7)."""
+    return who_is_asking(request)

@@ -43,7 +43,7 @@ from unknot.services.wording import (
     validation_message,
     words,
 )
-from unknot.web.asking import actor
+from unknot.web.asking import actor, who_is_asking
 from unknot.web.forms import FIELD, FormRefused, FormTokens
 from unknot.web.headers import CLEAR_SITE_DATA
 
@@ -73,7 +73,7 @@ templates.env.globals.update(
 
 def render(request: Request, name: str, status: int = 200, **values: Any) -> HTMLResponse:
     tokens: FormTokens = request.app.state.form_tokens
-    you = actor(request)
+    you = who_is_asking(request)
     call = you.emergency_call()
     values.setdefault("emergency_number", call.number)
     values.setdefault("emergency_guessed", call.guessed)
@@ -144,7 +144,7 @@ def question_tree(you: Actor, parent: str | None = None) -> list[QuestionNode]:
 
 
 def screening_page(request: Request, status: int = 200, **values: Any) -> HTMLResponse:
-    you = actor(request)
+    you = who_is_asking(request)
     return render(
         request,
         "screening.html",
@@ -215,7 +215,8 @@ async def screening_mistake(request: Request, you: You) -> HTMLResponse:
     questions are asked again with them filled in."""
     form = await request.form()
     screening = str(form.get("screening_id") or "")
-    answers = you.withdraw_screening(int(screening)) if screening.isdigit() else None
+    given = screening.isascii() and screening.isdigit() and len(screening) < 19
+    answers = you.withdraw_screening(int(screening)) if given else None
     if answers is None:
         return render(
             request,
@@ -423,7 +424,7 @@ async def activities(request: Request, you: You) -> Response:
             ratings[name[:120]] = value
     try:
         you.record_function(ratings)
-    except ValueError as error:
+    except errors.RatingsProblem as error:
         return _progress_page(request, you, 422, str(error))
     return go("/progress")
 
@@ -470,7 +471,11 @@ def exercise(request: Request, you: You, exercise_id: str) -> HTMLResponse:
 
 @router.get("/history")
 def history(request: Request, you: You, before: str | None = None) -> HTMLResponse:
-    older = int(before) if before and before.isdigit() and len(before) < 19 else None
+    older = (
+        int(before)
+        if before and before.isascii() and before.isdigit() and len(before) < 19
+        else None
+    )
     rows = you.session_history(HISTORY_PAGE + 1, older)
     return render(
         request,

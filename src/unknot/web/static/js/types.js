@@ -1,6 +1,6 @@
 // @ts-check
 // The shapes the player works with, for `tsc --checkJs` (issue 15). They follow the server's:
-// `session_payload` in services/sessions.py, `session_rules` and the effects in
+// `SessionPayload` in services/player.py, `session_rules` and the effects in
 // domain/engine.py. Types only: this module has no code.
 
 /** @typedef {"emergency" | "same_day" | "soon" | "clear"} Tier */
