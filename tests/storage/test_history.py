@@ -41,11 +41,14 @@ def test_a_bounded_history_plans_as_the_whole_history_does(
     store: Store, catalog: dict[str, Exercise]
 ) -> None:
     """240 sessions over about 20 months, in six phases of profiles; the last (mobility only)
-    leaves every strengthening exercise last done months before the latest sessions."""
-    person = years_of_sessions(store, catalog, 240, TODAY)
+    leaves every strengthening exercise last done months before the latest sessions. On
+    PostgreSQL, whose reads are the same statements on another dialect, the same six phases in
+    half as many sessions (its round trips made this the suite's slowest test)."""
+    count, phase = (240, 40) if store.engine.dialect.name == "sqlite" else (120, 20)
+    person = years_of_sessions(store, catalog, count, TODAY, phase_length=phase)
     whole = store.history(person, recent=None)
     bounded = store.history(person)
-    assert len(whole.sessions) > 200
+    assert len(whole.sessions) > count * 5 // 6
     assert bounded.sessions == whole.sessions[-RECENT_SESSIONS:]
     assert bounded.aggravating == whole.aggravating
     # The older outcomes the planner needs are there, once per exercise, none done since.
