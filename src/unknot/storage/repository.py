@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import (
+    ColumnElement,
     Connection,
     Engine,
     Integer,
@@ -934,36 +935,32 @@ class Store:
         )
         return {int(s): (int(n), int(last)) for s, n, last in found}
 
-    @staticmethod
     def _exercise_seconds(
-        db: Connection, person_id: int, ids: list[int] | None
+        self, db: Connection, person_id: int, ids: list[int] | None
     ) -> dict[int, float]:
-        """Time in the exercises themselves per session: holds held, work steps' length."""
+        """Time in the exercises themselves per session: holds held, work steps' length less
+        their pauses; added up by the database, not step by step here."""
         if ids == []:
             return {}
-        steps = t.session_steps
-        found = db.execute(
-            select(
-                steps.c.session_id,
-                steps.c.kind,
-                steps.c.hold_s,
-                steps.c.started_at,
-                steps.c.ended_at,
-                steps.c.paused_s,
-            ).where(
-                _of(steps.c, person_id, ids),
-                steps.c.skipped.is_(False),
-                steps.c.kind.in_(("work", "hold")),
-            )
+        step = t.session_steps.c
+        worked = (
+            _microseconds(self.engine.dialect.name, step.started_at, step.ended_at)
+            - func.coalesce(step.paused_s, 0.0) * 1_000_000
         )
-        totals: dict[int, float] = {}
-        for session_id, kind, hold_s, started, ended, paused_s in found:
-            if kind == "work":
-                length = max(0.0, (ended - started).total_seconds() - (paused_s or 0.0))
-            else:
-                length = hold_s or 0.0
-            totals[session_id] = totals.get(session_id, 0.0) + length
-        return totals
+        length = case(
+            (step.kind == "work", case((worked > 0, worked), else_=0)),
+            else_=func.coalesce(step.hold_s, 0) * 1_000_000,
+        )
+        found = db.execute(
+            select(step.session_id, func.sum(length))
+            .where(
+                _of(step, person_id, ids),
+                step.skipped.is_(False),
+                step.kind.in_(("work", "hold")),
+            )
+            .group_by(step.session_id)
+        )
+        return {int(session): float(micros or 0) / 1_000_000 for session, micros in found}
 
     def sessions(
         self,
@@ -1121,16 +1118,18 @@ class Store:
         """The person's first check-in day, and per area the first and latest day of a reading
         at these moments; added up by the database."""
         checkins = t.checkins.c
-        mine = checkins.person_id == person_id
-        columns = [select(func.min(checkins.day)).where(mine).scalar_subquery()]
+        # One pass over the person's check-ins, every area's first and latest reading at once.
+        columns: list[ColumnElement[Any]] = [func.min(checkins.day)]
         for area in areas:
             rated = and_(
-                mine, checkins.moment.in_(moments), checkins.pain[area].as_integer().is_not(None)
+                checkins.moment.in_(moments), checkins.pain[area].as_integer().is_not(None)
             )
-            columns.append(select(func.min(checkins.day)).where(rated).scalar_subquery())
-            columns.append(select(func.max(checkins.day)).where(rated).scalar_subquery())
+            day = case((rated, checkins.day))
+            columns += [func.min(day), func.max(day)]
         with self.engine.connect() as db:
-            first, *spans = db.execute(select(*columns)).one()
+            first, *spans = db.execute(
+                select(*columns).where(checkins.person_id == person_id)
+            ).one()
         found = {
             area: (spans[2 * n], spans[2 * n + 1])
             for n, area in enumerate(areas)
