@@ -160,7 +160,7 @@ SEVERE_DAYS_IN_A_ROW: Final = 3
 # The check-ins of the last this many days decide the current level and severe days in a row;
 # with each area's first week and the week of its latest reading, they are all the progress
 # rules read. Severe days in a row longer than this are counted on every check-in instead.
-RECENT_DAYS: Final = 91
+RECENT_DAYS: Final = 28
 
 
 def days_that_count(

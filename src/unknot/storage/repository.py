@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import threading
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -942,24 +943,9 @@ class Store:
         their pauses; added up by the database, not step by step here."""
         if ids == []:
             return {}
-        step = t.session_steps.c
-        worked = (
-            _microseconds(self.engine.dialect.name, step.started_at, step.ended_at)
-            - func.coalesce(step.paused_s, 0.0) * 1_000_000
-        )
-        length = case(
-            (step.kind == "work", case((worked > 0, worked), else_=0)),
-            else_=func.coalesce(step.hold_s, 0) * 1_000_000,
-        )
-        found = db.execute(
-            select(step.session_id, func.sum(length))
-            .where(
-                _of(step, person_id, ids),
-                step.skipped.is_(False),
-                step.kind.in_(("work", "hold")),
-            )
-            .group_by(step.session_id)
-        )
+        query = _exercise_seconds_query(self.engine.dialect.name, by_person=ids is None)
+        given = {"person": person_id} if ids is None else {"ids": ids}
+        found = db.execute(query, given)
         return {int(session): float(micros or 0) / 1_000_000 for session, micros in found}
 
     def sessions(
@@ -1117,19 +1103,9 @@ class Store:
     ) -> tuple[dt.date | None, dict[str, tuple[dt.date, dt.date]]]:
         """The person's first check-in day, and per area the first and latest day of a reading
         at these moments; added up by the database."""
-        checkins = t.checkins.c
-        # One pass over the person's check-ins, every area's first and latest reading at once.
-        columns: list[ColumnElement[Any]] = [func.min(checkins.day)]
-        for area in areas:
-            rated = and_(
-                checkins.moment.in_(moments), checkins.pain[area].as_integer().is_not(None)
-            )
-            day = case((rated, checkins.day))
-            columns += [func.min(day), func.max(day)]
+        query = _reading_days_query(tuple(areas), tuple(sorted(moments)))
         with self.engine.connect() as db:
-            first, *spans = db.execute(
-                select(*columns).where(checkins.person_id == person_id)
-            ).one()
+            first, *spans = db.execute(query, {"person": person_id}).one()
         found = {
             area: (spans[2 * n], spans[2 * n + 1])
             for n, area in enumerate(areas)
@@ -1401,6 +1377,44 @@ class _SessionFacts:
             pain_next_morning=session_pain(self.checkins, session_id, day, "morning"),
             exercises=tuple(self.exercise_outcomes(session_id, started_at, plan_data)),
         )
+
+
+@functools.cache
+def _reading_days_query(areas: tuple[str, ...], moments: tuple[str, ...]) -> Any:
+    """The first check-in day, then each area's first and latest reading at `moments`: one pass
+    over the person's check-ins (see `Store.reading_days`). Built once per areas and moments."""
+    checkins = t.checkins.c
+    columns: list[ColumnElement[Any]] = [func.min(checkins.day)]
+    for area in areas:
+        rated = and_(checkins.moment.in_(moments), checkins.pain[area].as_integer().is_not(None))
+        day = case((rated, checkins.day))
+        columns += [func.min(day), func.max(day)]
+    return select(*columns).where(checkins.person_id == bindparam("person"))
+
+
+@functools.cache
+def _exercise_seconds_query(dialect: str, *, by_person: bool) -> Any:
+    """Per session, the microseconds of its exercise steps (see `Store._exercise_seconds`): for
+    the person's every session (`person`), or for some (`ids`). Built once per dialect."""
+    step = t.session_steps.c
+    worked = (
+        _microseconds(dialect, step.started_at, step.ended_at)
+        - func.coalesce(step.paused_s, 0.0) * 1_000_000
+    )
+    length = case(
+        (step.kind == "work", case((worked > 0, worked), else_=0)),
+        else_=func.coalesce(step.hold_s, 0) * 1_000_000,
+    )
+    which = (
+        step.person_id == bindparam("person")
+        if by_person
+        else step.session_id.in_(bindparam("ids", expanding=True))
+    )
+    return (
+        select(step.session_id, func.sum(length))
+        .where(which, step.skipped.is_(False), step.kind.in_(("work", "hold")))
+        .group_by(step.session_id)
+    )
 
 
 def _of(columns: Any, person_id: int, ids: list[int] | None) -> Any:
