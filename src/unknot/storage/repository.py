@@ -27,6 +27,7 @@ from sqlalchemy import (
     or_,
     select,
     text,
+    union_all,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
@@ -1087,16 +1088,27 @@ class Store:
     ) -> list[PainCheckIn]:
         """The person's check-ins on the days of any of these spans ([start, end)), oldest
         first: what the progress rules read (`progress.days_that_count`)."""
-        if not spans:
+        merged: list[list[dt.date]] = []
+        for start, end in sorted(spans):
+            if merged and start <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], end)
+            elif start < end:
+                merged.append([start, end])
+        if not merged:
             return []
-        day = t.checkins.c.day
-        query = select(t.checkins).where(
-            t.checkins.c.person_id == person_id,
-            or_(*(and_(day >= start, day < end) for start, end in spans)),
-        )
+        checkins = t.checkins.c
+        # One range of the (person, day) index per span: SQLite reads an OR of ranges by
+        # scanning every check-in of the person instead.
+        parts = [
+            select(t.checkins).where(
+                checkins.person_id == person_id, checkins.day >= start, checkins.day < end
+            )
+            for start, end in merged
+        ]
         with self.engine.connect() as db:
-            rows = db.execute(query.order_by(t.checkins.c.taken_at, t.checkins.c.id)).mappings()
-            return [_checkin(r) for r in rows]
+            rows = db.execute(union_all(*parts)).mappings().all()
+        found = sorted(rows, key=lambda r: (r["taken_at"], r["id"]))
+        return [_checkin(r) for r in found]
 
     def reading_days(
         self, person_id: int, areas: Sequence[str], moments: Collection[str]
