@@ -263,7 +263,7 @@ class Progress(Planning, Acting):
         def advice_from(read: list[PainCheckIn]) -> list[Advice]:
             return progress.clinician_advice(
                 read,
-                store.history(person),
+                store.history(person, earlier=False),  # the step-downs read the latest only
                 day,
                 store.started_on(person),
                 store.function_ratings(person),

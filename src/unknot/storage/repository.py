@@ -1168,11 +1168,13 @@ class Store:
             ).all()
         return dict(rows)
 
-    def history(self, person_id: int, recent: int | None = RECENT_SESSIONS) -> History:
+    def history(
+        self, person_id: int, recent: int | None = RECENT_SESSIONS, *, earlier: bool = True
+    ) -> History:
         """What the planner and the advice read of past sessions (see `domain.history`): the
         latest `recent` sessions with a step recorded (every one for None); when that leaves
-        older ones out, the latest outcome of each exercise done before them; and the exercises
-        marked aggravating.
+        older ones out and `earlier` asks for them (the planner does, the advice does not), the
+        latest outcome of each exercise done before them; and the exercises marked aggravating.
 
         Only those sessions' rows are read, their steps added up by the database, so planning
         costs the same however long the history (issue 16).
@@ -1181,7 +1183,7 @@ class Store:
             latest = self._sessions_with_steps(db, person_id, recent)
             # Each exercise not done in those sessions, by the older session it was last done in.
             last_done: dict[str, int] = {}
-            if recent is not None and len(latest) == recent:
+            if earlier and recent is not None and len(latest) == recent:
                 shown = {row.id for row in latest}
                 last_done = {
                     exercise: session
@@ -1195,13 +1197,13 @@ class Store:
             facts = _SessionFacts.read(db, person_id, latest + older)
             aggravating = self._aggravating(db, person_id)
         sessions = tuple(facts.session_outcome(*row) for row in latest)
-        earlier = tuple(
+        before = tuple(
             outcome
             for row in older
             for outcome in _last_in_session(facts.exercise_outcomes(*row))
             if last_done.get(outcome.exercise_id) == row.id
         )
-        return History(sessions=sessions, aggravating=aggravating, earlier=earlier)
+        return History(sessions=sessions, aggravating=aggravating, earlier=before)
 
     @staticmethod
     def _sessions_with_steps(db: Connection, person_id: int, newest: int | None) -> list[Any]:
