@@ -142,7 +142,9 @@ class Player {
         this.saveLocal(effect.index);
         this.view.render(/** @type {SessionPayload} */ (this.payload), state, now);
       } else if (effect.kind === "ask_effort") {
-        this.askEffort(effect.item_index);
+        // Asked once this event is applied: asking pauses the session, an event of its own.
+        const itemIndex = effect.item_index;
+        queueMicrotask(() => this.askEffort(itemIndex));
       } else if (effect.kind === "safety_stop") {
         this.safetyStopped = true;
         this.view.stopped(effect.message, state.rules.emergency_number, effect.tier);
@@ -212,18 +214,44 @@ class Player {
     }
   }
 
-  /** @param {number} itemIndex */
-  askEffort(itemIndex) {
-    const dialog = /** @type {HTMLDialogElement} */ (byId("effort-dialog"));
+  /**
+   * Ask a question in a modal dialog with the session paused: the time it is open is not
+   * exercise time, and no key pressed meanwhile acts on the session. Focus starts on `focus`,
+   * never on an answer, so a key pressed by habit answers nothing.
+   * @param {string} id the dialog's id
+   * @param {string} focus the id of the neutral element focused first
+   * @param {(answer: string) => void} answered called with the dialog's return value
+   */
+  ask(id, focus, answered) {
+    const dialog = /** @type {HTMLDialogElement} */ (byId(id));
     if (dialog.open) dialog.close();
+    const wasRunning = this.state?.status === "running";
+    if (wasRunning) this.pause("");
     dialog.returnValue = "";
     dialog.onclose = () => {
-      const value = dialog.returnValue;
+      answered(dialog.returnValue);
+      if (wasRunning) this.resume();
+    };
+    dialog.showModal();
+    byId(focus).focus();
+  }
+
+  /** @param {number} itemIndex */
+  askEffort(itemIndex) {
+    if (!this.playing) return;
+    this.ask("effort-dialog", "effort-title", (value) => {
       if (value === "0" || value === "1" || value === "3") {
         this.dispatch({ kind: "effort", reps_in_reserve: Number(value), item_index: itemIndex });
       }
-    };
-    dialog.show();
+    });
+  }
+
+  /** Stop only when the person confirms it: Escape or a slip of the finger ends nothing. */
+  confirmStop() {
+    if (!this.playing) return;
+    this.ask("stop-dialog", "keep-going", (answer) => {
+      if (answer === "stop") this.dispatch({ kind: "stop" });
+    });
   }
 
   /** @param {HTMLFormElement} form */
@@ -268,14 +296,18 @@ class Player {
   /** @param {KeyboardEvent} event */
   key(event) {
     if (!this.playing || document.querySelector("dialog[open]")) return;
-    if (event.target instanceof HTMLInputElement || event.target instanceof HTMLSelectElement) return;
+    const target = event.target;
+    if (target instanceof HTMLInputElement || target instanceof HTMLSelectElement) return;
+    // Enter and Space on a focused button or link act on that control, as everywhere else.
+    const control = target instanceof HTMLButtonElement || target instanceof HTMLAnchorElement;
+    if (control && (event.key === "Enter" || event.key === " ")) return;
     /** @type {Record<string, () => void>} */
     const actions = {
       " ": () => this.togglePause(),
       ArrowRight: () => this.dispatch({ kind: "skip" }),
       ArrowLeft: () => this.dispatch({ kind: "back" }),
       Enter: () => this.dispatch({ kind: "done" }),
-      Escape: () => this.dispatch({ kind: "stop" }),
+      Escape: () => this.confirmStop(),
     };
     if (actions[event.key]) {
       event.preventDefault();
@@ -356,8 +388,10 @@ class Player {
     byId("skip").addEventListener("click", () => this.dispatch({ kind: "skip" }));
     byId("done").addEventListener("click", () => this.dispatch({ kind: "done" }));
     byId("back").addEventListener("click", () => this.dispatch({ kind: "back" }));
-    byId("stop").addEventListener("click", () => this.dispatch({ kind: "stop" }));
-    byId("hurts").addEventListener("click", () => /** @type {HTMLDialogElement} */ (byId("pain-dialog")).showModal());
+    byId("stop").addEventListener("click", () => this.confirmStop());
+    byId("hurts").addEventListener("click", () => {
+      if (this.playing) this.ask("pain-dialog", "pain-title", () => {});
+    });
     byId("pain-form").addEventListener("submit", (event) => {
       const submitter = /** @type {SubmitEvent} */ (event).submitter;
       if (submitter instanceof HTMLButtonElement && submitter.value === "report") {

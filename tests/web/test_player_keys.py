@@ -1,0 +1,128 @@
+"""The player records only answers the person gave (issue 17): on a phone-sized page in real
+Chromium against a real `unknot serve`, keys act on the focused control, questions are modal and
+pause the session, and stopping asks first."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, ViewportSize
+
+from tests.web.browsing import (
+    begin_session,
+    browser,
+    module_server,
+    onboard,
+    server,
+    step_now,
+    wait_saved,
+)
+from tests.web.serving import Server
+
+__all__ = ["browser", "module_server", "server"]  # fixtures, used by name
+
+PHONE: ViewportSize = {"width": 360, "height": 740}
+
+
+@pytest.fixture
+def phone(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport=PHONE, has_touch=True)
+    opened = context.new_page()
+    opened.clock.install()
+    yield opened
+    context.close()
+
+
+def state(page: Page) -> str:
+    return page.locator("#player").get_attribute("data-state") or ""
+
+
+def wait_state(page: Page, wanted: str) -> None:
+    """Until the player is in this state: a dialog's close event comes a task after the click."""
+    page.wait_for_function(f"() => document.getElementById('player').dataset.state === '{wanted}'")
+
+
+def focused(page: Page) -> str:
+    return str(page.evaluate("document.activeElement && document.activeElement.id"))
+
+
+def stored(server: Server, table: str) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = server.get("/api/v1/export")["tables"][table]
+    return rows
+
+
+def step_record(server: Server, index: int) -> dict[str, Any]:
+    return next(r for r in stored(server, "session_steps") if r["step_index"] == index)
+
+
+def playing(page: Page, server: Server) -> None:
+    onboard(page, server, minutes=10)
+    begin_session(page)
+    assert state(page) == "running"
+
+
+def test_enter_on_a_focused_button_does_what_the_button_says(phone: Page, server: Server) -> None:
+    """Enter on Skip marked the step done (the page's own Enter shortcut ran instead)."""
+    playing(phone, server)
+    first = step_now(phone)
+    phone.focus("#skip")
+    phone.keyboard.press("Enter")
+    phone.wait_for_function(
+        f"() => Number(document.getElementById('player').dataset.step) > {first}"
+    )
+    wait_saved(phone)
+    assert step_record(server, first)["skipped"] is True
+    phone.focus("#hurts")
+    phone.keyboard.press("Enter")
+    assert phone.locator("#pain-dialog").get_attribute("open") is not None
+    assert focused(phone) == "pain-title"
+    assert state(phone) == "paused"
+    phone.keyboard.press("Escape")  # closes the question, does not end the session
+    wait_state(phone, "running")
+    assert phone.locator("#pain-dialog").get_attribute("open") is None
+
+
+def test_the_effort_question_is_modal_pauses_and_no_key_answers_it(
+    phone: Page, server: Server
+) -> None:
+    """Space while the effort question was open answered "None", which then drove progression."""
+    playing(phone, server)
+    session = server.get("/api/v1/sessions/active")
+    asking = next(s["index"] for s in session["steps"] if s["asks_effort"])
+    while step_now(phone) < asking:
+        phone.click("#skip")
+    phone.click("#done")
+    phone.wait_for_selector("#effort-dialog[open]")
+    assert phone.evaluate("document.getElementById('effort-dialog').matches(':modal')")
+    assert state(phone) == "paused"
+    assert focused(phone) == "effort-title"
+    for key in (" ", "Enter", "ArrowRight"):
+        phone.keyboard.press(key)
+    phone.clock.run_for(60_000)  # a minute with the question open is not exercise time
+    assert phone.locator("#effort-dialog").get_attribute("open") is not None
+    wait_saved(phone)
+    assert stored(server, "efforts") == []
+    phone.click("#effort-dialog button[value='1']")
+    wait_state(phone, "running")
+    wait_saved(phone)
+    assert [e["reps_in_reserve"] for e in stored(server, "efforts")] == [1]
+
+
+def test_stopping_asks_first_and_escape_keeps_going(phone: Page, server: Server) -> None:
+    playing(phone, server)
+    phone.keyboard.press("Escape")
+    phone.wait_for_selector("#stop-dialog[open]")
+    assert (state(phone), focused(phone)) == ("paused", "keep-going")
+    phone.keyboard.press("Escape")
+    wait_state(phone, "running")
+    assert phone.locator("#stop-dialog").get_attribute("open") is None
+    phone.click("#stop")
+    phone.click("#stop-dialog button[value=keep]")
+    wait_state(phone, "running")
+    phone.click("#stop")
+    phone.click("#stop-dialog button[value=stop]")
+    phone.wait_for_selector("#after:not([hidden])")
+    wait_saved(phone)
+    assert server.get("/api/v1/history")[0]["status"] == "stopped"
