@@ -143,8 +143,8 @@ def test_forget_needs_the_typed_words() -> None:
     assert json.loads(runner.invoke(app, ["progress", "--json"]).stdout)["areas"]
     done = runner.invoke(app, ["forget"], input="forget me\n")
     assert done.exit_code == 0
-    assert "1 checkins" in done.stdout
-    assert "1 persons" in done.stdout
+    assert "Deleted: 1 personal record, 1 check-in." in done.stdout
+    assert "persons" not in done.stdout
     assert json.loads(runner.invoke(app, ["progress", "--json"]).stdout)["areas"] == []
 
 

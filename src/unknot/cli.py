@@ -831,13 +831,15 @@ def import_command(
             counts = you.import_data(file)
         except errors.ImportProblem as error:
             fail(str(error))
-    print("Imported: " + ", ".join(f"{n} {name}" for name, n in counts.items() if n))
+    from unknot.services.wording import records_text
+
+    print(f"Imported: {records_text(counts) or 'nothing (the export was empty)'}.")
 
 
 @app.command()
 def forget() -> None:
     """Delete everything unknot holds about you, after you type a confirmation."""
-    from unknot.services.wording import words
+    from unknot.services.wording import records_text
 
     try:
         typed = input(
@@ -851,8 +853,7 @@ def forget() -> None:
     you = person()
     with database_problems(you.app):
         counts = you.forget()
-    deleted = ", ".join(f"{n} {words(name)}" for name, n in counts.items() if n)
-    print(f"Deleted: {deleted or 'nothing (there was nothing stored)'}.")
+    print(f"Deleted: {records_text(counts) or 'nothing (there was nothing stored)'}.")
 
 
 def main() -> None:

@@ -173,3 +173,17 @@ def test_a_fall_in_function_advises_seeing_someone(
     ]
     advice = clinician_advice([], History(), TODAY, None, ratings)
     assert ([a.concern for a in advice] == ["function_falls"]) == advised
+
+
+def test_no_verdict_before_two_weeks_of_readings() -> None:
+    """On the first day, "no meaningful change" compared a reading with itself (issue 17)."""
+    [first_day] = area_changes(series([6]), TODAY)
+    assert first_day.verdict == "too_early"
+    [thirteen_days] = area_changes(
+        series([6, 6, 5, 5, 4, 4, 3, 3, 2, 2, 2, 2, 2, 2], every=1), TODAY
+    )
+    assert thirteen_days.verdict == "too_early"
+    [two_weeks] = area_changes(
+        series([6, 6, 5, 5, 4, 4, 3, 3, 2, 2, 2, 2, 2, 2, 2], every=1), TODAY
+    )
+    assert two_weeks.verdict == "improved"

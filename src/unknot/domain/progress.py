@@ -27,7 +27,7 @@ from unknot.domain.pain import SEVERE_PAIN, is_severe, too_much
 from unknot.domain.progression import NEXT_MORNING_RISE
 from unknot.domain.vocabulary import Concern, Moment
 
-Verdict = Literal["improved", "no_change", "worse", "no_verdict"]
+Verdict = Literal["improved", "no_change", "worse", "no_verdict", "too_early"]
 PainScore = Annotated[int, Field(ge=0, le=10)]
 
 MEANINGFUL_DROP: Final = 2
@@ -36,6 +36,9 @@ LOWEST_BASELINE: Final = 3
 WORSE_RISE: Final = 2
 PERSISTS_AFTER: Final = dt.timedelta(days=28)
 WINDOW: Final = dt.timedelta(days=7)
+# A verdict compares the first week of readings (the baseline) with the last: before two weeks
+# the two overlap, and "no meaningful change" on the first day would be no finding at all.
+TOO_EARLY: Final = 2 * WINDOW
 PSFS_MEAN_CHANGE: Final = 2
 PSFS_ONE_ACTIVITY_CHANGE: Final = 3
 
@@ -136,7 +139,7 @@ def area_changes(checkins: Sequence[PainCheckIn], today: dt.date) -> list[AreaCh
                 baseline=baseline,
                 current=current,
                 change=round(current - baseline, 2),
-                verdict=verdict(baseline, current),
+                verdict="too_early" if today - first < TOO_EARLY else verdict(baseline, current),
             )
         )
     return changes
@@ -213,7 +216,7 @@ def clinician_advice(
     step-downs in a row, function falls, three severe days in a row."""
     advice: list[Advice] = []
     changes = area_changes(checkins, today)
-    judged = [c for c in changes if c.verdict != "no_verdict"]
+    judged = [c for c in changes if c.verdict not in ("no_verdict", "too_early")]
     first = min((c.day for c in checkins), default=None)
     for change in changes:
         weeks = weekly_means(checkins, change.area, first or today)

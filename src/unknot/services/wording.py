@@ -27,6 +27,7 @@ VERDICT_WORDS = {
     "no_change": "no meaningful change",
     "worse": "worse",
     "no_verdict": "too low at the start to judge",
+    "too_early": "too early to tell: after 2 weeks of check-ins",
 }
 
 
@@ -133,3 +134,33 @@ def planned_dose(item: PlannedExercise) -> str:
     if item.sets > 1:
         text += f", {item.rest_s} s rest"
     return text
+
+
+# What each table of a person's records holds, in words, one and many ("Deleted: 1 persons").
+RECORD_WORDS: dict[str, tuple[str, str]] = {
+    "persons": ("personal record", "personal records"),
+    "profiles": ("profile", "profiles"),
+    "screenings": ("screening", "screenings"),
+    "plans": ("plan", "plans"),
+    "sessions": ("session", "sessions"),
+    "session_steps": ("session step", "session steps"),
+    "session_runs": ("session run", "session runs"),
+    "session_events": ("player event", "player events"),
+    "efforts": ("effort answer", "effort answers"),
+    "pain_reports": ("pain report", "pain reports"),
+    "aggravations": ("exercise that hurt", "exercises that hurt"),
+    "checkins": ("check-in", "check-ins"),
+    "function_ratings": ("activity rating", "activity ratings"),
+    "advice_dismissals": ("choice about advice", "choices about advice"),
+}
+
+
+def records_text(counts: dict[str, int]) -> str:
+    """Rows per table as a person reads them: "1 profile, 12 sessions, 40 check-ins"; "" for
+    none."""
+    said = []
+    for table, count in counts.items():
+        if count:
+            one, many = RECORD_WORDS.get(table, (words(table), words(table)))
+            said.append(f"{count} {one if count == 1 else many}")
+    return ", ".join(said)

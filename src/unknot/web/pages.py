@@ -40,6 +40,7 @@ from unknot.services.wording import (
     clock,
     dose_text,
     planned_dose,
+    records_text,
     validation_message,
     words,
 )
@@ -68,6 +69,7 @@ templates.env.globals.update(
     words=words,
     tier_titles=TIER_TITLES,
     verdict_words=VERDICT_WORDS,
+    records_text=records_text,
 )
 
 
