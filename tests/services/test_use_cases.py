@@ -170,3 +170,12 @@ def test_a_clearance_before_the_warning_is_refused(you: Actor) -> None:
         you.record_clearance(you.today_date() - dt.timedelta(days=1), "Dr Rao", None)
     assert you.record_clearance(you.today_date(), "Dr Rao", None) == 1
     assert you.situation().held_back is None
+
+
+def test_every_profile_choice_has_words() -> None:
+    from unknot.services.models import EXPERIENCES, GOALS
+    from unknot.services.vocabulary import POSITION_AVOIDANCES
+    from unknot.services.wording import CHOICE_WORDS
+
+    for choice in (*POSITION_AVOIDANCES, *EXPERIENCES, *GOALS):
+        assert CHOICE_WORDS[choice][:1].isupper(), choice

@@ -6,6 +6,7 @@ No Rich and no pydantic here: the quick commands use it at start-up.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
@@ -164,3 +165,22 @@ def records_text(counts: dict[str, int]) -> str:
             one, many = RECORD_WORDS.get(table, (words(table), words(table)))
             said.append(f"{count} {one if count == 1 else many}")
     return ", ".join(said)
+
+
+# The profile's choices as the form offers them: words for a person, not the stored tokens.
+CHOICE_WORDS: dict[str, str] = {
+    "floor": "Getting down on the floor (lying or kneeling)",
+    "kneeling": "Kneeling or on hands and knees",
+    "standing": "Standing for long",
+    "new": "New to exercise like this",
+    "returning": "Returning after a break",
+    "regular": "I exercise regularly",
+    "relief": "Less pain",
+    "strength": "More strength",
+    "desk_breaks": "Short breaks at a desk",
+}
+
+
+def local_time(moment: dt.datetime) -> str:
+    """A stored (UTC) time as the person reads it: in this computer's time zone, to the minute."""
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")

@@ -14,6 +14,7 @@ from unknot.services.wording import (
     clock,
     dose_text,
     duration_text,
+    local_time,
     minutes_or_seconds,
     planned_dose,
     words,
@@ -157,7 +158,7 @@ def history_table(rows: Sequence[PastSession]) -> str:
         ["STARTED", "STATUS", "DONE", "MINUTES", "EXERCISING"],
         [
             [
-                r.started_at.isoformat()[:16].replace("T", " "),
+                local_time(r.started_at),
                 r.status,
                 f"{r.completion:.0%} ({r.steps_done}/{r.steps_total} steps)",
                 f"{r.minutes:g}",

@@ -35,10 +35,12 @@ from unknot.services.vocabulary import (
     parse_score,
 )
 from unknot.services.wording import (
+    CHOICE_WORDS,
     PHASE_TITLES,
     VERDICT_WORDS,
     clock,
     dose_text,
+    local_time,
     planned_dose,
     records_text,
     validation_message,
@@ -70,6 +72,8 @@ templates.env.globals.update(
     tier_titles=TIER_TITLES,
     verdict_words=VERDICT_WORDS,
     records_text=records_text,
+    choice_words=CHOICE_WORDS,
+    local_time=local_time,
 )
 
 
@@ -449,6 +453,7 @@ def exercises(
     target = target if target in AREAS else None
     equipment = [e for e in request.query_params.getlist("equipment") if e in ITEMS] or None
     records = you.catalog_records(phase=phase, target=target, equipment=equipment)
+    records.sort(key=lambda r: r["name"].lower())
     return render(
         request,
         "catalog.html",
