@@ -179,3 +179,20 @@ def test_every_profile_choice_has_words() -> None:
 
     for choice in (*POSITION_AVOIDANCES, *EXPERIENCES, *GOALS):
         assert CHOICE_WORDS[choice][:1].isupper(), choice
+
+
+def test_a_session_stopped_part_way_counts_as_partial(you: Actor, clock: FakeClock) -> None:
+    """45 of 112 steps once counted as "0 sessions" (issue 17)."""
+    cleared(you)
+    stopped = you.start_session(you.situation())
+    stopped.send(models.Start())
+    clock.advance(stopped.remaining() or 0)
+    stopped.tick()
+    stopped.send(models.Stop())
+    never_begun = you.start_session(you.situation())  # abandons nothing: the first has ended
+    never_begun.send(models.Start())
+    never_begun.send(models.Stop())
+    adherence = you.progress_report(2).adherence
+    assert (adherence.total_sessions, adherence.total_partly) == (0, 1)
+    assert sum(w.partly for w in adherence.weeks) == 1
+    assert you.session_history()[1].steps_done >= 1

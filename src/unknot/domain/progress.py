@@ -390,6 +390,8 @@ class WeekAdherence(Strict):
     planned: int
     done: int
     minutes: float
+    partly: int = 0
+    """Sessions begun this week and stopped part-way (counted apart from those done)."""
 
 
 class Adherence(Strict):
@@ -400,6 +402,8 @@ class Adherence(Strict):
     """Days in a row, up to today, with a finished session (today may still be to come)."""
     total_sessions: int
     total_minutes: float
+    total_partly: int = 0
+    """Sessions stopped part-way, in the whole record."""
 
 
 def adherence(
@@ -408,11 +412,15 @@ def adherence(
     today: dt.date,
     weeks: int,
     totals: tuple[int, float] | None = None,
+    partly: Sequence[dt.date] = (),
+    total_partly: int | None = None,
 ) -> Adherence:
     """Sessions done against planned per week (weeks end today), streaks and minutes.
 
     `sessions`: (day, minutes) of each finished session, at least those of the weeks shown;
     `totals`: every finished session's count and minutes, when `sessions` holds only some.
+    `partly`: the day of each session stopped part-way (at least those of the weeks shown);
+    `total_partly`: how many in the whole record, when `partly` holds only some.
     """
     first_day = today - dt.timedelta(days=7 * weeks - 1)
     rows = []
@@ -425,6 +433,7 @@ def adherence(
                 planned=planned_per_week,
                 done=len(inside),
                 minutes=round(sum(inside), 1),
+                partly=sum(1 for d in partly if start <= d < start + dt.timedelta(days=7)),
             )
         )
     streak_weeks = 0
@@ -445,4 +454,5 @@ def adherence(
         streak_days=streak_days,
         total_sessions=len(sessions) if totals is None else totals[0],
         total_minutes=round(sum(m for _, m in sessions) if totals is None else totals[1], 1),
+        total_partly=len(partly) if total_partly is None else total_partly,
     )

@@ -240,7 +240,17 @@ class Progress(Planning, Acting):
             before_after=before_after,
             function=progress.function_change(store.function_ratings(person)),
             adherence=progress.adherence(
-                finished, planned, day, weeks, totals=store.finished_totals(person)
+                finished,
+                planned,
+                day,
+                weeks,
+                totals=store.finished_totals(person),
+                partly=[
+                    r.started_at.date()
+                    for r in rows
+                    if r.status in ("stopped", "abandoned") and r.steps_done > 0
+                ],
+                total_partly=store.stopped_part_way(person),
             ),
             advice=advice,
         )

@@ -1001,6 +1001,22 @@ class Store:
             ).one()
         return int(count), float(micros or 0) / 60_000_000
 
+    def stopped_part_way(self, person_id: int) -> int:
+        """How many of the person's sessions ended, stopped or abandoned, after at least one
+        step was recorded: counted by the database."""
+        sessions = t.sessions.c
+        steps = t.session_steps.c
+        begun = select(steps.session_id).where(steps.session_id == sessions.id).exists()
+        with self.engine.connect() as db:
+            found = db.execute(
+                select(func.count()).where(
+                    sessions.person_id == person_id,
+                    sessions.status.in_(("stopped", "abandoned")),
+                    begun,
+                )
+            ).scalar()
+        return int(found or 0)
+
     def session(self, person_id: int, session_id: int) -> SessionRow | None:
         """One of the person's sessions, with where it got to; None when not theirs or not
         there. Reads that session's steps only (a start or resume sends it to the player)."""

@@ -207,17 +207,23 @@ def progress_text(report: ProgressReport) -> str:
             f"out of 10 ({meaning})."
         )
     adherence = report.adherence
+    part_way = f", {adherence.total_partly} stopped part-way" if adherence.total_partly else ""
     lines.append("")
     lines.append(
         f"Sessions: {adherence.total_sessions} finished, {adherence.total_minutes:g} "
-        f"minutes; {adherence.streak_weeks} week(s) in a row on plan; "
+        f"minutes{part_way}; {adherence.streak_weeks} week(s) in a row on plan; "
         f"{adherence.streak_days}-day streak."
     )
     lines.append(
         table(
             ["WEEK FROM", "DONE", "PLANNED", "MINUTES"],
             [
-                [w.start.isoformat(), str(w.done), str(w.planned), f"{w.minutes:g}"]
+                [
+                    w.start.isoformat(),
+                    f"{w.done} (+{w.partly} part-way)" if w.partly else str(w.done),
+                    str(w.planned),
+                    f"{w.minutes:g}",
+                ]
                 for w in adherence.weeks
             ],
         )
