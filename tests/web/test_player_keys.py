@@ -95,6 +95,8 @@ def test_the_effort_question_is_modal_pauses_and_no_key_answers_it(
         phone.click("#skip")
     phone.click("#done")
     phone.wait_for_selector("#effort-dialog[open]")
+    name = next(s["name"] for s in session["steps"] if s["index"] == asking)
+    assert name.lower() in phone.locator("#effort-about").inner_text()
     assert phone.evaluate("document.getElementById('effort-dialog').matches(':modal')")
     assert state(phone) == "paused"
     assert focused(phone) == "effort-title"
@@ -126,3 +128,24 @@ def test_stopping_asks_first_and_escape_keeps_going(phone: Page, server: Server)
     phone.wait_for_selector("#after:not([hidden])")
     wait_saved(phone)
     assert server.get("/api/v1/history")[0]["status"] == "stopped"
+
+
+def test_the_player_counts_exercises_not_steps(phone: Page, server: Server) -> None:
+    """ "Step 15 of 112" counted steps no person counts (issue 17)."""
+    playing(phone, server)
+    session = server.get("/api/v1/sessions/active")
+    exercises = len(session["plan"]["items"])
+    counter = phone.locator("#counter")
+    assert counter.inner_text().startswith(f"Exercise 1 of {exercises}")
+    sided = next(s for s in session["steps"] if s["side_label"])
+    several = next(s for s in session["steps"] if s["sets"] > 1)
+    for wanted in sorted((sided, several), key=lambda s: int(s["index"])):
+        while step_now(phone) < wanted["index"]:
+            phone.click("#skip")
+        shown = counter.inner_text()
+        assert shown.startswith("Exercise "), shown
+        if wanted["sets"] > 1:
+            assert f" · set {wanted['set_number']} of {wanted['sets']}" in shown
+        if wanted["side_label"]:
+            assert shown.endswith(f" · {wanted['side_label']}")
+            assert wanted["side_label"] not in phone.locator("#facts").inner_text()

@@ -239,6 +239,9 @@ class Player {
   /** @param {number} itemIndex */
   askEffort(itemIndex) {
     if (!this.playing) return;
+    // Asked as the next exercise is shown: say which one the question is about.
+    const done = this.payload?.steps.find((s) => s.item_index === itemIndex);
+    byId("effort-about").textContent = done ? `About the ${done.name.toLowerCase()} you just did.` : "";
     this.ask("effort-dialog", "effort-title", (value) => {
       if (value === "0" || value === "1" || value === "3") {
         this.dispatch({ kind: "effort", reps_in_reserve: Number(value), item_index: itemIndex });

@@ -28,11 +28,6 @@ function words(value) {
   return String(value || "").replaceAll("_", " ");
 }
 
-/** @param {string} text */
-function capitalised(text) {
-  return `${text[0].toUpperCase()}${text.slice(1)}`;
-}
-
 /**
  * The animated figure for a step: the side and direction the step does (issue 8).
  * @param {SessionStep} step
@@ -109,11 +104,15 @@ export class View {
     byId("name").textContent = step.name;
     byId("title").textContent = step.title;
     const facts = [step.detail];
-    if (step.sets > 1) facts.push(`Set ${step.set_number} of ${step.sets}.`);
-    if (step.side_label) facts.push(`${capitalised(step.side_label)}.`);
     if (step.direction) facts.push(`Direction: ${words(step.direction)}.`);
     byId("facts").textContent = facts.join(" ");
-    byId("counter").textContent = `Step ${state.index + 1} of ${steps.length}`;
+    // People count exercises, not steps (issue 17): "Exercise 3 of 5 · set 2 of 3 · turn to
+    // your right"; the set and the side are said here once.
+    const items = [...new Set(steps.map((s) => s.item_index))];
+    const where = [`Exercise ${items.indexOf(step.item_index) + 1} of ${items.length}`];
+    if (step.sets > 1) where.push(`set ${step.set_number} of ${step.sets}`);
+    if (step.side_label) where.push(step.side_label);
+    byId("counter").textContent = where.join(" · ");
     const next = steps.slice(state.index + 1).find((s) => s.item_index !== step.item_index);
     byId("next").textContent = next ? `Next: ${next.name}` : "Next: the end of the session";
     const card = payload.cards[step.exercise_id] || null;
