@@ -149,3 +149,22 @@ def test_the_player_counts_exercises_not_steps(phone: Page, server: Server) -> N
         if wanted["side_label"]:
             assert shown.endswith(f" · {wanted['side_label']}")
             assert wanted["side_label"] not in phone.locator("#facts").inner_text()
+
+
+def test_a_pain_report_says_what_was_made_of_it(phone: Page, server: Server) -> None:
+    """A low score went unacknowledged, and a high one moved on without a word (issue 17)."""
+    playing(phone, server)
+    held = step_now(phone)
+    phone.click("#hurts")
+    phone.fill("#pain-form input[name=score]", "3")
+    phone.click("#pain-form button[value=report]")
+    wait_state(phone, "running")
+    assert step_now(phone) == held
+    assert "Noted: 3 out of 10 in your neck" in phone.locator("#notice").inner_text()
+    phone.click("#hurts")
+    phone.fill("#pain-form input[name=score]", "9")
+    phone.click("#pain-form button[value=report]")
+    phone.wait_for_function(
+        f"() => Number(document.getElementById('player').dataset.step) > {held}"
+    )
+    assert "is too much today" in phone.locator("#notice").inner_text()

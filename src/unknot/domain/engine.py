@@ -191,6 +191,10 @@ TEXTS: Final[dict[str, str]] = {
     "stopped": "Session stopped. What you did is saved.",
     "complete": "Well done: session complete.",
     "too_painful": "Stopping {name}: pain above {limit} out of 10 is too much today.",
+    # A report within the limit is acknowledged, with what would end the exercise (issue 17).
+    "pain_noted": (
+        "Noted: {score} out of 10 in your {area}. Go on gently; above {limit} this exercise stops."
+    ),
 }
 NO_EFFECTS: Final[tuple[()]] = ()
 NEVER: Final = math.inf
@@ -762,7 +766,9 @@ def _pain(
         )
     limit = state.pain_limit(event.area)
     if event.score <= limit:
-        return state, (recorded,)
+        area = event.area.replace("_", " ")
+        noted = TEXTS["pain_noted"].format(score=event.score, area=area, limit=limit)
+        return state, (recorded, Announce(noted))
     # Above the limit: this exercise ends now; the session goes on with the next one.
     state = _unpaused(state, now)
     record = _record(state, now, skipped=True)

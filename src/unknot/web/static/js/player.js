@@ -50,6 +50,8 @@ class Player {
     /** @type {WakeLockSentinel | null} */
     this.wakeLock = null;
     this.safetyStopped = false;
+    /** What the rules said of the last pain report, shown when its question closes. */
+    this.painSaid = "";
     view.onFigureLoad = () => { if (this.state) view.syncFigure(this.state, this.now()); };
   }
 
@@ -98,9 +100,10 @@ class Player {
   /**
    * Apply an event now; send it to the server; act on what the rules decided.
    * @param {SessionEvent} event
+   * @returns {Effect[]} what the rules decided
    */
   dispatch(event) {
-    if (this.state === null) return;
+    if (this.state === null) return [];
     const now = this.now();
     const [state, effects] = step(this.state, event, now);
     this.state = state;
@@ -110,6 +113,7 @@ class Player {
     this.perform(effects, now);
     if (this.playing) this.view.draw(state, now);
     this.schedule(now);
+    return effects;
   }
 
   /**
@@ -229,8 +233,8 @@ class Player {
     if (wasRunning) this.pause("");
     dialog.returnValue = "";
     dialog.onclose = () => {
-      answered(dialog.returnValue);
       if (wasRunning) this.resume();
+      answered(dialog.returnValue);
     };
     dialog.showModal();
     byId(focus).focus();
@@ -260,12 +264,16 @@ class Player {
   /** @param {HTMLFormElement} form */
   reportPain(form) {
     const data = new FormData(form);
-    this.dispatch({
+    const effects = this.dispatch({
       kind: "pain",
       area: String(data.get("area")),
       score: Number(data.get("score")),
       symptoms: data.getAll("symptoms").map(String),
     });
+    // What the rules made of the report, shown once the question has closed (a symptom stop
+    // shows its own message instead).
+    const said = effects.find((e) => e.kind === "announce");
+    this.painSaid = said && said.kind === "announce" && !effects.some((e) => e.kind === "safety_stop") ? said.text : "";
   }
 
   async showSaving() {
@@ -393,7 +401,9 @@ class Player {
     byId("back").addEventListener("click", () => this.dispatch({ kind: "back" }));
     byId("stop").addEventListener("click", () => this.confirmStop());
     byId("hurts").addEventListener("click", () => {
-      if (this.playing) this.ask("pain-dialog", "pain-title", () => {});
+      if (!this.playing) return;
+      this.painSaid = "";
+      this.ask("pain-dialog", "pain-title", () => { if (this.painSaid) this.view.notice(this.painSaid); });
     });
     byId("pain-form").addEventListener("submit", (event) => {
       const submitter = /** @type {SubmitEvent} */ (event).submitter;

@@ -340,7 +340,11 @@ function pain(state, area, score, symptoms, now) {
     ]];
   }
   const limit = state.rules.pain_limits[area] ?? state.rules.pain_limit_unknown;
-  if (score <= limit) return [state, [recorded]];
+  if (score <= limit) {
+    const noted = state.rules.texts.pain_noted
+      .replace("{score}", String(score)).replace("{area}", area.replaceAll("_", " ")).replace("{limit}", String(limit));
+    return [state, [recorded, { kind: "announce", text: noted }]];
+  }
   const running = unpaused(state, now);
   const done = record(running, now, true);
   const [entered, effects] = enter(running, step.pain_skip_to, now);

@@ -49,7 +49,7 @@
  * `engine.session_rules`: the thresholds and texts the session module reads.
  * @typedef {object} Rules
  * @property {number} back_restarts_within_s
- * @property {{paused: string, resumed: string, stopped: string, complete: string, too_painful: string}} texts
+ * @property {{paused: string, resumed: string, stopped: string, complete: string, too_painful: string, pain_noted: string}} texts
  * @property {Record<string, number>} pain_limits
  * @property {number} pain_limit_unknown
  * @property {string} emergency_number
