@@ -38,6 +38,11 @@ class Acting:
         """Bound to the one person of a local install rather than to a given person."""
         return self._given is None
 
+    def existing_person(self) -> int | None:
+        """The person, without making the local one when there is none yet (planning and
+        export are not a first visit)."""
+        return self._store.find_local_person() if self.is_local else self.person_id
+
     def remembered_person(self) -> int:
         """The person, for the hot paths: the local person's id as the application remembers
         it (one query fewer per event). A stale id finds no rows, and `look_again` then

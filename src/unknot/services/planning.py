@@ -208,7 +208,7 @@ class Planning(Screening, Acting):
         from unknot.domain.screening import readiness
 
         store = self._store
-        person = store.find_local_person() if self.is_local else self.person_id
+        person = self.existing_person()
         records = [] if person is None else store.screenings(person)
         return readiness(records, today(self.clock), pain)
 

@@ -110,17 +110,13 @@ def write_private(target: Path, content: str) -> None:
 class Records(Acting):
     """Export, import and "forget me"."""
 
-    def _person_or_none(self) -> int | None:
-        """The person, without making a local one that is not there yet."""
-        return self._store.find_local_person() if self.is_local else self.person_id
-
     def export_document(self) -> ExportDocument:
         """Everything the person has, as one JSON-ready document."""
         store = self._store
         return ExportDocument(
             schema_revision=transfer.schema_revision(store),
             exported_at=instant(self.clock.now()),
-            tables=transfer.export_tables(store, self._person_or_none()),
+            tables=transfer.export_tables(store, self.existing_person()),
         )
 
     def export_data(self, form: str, target: Path) -> Path:
@@ -218,7 +214,7 @@ class Records(Acting):
 
     def forget(self) -> dict[str, int]:
         """Delete everything about the person; rows deleted per table."""
-        counts = transfer.forget_person(self._store, self._person_or_none())
+        counts = transfer.forget_person(self._store, self.existing_person())
         self.app.local_person_id = None
         with self.app.kept_lock:
             self.app.timelines.clear()
