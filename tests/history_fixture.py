@@ -79,14 +79,18 @@ def years_of_sessions(
     rng = random.Random(seed)
     person = store.local_person()
     day = today - dt.timedelta(days=count * 2 + count // 2)
+    programme = None
     for number in range(count):
         day += dt.timedelta(days=rng.choice((1, 2, 3)))
         profile = PHASES[(number // phase_length) % len(PHASES)]
         at = dt.datetime.combine(day, dt.time(rng.randrange(24), rng.randrange(60)), dt.UTC)
         try:
-            plan = build_session(catalog, profile, store.history(person), day=day, seed=number)
+            plan = build_session(
+                catalog, profile, store.history(person), day=day, seed=number, programme=programme
+            )
         except PlanImpossible:
             continue
+        programme = plan.programme or programme
         _checkins_around(store, person, rng, day, at, None)
         timeline = build_timeline(plan)
         plan_id = store.save_plan(person, plan, at)

@@ -33,7 +33,8 @@ def test_plan_json_names_catalog_ids() -> None:
         assert item["block"] in {"warmup", "dynamic", "strength", "static"}
         assert item["reasons"]
         assert {"sets", "reps", "hold_s", "work_s", "per_side", "duration_s"} <= set(item)
-    assert 1620 <= plan["total_s"] <= 1800  # type: ignore[operator]
+    assert plan["total_s"] <= 1800  # type: ignore[operator]
+    assert 3 <= sum(1 for i in items if i["part"] == "programme") <= 4
     assert plan["day"] == "2026-11-25"
 
 

@@ -71,17 +71,18 @@ def violations(plan: SessionPlan, profile: Profile, catalog: Mapping[str, Exerci
         found.append(f"total {plan.total_s} s over the budget {budget} s")
     if plan.shortfall is None and plan.total_s < 0.9 * budget:
         found.append(f"total {plan.total_s} s under 90 % of {budget} s without a shortfall note")
-    order = [BLOCKS.index(i.block) for i in items]
-    if order != sorted(order):
-        found.append("blocks out of order")
+    for part in ("warm_up", "programme"):
+        order = [BLOCKS.index(i.block) for i in items if i.part == part]
+        if order != sorted(order):
+            found.append(f"blocks out of order in the {part}")
     ids = [i.exercise_id for i in items]
     if len(set(ids)) != len(ids):
         found.append("an exercise repeats")
     families = [family(i, catalog) for i in ids]
     if len(set(families)) != len(families):
         found.append("two versions of one movement")
-    if profile.minutes < 15 and any(i.block == "warmup" for i in items):
-        found.append("cardio warm-up in a session under 15 minutes")
+    if profile.minutes <= 10 and any(i.block == "warmup" for i in items):
+        found.append("cardio warm-up in a session of 10 minutes or less")
     avoided = avoided_positions(profile)
     for item in items:
         exercise = catalog[item.exercise_id]
@@ -113,18 +114,35 @@ def violations(plan: SessionPlan, profile: Profile, catalog: Mapping[str, Exerci
             found.append(f"{name} work {item.work_s} outside {dosage.work_s}")
         if not item.reasons and item.block != "warmup":
             found.append(f"{name} has no reason")
-    if plan.shortfall is not None:
-        planned = set(families)
-        floor = shortest_total(plan)
-        for exercise in catalog.values():
-            if exercise.phase == "warmup" or exercise.variation_of is not None:
-                continue
-            if (
-                usable(exercise, profile)
-                and exercise.id not in planned
-                and floor + shortest_dose(exercise) <= budget
-            ):
-                found.append(f"shortfall claimed but usable {exercise.id} is left out and fits")
+    found.extend(size_violations(plan, profile))
+    return found
+
+
+def most_exercises(minutes: int) -> tuple[int, int]:
+    """The most programme exercises and warm-up stretches a session of this length may hold
+    (issue 17): 10 minutes or less, 2-3 exercises and 1-2 dynamic stretches; up to 30, 3-4
+    exercises and 2-3 stretches; above 30, at most 5; never more than 6."""
+    if minutes <= 10:
+        return 3, 2
+    if minutes <= 30:
+        return 4, 3
+    return 5, 3
+
+
+def size_violations(plan: SessionPlan, profile: Profile) -> list[str]:
+    found: list[str] = []
+    programme = [i for i in plan.items if i.part == "programme"]
+    stretches = [i for i in plan.items if i.part == "warm_up" and i.block != "warmup"]
+    most, most_stretches = most_exercises(profile.minutes)
+    if len(programme) > min(most, 6):
+        found.append(f"{len(programme)} programme exercises in {profile.minutes} minutes")
+    if len(stretches) > most_stretches:
+        found.append(f"{len(stretches)} warm-up stretches in {profile.minutes} minutes")
+    if any(i.block == "warmup" and i.part != "warm_up" for i in plan.items):
+        found.append("cardio outside the warm-up")
+    parts = [i.part for i in plan.items]
+    if parts != sorted(parts, key=lambda p: p != "warm_up"):
+        found.append("warm-up after the programme")
     return found
 
 

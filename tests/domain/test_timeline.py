@@ -8,6 +8,7 @@ from hypothesis import given, settings
 
 from tests.conftest import examples
 from tests.domain.test_planner import CATALOG, profiles
+from tests.domain.programmes import plan_of
 from unknot.domain.exercise import Exercise
 from unknot.domain.plan import PlanImpossible
 from unknot.domain.planner import build_session
@@ -41,7 +42,7 @@ def test_timeline_seconds_match_the_plan(profile: Profile) -> None:
 
 
 def test_directions_blocks_and_alternating(catalog: dict[str, Exercise]) -> None:
-    plan = build_session(catalog, Profile(minutes=60), day=DAY)
+    plan = plan_of(catalog, ["cat-cow"], day=DAY, warm_up=["shoulder-roll"])
     timeline = build_timeline(plan)
     shoulder = [s for s in timeline if s.exercise_id == "shoulder-roll" and s.kind == "work"]
     assert [s.direction for s in shoulder[:2]] == ["backward", "forward"]
@@ -51,7 +52,14 @@ def test_directions_blocks_and_alternating(catalog: dict[str, Exercise]) -> None
 
 
 def test_holds_and_self_paced_reps(catalog: dict[str, Exercise]) -> None:
-    plan = build_session(catalog, Profile(minutes=60), day=DAY)
+    plan = plan_of(
+        catalog,
+        ["pec-stretch", "row"],
+        day=DAY,
+        profile=Profile(
+            minutes=60, equipment=frozenset({"doorway", "resistance_band", "anchor_point"})
+        ),
+    )
     paced = build_timeline(plan)
     pec = [s for s in paced if s.exercise_id == "pec-stretch"]
     assert [s.kind for s in pec if s.kind in ("hold", "release")] == ["hold", "release"] * 3

@@ -120,7 +120,7 @@ def broken(document: dict[str, object], change: str) -> str:
     elif change == "id":
         tables["checkins"][0]["id"] = 2**64
     elif change == "digits":
-        return json.dumps(document).replace('"version": 4', '"version": ' + "9" * 5000, 1)
+        return json.dumps(document).replace('"version": 5', '"version": ' + "9" * 5000, 1)
     elif change == "nesting":
         return "[" * 100_000 + "]" * 100_000
     return json.dumps(document)

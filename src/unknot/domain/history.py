@@ -82,6 +82,27 @@ class History(Strict):
                 return outcome
         return None
 
+    def dose_since(self, exercise_ids: set[str]) -> dt.date | None:
+        """The first day of the latest run of sessions that did one of these exercises at the
+        dose it was last done at (same exercise, sets, repetitions and hold): when the dose last
+        changed, as far back as the sessions kept whole reach (twelve sessions: more than a week
+        at seven a week). None when none of them did these exercises."""
+        since: dt.date | None = None
+        dose: tuple[str, int, int | None, int | None] | None = None
+        for session in reversed(self.sessions):
+            outcome = next(
+                (o for o in reversed(session.exercises) if o.exercise_id in exercise_ids), None
+            )
+            if outcome is None:
+                continue
+            this = (outcome.exercise_id, outcome.sets, outcome.reps, outcome.hold_s)
+            if dose is None:
+                dose = this
+            elif this != dose:
+                return since
+            since = session.day
+        return since
+
 
 @dataclass(frozen=True, slots=True)
 class RecordedSets:

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from unknot.domain.exercise import Strict
+from unknot.domain.programme import Programme
 from unknot.domain.vocabulary import DirectionOrder, Item, Phase, Position
+
+Part = Literal["warm_up", "programme"]
 
 
 class PlannedExercise(Strict):
@@ -38,6 +42,11 @@ class PlannedExercise(Strict):
     levels: int
     """Rung on the dose ladder (0 = lowest) and the ladder's length."""
     reasons: tuple[str, ...]
+    part: Part = "programme"
+    """The warm-up (light cardio and the dynamic stretches that follow it, one flowing part)
+    or the programme."""
+    change: str | None = None
+    """What is different from last time, in words ("10 repetitions, up from 8")."""
 
 
 class SessionPlan(Strict):
@@ -57,6 +66,8 @@ class SessionPlan(Strict):
     """Exercises the person swapped out of this day's plan."""
     gentle_day: bool = False
     """A severe day's short gentle routine instead of an ordinary session (issue 14)."""
+    programme: Programme | None = None
+    """The programme this session was planned from (none on a gentle day)."""
 
 
 class PlannedDay(Strict):

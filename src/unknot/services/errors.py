@@ -105,6 +105,10 @@ class NotInPlan(LookupError):
     """An exercise that is not in today's plan."""
 
 
+class NoSwap(ValueError):
+    """Nothing, or not the exercise chosen, can take that place in today's plan."""
+
+
 class NoSuchSession(LookupError):
     """No session (or run of one) with this id belongs to the person, or none to resume."""
 

@@ -9,7 +9,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from unknot.catalog.record import ExerciseRecord, public_record
-from unknot.clock import Clock, RunTime, instant, today
+from unknot.clock import Clock, RunTime, instant
 from unknot.domain import engine
 from unknot.domain.engine import Effect, EngineState, Event
 from unknot.domain.exercise import Exercise
@@ -189,19 +189,11 @@ class LiveSessions(Planning, Acting):
         self, situation: Situation, *, paced: bool = True, seed: int = 0
     ) -> SessionController:
         """Plan today's session from the profile, history and screening, store it, start it."""
-        from unknot.domain.planner import build_session
         from unknot.domain.timeline import build_timeline
 
         self._check_still_allowed(situation)
         store = self._store
-        history = store.history(self.person_id)
-        plan = build_session(
-            self.exercises(),
-            self.planning_profile(situation),
-            history,
-            day=today(self.clock),
-            seed=seed,
-        )
+        plan = self.plan_session(situation, seed=seed)
         timeline = build_timeline(plan, paced=paced)
         at = instant(self.clock.now())
         plan_id = store.save_plan(self.person_id, plan, at)

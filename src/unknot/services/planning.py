@@ -6,14 +6,20 @@ import datetime as dt
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pydantic import BaseModel
 
 from unknot.clock import instant, today
 from unknot.domain.plan import PlanImpossible as DomainPlanImpossible
 from unknot.domain.plan import SessionPlan, WeekPlan
 from unknot.domain.profile import Profile
+from unknot.domain.programme import Programme
 from unknot.domain.screening import Readiness, Tier
+from unknot.domain.vocabulary import Item, Position
 from unknot.services.acting import Acting
 from unknot.services.errors import (
+    NoSwap,
     NotInPlan,
     PlanImpossible,
     ProfileProblem,
@@ -21,6 +27,19 @@ from unknot.services.errors import (
 )
 from unknot.services.screening import Screening, Situation
 from unknot.services.wording import validation_message
+
+if TYPE_CHECKING:
+    from unknot.domain.planner import Ranking
+
+
+class SwapChoice(BaseModel):
+    """An exercise that could take another's place in today's plan."""
+
+    exercise_id: str
+    name: str
+    purpose: str
+    position: Position
+    equipment: tuple[Item, ...]
 
 
 class TodayPlan(SessionPlan):
@@ -102,10 +121,9 @@ class Planning(Screening, Acting):
         Raises SessionsHeldBack with the advice while the screening holds sessions back (issue
         12: the plan obeys the screening exactly as sessions do). A new plan is stored because
         swaps and the session that starts from it refer to it; it is derived from what is stored
-        already, so the first look at a day's plan records no choice of the person's.
+        already (the profile, the history, the programme), so the first look at a day's plan
+        records no choice of the person's, and rebuilding it gives the same exercises.
         """
-        from unknot.domain.planner import build_session
-
         now = situation or self.situation()
         if now.held_back is not None:
             raise SessionsHeldBack(now.held_back)
@@ -113,12 +131,7 @@ class Planning(Screening, Acting):
         day = today(self.clock)
         found = store.plan_of_the_day(self.person_id, day)
         if found is None:
-            plan = build_session(
-                self.exercises(),
-                self.planning_profile(now),
-                store.history(self.person_id),
-                day=day,
-            )
+            plan = self.plan_session(now)
             plan_id, stored = store.save_plan_of_the_day(
                 self.person_id, plan, instant(self.clock.now())
             )
@@ -127,32 +140,107 @@ class Planning(Screening, Acting):
         plan_id, plan = found
         return TodayPlan(plan_id=plan_id, **dict(plan))
 
-    def swap_exercise(self, exercise_id: str) -> TodayPlan:
-        """Replan today without this exercise (and without those swapped out before)."""
+    def plan_session(self, situation: Situation, *, seed: int = 0) -> SessionPlan:
+        """A session for today from the person's programme, which is stored when planning
+        changed it (a first programme, a renewal, a place refilled)."""
         from unknot.domain.planner import build_session
+
+        store = self._store
+        person = self.person_id
+        stored = store.programme(person)
+        plan = build_session(
+            self.exercises(),
+            self.planning_profile(situation),
+            store.history(person),
+            day=today(self.clock),
+            seed=seed,
+            programme=stored,
+        )
+        if plan.programme is not None and plan.programme != stored:
+            store.save_programme(person, plan.programme, instant(self.clock.now()))
+        return plan
+
+    def swap_choices(self, exercise_id: str) -> list[SwapChoice]:
+        """What could take the place of an exercise in today's plan: exercises of the same
+        block sharing an area with it, that the person can do today and that are not in the
+        programme already, best first. Raises NotInPlan."""
+        from unknot.domain.planner import swap_choices
 
         now = self.situation()
         current = self.today_plan(now)
         if exercise_id not in {i.exercise_id for i in current.items}:
             raise NotInPlan(f"{exercise_id!r} is not in today's plan")
-        swapped = (*current.swapped_out, exercise_id)
-        profile = self.planning_profile(now)
-        profile = profile.model_copy(
-            update={"avoid_exercises": profile.avoid_exercises | frozenset(swapped)}
-        )
+        ranking, chains, programme = self._ranking(now, current)
         catalog = self.exercises()
+        return [
+            SwapChoice(
+                exercise_id=base,
+                name=catalog[base].name,
+                purpose=catalog[base].purpose,
+                position=ranking.by_family[base].chosen.position,
+                equipment=ranking.by_family[base].chosen.equipment,
+            )
+            for base in swap_choices(programme, ranking, exercise_id, chains)
+        ]
+
+    def swap_exercise(self, exercise_id: str, replacement: str | None = None) -> TodayPlan:
+        """Put `replacement` (one of `swap_choices`; the first of them when None) in the place
+        of `exercise_id`, in the programme and in today's plan; nothing else changes (issue 17).
+        Raises NotInPlan, or NoSwap when nothing can take its place."""
+        from unknot.domain.planner import swap_in
+
+        choices = self.swap_choices(exercise_id)
+        if not choices:
+            raise NoSwap(
+                "Nothing else fits that place for you today: keep it, or skip it in the session."
+            )
+        allowed = {c.exercise_id for c in choices}
+        chosen = replacement if replacement is not None else choices[0].exercise_id
+        if chosen not in allowed:
+            raise NoSwap(
+                f"{chosen!r} cannot take that place; choose one of: {', '.join(sorted(allowed))}"
+            )
+        now = self.situation()
+        current = self.today_plan(now)
+        _ranking, chains, programme = self._ranking(now, current)
         store = self._store
-        plan = build_session(catalog, profile, store.history(self.person_id), day=today(self.clock))
+        at = instant(self.clock.now())
+        store.save_programme(self.person_id, swap_in(programme, exercise_id, chosen, chains), at)
+        plan = self.plan_session(now)
+        catalog = self.exercises()
         # The exercise may have left the catalog since the plan was made (its file broke).
         name = catalog[exercise_id].name if exercise_id in catalog else exercise_id
         plan = plan.model_copy(
             update={
-                "swapped_out": swapped,
-                "notes": (*plan.notes, f"{name} swapped out at your request."),
+                "swapped_out": (*current.swapped_out, exercise_id),
+                "notes": (
+                    *plan.notes,
+                    f"{catalog[chosen].name} in place of {name}, at your request.",
+                ),
             }
         )
-        plan_id = store.save_plan(self.person_id, plan, instant(self.clock.now()))
+        plan_id = store.save_plan(self.person_id, plan, at)
         return TodayPlan(plan_id=plan_id, **dict(plan))
+
+    def _ranking(
+        self, situation: Situation, current: SessionPlan
+    ) -> tuple[Ranking, dict[str, list[str]], Programme]:
+        """The candidates today's plan was chosen from, the catalog's families and the
+        programme the plan was made from."""
+        from unknot.domain.planner import candidates_for
+
+        catalog = self.exercises()
+        programme = current.programme or self._store.programme(self.person_id)
+        if programme is None:
+            raise NotInPlan("today's plan has no programme to swap in (a gentle day)")
+        ranking, chains = candidates_for(
+            catalog,
+            self.planning_profile(situation),
+            self._store.history(self.person_id),
+            day=today(self.clock),
+            started_on=programme.started_on,
+        )
+        return ranking, chains, programme
 
     # Plans ahead, for `unknot plan` -----------------------------------------------------------
 
@@ -220,6 +308,12 @@ class Planning(Screening, Acting):
         from unknot.domain.planner import build_session, build_week
 
         readiness = self.plan_readiness(profile.pain_scores())
+        person = self.existing_person()
+        store = self._store
+        # Planned ahead with what is stored, as a session today would be (issue 17), without
+        # storing anything: planning ahead is not a visit.
+        history = None if person is None else store.history(person)
+        programme = None if person is None else store.programme(person)
         standing = readiness.standing
         if standing is not None and standing.holds_sessions:
             return PlanAhead(held_back=readiness.explanation(self.emergency()), tier=standing.tier)
@@ -236,9 +330,13 @@ class Planning(Screening, Acting):
         )
         try:
             if week:
-                made = build_week(self.exercises(), profile, start=day, seed=seed)
+                made = build_week(
+                    self.exercises(), profile, history, start=day, seed=seed, programme=programme
+                )
                 return PlanAhead(week=made, notes=notes)
-            plan = build_session(self.exercises(), profile, day=day, seed=seed)
+            plan = build_session(
+                self.exercises(), profile, history, day=day, seed=seed, programme=programme
+            )
         except DomainPlanImpossible as error:
             raise PlanImpossible(str(error)) from None
         return PlanAhead(session=plan, notes=notes)

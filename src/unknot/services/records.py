@@ -14,6 +14,7 @@ from pydantic import BaseModel, StringConstraints, TypeAdapter, ValidationError
 from unknot.clock import instant
 from unknot.domain.plan import SessionPlan
 from unknot.domain.profile import Profile, Restriction
+from unknot.domain.programme import Programme
 from unknot.domain.progress import NOTE_MAX_CHARS, PainScore
 from unknot.domain.screening import LEGACY_TIERS, Tier
 from unknot.domain.vocabulary import Moment, PainArea
@@ -23,9 +24,10 @@ from unknot.services.wording import validation_message
 from unknot.storage import transfer
 
 EXPORT_FORMAT = "unknot-export"
-EXPORT_VERSION = 4
+EXPORT_VERSION = 5
 # Columns added since an older export version; importing such an export leaves them empty.
-# Tables added since (session runs and events, version 4) are simply absent from older ones.
+# Tables added since (session runs and events, version 4; programmes, version 5) are simply
+# absent from older ones.
 ADDED_AFTER: dict[int, dict[str, tuple[str, ...]]] = {
     # version 2 (issue 12), version 3 (issue 14), version 4 (issue 15)
     1: {
@@ -35,6 +37,7 @@ ADDED_AFTER: dict[int, dict[str, tuple[str, ...]]] = {
     },
     2: {"screenings": ("findings",), "persons": ("country",), "session_steps": ("paused_s",)},
     3: {"session_steps": ("paused_s",)},
+    4: {},
 }
 # An export holds one person's records: a few MB after years of use.
 IMPORT_MAX_BYTES = 64 * 1024 * 1024
@@ -44,6 +47,7 @@ IMPORT_MAX_BYTES = 64 * 1024 * 1024
 ROW_CHECKS: dict[str, dict[str, Any]] = {
     "profiles": {"data": Profile},
     "plans": {"data": SessionPlan},
+    "programmes": {"data": Programme},
     "screenings": {
         "tier": Tier,
         "restrictions": list[Restriction],
@@ -58,7 +62,7 @@ ROW_CHECKS: dict[str, dict[str, Any]] = {
     "function_ratings": {"score": PainScore},
     "pain_reports": {"score": PainScore},
 }
-LENIENT = (Profile, SessionPlan)
+LENIENT = (Profile, SessionPlan, Programme)
 
 Rows = dict[str, list[dict[str, object]]]
 

@@ -50,6 +50,7 @@ from unknot.domain.history import (
 from unknot.domain.pain import starting_pain
 from unknot.domain.plan import SessionPlan
 from unknot.domain.profile import Profile
+from unknot.domain.programme import Programme
 from unknot.domain.progress import (
     DAYS_AFTER_SESSION,
     FunctionRating,
@@ -406,6 +407,31 @@ class Store:
                 select(t.profiles.c.data).where(t.profiles.c.person_id == person_id)
             ).scalar()
         return None if data is None else Profile.model_validate(data)
+
+    # Programmes ----------------------------------------------------------------------------------
+
+    def programme(self, person_id: int) -> Programme | None:
+        """The person's current programme (the latest stored), or None."""
+        with self.engine.connect() as db:
+            data = db.execute(
+                select(t.programmes.c.data)
+                .where(t.programmes.c.person_id == person_id)
+                .order_by(t.programmes.c.id.desc())
+                .limit(1)
+            ).scalar()
+        return None if data is None else Programme.model_validate(data)
+
+    def save_programme(self, person_id: int, programme: Programme, at: dt.datetime) -> None:
+        """Store `programme` as the person's current one."""
+        with self._tx() as db:
+            db.execute(
+                insert(t.programmes).values(
+                    person_id=person_id,
+                    started_on=programme.started_on,
+                    created_at=at,
+                    data=programme.model_dump(mode="json"),
+                )
+            )
 
     # Screenings ----------------------------------------------------------------------------------
 

@@ -115,6 +115,18 @@ plans = Table(
     Column("data", JSON, nullable=False),
 )
 
+# A person's programme (issue 17): the latest row is the current one; older rows show how it
+# changed (renewals every three weeks, swaps, places refilled).
+programmes = Table(
+    "programmes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    person_column(),
+    Column("started_on", Date, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("data", JSON, nullable=False),
+)
+
 sessions = Table(
     "sessions",
     metadata,
@@ -305,6 +317,7 @@ PERSON_TABLES = (
     profiles,
     screenings,
     plans,
+    programmes,
     sessions,
     session_steps,
     session_runs,

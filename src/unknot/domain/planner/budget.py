@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from typing import Final
 
 from unknot.domain.planner.candidate import TRANSITION_S, Candidate
-from unknot.domain.vocabulary import Area
 
 # The plan fills at least this share of the time asked for (issue 4: [budget - 10 %, budget]).
 BUDGET_FLOOR: Final = 0.9
@@ -28,38 +27,20 @@ def _greedy(
     return chosen, low, high
 
 
-def fit(
-    warmup: Sequence[Candidate],
-    ordered: Sequence[Candidate],
-    rested: frozenset[Area],
-    budget_s: int,
-) -> tuple[list[Candidate], int, int]:
-    """The candidates that fit the budget, in priority order after the warm-up, with the
-    shortest and longest the chosen ones can take together."""
-    is_rested = [c.block == "strength" and c.exercise.targets[0] in rested for c in ordered]
-    chosen, low, high = _greedy(
-        warmup, [c for c, r in zip(ordered, is_rested, strict=True) if not r], budget_s
-    )
-    for candidate in (c for c, r in zip(ordered, is_rested, strict=True) if r):
-        # Strengthen an area two days running only as far as the session would otherwise fall
-        # short of its time (issue 4: "when it can").
-        if high >= BUDGET_FLOOR * budget_s:
-            break
-        c_low, c_high = candidate.span()
-        if low + c_low <= budget_s:
-            chosen.append(candidate)
-            low, high = low + c_low, high + c_high
-    return chosen, low, high
+def fit(ordered: Sequence[Candidate], budget_s: int) -> tuple[list[Candidate], int, int]:
+    """The candidates that fit the budget, in priority order, with the shortest and longest
+    the chosen ones can take together."""
+    return _greedy([], ordered, budget_s)
 
 
 def shortfall(high: int, minutes: int) -> str | None:
-    """What to tell the person when even the longest doses fall short of the time asked for."""
+    """What to tell the person when the programme at its longest doses takes less than the
+    time asked for: the rest stays unplanned (issue 17: a few exercises done well)."""
     if high >= BUDGET_FLOOR * (minutes * 60):
         return None
     return (
-        f"Only about {round(high / 60)} minutes of exercise suit your profile today, "
-        f"less than the {minutes} you asked for; the session is shorter rather "
-        "than repeating exercises."
+        f"This session takes about {max(1, round(high / 60))} of your {minutes} minutes: a few "
+        "exercises done well help more than many, so the rest of the time is yours."
     )
 
 

@@ -8,6 +8,7 @@ from typing import Final
 
 from unknot.domain.duration import REST_BETWEEN_SETS_S, dose_seconds
 from unknot.domain.exercise import Alternative, Exercise
+from unknot.domain.plan import Part
 from unknot.domain.progression import Level
 from unknot.domain.vocabulary import Phase
 
@@ -30,6 +31,9 @@ class Candidate:
     order: int
     """Catalog position, the last tie-break."""
     tiebreak: float = 0.0
+    change: str | None = None
+    """What is different from last time, in words."""
+    part: Part = "programme"
 
     @property
     def block(self) -> Phase:

@@ -3,16 +3,17 @@ others were left out."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Final
 
 from unknot.domain.exercise import Exercise
-from unknot.domain.history import History
+from unknot.domain.history import ExerciseOutcome, History
 from unknot.domain.planner.candidate import Candidate
 from unknot.domain.profile import HIGH_PAIN, Profile
-from unknot.domain.progression import Signal, exercise_signal, ladder, level_of
+from unknot.domain.progression import Level, Signal, exercise_signal, ladder, level_of
 from unknot.domain.vocabulary import AVOIDED_POSITIONS, Area, Phase, Position
 
 READABLE: Final[dict[str, str]] = {
@@ -78,8 +79,9 @@ def allowance_for(profile: Profile, notes: list[str]) -> Allowance:
     high = frozenset(a for a, score in profile.pain.items() if score >= HIGH_PAIN)
     for area in sorted(high):
         notes.append(
-            f"No strengthening for your {area_words(area)} today: you rated it "
-            f"{profile.pain_in(area)}/10 (7 or more), so it gets gentle mobility only."
+            f"No loaded strengthening for your {area_words(area)} today: you rated it "
+            f"{profile.pain_in(area)}/10 (7 or more), so it gets gentle mobility and low-load "
+            "work only."
         )
     mobility_only = "mobility_only" in profile.restrictions
     if mobility_only:
@@ -175,6 +177,29 @@ def _dose_reason(signal: Signal, why: str, moved: str | None) -> str:
     return why
 
 
+def start_rung(exercise: Exercise, allowance: Allowance) -> int:
+    """Where a first dose sits on the ladder: the bottom for someone new to exercise, a third of
+    the way up for someone returning to it, halfway for someone who exercises regularly
+    (issue 17: experience sets the starting point within the range). Never above the bottom
+    while progression waits for a clinician, nor for a cardio warm-up."""
+    rungs = len(ladder(exercise))
+    if exercise.phase == "warmup" or not allowance.progression_allowed or rungs < 2:
+        return 0
+    share = START_SHARE[allowance.profile.experience]
+    return min(rungs - 1, int(share * (rungs - 1) + 0.5))
+
+
+# How far up its ladder a first dose starts, by experience (a consensus of ours).
+START_SHARE: Final[dict[str, float]] = {"new": 0.0, "returning": 1 / 3, "regular": 0.5}
+# A dose goes up at most once in this many days (issue 17: one change per exercise per week).
+PROGRESSION_INTERVAL_DAYS: Final = 7
+HEAVIER: Final[dict[str, str]] = {"resistance_band": "band", "dumbbell": "dumbbell"}
+
+
+def _when(day: dt.date) -> str:
+    return f"{day:%A} {day.day} {day:%B}"
+
+
 def candidate_for_family(
     base: str,
     chain: list[str],
@@ -184,13 +209,16 @@ def candidate_for_family(
     overall: tuple[Signal, str],
     exclusions: Exclusions,
     order: int,
+    day: dt.date | None = None,
 ) -> Candidate | None:
     """The member of a family to do today, at which rung, and why."""
     outcome = history.last_outcome(set(chain))
+    heavier: str | None = None
     if outcome is None:
-        position, rung = chain.index(base), 0
+        position = chain.index(base)
+        rung = start_rung(catalog[base], allowance)
         signal: Signal = "hold"
-        why = "first time: the low end of its range"
+        why = "first time: the low end of its range" if rung == 0 else "first time"
     else:
         position = chain.index(outcome.exercise_id)
         exercise = catalog[chain[position]]
@@ -199,6 +227,12 @@ def candidate_for_family(
         why = why or overall[1]
         if signal == "progress" and not allowance.progression_allowed:
             signal, why = "hold", "no progression until a clinician has seen you"
+        since = history.dose_since(set(chain))
+        if signal == "progress" and day is not None and since is not None:
+            next_change = since + dt.timedelta(days=PROGRESSION_INTERVAL_DAYS)
+            if day < next_change:
+                signal = "hold"
+                why = f"the dose goes up at most once a week: next from {_when(next_change)}"
     moved: str | None = None
     if chain[position] in history.aggravating:
         if position > 0:
@@ -219,6 +253,7 @@ def candidate_for_family(
         else:
             why = "already at the top of its range"
             signal = "hold"
+            heavier = "top"
     elif signal == "step_down":
         if rung > 0:
             rung -= 1
@@ -228,7 +263,11 @@ def candidate_for_family(
     # Try the planned member first, then easier ones, then harder ones.
     tries = [position, *range(position - 1, -1, -1), *range(position + 1, len(chain))]
     first_refusal: str | None = None
+    left_out = chain[position] in allowance.profile.avoid_exercises
     for attempt in tries:
+        if left_out and attempt > position:
+            # Someone who asked to leave an exercise out is not given its harder version.
+            break
         exercise = catalog[chain[attempt]]
         ruled_out = blocked(exercise, allowance)
         picked = None if ruled_out else pick_alternative(exercise, allowance, exclusions)
@@ -247,6 +286,13 @@ def candidate_for_family(
             )
         if version:
             reasons.append(version)
+        load = [HEAVIER[i] for i in exercise.alternatives[alternative].equipment if i in HEAVIER]
+        if heavier and load and attempt == position:
+            # ACSM 2009: once the top of the repetition range is easy, add load.
+            why = (
+                f"at the top of its range with repetitions to spare: take a heavier {load[0]} "
+                "and keep this dose until it feels this easy again"
+            )
         if exercise.phase != "warmup":
             reasons.append(_dose_reason(signal, why, moved) if attempt == position else why)
         return Candidate(
@@ -257,8 +303,26 @@ def candidate_for_family(
             levels=len(rungs),
             reasons=[r for r in reasons if r],
             order=order,
+            change=change_words(outcome, exercise, rungs[index]) if outcome else None,
         )
     return None
+
+
+def change_words(outcome: ExerciseOutcome, exercise: Exercise, level: Level) -> str | None:
+    """What is different from last time, in words, or None when nothing is (issue 17:
+    progression a person can see)."""
+    if outcome.exercise_id != exercise.id:
+        return f"{exercise.name} instead of last time's version"
+    changes: list[str] = []
+    for now, before, unit in (
+        (level.reps, outcome.reps, "repetitions"),
+        (level.sets, outcome.sets, "sets"),
+        (level.hold_s, outcome.hold_s, "seconds' hold"),
+    ):
+        if now is not None and before is not None and now != before:
+            direction = "up" if now > before else "down"
+            changes.append(f"{now} {unit}, {direction} from {before}")
+    return "; ".join(changes) or None
 
 
 def empty_block_message(block: Phase, exclusions: Exclusions) -> str:

@@ -4,8 +4,7 @@ the short gentle routine instead."""
 from __future__ import annotations
 
 import datetime as dt
-import random
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Final
 
@@ -16,6 +15,7 @@ from unknot.domain.plan import PlanImpossible, PlannedExercise, SessionPlan
 from unknot.domain.planner.budget import fit, shortfall, spread
 from unknot.domain.planner.candidate import TRANSITION_S, Candidate
 from unknot.domain.planner.eligibility import (
+    Allowance,
     Exclusions,
     allowance_for,
     area_words,
@@ -26,11 +26,15 @@ from unknot.domain.planner.eligibility import (
     left_out_notes,
     pick_alternative,
 )
-from unknot.domain.planner.priority import priorities
-from unknot.domain.planner.warmup import SHORT_SESSION_MINUTES, choose_warmup
+from unknot.domain.planner.programme import Ranking, area_list, keep_programme, loaded
+from unknot.domain.planner.warmup import choose_warmup
 from unknot.domain.profile import Profile
+from unknot.domain.programme import PLACES, ROLE_BLOCK, Programme, shape_for
 from unknot.domain.progression import ladder, session_signal
 from unknot.domain.vocabulary import Area, Phase, Position
+
+# Loaded resistance work for the same muscles is this many days apart (ACSM 2009: 48 hours).
+RECOVERY_DAYS: Final = 2
 
 BLOCK_ORDER: Final[tuple[Phase, ...]] = ("warmup", "dynamic", "strength", "static")
 # Within a block, exercises run from standing down to the floor so people get up only once.
@@ -95,6 +99,69 @@ def build_gentle_day(
     return _session_plan(day, profile, planned, notes, gentle_day=True)
 
 
+def loaded_areas(
+    catalog: Mapping[str, Exercise], history: History, *, day: dt.date
+) -> frozenset[Area]:
+    """Areas given loaded resistance work less than 48 hours before `day` (the day before, or
+    earlier the same day): by the exercise's first target, as the catalog lists it."""
+    areas: set[Area] = set()
+    for session in history.sessions:
+        if not dt.timedelta(0) <= day - session.day < dt.timedelta(days=RECOVERY_DAYS):
+            continue
+        for outcome in session.exercises:
+            exercise = catalog.get(outcome.exercise_id)
+            if (
+                exercise is not None
+                and outcome.sets_done > 0
+                and exercise.phase == "strength"
+                and not exercise.motor_control
+            ):
+                areas.add(exercise.targets[0])
+    return frozenset(areas)
+
+
+def _candidates(
+    catalog: Mapping[str, Exercise],
+    profile: Profile,
+    history: History,
+    day: dt.date,
+    notes: list[str],
+    exclusions: Exclusions,
+) -> tuple[Allowance, dict[str, list[str]], dict[str, Candidate]]:
+    """What the person may do today: the allowance, the catalog's families and, for each
+    family they can do, its member, version and dose."""
+    allowance = allowance_for(profile, notes)
+    overall = session_signal(history)
+    chains = families(catalog)
+    by_family: dict[str, Candidate] = {}
+    for order, (base, chain) in enumerate(chains.items()):
+        candidate = candidate_for_family(
+            base, chain, catalog, allowance, history, overall, exclusions, order, day
+        )
+        if candidate is not None:
+            by_family[base] = candidate
+    return allowance, chains, by_family
+
+
+def candidates_for(
+    catalog: Mapping[str, Exercise],
+    profile: Profile,
+    history: History | None,
+    *,
+    day: dt.date,
+    started_on: dt.date,
+    seed: int = 0,
+) -> tuple[Ranking, dict[str, list[str]]]:
+    """The ranking a programme begun on `started_on` chooses from today, and the families:
+    what swaps choose from."""
+    catalog = {k: e for k, e in catalog.items() if e.gentle_day != "only"}
+    _allowance, chains, by_family = _candidates(
+        catalog, profile, history or History(), day, [], Exclusions()
+    )
+    moving = {base: c for base, c in by_family.items() if c.block != "warmup"}
+    return Ranking.of(moving, profile, started_on=started_on, seed=seed), chains
+
+
 def build_session(
     catalog: Mapping[str, Exercise],
     profile: Profile,
@@ -102,56 +169,142 @@ def build_session(
     *,
     day: dt.date,
     seed: int = 0,
-    recent: Iterable[str] = (),
-    rested_areas: Iterable[Area] = (),
+    programme: Programme | None = None,
+    loaded: frozenset[Area] | None = None,
 ) -> SessionPlan:
-    """Plan one session. Raises PlanImpossible when nothing suitable fits at all.
+    """Plan one session: the warm-up, then the programme (the stored one, kept as long as it
+    can be, else a new one from today). Raises PlanImpossible when nothing suitable fits at all.
 
-    `recent` holds the exercises of the previous session, for variety; `rested_areas` the areas
-    strengthened the day before, which get no strengthening today.
+    `loaded` holds the areas given loaded work in the last 48 hours when the caller knows better
+    than the history (a week planned ahead); they get low-load or other work today.
     """
     history = history or History()
     if severe_areas(profile):
         return build_gentle_day(catalog, profile, day=day)
     catalog = {k: e for k, e in catalog.items() if e.gentle_day != "only"}
-    rested = frozenset(rested_areas)
     notes: list[str] = []
-    allowance = allowance_for(profile, notes)
     exclusions = Exclusions()
-    overall = session_signal(history)
-    rng = random.Random(f"{seed}:{day.isoformat()}")
-    candidates: dict[str, Candidate] = {}
-    for order, (base, chain) in enumerate(families(catalog).items()):
-        candidate = candidate_for_family(
-            base, chain, catalog, allowance, history, overall, exclusions, order
-        )
-        if candidate is not None:
-            candidate.tiebreak = rng.random()
-            candidates[candidate.exercise.id] = candidate
-    short = profile.minutes < SHORT_SESSION_MINUTES
-    warmup = choose_warmup(
-        {k: c for k, c in candidates.items() if c.block == "warmup"}, profile, notes
-    )
-    pool = [c for c in candidates.values() if c.block != "warmup"]
-    if not pool:
+    allowance, chains, by_family = _candidates(catalog, profile, history, day, notes, exclusions)
+    moving = {base: c for base, c in by_family.items() if c.block != "warmup"}
+    if not moving:
         raise PlanImpossible(
             "No exercise fits this profile: "
             + "; ".join(sorted(set(exclusions.reasons.values()))[:3])
             + ". Allow more positions or equipment, or ask your clinician which movements are safe."
         )
-    ordered = priorities(pool, profile, frozenset(recent), rested, short, notes)
-    blocks: tuple[Phase, ...] = ("dynamic", "strength", "static")
-    for block in blocks:
-        if not any(c.block == block for c in pool) and not (
+    started = programme.started_on if programme is not None and not programme.expired(day) else day
+    ranking = Ranking.of(moving, profile, started_on=started, seed=seed)
+    names = {e.id: e.name for e in catalog.values()}
+    kept = keep_programme(programme, ranking, history, chains, names, exclusions.reasons, day=day)
+    notes.extend(kept.notes)
+    chosen_programme = kept.programme
+    cardio = choose_warmup(
+        {c.exercise.id: c for c in by_family.values() if c.block == "warmup"}, profile, notes
+    )
+    stretches = [moving[b] for b in chosen_programme.warm_up if b in moving]
+    for stretch in stretches:
+        stretch.part = "warm_up"
+        stretch.reasons.insert(0, f"warm-up: moves your {area_list(stretch.exercise.targets)}")
+    for part in cardio:
+        part.part = "warm_up"
+    rested = loaded if loaded is not None else loaded_areas(catalog, history, day=day)
+    places = _places(chosen_programme, ranking, rested, notes)
+    for block in {ROLE_BLOCK[role] for role, _aim in PLACES[shape_for(profile.minutes).exercises]}:
+        if not any(c.block == block for c in moving.values()) and not (
             block == "strength" and not allowance.strength_allowed
         ):
             notes.append(empty_block_message(block, exclusions))
     budget = profile.minutes * 60
-    chosen, low, high = fit(warmup, ordered, rested, budget)
+    ordered = [*cardio, *stretches[:1], *places, *stretches[1:]]
+    chosen, low, high = fit(ordered, budget)
+    left = [c for c in places if c not in chosen]
+    if left:
+        notes.append(
+            "Not enough time today for "
+            + " or ".join(c.exercise.name for c in left)
+            + ": a longer session would fit them."
+        )
     timing = spread(chosen, low, high, min(budget, high))
     planned = [_planned(c, *t) for c, t in zip(chosen, timing, strict=True)]
     notes.extend(left_out_notes(catalog, exclusions))
-    return _session_plan(day, profile, planned, notes, shortfall=shortfall(high, profile.minutes))
+    return _session_plan(
+        day,
+        profile,
+        planned,
+        notes,
+        shortfall=shortfall(high, profile.minutes),
+        programme=chosen_programme,
+    )
+
+
+def _places(
+    programme: Programme, ranking: Ranking, rested: frozenset[Area], notes: list[str]
+) -> list[Candidate]:
+    """The programme's places for today, in priority order. Loaded work whose muscles had it in
+    the last 48 hours rests (ACSM 2009): another area's loaded work takes its place, else
+    low-load motor control, else nothing; the note says what was planned instead."""
+    places: list[Candidate] = []
+    taken = set(programme.exercise_ids())
+    for slot in programme.slots:
+        candidate = ranking.by_family.get(slot.exercise_id)
+        if candidate is None:
+            continue
+        area = candidate.exercise.targets[0]
+        if loaded(candidate) and area in rested:
+            substitute = _resting_substitute(ranking, rested, taken)
+            rest = (
+                f"{candidate.exercise.name} rests today: your {area_words(area)} had loaded work "
+                f"in the last 48 hours, and the same muscles get 48 hours to recover (ACSM 2009)."
+            )
+            if substitute is None:
+                notes.append(f"{rest} It is back next session.")
+                continue
+            taken.add(substitute.exercise.id)
+            kind = (
+                "low-load work that may be done daily"
+                if not loaded(substitute)
+                else (f"loaded work for your {area_words(substitute.exercise.targets[0])} instead")
+            )
+            notes.append(f"{rest} Today: {substitute.exercise.name}, {kind}.")
+            substitute.reasons.insert(
+                0, f"in place of {candidate.exercise.name} today, which rests"
+            )
+            places.append(substitute)
+            continue
+        kind = {"strength": "strengthening", "mobility": "mobility work", "stretch": "stretch"}
+        reason = (
+            f"your programme's {kind[slot.role]} for your {area_list(candidate.exercise.targets)}"
+        )
+        hurting = [a for a in ranking.profile.painful_areas if a in candidate.exercise.targets]
+        if hurting:
+            worst = hurting[0]
+            reason += (
+                f"; it works your {area_words(worst)}, which you rated "
+                f"{ranking.profile.pain_in(worst)}/10"
+            )
+        candidate.reasons.insert(0, reason)
+        places.append(candidate)
+    return places
+
+
+def _resting_substitute(
+    ranking: Ranking, rested: frozenset[Area], taken: set[str]
+) -> Candidate | None:
+    options = [
+        base
+        for base, c in ranking.by_family.items()
+        if base not in taken
+        and c.block == "strength"
+        and (not loaded(c) or c.exercise.targets[0] not in rested)
+    ]
+    if not options:
+        return None
+    # Another area's loaded work first (issue 17: loaded days alternate between areas).
+    best = max(
+        options,
+        key=lambda b: (loaded(ranking.by_family[b]), *ranking.score(b, frozenset(), frozenset())),
+    )
+    return ranking.by_family[best]
 
 
 def _planned(candidate: Candidate, transition: int, rest: int, work: int | None) -> PlannedExercise:
@@ -179,6 +332,8 @@ def _planned(candidate: Candidate, transition: int, rest: int, work: int | None)
         level=candidate.level_index,
         levels=candidate.levels,
         reasons=tuple(candidate.reasons),
+        part=candidate.part,
+        change=candidate.change,
     )
 
 
@@ -190,9 +345,17 @@ def _session_plan(
     *,
     shortfall: str | None = None,
     gentle_day: bool = False,
+    programme: Programme | None = None,
 ) -> SessionPlan:
-    """The plan, its exercises in block order and, within a block, from standing down."""
-    planned.sort(key=lambda p: (BLOCK_ORDER.index(p.block), POSITION_ORDER[p.position]))
+    """The plan: the warm-up, then the programme in block order and, within a block, from
+    standing down."""
+    planned.sort(
+        key=lambda p: (
+            p.part != "warm_up",
+            BLOCK_ORDER.index(p.block),
+            POSITION_ORDER[p.position],
+        )
+    )
     return SessionPlan(
         day=day,
         minutes=profile.minutes,
@@ -201,4 +364,5 @@ def _session_plan(
         notes=tuple(notes),
         shortfall=shortfall,
         gentle_day=gentle_day,
+        programme=programme,
     )
