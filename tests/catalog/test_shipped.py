@@ -179,3 +179,56 @@ def test_duration_ranges_are_ordered_and_plausible(shipped: dict[str, Exercise])
     for exercise in shipped.values():
         low, high = public_record(exercise)["duration_s"]
         assert 10 <= low <= high <= 900, exercise.id
+
+
+NECK_STRENGTH = ("deep-neck-flexor-endurance", "isometric-neck-extension")
+
+
+@pytest.mark.parametrize("exercise_id", NECK_STRENGTH)
+def test_the_neck_flexion_and_extension_exercises_are_complete(
+    shipped: dict[str, Exercise], exercise_id: str
+) -> None:
+    """Issue 17: the seed's "neck flexion and extension exercises" beyond the chin tuck."""
+    exercise = shipped[exercise_id]
+    assert exercise.phase == "strength"
+    assert exercise.targets == ("neck",)
+    assert exercise.setting == "home"
+    assert all(alt.label for alt in exercise.alternatives)
+    assert exercise.dosage.reps == (5, 10)
+    assert exercise.dosage.hold_s == (5, 10)
+    # A cited dose, and our own choice within it said as such.
+    source = exercise.source
+    assert "dose" in source
+    assert "Jull et al., Spine 2002" in source
+    assert "consensus of ours" in source
+    assert exercise.figure is not None
+    assert exercise.figure.frames[-1].hold
+    cautions = " ".join(exercise.cautions).lower()
+    assert all(word in cautions for word in ("dizzy", "vision", "tingling", "arm"))
+    assert exercise.gentle_day == "no"
+    assert exercise.contraindications == ()
+
+
+def test_deep_neck_flexor_endurance_is_the_chin_tucks_harder_step(
+    shipped: dict[str, Exercise],
+) -> None:
+    chin_tuck = shipped["chin-tuck"]
+    endurance = shipped["deep-neck-flexor-endurance"]
+    assert chin_tuck.harder == "deep-neck-flexor-endurance"
+    assert (endurance.easier, endurance.variation_of) == ("chin-tuck", "chin-tuck")
+    assert "Harris et al., Phys Ther 2005" in endurance.source
+    # The lifted head is loaded work: it does not stay at high pain as motor control does.
+    assert not endurance.motor_control
+    positions = {alt.position: alt for alt in endurance.alternatives}
+    assert list(positions) == ["lying_back", "seated"]
+    assert positions["seated"].equipment == ("chair",)
+    assert positions["seated"].steps  # the reclined version says how to set it up
+
+
+def test_isometric_neck_extension_is_gentle_motor_control(shipped: dict[str, Exercise]) -> None:
+    extension = shipped["isometric-neck-extension"]
+    assert extension.motor_control
+    assert "Ylinen et al., JAMA 2003" in extension.source
+    assert {alt.position for alt in extension.alternatives} == {"seated", "standing"}
+    assert extension.alternatives[-1].equipment == ("wall",)
+    assert (extension.easier, extension.harder, extension.variation_of) == (None, None, None)

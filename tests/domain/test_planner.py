@@ -258,7 +258,11 @@ def test_empty_strength_block_gets_a_specific_message(catalog: dict[str, Exercis
         equipment=frozenset({"chair"}),
         avoid_positions=frozenset({"floor", "standing"}),
         minutes=20,
-        avoid_exercises=frozenset({"chin-tuck"}),
+        # The neck exercises done in a chair (the chin tuck, its harder reclined version and
+        # the isometric neck extension) are left out, so no strengthening fits.
+        avoid_exercises=frozenset(
+            {"chin-tuck", "deep-neck-flexor-endurance", "isometric-neck-extension"}
+        ),
     )
     plan = build_session(catalog, profile, day=DAY)
     message = next(n for n in plan.notes if n.startswith("No strengthening exercise fits"))
@@ -379,6 +383,37 @@ def test_top_of_range_moves_to_the_harder_version(catalog: dict[str, Exercise]) 
     assert "superman" not in ids
     hold = next(i for i in plan.items if i.exercise_id == "superman-hold")
     assert hold.level == 0
+
+
+def test_a_mastered_chin_tuck_moves_on_to_the_head_lift(catalog: dict[str, Exercise]) -> None:
+    """Issue 17: the chin tuck's whole range done well twice moves on to its harder step, the
+    deep neck flexor endurance hold; that loaded hold gives way to the chin tuck again when
+    the neck hurts 7/10 or more, and people who avoid the floor do it reclined in a chair."""
+    done = ExerciseOutcome(
+        exercise_id="chin-tuck", sets=1, sets_done=1, reps=10, hold_s=10, reps_in_reserve=4
+    )
+    history = History(sessions=(outcome_session(4, done), outcome_session(2, done)))
+
+    def strength(profile: Profile) -> dict[str, PlannedExercise]:
+        plan = build_session(catalog, profile, history, day=DAY)
+        assert violations(plan, profile, catalog) == []
+        return {i.exercise_id: i for i in plan.items if i.block == "strength"}
+
+    moved = strength(Profile(minutes=30))
+    assert "chin-tuck" not in moved
+    endurance = moved["deep-neck-flexor-endurance"]
+    assert (endurance.position, endurance.reps, endurance.hold_s) == ("lying_back", 5, 5)
+    assert any(r.startswith("the harder version of Chin tuck") for r in endurance.reasons)
+
+    sore = strength(Profile(minutes=30, pain={"neck": 7}))
+    assert "deep-neck-flexor-endurance" not in sore
+    assert any("your neck pain is 7/10 or more" in r for r in sore["chin-tuck"].reasons)
+    assert "isometric-neck-extension" in sore  # gentle motor control stays
+
+    seated = strength(Profile(minutes=20, avoid_positions=frozenset({"floor"})))
+    reclined = seated["deep-neck-flexor-endurance"]
+    assert reclined.position == "seated"
+    assert "reclined in a chair, because you avoid floor" in reclined.reasons
 
 
 def test_aggravating_exercise_uses_its_easier_version(catalog: dict[str, Exercise]) -> None:

@@ -12,7 +12,9 @@ import pytest
 from unknot.catalog.loader import SHIPPED_DIR, check_files, exercise_files
 from unknot.domain.exercise import Exercise
 from unknot.domain.figure import mirror
+from unknot.figures import skeleton as sk
 from unknot.figures.animate import animated_svg
+from unknot.figures.checks import figure_problems
 from unknot.figures.motion import NotInLoop, build_loop, per_side
 from unknot.figures.strip import strip_svg
 
@@ -199,3 +201,27 @@ def test_one_step_can_show_just_its_side_or_direction() -> None:
         build_loop(stretch, stretch.figure, side="middle")
     with pytest.raises(NotInLoop, match="shoulder-roll has backward, forward, not 'sideways'"):
         build_loop(roll, roll.figure, direction="sideways")
+
+
+def test_the_neck_strength_figures_show_their_movement() -> None:
+    """Issue 17: each new neck exercise's two poses differ where its steps say: the tucked head
+    leaves the floor; the hands go from the lap to behind the head, which stays still."""
+    for exercise_id in ("deep-neck-flexor-endurance", "isometric-neck-extension"):
+        assert figure_problems(by_id(exercise_id)) == []
+    endurance = by_id("deep-neck-flexor-endurance").figure
+    assert endurance is not None
+    down, up = (sk.place(endurance, endurance.frame_angles(f)) for f in endurance.frames)
+    lift = down.capsules["head"].lowest - up.capsules["head"].lowest
+    assert 4 <= lift <= 10, "clear of the floor at phone size, not a sit-up"
+    assert up.points["chin"] != down.points["chin"]
+    assert endurance.frame_angles(endurance.frames[1])["head"] > 0  # the chin stays tucked
+
+    extension = by_id("isometric-neck-extension").figure
+    assert extension is not None
+    rest, press = (sk.place(extension, extension.frame_angles(f)) for f in extension.frames)
+    assert rest.points["head_centre"] == press.points["head_centre"]  # the head does not move
+    head_x, head_y = press.points["head_centre"]
+    hand_x, hand_y = press.points["hand_l"]
+    assert hand_x < head_x - sk.HEAD_R / 2, "the hand is behind the head"
+    assert abs(hand_y - head_y) <= sk.HEAD_R
+    assert rest.points["hand_l"][1] > rest.points["root"][1] - 30  # at rest, down in the lap

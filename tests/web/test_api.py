@@ -398,7 +398,7 @@ def test_pages_and_the_player_show_the_figures(client: TestClient) -> None:
     assert 'src="/figures/wall-angel.svg"' in page
     assert 'media="(prefers-reduced-motion: reduce)" srcset="/figures/wall-angel-strip.svg"' in page
     assert 'href="/figures/wall-angel-strip.png"' in page
-    assert client.get("/exercises").text.count('class="thumb-card" src="/figures/') == 35
+    assert client.get("/exercises").text.count('class="thumb-card" src="/figures/') == 37
     session = start(client)
     assert session["cards"]
     assert all(card["has_figure"] for card in session["cards"].values())

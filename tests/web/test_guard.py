@@ -381,8 +381,10 @@ def test_the_api_plan_obeys_the_screening_after_each_tier(client: TestClient) ->
     answers = {**NO, "constant_worsening_pain": True}
     assert client.post("/api/v1/screening", json={"answers": answers}).status_code == 201
     soon = client.get("/api/v1/plan/today").json()
-    # Gentle motor control (the chin tuck) is all that stays of strengthening (issue 14).
-    assert {i["exercise_id"] for i in soon["items"] if i["block"] == "strength"} <= {"chin-tuck"}
+    # Gentle motor control (the chin tuck, and since issue 17 the isometric neck extension) is
+    # all that stays of strengthening (issue 14).
+    strength = {i["exercise_id"] for i in soon["items"] if i["block"] == "strength"}
+    assert strength <= {"chin-tuck", "isometric-neck-extension"}
     assert not {i["exercise_id"] for i in soon["items"]} & {"wall-angel", "bird-dog"}
     assert any("Gentle mobility only" in n for n in soon["notes"])
     client.post("/api/v1/screening", json={"answers": URGENT})
