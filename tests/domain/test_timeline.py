@@ -7,8 +7,8 @@ import datetime as dt
 from hypothesis import given, settings
 
 from tests.conftest import examples
-from tests.domain.test_planner import CATALOG, profiles
 from tests.domain.programmes import plan_of
+from tests.domain.test_planner import CATALOG, profiles
 from unknot.domain.exercise import Exercise
 from unknot.domain.plan import PlanImpossible
 from unknot.domain.planner import build_session
