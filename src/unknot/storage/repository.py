@@ -391,6 +391,25 @@ class Store:
             ).scalar()
         return None if found is None else str(found)
 
+    def set_week_start(self, person_id: int, week_start: str) -> None:
+        with self._tx() as db:
+            db.execute(
+                update(t.persons).where(t.persons.c.id == person_id).values(week_start=week_start)
+            )
+
+    def calendar_of(self, person_id: int) -> tuple[str | None, str | None, dt.datetime | None]:
+        """The person's chosen week start, their country and when they were first stored, in
+        one read (the progress report's weeks need all three)."""
+        with self.engine.connect() as db:
+            found = db.execute(
+                select(t.persons.c.week_start, t.persons.c.country, t.persons.c.created_at).where(
+                    t.persons.c.id == person_id
+                )
+            ).one_or_none()
+        if found is None:
+            return None, None, None
+        return found.week_start, found.country, found.created_at
+
     def local_country(self) -> str | None:
         """The local person's country, in one read: every page asks it for the emergency
         number, so it neither creates the person nor opens a write transaction."""
