@@ -28,11 +28,14 @@ LABEL_ROOM = 7 * CHAR
 
 
 def _frame(title: str, description: str, body: str) -> str:
+    # Ids from the title: a page showing all three charts has each id once.
+    name = "chart-" + "-".join(title.lower().replace(":", "").split()[:3])
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
-        f'width="{WIDTH}" height="{HEIGHT}" role="img" aria-labelledby="t d" '
+        f'width="{WIDTH}" height="{HEIGHT}" role="img" aria-labelledby="{name}-t {name}-d" '
         f'font-family="system-ui, sans-serif" font-size="{FONT}">'
-        f'<title id="t">{escape(title)}</title><desc id="d">{escape(description)}</desc>'
+        f'<title id="{name}-t">{escape(title)}</title>'
+        f'<desc id="{name}-d">{escape(description)}</desc>'
         f'<rect width="{WIDTH}" height="{HEIGHT}" fill="#fff"/>'
         f'<text x="{LEFT}" y="{TITLE_Y}" font-size="16" font-weight="600" fill="#111">'
         f"{escape(title)}</text>"

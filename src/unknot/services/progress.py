@@ -197,13 +197,15 @@ class Progress(Planning, Acting):
         return self._calendar()[0]
 
     def _calendar(self) -> tuple[WeekStart, bool, dt.date | None]:
-        """The week start, whether the person chose it, and the day they were first stored."""
+        """The week start, whether the person chose it, and the day they began: the earlier of
+        the day they were first stored and of their first screening."""
         import os
 
         from unknot.domain.screening import country_of
 
-        chosen, country, created = self._store.calendar_of(self.person_id)
-        created_on = None if created is None else _local_day(created)
+        chosen, country, created, screened = self._store.calendar_of(self.person_id)
+        began = [d for d in (screened, None if created is None else _local_day(created)) if d]
+        created_on = min(began, default=None)
         if chosen in WEEK_STARTS:
             return ("sunday" if chosen == "sunday" else "monday"), True, created_on
         where = country or country_of(os.environ.get("LC_ALL") or os.environ.get("LANG"))
@@ -216,8 +218,8 @@ class Progress(Planning, Acting):
         self._store.set_week_start(self.person_id, week_start)
 
     def _first_day(self, day: dt.date, created_on: dt.date | None) -> dt.date:
-        """The person's first day: when they were first stored, or their first session or
-        check-in if earlier (an import keeps both); never after today."""
+        """The person's first day: when they were first stored or screened, or their first
+        session or check-in if earlier (an import keeps them all); never after today."""
         began = self._store.started_on(self.person_id)
         return min(d for d in (day, created_on, began) if d is not None)
 

@@ -147,9 +147,10 @@ def home(you: You) -> Response:
 class QuestionNode:
     """A question with its follow-ups, as the screening form nests them."""
 
-    def __init__(self, question: Question, follow_ups: list[QuestionNode]) -> None:
+    def __init__(self, question: Question, follow_ups: list[QuestionNode], number: int = 0) -> None:
         self.question = question
         self.follow_ups = follow_ups
+        self.number = number
 
 
 def question_tree(you: Actor, parent: str | None = None) -> list[QuestionNode]:
@@ -158,13 +159,26 @@ def question_tree(you: Actor, parent: str | None = None) -> list[QuestionNode]:
     ]
 
 
+def question_groups(you: Actor) -> list[tuple[str, list[QuestionNode]]]:
+    """The form's themes, each with its questions and their follow-ups, numbered throughout."""
+    groups = []
+    number = 0
+    for theme, questions in you.question_themes():
+        nodes = []
+        for question in questions:
+            number += 1
+            nodes.append(QuestionNode(question, question_tree(you, question.id), number))
+        groups.append((theme, nodes))
+    return groups
+
+
 def screening_page(request: Request, status: int = 200, **values: Any) -> HTMLResponse:
     you = who_is_asking(request)
     return render(
         request,
         "screening.html",
         status=status,
-        questions=question_tree(you),
+        groups=question_groups(you),
         countries=sorted(COUNTRY_NAMES.items(), key=lambda item: item[1]),
         country=values.pop("country", None)
         or you.country_to_offer(request.headers.get("accept-language")),
