@@ -166,7 +166,7 @@ def pain_over_time(series: Mapping[str, Sequence[tuple[dt.date, float]]]) -> str
 def before_after(sessions: Sequence[tuple[dt.date, float, float]]) -> str:
     """Worst pain before and after each session: two series, each with its own line and
     marker, one point per session in order (a session's two readings are not joined)."""
-    title = "Pain before and after each session"
+    title = "Pain before and after sessions"
     if not sessions:
         return _frame(title, "Nothing recorded yet.", "")
     before_name, after_name = "before a session", "after it"
@@ -206,7 +206,7 @@ def before_after(sessions: Sequence[tuple[dt.date, float, float]]) -> str:
 
 def weekly_adherence(weeks: Sequence[tuple[dt.date, int, int]]) -> str:
     """Sessions done against planned, per week (by the week's first day)."""
-    title = "Sessions per week: done and planned"
+    title = "Sessions per week"
     if not weeks:
         return _frame(title, "Nothing recorded yet.", "")
     names = ("done", "planned")
@@ -216,7 +216,8 @@ def weekly_adherence(weeks: Sequence[tuple[dt.date, int, int]]) -> str:
     plot_h = HEIGHT - top - BOTTOM
     step = plot_w / len(weeks)
     width = min(22.0, step * 0.8 / len(names))
-    ticks = sorted({0.0, float(math.ceil(top_value / 2)), float(top_value)})
+    every = 1 if top_value <= 6 else math.ceil(top_value / 6)
+    ticks = sorted({*(float(t) for t in range(0, top_value + 1, every)), float(top_value)})
     body = [legend, _y_axis(top, top_value, ticks, "sessions")]
     described = []
     for index, (start, done, planned) in enumerate(weeks):

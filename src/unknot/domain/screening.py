@@ -825,7 +825,8 @@ def readiness(
                 restrictions=result.restrictions,
                 standing=result,
             )
-    reason = "Screened on " + record.taken_on.isoformat() + "."
+    day = record.taken_on
+    reason = f"Screened on {day.day} {day:%B %Y}."
     if result.tier == "soon":
         gentle = " and plans only gentle mobility" if "mobility_only" in result.restrictions else ""
         reason += (

@@ -215,7 +215,8 @@ def progress_text(report: ProgressReport) -> str:
     on_plan = f"{adherence.streak_weeks} week{'' if adherence.streak_weeks == 1 else 's'}"
     lines.append(
         f"Sessions: {adherence.total_sessions} finished, {adherence.total_minutes:g} "
-        f"minutes{part_way}; {on_plan} in a row on plan; {adherence.streak_days}-day streak."
+        f"minutes{part_way}; {on_plan} in a row on plan"
+        + (f"; a {adherence.streak_days}-day streak." if adherence.streak_days else ".")
     )
     chosen = "" if report.week_start_chosen else ", as is usual where you are"
     lines.append(
