@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, ViewportSize
 
 from tests.history_fixture import eight_weeks
 from tests.web.browsing import browser, module_server, onboard, server
@@ -21,7 +21,7 @@ from unknot.services.workspace import Workspace
 
 __all__ = ["browser", "module_server", "server"]  # fixtures, used by name
 
-PHONE = {"width": 360, "height": 740}
+PHONE: ViewportSize = {"width": 360, "height": 740}
 PAGES = ("/today", "/progress", "/profile", "/screening", "/history", "/data", "/exercises")
 
 
