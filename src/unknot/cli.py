@@ -18,7 +18,7 @@ import typer
 
 from unknot import __version__
 from unknot.services.application import Application
-from unknot.services.vocabulary import AREAS, CONCERNS, ITEMS, PHASES, parse_score
+from unknot.services.vocabulary import AREAS, CONCERNS, ITEMS, PHASES, WEEK_STARTS, parse_score
 
 if TYPE_CHECKING:
     from unknot.services.actor import Actor
@@ -760,10 +760,20 @@ def progress(
     out: Annotated[
         Path | None, typer.Option(help="Also write the charts as SVG and PNG into this folder.")
     ] = None,
+    week_start: Annotated[
+        str | None,
+        typer.Option(
+            help="The day your weeks start on, from now on: monday or sunday (else as is usual "
+            "where you are)."
+        ),
+    ] = None,
 ) -> None:
     """Pain per area against its baseline, your activities, adherence, and charts."""
+    choose(week_start, WEEK_STARTS, "week start")
     you = person()
     with database_problems(you.app):
+        if week_start is not None:
+            you.choose_week_start(week_start)
         report = you.progress_report(weeks)
     written = [] if out is None else you.write_charts(report, out)
     if as_json:

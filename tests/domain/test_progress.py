@@ -12,12 +12,17 @@ from unknot.domain.progress import (
     PainCheckIn,
     adherence,
     area_changes,
+    calendar_weeks,
     clinician_advice,
     function_change,
     much_worse,
+    prorated,
     severe_days,
     step_downs_in_a_row,
     verdict,
+    week_days,
+    week_of,
+    week_start_for,
     weekly_means,
 )
 
@@ -121,12 +126,79 @@ def test_function_change() -> None:
 
 
 def test_adherence_weeks_and_streaks() -> None:
+    # TODAY is Wednesday 25 November 2026: its Monday-first week began on Monday 23.
     days = [TODAY - dt.timedelta(days=n) for n in (0, 1, 2, 8, 10, 12, 20)]
     result = adherence([(d, 15.0) for d in days], 3, TODAY, weeks=3)
-    assert [w.done for w in result.weeks] == [1, 3, 3]
-    assert result.streak_weeks == 2
+    assert [w.start for w in result.weeks] == [dt.date(2026, 11, d) for d in (9, 16, 23)]
+    assert [w.done for w in result.weeks] == [2, 1, 3]  # 13 and 15; 17; 23, 24 and 25
+    assert result.streak_weeks == 1
     assert result.streak_days == 3
-    assert result.total_minutes == 105
+    assert result.total_minutes == 105  # totals are of every session given
+
+
+def test_weeks_start_on_monday_or_sunday() -> None:
+    """Issue 17: weeks are calendar weeks in the person's convention, not 7 days back from
+    today (rows began on Wednesdays under a Monday-to-Sunday calendar)."""
+    sunday = dt.date(2026, 11, 22)
+    sessions = [(sunday, 15.0), (TODAY, 15.0)]
+    monday_first = adherence(sessions, 3, TODAY, weeks=2, week_start="monday")
+    assert [w.start for w in monday_first.weeks] == [dt.date(2026, 11, 16), dt.date(2026, 11, 23)]
+    assert [w.start.weekday() for w in monday_first.weeks] == [0, 0]
+    assert [w.done for w in monday_first.weeks] == [1, 1]  # Sunday ends the week before
+    sunday_first = adherence(sessions, 3, TODAY, weeks=2, week_start="sunday")
+    assert [w.start for w in sunday_first.weeks] == [dt.date(2026, 11, 15), sunday]
+    assert [w.done for w in sunday_first.weeks] == [0, 2]  # Sunday begins this week
+    assert week_of(TODAY, "monday") == dt.date(2026, 11, 23)
+    assert week_of(TODAY, "sunday") == sunday
+    assert week_of(sunday, "sunday") == sunday
+    assert week_of(sunday, "monday") == dt.date(2026, 11, 16)
+    assert week_days("sunday")[0] == "Sunday"
+    assert week_days("monday")[-1] == "Sunday"
+
+
+def test_the_week_start_follows_where_the_person_is() -> None:
+    assert week_start_for("US") == "sunday"
+    assert week_start_for("GB") == "monday"
+    assert week_start_for("DE") == "monday"
+    assert week_start_for(None) == "monday"
+
+
+def test_nothing_is_planned_before_the_first_day() -> None:
+    """Issue 17: eight weeks of "0 of 3 planned" showed before the person signed up."""
+    result = adherence([(TODAY, 15.0)], 3, TODAY, weeks=8, first_day=TODAY)
+    [week] = result.weeks
+    assert week.start == TODAY  # their first week starts on their first day
+    assert calendar_weeks(TODAY, 8, "monday", TODAY) == [dt.date(2026, 11, 23)]
+    no_limit = adherence([], 3, TODAY, weeks=8)
+    assert len(no_limit.weeks) == 8
+
+
+@pytest.mark.parametrize(
+    ("first_day", "days", "planned"),
+    [
+        (dt.date(2026, 11, 16), 7, 3),  # a Monday: a whole first week
+        (dt.date(2026, 11, 18), 5, 2),  # Wednesday to Sunday: 3 x 5/7 = 2.1
+        (dt.date(2026, 11, 20), 3, 1),  # Friday to Sunday: 1.3
+        (dt.date(2026, 11, 22), 1, 0),  # Sunday alone: 0.4, nobody is short of plan
+    ],
+)
+def test_the_first_week_is_partial_and_its_plan_prorated(
+    first_day: dt.date, days: int, planned: int
+) -> None:
+    result = adherence([], 3, TODAY, weeks=8, first_day=first_day)
+    first, current = result.weeks
+    assert (first.start, first.days, first.planned) == (first_day, days, planned)
+    assert (current.start, current.days, current.planned) == (dt.date(2026, 11, 23), 7, 3)
+    assert prorated(5, 4) == 3  # 2.86
+    assert prorated(2, 7) == 2
+
+
+def test_this_week_counts_for_the_streak_once_met_and_does_not_break_it_before() -> None:
+    last_week = [(dt.date(2026, 11, d), 15.0) for d in (16, 18, 20)]
+    before = adherence(last_week, 3, TODAY, weeks=3)
+    assert before.streak_weeks == 1  # this week (1 of 3 so far) may still be met
+    this_week = [(dt.date(2026, 11, d), 15.0) for d in (23, 24, 25)]
+    assert adherence(last_week + this_week, 3, TODAY, weeks=3).streak_weeks == 2
 
 
 def test_pain_that_persists_is_judged_per_area() -> None:

@@ -438,3 +438,13 @@ def test_rescreening_after_four_weeks_a_rise_or_a_new_area() -> None:
 )
 def test_emergency_number_by_locale(locale: str | None, number: str) -> None:
     assert emergency_number(locale) == number
+
+
+def test_every_first_question_is_under_one_theme() -> None:
+    """The form asks by theme (issue 17): each question asked first is in exactly one, and
+    follow-ups stay with the question they follow."""
+    from unknot.domain.screening import QUESTION_THEMES, QUESTIONS
+
+    themed = [name for _, names in QUESTION_THEMES for name in names]
+    assert sorted(themed) == sorted(q.id for q in QUESTIONS if q.ask_if is None)
+    assert len(themed) == len(set(themed))

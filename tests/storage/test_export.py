@@ -17,6 +17,7 @@ from unknot.domain.screening import QUESTION_IDS
 from unknot.services.actor import Actor
 from unknot.services.application import Application
 from unknot.services.errors import ImportProblem
+from unknot.services.records import EXPORT_VERSION
 from unknot.services.workspace import Workspace
 from unknot.storage.repository import Store
 from unknot.storage.transfer import export_tables as export_rows
@@ -120,7 +121,9 @@ def broken(document: dict[str, object], change: str) -> str:
     elif change == "id":
         tables["checkins"][0]["id"] = 2**64
     elif change == "digits":
-        return json.dumps(document).replace('"version": 5', '"version": ' + "9" * 5000, 1)
+        return json.dumps(document).replace(
+            f'"version": {EXPORT_VERSION}', '"version": ' + "9" * 5000, 1
+        )
     elif change == "nesting":
         return "[" * 100_000 + "]" * 100_000
     return json.dumps(document)

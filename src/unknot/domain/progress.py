@@ -25,7 +25,7 @@ from unknot.domain.exercise import Strict
 from unknot.domain.history import History
 from unknot.domain.pain import SEVERE_PAIN, is_severe, too_much
 from unknot.domain.progression import NEXT_MORNING_RISE
-from unknot.domain.vocabulary import Concern, Moment
+from unknot.domain.vocabulary import Concern, Moment, WeekStart
 
 Verdict = Literal["improved", "no_change", "worse", "no_verdict", "too_early"]
 PainScore = Annotated[int, Field(ge=0, le=10)]
@@ -385,19 +385,84 @@ def function_change(ratings: Sequence[FunctionRating]) -> FunctionChange | None:
     )
 
 
+WEEKDAY_NAMES: Final = (
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+)
+
+# Where the calendar week starts on Sunday: CLDR's supplemental week data (firstDay "sun"),
+# https://github.com/unicode-org/cldr/blob/main/common/supplemental/supplementalData.xml.
+# Everywhere else the week starts on Monday (ISO 8601); unknot offers no Saturday start, and the
+# few countries whose calendar starts on Saturday get Monday until the person says otherwise.
+SUNDAY_FIRST: Final = frozenset(
+    """
+    AG AS BD BR BS BT BW BZ CA CN CO DM DO ET GT GU HK HN ID IL IN JM JP KE KH KR LA MH
+    MM MO MT MX MZ NI NP PA PE PH PK PR PT PY SA SG SV TH TT TW UM US VE VI WS YE ZA ZW
+    """.split()  # noqa: SIM905 (a table to read, not a list to scan)
+)
+
+
+def week_start_for(country: str | None) -> WeekStart:
+    """The week's first day where the person is: Sunday in Sunday-first countries, else Monday."""
+    return "sunday" if country is not None and country.upper() in SUNDAY_FIRST else "monday"
+
+
+def week_days(week_start: WeekStart) -> tuple[str, ...]:
+    """The names of the week's days, in the person's order."""
+    return WEEKDAY_NAMES[6:] + WEEKDAY_NAMES[:6] if week_start == "sunday" else WEEKDAY_NAMES
+
+
+def week_of(day: dt.date, week_start: WeekStart) -> dt.date:
+    """The first day of the calendar week `day` falls in."""
+    back = (day.weekday() + 1) % 7 if week_start == "sunday" else day.weekday()
+    return day - dt.timedelta(days=back)
+
+
+def calendar_weeks(
+    today: dt.date, weeks: int, week_start: WeekStart, first_day: dt.date | None = None
+) -> list[dt.date]:
+    """The first days of the last `weeks` calendar weeks up to the one holding `today`, oldest
+    first; none before the week of `first_day` (the person's first day): nothing is shown, or
+    planned, before the person began."""
+    current = week_of(today, week_start)
+    starts = [current - dt.timedelta(weeks=n) for n in reversed(range(weeks))]
+    if first_day is None:
+        return starts
+    first_week = week_of(min(first_day, today), week_start)
+    return [s for s in starts if s >= first_week]
+
+
+def prorated(planned_per_week: int, days: int) -> int:
+    """The sessions planned for a week of which only `days` count (the person's first week,
+    which begins on their first day): the weekly number in proportion to the days left, rounded
+    half up, so 3 a week over 5 days of 7 is 2 (2.14), over 4 days 2 (1.71) and over 1 day 0
+    (0.43). Nobody is short of plan for days before they began."""
+    return int(planned_per_week * min(days, 7) / 7 + 0.5)
+
+
 class WeekAdherence(Strict):
     start: dt.date
+    """The week's first day; for the person's first week, their first day (a partial week)."""
     planned: int
+    """Sessions planned: the weekly number, prorated in a partial first week (`prorated`)."""
     done: int
     minutes: float
     partly: int = 0
     """Sessions begun this week and stopped part-way (counted apart from those done)."""
+    days: int = 7
+    """Days of the week that count: fewer in the person's first week."""
 
 
 class Adherence(Strict):
     weeks: tuple[WeekAdherence, ...]
     streak_weeks: int
-    """Weeks in a row, up to the latest full week, meeting the planned number."""
+    """Calendar weeks in a row meeting the planned number, up to the latest one; the current
+    week counts once it is met and, until then, does not break the run."""
     streak_days: int
     """Days in a row, up to today, with a finished session (today may still be to come)."""
     total_sessions: int
@@ -414,33 +479,38 @@ def adherence(
     totals: tuple[int, float] | None = None,
     partly: Sequence[dt.date] = (),
     total_partly: int | None = None,
+    week_start: WeekStart = "monday",
+    first_day: dt.date | None = None,
 ) -> Adherence:
-    """Sessions done against planned per week (weeks end today), streaks and minutes.
+    """Sessions done against planned per calendar week (`week_start` first; the last `weeks`
+    weeks up to the one holding today, none before the week of `first_day`), streaks, minutes.
 
     `sessions`: (day, minutes) of each finished session, at least those of the weeks shown;
     `totals`: every finished session's count and minutes, when `sessions` holds only some.
     `partly`: the day of each session stopped part-way (at least those of the weeks shown);
     `total_partly`: how many in the whole record, when `partly` holds only some.
+    `first_day`: the person's first day; their first week starts then, its plan prorated.
     """
-    first_day = today - dt.timedelta(days=7 * weeks - 1)
     rows = []
-    for week in range(weeks):
-        start = first_day + dt.timedelta(weeks=week)
-        inside = [m for d, m in sessions if start <= d < start + dt.timedelta(days=7)]
+    for week in calendar_weeks(today, weeks, week_start, first_day):
+        end = week + dt.timedelta(days=7)
+        start = week if first_day is None else max(week, first_day)
+        inside = [m for d, m in sessions if start <= d < end]
         rows.append(
             WeekAdherence(
                 start=start,
-                planned=planned_per_week,
+                planned=prorated(planned_per_week, (end - start).days),
                 done=len(inside),
                 minutes=round(sum(inside), 1),
-                partly=sum(1 for d in partly if start <= d < start + dt.timedelta(days=7)),
+                partly=sum(1 for d in partly if start <= d < end),
+                days=(end - start).days,
             )
         )
     streak_weeks = 0
-    for row in reversed(rows):
+    for number, row in enumerate(reversed(rows)):
         if row.done >= row.planned:
             streak_weeks += 1
-        else:
+        elif number > 0:  # this week may still be met: it does not break the run
             break
     days = {d for d, _ in sessions}
     streak_days = 0

@@ -825,7 +825,8 @@ def readiness(
                 restrictions=result.restrictions,
                 standing=result,
             )
-    reason = "Screened on " + record.taken_on.isoformat() + "."
+    day = record.taken_on
+    reason = f"Screened on {day.day} {day:%B %Y}."
     if result.tier == "soon":
         gentle = " and plans only gentle mobility" if "mobility_only" in result.restrictions else ""
         reason += (
@@ -917,3 +918,60 @@ def country_of(language: str | None) -> str | None:
 def emergency_number(locale_name: str | None) -> str:
     """The emergency number for a locale such as "en_US.UTF-8"; 112 when unknown."""
     return emergency_number_for(country_of(locale_name)).number
+
+
+# The screening form's themes (issue 17: forty questions in one list): each question asked
+# first, with its follow-ups, under one heading. The table above keeps its order (emergency
+# signs first); the form asks theme by theme.
+QUESTION_THEMES: Final[tuple[tuple[str, tuple[str, ...]], ...]] = (
+    (
+        "Right now: your chest, breathing and head",
+        (
+            "chest_pain",
+            "heart_attack_signs",
+            "tearing_pain",
+            "sudden_breathlessness",
+            "exertion_pressure",
+            "stroke_signs",
+            "thunderclap_headache",
+            "meningitis_signs",
+            "fever_risk_of_infection",
+        ),
+    ),
+    (
+        "Warning signs from your nerves and blood vessels",
+        (
+            "cord_signs",
+            "slow_cord_signs",
+            "brainstem_signs",
+            "arterial_signs",
+            "horner_signs",
+            "pulsing_in_ear",
+            "sudden_unusual_pain",
+            "arm_nerve_symptoms",
+            "lhermitte_sign",
+        ),
+    ),
+    (
+        "Your pain",
+        (
+            "constant_worsening_pain",
+            "band_pain",
+            "breathing_pain",
+            "meal_pain",
+            "sudden_pain_minor_strain",
+            "weight_loss",
+        ),
+    ),
+    ("Injuries", ("injury_7_days", "injury_unchecked")),
+    (
+        "Your health history",
+        (
+            "cancer_history",
+            "osteoporosis_or_steroids",
+            "arthritis_or_neck_surgery",
+            "breathless_on_exercise",
+            "age_50_plus",
+        ),
+    ),
+)

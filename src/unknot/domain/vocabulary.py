@@ -16,6 +16,10 @@ AREAS: Final[tuple[Area, ...]] = get_args(Area)
 PainArea = Literal["neck", "shoulders", "upper_back", "mid_back", "lower_back"]
 PAIN_AREAS: Final[tuple[PainArea, ...]] = get_args(PainArea)
 
+# The day a person's calendar weeks start on (issue 17): progress counts weeks from it.
+WeekStart = Literal["monday", "sunday"]
+WEEK_STARTS: Final[tuple[WeekStart, ...]] = get_args(WeekStart)
+
 # Pinned names (issue 3): these stay; the vocabulary may grow.
 Item = Literal[
     "chair",

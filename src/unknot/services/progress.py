@@ -19,7 +19,7 @@ from unknot.domain.progress import (
     FunctionRating,
     PainCheckIn,
 )
-from unknot.domain.vocabulary import Moment
+from unknot.domain.vocabulary import WEEK_STARTS, Moment, WeekStart
 from unknot.services.acting import Acting
 from unknot.services.errors import RatingsProblem
 from unknot.services.planning import Planning, TodayPlan
@@ -30,6 +30,17 @@ from unknot.storage.repository import SessionRow
 def _midnight(day: dt.date) -> dt.datetime:
     """The start of `day` in UTC, as sessions' start times are compared with a day's."""
     return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
+
+
+def _local_day(moment: dt.datetime) -> dt.date:
+    """The day a stored (UTC) time falls on in this computer's time zone, as `today` is."""
+    return moment.astimezone().date()
+
+
+def _since(day: dt.date) -> dt.datetime:
+    """A UTC time before every session whose local day is `day` or later (time zones are at
+    most 14 hours from UTC)."""
+    return _midnight(day - dt.timedelta(days=1))
 
 
 # Past sessions are shown this many at a time: a page costs the same after years of sessions.
@@ -43,6 +54,8 @@ class CalendarDay(BaseModel):
     done: bool
     """A session was finished that day."""
     future: bool
+    before_start: bool = False
+    """A day before the person's first day: nothing was planned then."""
 
 
 class WeeklyMean(BaseModel):
@@ -68,8 +81,14 @@ class ProgressReport(BaseModel):
     """Everything the progress views show."""
 
     today: dt.date
+    week_start: WeekStart
+    """The day the person's weeks start on (`Progress.week_start`)."""
+    week_start_chosen: bool
+    """The person chose it; else it is where they are's usual one."""
+    first_day: dt.date
+    """The person's first day: their first week starts then, and nothing is planned before."""
     calendar: list[list[CalendarDay]]
-    """Weeks, Monday first, oldest first."""
+    """Calendar weeks, starting on `week_start`, oldest first (the weeks of `adherence`)."""
     areas: list[AreaChange]
     weekly_pain: dict[str, list[WeeklyMean]]
     pain_points: dict[str, list[PainPoint]]
@@ -117,7 +136,7 @@ class Today:
 
 def _streak_reaches(rows: list[SessionRow], first: dt.date) -> bool:
     """Whether finished sessions run day after day from the last day back to `first`."""
-    days = {r.started_at.date() for r in rows if r.status == "finished"}
+    days = {_local_day(r.started_at) for r in rows if r.status == "finished"}
     latest = max(days, default=None)
     if latest is None or latest <= first:
         return False
@@ -172,26 +191,61 @@ class Progress(Planning, Acting):
         """The activities the person rates, in alphabetical order."""
         return sorted({r.activity for r in self._store.function_ratings(self.person_id)})
 
+    def week_start(self) -> WeekStart:
+        """The day the person's weeks start on: as they chose, else as is usual where they are
+        (the country they chose, else this computer's locale), else Monday."""
+        return self._calendar()[0]
+
+    def _calendar(self) -> tuple[WeekStart, bool, dt.date | None]:
+        """The week start, whether the person chose it, and the day they began: the earlier of
+        the day they were first stored and of their first screening."""
+        import os
+
+        from unknot.domain.screening import country_of
+
+        chosen, country, created, screened = self._store.calendar_of(self.person_id)
+        began = [d for d in (screened, None if created is None else _local_day(created)) if d]
+        created_on = min(began, default=None)
+        if chosen in WEEK_STARTS:
+            return ("sunday" if chosen == "sunday" else "monday"), True, created_on
+        where = country or country_of(os.environ.get("LC_ALL") or os.environ.get("LANG"))
+        return progress.week_start_for(where), False, created_on
+
+    def choose_week_start(self, week_start: str) -> None:
+        """Keep the day the person's weeks start on: "monday" or "sunday"."""
+        if week_start not in WEEK_STARTS:
+            raise ValueError(f"week_start: one of {', '.join(WEEK_STARTS)}")
+        self._store.set_week_start(self.person_id, week_start)
+
+    def _first_day(self, day: dt.date, created_on: dt.date | None) -> dt.date:
+        """The person's first day: when they were first stored or screened, or their first
+        session or check-in if earlier (an import keeps them all); never after today."""
+        began = self._store.started_on(self.person_id)
+        return min(d for d in (day, created_on, began) if d is not None)
+
     def progress_report(self, weeks: int = 8) -> ProgressReport:
-        """Everything the progress views show for the last `weeks` weeks, with totals and
-        baselines from the whole record; what it reads is bounded by what it shows."""
+        """Everything the progress views show for the last `weeks` calendar weeks (none before
+        the person's first day), with totals and baselines from the whole record; what it
+        reads is bounded by what it shows."""
         store = self._store
         person = self.person_id
         day = today(self.clock)
-        first_monday = day - dt.timedelta(days=day.weekday() + 7 * (weeks - 1))
-        shown_from = min(first_monday, day - dt.timedelta(days=7 * weeks - 1))
+        week_start, chosen, created_on = self._calendar()
+        first_day = self._first_day(day, created_on)
+        starts = progress.calendar_weeks(day, weeks, week_start, first_day)
+        shown_from = max(starts[0], first_day)
         checkins = self._counted_checkins(day, shown_from)
-        rows = store.sessions(person, since=_midnight(shown_from))
+        rows = store.sessions(person, since=_since(shown_from))
         streak_from = shown_from
         while _streak_reaches(rows, streak_from):
             # A run of days with a session back to the first day read: read further back.
             streak_from -= dt.timedelta(days=7 * weeks)
-            rows = store.sessions(person, since=_midnight(streak_from))
+            rows = store.sessions(person, since=_since(streak_from))
         profile = store.load_profile(person)
         planned = profile.sessions_per_week if profile else 3
         finished = [
             (
-                r.started_at.date(),
+                _local_day(r.started_at),
                 ((r.ended_at or r.started_at) - r.started_at).total_seconds() / 60,
             )
             for r in rows
@@ -199,11 +253,11 @@ class Progress(Planning, Acting):
         ]
         advice = self._advice(day, checkins)
         first = min((c.day for c in checkins), default=day)
-        rows = [r for r in rows if r.started_at.date() >= shown_from]
+        rows = [r for r in rows if _local_day(r.started_at) >= shown_from]
         areas = progress.area_changes(checkins, day)
         before_after = []
         for row in rows:
-            started_on = row.started_at.date()
+            started_on = _local_day(row.started_at)
             before = progress.session_pain(checkins, row.id, started_on, "before")
             after = progress.session_pain(checkins, row.id, started_on, "after")
             if before is not None and after is not None:
@@ -212,11 +266,21 @@ class Progress(Planning, Acting):
                 )
         done_days = {d for d, _ in finished}
         calendar = []
-        for week in range(weeks):
-            days = [first_monday + dt.timedelta(days=7 * week + d) for d in range(7)]
-            calendar.append([CalendarDay(day=d, done=d in done_days, future=d > day) for d in days])
+        for start in starts:
+            days = [start + dt.timedelta(days=d) for d in range(7)]
+            calendar.append(
+                [
+                    CalendarDay(
+                        day=d, done=d in done_days, future=d > day, before_start=d < first_day
+                    )
+                    for d in days
+                ]
+            )
         return ProgressReport(
             today=day,
+            week_start=week_start,
+            week_start_chosen=chosen,
+            first_day=first_day,
             calendar=calendar,
             areas=areas,
             weekly_pain={
@@ -246,11 +310,13 @@ class Progress(Planning, Acting):
                 weeks,
                 totals=store.finished_totals(person),
                 partly=[
-                    r.started_at.date()
+                    _local_day(r.started_at)
                     for r in rows
                     if r.status in ("stopped", "abandoned") and r.steps_done > 0
                 ],
                 total_partly=store.stopped_part_way(person),
+                week_start=week_start,
+                first_day=first_day,
             ),
             advice=advice,
         )
@@ -348,10 +414,10 @@ class Progress(Planning, Acting):
         return {
             "pain-over-time": charts.pain_over_time(series),
             "before-after": charts.before_after(
-                [(r.day.isoformat()[5:], r.before, r.after) for r in report.before_after]
+                [(r.day, r.before, r.after) for r in report.before_after]
             ),
             "weekly-adherence": charts.weekly_adherence(
-                [(w.start.isoformat()[5:], w.done, w.planned) for w in report.adherence.weeks]
+                [(w.start, w.done, w.planned) for w in report.adherence.weeks]
             ),
         }
 

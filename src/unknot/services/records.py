@@ -17,7 +17,7 @@ from unknot.domain.profile import Profile, Restriction
 from unknot.domain.programme import Programme
 from unknot.domain.progress import NOTE_MAX_CHARS, PainScore
 from unknot.domain.screening import LEGACY_TIERS, Tier
-from unknot.domain.vocabulary import Moment, PainArea
+from unknot.domain.vocabulary import Moment, PainArea, WeekStart
 from unknot.services.acting import Acting
 from unknot.services.errors import ExportProblem, ImportProblem
 from unknot.services.wording import validation_message
@@ -29,15 +29,19 @@ EXPORT_VERSION = 5
 # Tables added since (session runs and events, version 4; programmes, version 5) are simply
 # absent from older ones.
 ADDED_AFTER: dict[int, dict[str, tuple[str, ...]]] = {
-    # version 2 (issue 12), version 3 (issue 14), version 4 (issue 15)
+    # version 2 (issue 12), version 3 (issue 14), version 4 (issue 15), version 5 (issue 17)
     1: {
         "screenings": ("cleared_by", "withdrawn_at", "findings"),
-        "persons": ("country",),
+        "persons": ("country", "week_start"),
         "session_steps": ("paused_s",),
     },
-    2: {"screenings": ("findings",), "persons": ("country",), "session_steps": ("paused_s",)},
-    3: {"session_steps": ("paused_s",)},
-    4: {},
+    2: {
+        "screenings": ("findings",),
+        "persons": ("country", "week_start"),
+        "session_steps": ("paused_s",),
+    },
+    3: {"session_steps": ("paused_s",), "persons": ("week_start",)},
+    4: {"persons": ("week_start",)},
 }
 # An export holds one person's records: a few MB after years of use.
 IMPORT_MAX_BYTES = 64 * 1024 * 1024
@@ -57,7 +61,10 @@ ROW_CHECKS: dict[str, dict[str, Any]] = {
         "pain": dict[PainArea, PainScore],
     },
     "checkins": {"moment": Moment, "pain": dict[PainArea, PainScore]},
-    "persons": {"country": Annotated[str, StringConstraints(pattern="^[A-Z]{2}$")] | None},
+    "persons": {
+        "country": Annotated[str, StringConstraints(pattern="^[A-Z]{2}$")] | None,
+        "week_start": WeekStart | None,
+    },
     "sessions": {"status": Literal["active", "finished", "stopped", "abandoned"]},
     "function_ratings": {"score": PainScore},
     "pain_reports": {"score": PainScore},

@@ -117,6 +117,14 @@ class Screening(Exercises, Acting):
 
         return QUESTIONS
 
+    def question_themes(self) -> tuple[tuple[str, tuple[Question, ...]], ...]:
+        """The questions asked first (not follow-ups), under the form's headings."""
+        from unknot.domain.screening import BY_ID, QUESTION_THEMES
+
+        return tuple(
+            (theme, tuple(BY_ID[name] for name in names)) for theme, names in QUESTION_THEMES
+        )
+
     def situation(self, minutes: int | None = None) -> Situation:
         """Profile, screening, pain now and what to resume (`minutes` replaces the profile's
         session length for this once)."""

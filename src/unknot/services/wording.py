@@ -184,3 +184,29 @@ CHOICE_WORDS: dict[str, str] = {
 def local_time(moment: dt.datetime) -> str:
     """A stored (UTC) time as the person reads it: in this computer's time zone, to the minute."""
     return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def day_text(day: dt.date) -> str:
+    """A day as a person reads it in a list of weeks: "Mon 17 Nov" (2025-11-17)."""
+    return f"{day:%a} {day.day} {day:%b}"
+
+
+# How a past session ended, in words (the stored status is a token).
+STATUS_WORDS: dict[str, str] = {
+    "active": "not finished yet",
+    "finished": "finished",
+    "stopped": "stopped part-way",
+    "abandoned": "left unfinished",
+}
+
+
+def week_days(week_start: str) -> tuple[str, ...]:
+    """The names of the days of the person's week, in order."""
+    from unknot.domain.progress import week_days as days
+
+    return days("sunday" if week_start == "sunday" else "monday")
+
+
+def week_span(week_start: str) -> str:
+    """The person's week in words: "Monday to Sunday" or "Sunday to Saturday"."""
+    return "Sunday to Saturday" if week_start == "sunday" else "Monday to Sunday"

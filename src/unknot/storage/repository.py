@@ -392,6 +392,35 @@ class Store:
             ).scalar()
         return None if found is None else str(found)
 
+    def set_week_start(self, person_id: int, week_start: str) -> None:
+        with self._tx() as db:
+            db.execute(
+                update(t.persons).where(t.persons.c.id == person_id).values(week_start=week_start)
+            )
+
+    def calendar_of(
+        self, person_id: int
+    ) -> tuple[str | None, str | None, dt.datetime | None, dt.date | None]:
+        """The person's chosen week start, their country, when they were first stored and the
+        day of their first screening, in one read (the progress report's weeks need them)."""
+        first_screened = (
+            select(func.min(t.screenings.c.taken_on))
+            .where(t.screenings.c.person_id == person_id)
+            .scalar_subquery()
+        )
+        with self.engine.connect() as db:
+            found = db.execute(
+                select(
+                    t.persons.c.week_start,
+                    t.persons.c.country,
+                    t.persons.c.created_at,
+                    first_screened.label("first_screened"),
+                ).where(t.persons.c.id == person_id)
+            ).one_or_none()
+        if found is None:
+            return None, None, None, None
+        return found.week_start, found.country, found.created_at, found.first_screened
+
     def local_country(self) -> str | None:
         """The local person's country, in one read: every page asks it for the emergency
         number, so it neither creates the person nor opens a write transaction."""

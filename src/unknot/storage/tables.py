@@ -73,6 +73,9 @@ persons = Table(
     Column("created_at", UTCDateTime, nullable=False),
     # ISO 3166 code, chosen with the screening: it sets the emergency number (issue 14).
     Column("country", String(2), nullable=True),
+    # "monday" or "sunday": the day the person's calendar weeks start on (issue 17); none until
+    # they choose, and the week then starts as it does where they are.
+    Column("week_start", String(6), nullable=True),
 )
 
 profiles = Table(

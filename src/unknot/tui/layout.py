@@ -10,13 +10,16 @@ from typing import TYPE_CHECKING
 
 from unknot.services.wording import (
     PHASE_TITLES,
+    STATUS_WORDS,
     VERDICT_WORDS,
     clock,
+    day_text,
     dose_text,
     duration_text,
     local_time,
     minutes_or_seconds,
     planned_dose,
+    week_span,
     words,
 )
 
@@ -159,7 +162,7 @@ def history_table(rows: Sequence[PastSession]) -> str:
         [
             [
                 local_time(r.started_at),
-                r.status,
+                STATUS_WORDS.get(r.status, r.status),
                 f"{r.completion:.0%} ({r.steps_done}/{r.steps_total} steps)",
                 f"{r.minutes:g}",
                 f"{r.exercise_minutes:g} min",
@@ -209,17 +212,24 @@ def progress_text(report: ProgressReport) -> str:
     adherence = report.adherence
     part_way = f", {adherence.total_partly} stopped part-way" if adherence.total_partly else ""
     lines.append("")
+    on_plan = f"{adherence.streak_weeks} week{'' if adherence.streak_weeks == 1 else 's'}"
     lines.append(
         f"Sessions: {adherence.total_sessions} finished, {adherence.total_minutes:g} "
-        f"minutes{part_way}; {adherence.streak_weeks} week(s) in a row on plan; "
-        f"{adherence.streak_days}-day streak."
+        f"minutes{part_way}; {on_plan} in a row on plan"
+        + (f"; a {adherence.streak_days}-day streak." if adherence.streak_days else ".")
+    )
+    chosen = "" if report.week_start_chosen else ", as is usual where you are"
+    lines.append(
+        f"Weeks run {week_span(report.week_start)}{chosen} (change with `unknot progress "
+        f"--week-start sunday` or monday); your first week began on {day_text(report.first_day)}."
     )
     lines.append(
         table(
             ["WEEK FROM", "DONE", "PLANNED", "MINUTES"],
             [
                 [
-                    w.start.isoformat(),
+                    day_text(w.start)
+                    + (f" (first {w.days} day{'' if w.days == 1 else 's'})" if w.days < 7 else ""),
                     f"{w.done} (+{w.partly} part-way)" if w.partly else str(w.done),
                     str(w.planned),
                     f"{w.minutes:g}",

@@ -32,18 +32,23 @@ from unknot.services.vocabulary import (
     PAIN_AREAS,
     PHASES,
     POSITION_AVOIDANCES,
+    WEEK_STARTS,
     parse_score,
 )
 from unknot.services.wording import (
     CHOICE_WORDS,
     PHASE_TITLES,
+    STATUS_WORDS,
     VERDICT_WORDS,
     clock,
+    day_text,
     dose_text,
     local_time,
     planned_dose,
     records_text,
     validation_message,
+    week_days,
+    week_span,
     words,
 )
 from unknot.web.asking import actor, who_is_asking
@@ -74,6 +79,10 @@ templates.env.globals.update(
     records_text=records_text,
     choice_words=CHOICE_WORDS,
     local_time=local_time,
+    day_text=day_text,
+    week_span=week_span,
+    week_days=week_days,
+    status_words=STATUS_WORDS,
 )
 
 
@@ -138,9 +147,10 @@ def home(you: You) -> Response:
 class QuestionNode:
     """A question with its follow-ups, as the screening form nests them."""
 
-    def __init__(self, question: Question, follow_ups: list[QuestionNode]) -> None:
+    def __init__(self, question: Question, follow_ups: list[QuestionNode], number: int = 0) -> None:
         self.question = question
         self.follow_ups = follow_ups
+        self.number = number
 
 
 def question_tree(you: Actor, parent: str | None = None) -> list[QuestionNode]:
@@ -149,13 +159,26 @@ def question_tree(you: Actor, parent: str | None = None) -> list[QuestionNode]:
     ]
 
 
+def question_groups(you: Actor) -> list[tuple[str, list[QuestionNode]]]:
+    """The form's themes, each with its questions and their follow-ups, numbered throughout."""
+    groups = []
+    number = 0
+    for theme, questions in you.question_themes():
+        nodes = []
+        for question in questions:
+            number += 1
+            nodes.append(QuestionNode(question, question_tree(you, question.id), number))
+        groups.append((theme, nodes))
+    return groups
+
+
 def screening_page(request: Request, status: int = 200, **values: Any) -> HTMLResponse:
     you = who_is_asking(request)
     return render(
         request,
         "screening.html",
         status=status,
-        questions=question_tree(you),
+        groups=question_groups(you),
         countries=sorted(COUNTRY_NAMES.items(), key=lambda item: item[1]),
         country=values.pop("country", None)
         or you.country_to_offer(request.headers.get("accept-language")),
@@ -307,6 +330,7 @@ def _profile_page(
         avoidances=POSITION_AVOIDANCES,
         experiences=EXPERIENCES,
         goals=GOALS,
+        week_start=who_is_asking(request).week_start(),
         error=error,
     )
 
@@ -331,11 +355,18 @@ async def profile_submit(request: Request, you: You) -> Response:
         "experience": form.get("experience") or "new",
         "goals": form.getlist("goals") or ["relief"],
     }
+    week_start = str(form.get("week_start") or "")
     try:
         profile = Profile.model_validate(data)
     except ValidationError as error:
         return _profile_page(request, you.profile(), 422, validation_message(error))
+    if week_start and week_start not in WEEK_STARTS:
+        return _profile_page(
+            request, you.profile(), 422, f"week_start: one of {', '.join(WEEK_STARTS)}"
+        )
     you.save_profile(profile)
+    if week_start and week_start != you.week_start():
+        you.choose_week_start(week_start)
     return go("/today")
 
 
