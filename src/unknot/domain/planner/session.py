@@ -29,10 +29,15 @@ from unknot.domain.planner.eligibility import (
 from unknot.domain.planner.programme import Ranking, area_list, keep_programme, loaded
 from unknot.domain.planner.warmup import choose_warmup
 from unknot.domain.profile import Profile
-from unknot.domain.programme import PLACES, ROLE_BLOCK, Programme, shape_for
+from unknot.domain.programme import PLACES, ROLE_BLOCK, Programme, Role, shape_for
 from unknot.domain.progression import ladder, session_signal
 from unknot.domain.vocabulary import Area, Phase, Position
 
+ROLE_WORDS: Final[dict[Role, str]] = {
+    "strength": "strengthening",
+    "mobility": "mobility work",
+    "stretch": "stretch",
+}
 # Loaded resistance work for the same muscles is this many days apart (ACSM 2009: 48 hours).
 RECOVERY_DAYS: Final = 2
 
@@ -271,9 +276,9 @@ def _places(
             )
             places.append(substitute)
             continue
-        kind = {"strength": "strengthening", "mobility": "mobility work", "stretch": "stretch"}
         reason = (
-            f"your programme's {kind[slot.role]} for your {area_list(candidate.exercise.targets)}"
+            f"your programme's {ROLE_WORDS[slot.role]} for your "
+            f"{area_list(candidate.exercise.targets)}"
         )
         hurting = [a for a in ranking.profile.painful_areas if a in candidate.exercise.targets]
         if hurting:
