@@ -91,13 +91,21 @@ def answer_screening(page: Page, *yes: str, country: str = "GB") -> None:
         page.check(f"input[name={question_id}][value={'yes' if answer else 'no'}]")
 
 
-def onboard(page: Page, server: Server, minutes: int = 10, *, by_hand: bool = False) -> None:
+def onboard(
+    page: Page,
+    server: Server,
+    minutes: int = 10,
+    *,
+    by_hand: bool = False,
+    profile_extra: dict[str, object] | None = None,
+) -> None:
     """Screening, then the profile, then today's plan: through the pages `by_hand`, else
-    through the API (the tests that are not about onboarding; it saves a second each)."""
+    through the API (the tests that are not about onboarding; it saves a second each), with
+    `profile_extra` on top of the profile."""
     if not by_hand:
         server.send("POST", "/api/v1/screening", {"answers": answers_for(), "country": "GB"})
         profile = server.get("/api/v1/profile")
-        profile.update(minutes=minutes, pain={"neck": 5})
+        profile.update(minutes=minutes, pain={"neck": 5}, **(profile_extra or {}))
         server.send("PUT", "/api/v1/profile", profile)
         page.goto(server.url + "/today")
         assert "which you rated 5/10" in page.content()

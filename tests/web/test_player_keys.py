@@ -140,18 +140,30 @@ def test_stopping_asks_first_and_escape_keeps_going(phone: Page, server: Server)
 
 
 def test_the_player_counts_exercises_not_steps(phone: Page, server: Server) -> None:
-    """ "Step 15 of 112" counted steps no person counts (issue 17)."""
-    playing(phone, server)
+    """ "Step 15 of 112" counted steps no person counts (issue 17); the warm-up is one part."""
+    # Without the stretches done once, the programme's stretch is one done on each side.
+    one_sided = ["butterfly", "pec-stretch", "childs-pose"]
+    onboard(phone, server, minutes=10, profile_extra={"avoid_exercises": one_sided})
+    begin_session(phone)
     session = server.get("/api/v1/sessions/active")
-    exercises = len(session["plan"]["items"])
+    items = session["plan"]["items"]
+    warm_up = sum(1 for i in items if i["part"] == "warm_up")
+    programme = len(items) - warm_up
+    assert warm_up >= 1
+    assert programme >= 2
     counter = phone.locator("#counter")
-    assert counter.inner_text().startswith(f"Exercise 1 of {exercises}")
-    sided = next(s for s in session["steps"] if s["side_label"])
-    several = next(s for s in session["steps"] if s["sets"] > 1)
-    for wanted in sorted((sided, several), key=lambda s: int(s["index"])):
+    assert counter.inner_text().startswith(f"Warm-up 1 of {warm_up}")
+    steps = session["steps"]
+    sided = next(s for s in steps if s["side_label"])
+    several = next(s for s in steps if s["sets"] > 1)
+    first_exercise = next(s for s in steps if items[s["item_index"]]["part"] == "programme")
+    for wanted in sorted((sided, several, first_exercise), key=lambda s: int(s["index"])):
         skip_to(phone, int(wanted["index"]))
         shown = counter.inner_text()
-        assert shown.startswith("Exercise "), shown
+        part = items[int(wanted["item_index"])]["part"]
+        assert shown.startswith("Warm-up " if part == "warm_up" else "Exercise "), shown
+        if wanted is first_exercise:
+            assert shown.startswith(f"Exercise 1 of {programme}"), shown
         if wanted["sets"] > 1:
             assert f" · set {wanted['set_number']} of {wanted['sets']}" in shown
         if wanted["side_label"]:

@@ -54,6 +54,9 @@ class Step:
     detail: str
     announce: str
     """What the voice says (and the captions show) as the step starts."""
+    counter: str
+    """Where the person is, as people count (issue 17): "Exercise 3 of 5 · set 2 of 3 · turn
+    to your right"; the warm-up is one part, "Warm-up 2 of 4"."""
 
     @property
     def is_exercise(self) -> bool:
@@ -72,6 +75,8 @@ class _StepMaker:
     numbers: Iterator[int]
     item_index: int
     item: PlannedExercise
+    place: str = ""
+    """The item's place in its part: "Exercise 3 of 5" or "Warm-up 2 of 4"."""
 
     def make(
         self,
@@ -88,7 +93,13 @@ class _StepMaker:
         reps: int | None = None,
         hold_s: int | None = None,
     ) -> Step:
+        where = [self.place] if self.place else []
+        if self.item.sets > 1:
+            where.append(f"set {set_number} of {self.item.sets}")
+        if side_label:
+            where.append(side_label)
         return Step(
+            counter=" · ".join(where),
             index=next(self.numbers),
             kind=kind,
             item_index=self.item_index,
@@ -263,6 +274,22 @@ def build_timeline(plan: SessionPlan, *, paced: bool = True) -> tuple[Step, ...]
     numbers = itertools.count()
     return tuple(
         step
-        for number, item in enumerate(plan.items)
-        for step in _item_steps(_StepMaker(numbers, number, item), first=number == 0, paced=paced)
+        for number, (item, place) in enumerate(zip(plan.items, places(plan), strict=True))
+        for step in _item_steps(
+            _StepMaker(numbers, number, item, place), first=number == 0, paced=paced
+        )
     )
+
+
+def places(plan: SessionPlan) -> list[str]:
+    """Each planned exercise's place in its part: the warm-up counted as one part, then the
+    programme's exercises."""
+    warm_up = [i for i in plan.items if i.part == "warm_up"]
+    programme = [i for i in plan.items if i.part != "warm_up"]
+    found: list[str] = []
+    for item in plan.items:
+        if item.part == "warm_up":
+            found.append(f"Warm-up {warm_up.index(item) + 1} of {len(warm_up)}")
+        else:
+            found.append(f"Exercise {programme.index(item) + 1} of {len(programme)}")
+    return found

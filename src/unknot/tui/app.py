@@ -288,11 +288,7 @@ class PlayerScreen(Screen[None]):
             return
         self.query_one("#exercise", Label).update(step.name)
         self.query_one("#step-title", Label).update(step.title)
-        facts = [step.detail]
-        if step.sets > 1:
-            facts.append(f"Set {step.set_number} of {step.sets}")
-        if step.side_label:
-            facts.append(step.side_label[:1].upper() + step.side_label[1:])
+        facts = [step.counter, step.detail]
         if step.direction:
             facts.append(f"Direction: {words(step.direction)}")
         if self.controller.state.status == "paused":

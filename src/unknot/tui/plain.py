@@ -56,7 +56,10 @@ def describe(effect: engine.Effect, controller: SessionController) -> str | None
         step = controller.state.timeline[effect.index]
         total = len(controller.state.timeline)
         length = f"{step.duration_s:g} s" if step.duration_s is not None else "tap d when done"
-        return f"[step {effect.index + 1}/{total}] started: {step.title} ({length}). {step.detail}"
+        return (
+            f"[step {effect.index + 1}/{total}] {step.counter}: {step.title} ({length}). "
+            f"{step.detail}"
+        )
     if isinstance(effect, engine.Announce):
         return f"» {effect.text}"
     if isinstance(effect, engine.Beep):

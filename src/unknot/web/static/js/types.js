@@ -27,6 +27,7 @@
  * @property {string} title
  * @property {string} detail
  * @property {string} announce
+ * @property {string} counter
  * @property {number} beeps
  * @property {boolean} asks_effort
  * @property {number} pain_skip_to

@@ -106,13 +106,9 @@ export class View {
     const facts = [step.detail];
     if (step.direction) facts.push(`Direction: ${words(step.direction)}.`);
     byId("facts").textContent = facts.join(" ");
-    // People count exercises, not steps (issue 17): "Exercise 3 of 5 · set 2 of 3 · turn to
-    // your right"; the set and the side are said here once.
-    const items = [...new Set(steps.map((s) => s.item_index))];
-    const where = [`Exercise ${items.indexOf(step.item_index) + 1} of ${items.length}`];
-    if (step.sets > 1) where.push(`set ${step.set_number} of ${step.sets}`);
-    if (step.side_label) where.push(step.side_label);
-    byId("counter").textContent = where.join(" · ");
+    // People count exercises, not steps (issue 17): the timeline says where the step is,
+    // "Exercise 3 of 5 · set 2 of 3 · turn to your right", the set and the side once.
+    byId("counter").textContent = step.counter;
     const next = steps.slice(state.index + 1).find((s) => s.item_index !== step.item_index);
     byId("next").textContent = next ? `Next: ${next.name}` : "Next: the end of the session";
     const card = payload.cards[step.exercise_id] || null;
