@@ -24,6 +24,7 @@ from unknot.services.acting import Acting
 from unknot.services.errors import RatingsProblem
 from unknot.services.planning import Planning, TodayPlan
 from unknot.services.screening import Situation
+from unknot.services.summary import SessionSummary, Summaries
 from unknot.storage.repository import SessionRow
 
 
@@ -132,6 +133,8 @@ class Today:
     """A session happened before today and there is no morning check-in today yet."""
     figured: frozenset[str]
     """Exercises with a figure to show."""
+    done: SessionSummary | None = None
+    """Today's session, when it has ended: the page says "done for today"."""
 
 
 def _streak_reaches(rows: list[SessionRow], first: dt.date) -> bool:
@@ -146,7 +149,7 @@ def _streak_reaches(rows: list[SessionRow], first: dt.date) -> bool:
     return cursor < first
 
 
-class Progress(Planning, Acting):
+class Progress(Summaries, Planning, Acting):
     """Pain and function over time, adherence, and the advice they give."""
 
     def record_checkin(
@@ -372,7 +375,14 @@ class Progress(Planning, Acting):
         ask_morning = yesterday is not None and not any(
             c.moment == "morning" for c in store.checkins(self.person_id, day)
         )
-        return Today(now, plan, self.current_advice(), ask_morning, self.figured_exercises())
+        return Today(
+            now,
+            plan,
+            self.current_advice(),
+            ask_morning,
+            self.figured_exercises(),
+            self.ended_today(),
+        )
 
     def dismiss_advice(self, concern: str, choice: str) -> None:
         """The person has read the advice and records what they chose to do."""

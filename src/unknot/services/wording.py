@@ -186,6 +186,11 @@ def local_time(moment: dt.datetime) -> str:
     return moment.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
+def weekday_text(day: dt.date) -> str:
+    """A day as a person says it: "Friday 4 December"."""
+    return f"{day:%A} {day.day} {day:%B}"
+
+
 def day_text(day: dt.date) -> str:
     """A day as a person reads it in a list of weeks: "Mon 17 Nov" (2025-11-17)."""
     return f"{day:%a} {day.day} {day:%b}"

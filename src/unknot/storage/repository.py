@@ -1276,6 +1276,16 @@ class Store:
         )
         return History(sessions=sessions, aggravating=aggravating, earlier=before)
 
+    def session_outcome(self, person_id: int, session_id: int) -> SessionOutcome | None:
+        """How one of the person's sessions went, as the planner reads it (see `history`);
+        None when it is not theirs or not there."""
+        with self.engine.connect() as db:
+            rows = self._sessions_with_plans(db, person_id, {session_id})
+            if not rows:
+                return None
+            facts = _SessionFacts.read(db, person_id, rows)
+        return facts.session_outcome(*rows[0])
+
     @staticmethod
     def _sessions_with_steps(db: Connection, person_id: int, newest: int | None) -> list[Any]:
         """(id, started_at, plan) of the person's sessions with a step recorded, oldest first:

@@ -22,11 +22,12 @@ from unknot.services.models import (
     Question,
     Symptom,
 )
-from unknot.services.planning import TodayPlan
+from unknot.services.planning import SwapChoice, TodayPlan
 from unknot.services.player import EventReceipt, RunStart, SessionPayload
 from unknot.services.progress import HISTORY_PAGE, CheckInSaved, PastSession, ProgressReport
 from unknot.services.records import ExportDocument
 from unknot.services.screening import ScreeningOutcome, Status
+from unknot.services.summary import SessionSummary
 from unknot.services.vocabulary import Area, Concern, Item, Moment, PainArea, Phase
 from unknot.web.asking import actor
 from unknot.web.headers import CLEAR_SITE_DATA
@@ -185,6 +186,8 @@ class Forget(Body):
 
 class Swap(Body):
     exercise_id: str
+    replacement: str | None = None
+    """One of the exercise's swap choices; the first of them when absent."""
 
 
 @router.get("/catalog", summary="Exercises, filtered")
@@ -309,12 +312,27 @@ async def plan_today(you: You) -> Response:
     return Response(text, media_type="application/json")
 
 
-@router.post("/plan/today/swap", summary="Swap an exercise out of today's plan")
-def swap(you: You, body: Swap) -> TodayPlan:
+@router.get(
+    "/plan/today/swap/{exercise_id}",
+    summary="What could take an exercise's place in today's plan, best first",
+)
+def swap_choices(you: You, exercise_id: str) -> list[SwapChoice]:
     try:
-        return you.swap_exercise(body.exercise_id)
+        return you.swap_choices(exercise_id)
     except errors.NotInPlan as error:
         raise HTTPProblem(404, "Not in today's plan", str(error).strip("'\"")) from None
+    except errors.SessionsHeldBack as error:
+        raise HTTPProblem(409, "No plan today", str(error)) from None
+
+
+@router.post("/plan/today/swap", summary="Put another exercise in one's place in the programme")
+def swap(you: You, body: Swap) -> TodayPlan:
+    try:
+        return you.swap_exercise(body.exercise_id, body.replacement)
+    except errors.NotInPlan as error:
+        raise HTTPProblem(404, "Not in today's plan", str(error).strip("'\"")) from None
+    except errors.NoSwap as error:
+        raise HTTPProblem(422, "Cannot swap", str(error)) from None
     except errors.SessionsHeldBack as error:
         raise HTTPProblem(409, "No plan today", str(error)) from None
 
@@ -330,6 +348,17 @@ def start(you: You, _body: Empty) -> SessionPayload:
         return you.begin_session()
     except errors.SessionsHeldBack as error:
         raise HTTPProblem(409, "Screening needed first", str(error)) from None
+
+
+@router.get(
+    "/sessions/{session_id}/summary",
+    summary="What a session did, pain before and after, what changes next time",
+)
+def session_summary(you: You, session_id: RowId) -> SessionSummary:
+    try:
+        return you.session_summary(session_id)
+    except errors.NoSuchSession as error:
+        raise HTTPProblem(404, "Unknown session", str(error)) from None
 
 
 @router.get("/sessions/active", summary="The unfinished session, to resume")

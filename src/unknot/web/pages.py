@@ -49,6 +49,7 @@ from unknot.services.wording import (
     validation_message,
     week_days,
     week_span,
+    weekday_text,
     words,
 )
 from unknot.web.asking import actor, who_is_asking
@@ -80,6 +81,7 @@ templates.env.globals.update(
     choice_words=CHOICE_WORDS,
     local_time=local_time,
     day_text=day_text,
+    weekday_text=weekday_text,
     week_span=week_span,
     week_days=week_days,
     status_words=STATUS_WORDS,
@@ -376,6 +378,12 @@ def today(request: Request, you: You) -> Response:
     now = page.situation
     if now.readiness.needs_screening:
         return go("/screening")
+    swapping = request.query_params.get("swap")
+    choices = []
+    if swapping and page.plan is not None:
+        # Swap offers a choice (issue 17): the exercises that fit the same place.
+        with contextlib.suppress(errors.NotInPlan, errors.SessionsHeldBack):
+            choices = you.swap_choices(swapping)
     return render(
         request,
         "today.html",
@@ -389,16 +397,40 @@ def today(request: Request, you: You) -> Response:
         pain_areas=PAIN_AREAS,
         profile=now.profile,
         figured=page.figured,
+        done=page.done if request.query_params.get("again") is None else None,
+        swapping=swapping,
+        choices=choices,
     )
 
 
 @router.post("/today/swap")
 async def swap(request: Request, you: You) -> Response:
     form = await request.form()
+    exercise_id = str(form.get("exercise_id"))
+    replacement = str(form.get("replacement") or "") or None
     # If the plan changed under the form, or sessions are held back, today's page says so.
-    with contextlib.suppress(errors.NotInPlan, errors.SessionsHeldBack):
-        you.swap_exercise(str(form.get("exercise_id")))
-    return go("/today")
+    with contextlib.suppress(errors.NotInPlan, errors.SessionsHeldBack, errors.NoSwap):
+        you.swap_exercise(exercise_id, replacement)
+        # Back where the person was on the page: at the exercise now in that place.
+        return go(f"/today#item-{replacement or exercise_id}")
+    return go(f"/today#item-{exercise_id}")
+
+
+@router.get("/sessions/{session_id}/summary")
+def summary(request: Request, you: You, session_id: str) -> Response:
+    try:
+        if not session_id.isdigit() or len(session_id) > 18:
+            raise errors.NoSuchSession(session_id)
+        done = you.session_summary(int(session_id))
+    except errors.NoSuchSession:
+        return render(
+            request,
+            "message.html",
+            status=404,
+            title="No such session",
+            text="That session is not one of yours. Your sessions are listed under History.",
+        )
+    return render(request, "summary.html", done=done)
 
 
 @router.post("/checkin")

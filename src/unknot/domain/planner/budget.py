@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Final
 
 from unknot.domain.planner.candidate import TRANSITION_S, Candidate
+from unknot.domain.progression import ladder
 
 # The plan fills at least this share of the time asked for (issue 4: [budget - 10 %, budget]).
 BUDGET_FLOOR: Final = 0.9
@@ -31,6 +32,50 @@ def fit(ordered: Sequence[Candidate], budget_s: int) -> tuple[list[Candidate], i
     """The candidates that fit the budget, in priority order, with the shortest and longest
     the chosen ones can take together."""
     return _greedy([], ordered, budget_s)
+
+
+LONGER_DOSE: Final = (
+    "a longer dose to use the time you have: mobility work and stretches are gentle enough"
+)
+
+
+def lengthen(chosen: Sequence[Candidate], budget_s: int) -> tuple[int, int]:
+    """Raise the programme's mobility and stretch doses, one rung at a time in turn, while the
+    session at its longest falls short of the time asked for and its shortest still fits
+    (issue 17: time is filled by the catalog's ranges). Only first doses, and only where
+    progression is allowed: a dose that has a history (held, or stepped down after pain) stays
+    where progression put it, and strength doses always do. The new shortest and longest
+    totals."""
+    low = sum(c.span()[0] for c in chosen)
+    high = sum(c.span()[1] for c in chosen)
+    growing = [
+        c
+        for c in chosen
+        if c.part == "programme" and c.block in ("dynamic", "static") and c.first_time
+    ]
+    while growing and high < BUDGET_FLOOR * budget_s:
+        still: list[Candidate] = []
+        for candidate in growing:
+            rungs = ladder(candidate.exercise)
+            if candidate.level_index + 1 >= len(rungs) or high >= BUDGET_FLOOR * budget_s:
+                continue
+            before = candidate.span()
+            previous = (candidate.level, candidate.level_index)
+            candidate.level_index += 1
+            candidate.level = rungs[candidate.level_index]
+            after = candidate.span()
+            if low - before[0] + after[0] > budget_s:
+                candidate.level, candidate.level_index = previous
+                continue
+            low += after[0] - before[0]
+            high += after[1] - before[1]
+            if LONGER_DOSE not in candidate.reasons:
+                candidate.reasons = [
+                    r for r in candidate.reasons if not r.startswith("first time")
+                ] + [LONGER_DOSE]
+            still.append(candidate)
+        growing = still
+    return low, high
 
 
 def shortfall(high: int, minutes: int) -> str | None:

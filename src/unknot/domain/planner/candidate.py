@@ -34,6 +34,8 @@ class Candidate:
     change: str | None = None
     """What is different from last time, in words."""
     part: Part = "programme"
+    first_time: bool = False
+    """Never done before: its dose may still be chosen freely within the range."""
 
     @property
     def block(self) -> Phase:

@@ -304,6 +304,7 @@ def candidate_for_family(
             reasons=[r for r in reasons if r],
             order=order,
             change=change_words(outcome, exercise, rungs[index]) if outcome else None,
+            first_time=outcome is None and allowance.progression_allowed,
         )
     return None
 

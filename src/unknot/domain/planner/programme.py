@@ -36,6 +36,8 @@ FOCUS_AREAS: Final[frozenset[Area]] = frozenset({"neck", "upper_back", "shoulder
 UPRIGHT: Final[frozenset[Position]] = frozenset({"standing", "seated", "moving"})
 # The seed's warm-up names rolling the shoulders; it leads the warm-up stretches when it fits.
 SEED_WARM_UP_STRETCH: Final = "shoulder-roll"
+# The neck's first choice: the chin tuck family (craniocervical flexion; Jull et al. 2002).
+NECK_FIRST: Final = "chin-tuck"
 # When one role has nothing the person can do, its place goes to the next that has.
 FALLBACK: Final[dict[Role, tuple[Role, ...]]] = {
     "strength": ("mobility", "stretch"),
@@ -86,9 +88,11 @@ class Ranking:
         return (
             1 if base in prefer else 0,
             0 if base in avoid else 1,
-            # The neck's place goes to low-load motor control first: craniocervical flexion
-            # training (Jull et al., Spine 2002) before loaded work such as shrugs.
+            # The neck's place goes to low-load motor control first, craniocervical flexion
+            # training before any other (Jull et al., Spine 2002), then loaded work such as
+            # shrugs.
             1 if aim == "neck" and candidate.exercise.motor_control else 0,
+            1 if aim == "neck" and base == NECK_FIRST else 0,
             pain + focus,
             self.tiebreak.get(base, 0.0),
             -candidate.order,

@@ -12,7 +12,7 @@ from unknot.domain.exercise import Exercise
 from unknot.domain.history import History
 from unknot.domain.pain import is_severe
 from unknot.domain.plan import PlanImpossible, PlannedExercise, SessionPlan
-from unknot.domain.planner.budget import fit, shortfall, spread
+from unknot.domain.planner.budget import fit, lengthen, shortfall, spread
 from unknot.domain.planner.candidate import TRANSITION_S, Candidate
 from unknot.domain.planner.eligibility import (
     Allowance,
@@ -209,7 +209,11 @@ def build_session(
     stretches = [moving[b] for b in chosen_programme.warm_up if b in moving]
     for stretch in stretches:
         stretch.part = "warm_up"
-        stretch.reasons.insert(0, f"warm-up: moves your {area_list(stretch.exercise.targets)}")
+        # A warm-up stretch needs no word on its dose unless the dose changed.
+        stretch.reasons = [
+            f"warm-up: moves your {area_list(stretch.exercise.targets)}",
+            *(r for r in stretch.reasons if not r.startswith(("first time", "keeping the dose"))),
+        ]
     for part in cardio:
         part.part = "warm_up"
     rested = loaded if loaded is not None else loaded_areas(catalog, history, day=day)
@@ -222,6 +226,7 @@ def build_session(
     budget = profile.minutes * 60
     ordered = [*cardio, *stretches[:1], *places, *stretches[1:]]
     chosen, low, high = fit(ordered, budget)
+    low, high = lengthen(chosen, budget)
     left = [c for c in places if c not in chosen]
     if left:
         notes.append(

@@ -177,7 +177,7 @@ class Player {
     clearTimeout(this.timer);
     if (this.wakeLock) this.wakeLock.release().catch(() => {});
     localStorage.removeItem(LOCAL);
-    if (!this.safetyStopped) this.view.ended(finished);
+    if (!this.safetyStopped) this.view.ended(finished, this.payload?.session_id ?? 0);
   }
 
   /** @param {number} index */
@@ -389,6 +389,9 @@ class Player {
     });
     byId("after-text").textContent = "Saved. See you next time.";
     form.hidden = true;
+    // The summary shows the pain after beside the pain before: once the check-in is sent.
+    await this.outbox.flush().catch(() => {});
+    if (navigator.onLine) location.assign(byId("summary-link").getAttribute("href") || "/today");
   }
 
   /** The page's controls, keys and visibility, wired to this player. */

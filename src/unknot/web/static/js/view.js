@@ -262,9 +262,13 @@ export class View {
     this.player.dataset.state = "stopped";
   }
 
-  /** @param {boolean} finished */
-  ended(finished) {
+  /**
+   * @param {boolean} finished
+   * @param {number} sessionId
+   */
+  ended(finished, sessionId) {
     byId("stage").hidden = true;
+    byId("summary-link").setAttribute("href", `/sessions/${sessionId}/summary`);
     byId("after").hidden = false;
     byId("after-title").textContent = finished ? "Well done" : "Session stopped";
     this.player.dataset.state = finished ? "finished" : "stopped";
