@@ -34,6 +34,7 @@ SERIAL_MODULES = frozenset(
         "tests.web.test_emergency_path",
         "tests.web.test_faults",
         "tests.web.test_player_keys",
+        "tests.web.test_programme_pages",
         "tests.web.test_races",
         "tests.web.test_serve",
     }

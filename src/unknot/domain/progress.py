@@ -62,13 +62,14 @@ class PainCheckIn(Strict):
 DAYS_AFTER_SESSION: Final[dict[str, int]] = {"before": 0, "morning": 1}
 
 
-def session_pain(
+def session_checkin(
     checkins: Sequence[PainCheckIn], session_id: int, day: dt.date, moment: Moment
-) -> int | None:
-    """Worst pain in the latest check-in of this moment that belongs to the session."""
+) -> PainCheckIn | None:
+    """The latest check-in of this moment that belongs to the session (by its id, or for one
+    naming no session, by day: see DAYS_AFTER_SESSION)."""
     offset = DAYS_AFTER_SESSION.get(moment)
     found = [
-        max(c.pain.values(), default=0)
+        c
         for c in checkins
         if c.moment == moment
         and (
@@ -81,6 +82,14 @@ def session_pain(
         )
     ]
     return found[-1] if found else None
+
+
+def session_pain(
+    checkins: Sequence[PainCheckIn], session_id: int, day: dt.date, moment: Moment
+) -> int | None:
+    """Worst pain in the latest check-in of this moment that belongs to the session."""
+    found = session_checkin(checkins, session_id, day, moment)
+    return None if found is None else max(found.pain.values(), default=0)
 
 
 class AreaChange(Strict):

@@ -36,9 +36,9 @@ class SessionSummary(BaseModel):
     day: dt.date
     started_at: dt.datetime
     ended_at: dt.datetime | None
-    minutes: float
+    elapsed_s: int
     """From start to end, pauses included."""
-    exercise_minutes: float
+    exercise_s: int
     """In the exercises themselves (holds and work, not rests)."""
     steps_done: int
     steps_total: int
@@ -80,9 +80,12 @@ class Summaries(Planning, Acting):
             )
             for item in plan.items
         ]
-        checkins = [c for c in store.checkins(person, plan.day) if c.session_id == session_id]
-        before = next((c.pain for c in reversed(checkins) if c.moment == "before"), {})
-        after = next((c.pain for c in reversed(checkins) if c.moment == "after"), {})
+        from unknot.domain.progress import session_checkin
+
+        day = row.started_at.astimezone().date()
+        checkins = store.checkins(person, day)
+        before = session_checkin(checkins, session_id, day, "before")
+        after = session_checkin(checkins, session_id, day, "after")
         situation = self.situation()
         programme = store.programme(person) or plan.programme
         next_day: dt.date | None = None
@@ -108,13 +111,13 @@ class Summaries(Planning, Acting):
             day=plan.day,
             started_at=row.started_at,
             ended_at=row.ended_at,
-            minutes=round((ended - row.started_at).total_seconds() / 60, 1),
-            exercise_minutes=round(row.exercise_seconds / 60, 1),
+            elapsed_s=round((ended - row.started_at).total_seconds()),
+            exercise_s=round(row.exercise_seconds),
             steps_done=row.steps_done,
             steps_total=row.steps_total,
             exercises=exercises,
-            pain_before=before,
-            pain_after=after,
+            pain_before=before.pain if before else {},
+            pain_after=after.pain if after else {},
             next_time=changes,
             next_session=next_day,
             programme_week=programme.week_of(plan.day) if programme else None,

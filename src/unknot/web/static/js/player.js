@@ -389,9 +389,6 @@ class Player {
     });
     byId("after-text").textContent = "Saved. See you next time.";
     form.hidden = true;
-    // The summary shows the pain after beside the pain before: once the check-in is sent.
-    await this.outbox.flush().catch(() => {});
-    if (navigator.onLine) location.assign(byId("summary-link").getAttribute("href") || "/today");
   }
 
   /** The page's controls, keys and visibility, wired to this player. */
