@@ -555,6 +555,10 @@ def session(
         from unknot.tui.plain import run as run_plain
 
         finished = run_plain(controller, out=sys.stdout, commands=sys.stdin, voice=speaker)
+        if controller.state.status in ("finished", "stopped"):
+            from unknot.tui.layout import summary_text
+
+            print(summary_text(you.session_summary(controller.session_id)), flush=True)
     if speaker is not None:
         speaker.close()
     raise typer.Exit(0 if finished else 1)

@@ -199,7 +199,7 @@ def test_the_neck_flexion_and_extension_exercises_are_complete(
     # A cited dose, and our own choice within it said as such.
     source = exercise.source
     assert "dose" in source
-    assert "Jull et al., Spine 2002" in source
+    assert "Ylinen et al., JAMA 2003" in source  # the trial that trained these muscles
     assert "consensus of ours" in source
     assert exercise.figure is not None
     assert exercise.figure.frames[-1].hold

@@ -29,16 +29,19 @@ def usable(exercise: Exercise, profile: Profile) -> bool:
     """Could this person do this exercise at all today?"""
     banned = {tag for r in profile.restrictions for tag in RESTRICTED_TAGS[r]}
     if profile.pain_in("neck") >= 7:
-        banned.add("prone_neck_extension")
+        banned |= {"prone_neck_extension", "neck_circling"}
     if exercise.setting != "home" or exercise.id in profile.avoid_exercises:
         return False
     if exercise.gentle_day == "only":
         return False
     if banned & set(exercise.contraindications):
         return False
+    # Mobility only, or an area at 7/10 or more: of strengthening, only low-load work that is
+    # also fit for a severe day (the supported chin tuck) stays.
+    gentle = exercise.motor_control and exercise.gentle_day != "no"
     if (
         exercise.phase == "strength"
-        and not exercise.motor_control
+        and not gentle
         and (
             "mobility_only" in profile.restrictions
             or any(profile.pain_in(t) >= 7 for t in exercise.targets)

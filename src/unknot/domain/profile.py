@@ -184,5 +184,8 @@ class Profile(Strict):
         for restriction in self.restrictions:
             tags |= RESTRICTED_TAGS[restriction]
         if self.pain_in("neck") >= HIGH_PAIN:
+            # Neck pain of 7/10 or more: no lying face down with the head up, and no neck
+            # circles (the physiotherapist's review, issue 17); gentle turns stay.
             tags |= RESTRICTED_TAGS["no_prone_neck_extension"]
+            tags |= RESTRICTED_TAGS["no_neck_circling"]
         return frozenset(tags)

@@ -68,18 +68,21 @@ def shape_for(minutes: int) -> Shape:
 # 1 static stretch).
 PLACES: Final[dict[int, tuple[tuple[Role, Aim], ...]]] = {
     2: (("strength", "neck"), ("stretch", "any")),
-    3: (("strength", "neck"), ("mobility", "spine"), ("stretch", "any")),
+    # Strengthening has the best evidence for neck pain (Gross et al., Cochrane 2015), so from
+    # three places two strengthen (the physiotherapist's review); the warm-up's stretches
+    # give the mobility.
+    3: (("strength", "neck"), ("strength", "shoulder_blades"), ("stretch", "any")),
     4: (
         ("strength", "neck"),
         ("strength", "shoulder_blades"),
-        ("mobility", "spine"),
         ("stretch", "any"),
+        ("mobility", "spine"),
     ),
     5: (
         ("strength", "neck"),
         ("strength", "shoulder_blades"),
-        ("mobility", "spine"),
         ("stretch", "any"),
+        ("mobility", "spine"),
         ("strength", "any"),
     ),
 }

@@ -22,6 +22,7 @@ from unknot.services.models import TIER_TITLES, Question, asked, next_question
 from unknot.services.screening import Situation
 from unknot.services.vocabulary import PAIN_AREAS, parse_score
 from unknot.services.wording import words
+from unknot.tui.layout import summary_text
 from unknot.voice import Voice
 
 CSS = """
@@ -270,10 +271,15 @@ class PlayerScreen(Screen[None]):
                 self.ended = effect.finished
                 self.app.outcome = 0 if effect.finished else 1  # type: ignore[attr-defined]
                 if effect.finished:
+                    done = self.app.you.session_summary(  # type: ignore[attr-defined]
+                        self.controller.session_id
+                    )
                     self.app.push_screen(
                         MessageScreen(
-                            "Session complete: every step is saved. Well done.\n"
-                            "If your pain persists or worsens, see a healthcare professional.",
+                            "Session complete: every step is saved. Well done.\n\n"
+                            + summary_text(done)
+                            + "\n\nIf your pain persists or worsens, see a healthcare "
+                            "professional.",
                             can_continue=False,
                         )
                     )

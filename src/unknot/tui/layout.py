@@ -20,6 +20,7 @@ from unknot.services.wording import (
     minutes_or_seconds,
     planned_dose,
     week_span,
+    weekday_text,
     words,
 )
 
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     from unknot.services.catalog import ExerciseRecord
     from unknot.services.models import SessionPlan, WeekPlan
     from unknot.services.progress import PastSession, ProgressReport
+    from unknot.services.summary import SessionSummary
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
@@ -118,8 +120,19 @@ def session_text(plan: SessionPlan, notes: Sequence[str] = ()) -> str:
         lines.extend(f"  {n}" for n in plan_notes)
     else:
         lines = [f"Session for {plan.day}: about {total} of the {plan.minutes} min asked"]
-    for phase, title in PHASE_TITLES.items():
-        items = [i for i in plan.items if i.block == phase]
+    programme = plan.programme
+    parts = {
+        "warm_up": "Warm-up",
+        "programme": "Gentle routine"
+        if plan.gentle_day
+        else (
+            f"Your programme, week {programme.week_of(plan.day)} of {programme.weeks}"
+            if programme
+            else "Your programme"
+        ),
+    }
+    for part, title in parts.items():
+        items = [i for i in plan.items if i.part == part]
         if not items:
             continue
         seconds = sum(i.duration_s + i.transition_s for i in items)
@@ -128,6 +141,8 @@ def session_text(plan: SessionPlan, notes: Sequence[str] = ()) -> str:
         for item in items:
             time = clock(item.duration_s)
             lines.append(f"  {item.name} [{item.exercise_id}]: {planned_dose(item)}  ({time})")
+            if item.change:
+                lines.append(f"      * new this time: {item.change}")
             for reason in item.reasons:
                 lines.append(f"      - {reason}")
     if (plan_notes and not plan.gentle_day) or plan.shortfall:
@@ -135,6 +150,37 @@ def session_text(plan: SessionPlan, notes: Sequence[str] = ()) -> str:
         lines.extend(f"Note: {n}" for n in plan_notes if not plan.gentle_day)
         if plan.shortfall:
             lines.append(f"Note: {plan.shortfall}")
+    return "\n".join(lines)
+
+
+def summary_text(done: SessionSummary) -> str:
+    """A session's end in words: what was done, time, pain before and after, what changes next
+    time and the next session day (issue 17)."""
+    how = "Session done" if done.status == "finished" else "Stopped part-way"
+    lines = [
+        f"{how} in {clock(done.elapsed_s)}, {clock(done.exercise_s)} of it in the exercises.",
+    ]
+    for exercise in done.exercises:
+        if exercise.stopped_for_pain:
+            state = "stopped for pain"
+        elif exercise.completed:
+            state = "done"
+        elif exercise.sets_done:
+            state = f"{exercise.sets_done} of {exercise.sets} sets"
+        else:
+            state = "not done"
+        lines.append(f"  {exercise.name}: {state}")
+    for area, score in done.pain_before.items():
+        after = done.pain_after.get(area)
+        then = f", {after}/10 after" if after is not None else ""
+        lines.append(f"Pain in your {words(area)}: {score}/10 before{then}.")
+    if done.next_time:
+        lines.append("Next time:")
+        lines.extend(f"  {change}" for change in done.next_time)
+    else:
+        lines.append("Next time: the same exercises at the same dose.")
+    if done.next_session is not None:
+        lines.append(f"Your next session: {weekday_text(done.next_session)}.")
     return "\n".join(lines)
 
 

@@ -85,7 +85,8 @@ def shortfall(high: int, minutes: int) -> str | None:
         return None
     return (
         f"This session takes about {max(1, round(high / 60))} of your {minutes} minutes: a few "
-        "exercises done well help more than many, so the rest of the time is yours."
+        "exercises are easier to keep doing than many (Henry et al. 1999), so the rest of the "
+        "time is yours."
     )
 
 

@@ -139,7 +139,12 @@ def blocked(exercise: Exercise, allowance: Allowance) -> str | None:
     tags = sorted(set(exercise.contraindications) & allowance.banned)
     if tags:
         return "your screening rules out " + ", ".join(t.replace("_", " ") for t in tags)
-    if exercise.phase == "strength" and not exercise.motor_control:
+    # Under "mobility only", and for an area at 7/10 or more, strengthening gives way to
+    # mobility; only low-load work also fit for a severe day stays (the supported chin tuck),
+    # after the physiotherapist's review (issue 17): pressing the head into the hands is not
+    # mobility for someone whose screening says to see a clinician first.
+    gentle = exercise.motor_control and exercise.gentle_day != "no"
+    if exercise.phase == "strength" and not gentle:
         if not allowance.strength_allowed:
             return "mobility only until a clinician has seen you"
         hot = sorted(set(exercise.targets) & allowance.high_pain)
@@ -218,7 +223,10 @@ def candidate_for_family(
         position = chain.index(base)
         rung = start_rung(catalog[base], allowance)
         signal: Signal = "hold"
-        why = "first time: the low end of its range" if rung == 0 else "first time"
+        if len(ladder(catalog[base])) == 1:
+            why = "first time, at its one dose"
+        else:
+            why = "first time: the low end of its range" if rung == 0 else "first time"
     else:
         position = chain.index(outcome.exercise_id)
         exercise = catalog[chain[position]]
@@ -251,7 +259,8 @@ def candidate_for_family(
             )
             position, rung = position + 1, 0
         else:
-            why = "already at the top of its range"
+            single = len(ladder(catalog[chain[position]])) == 1
+            why = "it has one dose, which stays" if single else "already at the top of its range"
             signal = "hold"
             heavier = "top"
     elif signal == "step_down":
@@ -260,6 +269,9 @@ def candidate_for_family(
         elif position > 0:
             moved = f"the easier version of {catalog[chain[position]].name}: {why}"
             position, rung = position - 1, 0
+        else:
+            # Nothing lower to go to: say so rather than announce a step down.
+            signal, why = "hold", f"already at its easiest dose ({why})"
     # Try the planned member first, then easier ones, then harder ones.
     tries = [position, *range(position - 1, -1, -1), *range(position + 1, len(chain))]
     first_refusal: str | None = None

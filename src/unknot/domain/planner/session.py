@@ -108,7 +108,8 @@ def loaded_areas(
     catalog: Mapping[str, Exercise], history: History, *, day: dt.date
 ) -> frozenset[Area]:
     """Areas given loaded resistance work less than 48 hours before `day` (the day before, or
-    earlier the same day): by the exercise's first target, as the catalog lists it."""
+    earlier the same day): every area the exercise lists, since a row works the neck and
+    shoulders as well as the upper back (the physiotherapist's review, issue 17)."""
     areas: set[Area] = set()
     for session in history.sessions:
         if not dt.timedelta(0) <= day - session.day < dt.timedelta(days=RECOVERY_DAYS):
@@ -121,7 +122,7 @@ def loaded_areas(
                 and exercise.phase == "strength"
                 and not exercise.motor_control
             ):
-                areas.add(exercise.targets[0])
+                areas.update(exercise.targets)
     return frozenset(areas)
 
 
@@ -259,21 +260,23 @@ def _places(
         candidate = ranking.by_family.get(slot.exercise_id)
         if candidate is None:
             continue
-        area = candidate.exercise.targets[0]
-        if loaded(candidate) and area in rested:
-            substitute = _resting_substitute(ranking, rested, taken)
+        worked = [a for a in candidate.exercise.targets if a in rested]
+        if loaded(candidate) and worked:
+            found = _resting_substitute(ranking, candidate, rested, taken)
             rest = (
-                f"{candidate.exercise.name} rests today: your {area_words(area)} had loaded work "
-                f"in the last 48 hours, and the same muscles get 48 hours to recover (ACSM 2009)."
+                f"{candidate.exercise.name} rests today: your {area_words(worked[0])} had loaded "
+                "work in the last 48 hours, and the same muscles get 48 hours to recover "
+                "(ACSM 2009)."
             )
-            if substitute is None:
+            if found is None:
                 notes.append(f"{rest} It is back next session.")
                 continue
-            taken.add(substitute.exercise.id)
+            base, substitute = found
+            taken.add(base)
             kind = (
                 "low-load work that may be done daily"
                 if not loaded(substitute)
-                else (f"loaded work for your {area_words(substitute.exercise.targets[0])} instead")
+                else f"loaded work for your {area_list(substitute.exercise.targets)} instead"
             )
             notes.append(f"{rest} Today: {substitute.exercise.name}, {kind}.")
             substitute.reasons.insert(
@@ -281,10 +284,10 @@ def _places(
             )
             places.append(substitute)
             continue
-        reason = (
-            f"your programme's {ROLE_WORDS[slot.role]} for your "
-            f"{area_list(candidate.exercise.targets)}"
-        )
+        role = ROLE_WORDS[slot.role]
+        if slot.role == "strength" and not loaded(candidate):
+            role = "gentle, low-load muscle work"
+        reason = f"your programme's {role} for your {area_list(candidate.exercise.targets)}"
         hurting = [a for a in ranking.profile.painful_areas if a in candidate.exercise.targets]
         if hurting:
             worst = hurting[0]
@@ -298,23 +301,30 @@ def _places(
 
 
 def _resting_substitute(
-    ranking: Ranking, rested: frozenset[Area], taken: set[str]
-) -> Candidate | None:
+    ranking: Ranking, resting: Candidate, rested: frozenset[Area], taken: set[str]
+) -> tuple[str, Candidate] | None:
+    """What takes a resting exercise's place today, with its family: low-load work for the
+    same areas first (a chin tuck while the head lift rests), then loaded work for areas that
+    had none in the last 48 hours (issue 17: loaded days alternate between areas), then any
+    low-load work."""
+    areas = set(resting.exercise.targets)
+
+    def preference(base: str) -> tuple[object, ...]:
+        c = ranking.by_family[base]
+        shares = bool(areas & set(c.exercise.targets))
+        return (not loaded(c) and shares, loaded(c), *ranking.score(base, frozenset(), frozenset()))
+
     options = [
         base
         for base, c in ranking.by_family.items()
         if base not in taken
         and c.block == "strength"
-        and (not loaded(c) or c.exercise.targets[0] not in rested)
+        and (not loaded(c) or not set(c.exercise.targets) & rested)
     ]
     if not options:
         return None
-    # Another area's loaded work first (issue 17: loaded days alternate between areas).
-    best = max(
-        options,
-        key=lambda b: (loaded(ranking.by_family[b]), *ranking.score(b, frozenset(), frozenset())),
-    )
-    return ranking.by_family[best]
+    best = max(options, key=preference)
+    return best, ranking.by_family[best]
 
 
 def _planned(candidate: Candidate, transition: int, rest: int, work: int | None) -> PlannedExercise:
