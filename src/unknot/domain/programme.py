@@ -93,7 +93,7 @@ class ProgrammeSlot(Strict):
 
     role: Role
     aim: Aim = "any"
-    exercise_id: str
+    exercise_id: Annotated[str, Field(max_length=80)]
     """The family's base exercise: the planner picks the easier or harder member by history."""
 
 
@@ -103,9 +103,9 @@ class Programme(Strict):
     started_on: dt.date
     minutes: Annotated[int, Field(ge=5, le=60)]
     """The session length it was sized for; a different length reshapes it."""
-    warm_up: tuple[str, ...] = ()
+    warm_up: Annotated[tuple[str, ...], Field(max_length=3)] = ()
     """Dynamic stretches of the warm-up, in order."""
-    slots: tuple[ProgrammeSlot, ...] = ()
+    slots: Annotated[tuple[ProgrammeSlot, ...], Field(max_length=MOST_EXERCISES)] = ()
 
     def exercise_ids(self) -> list[str]:
         return [*self.warm_up, *(s.exercise_id for s in self.slots)]

@@ -230,9 +230,9 @@ class Planning(Screening, Acting):
         from unknot.domain.planner import candidates_for
 
         catalog = self.exercises()
-        programme = current.programme or self._store.programme(self.person_id)
-        if programme is None:
-            raise NotInPlan("today's plan has no programme to swap in (a gentle day)")
+        programme = current.programme
+        if current.gentle_day or programme is None:
+            raise NoSwap("A gentle day's routine has no swaps: skip what you do not want to do.")
         ranking, chains = candidates_for(
             catalog,
             self.planning_profile(situation),

@@ -90,7 +90,12 @@ class Summaries(Planning, Acting):
         programme = store.programme(person) or plan.programme
         next_day: dt.date | None = None
         changes: list[str] = []
-        if programme is not None:
+        # While the screening holds sessions back, no next session is promised.
+        if (
+            programme is not None
+            and situation.held_back is None
+            and plan.day < dt.date.max.replace(year=9000)
+        ):
             profile = situation.profile
             next_day = next_session_day(
                 max(plan.day, today(self.clock)), profile.sessions_per_week, programme.started_on

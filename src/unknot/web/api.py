@@ -319,6 +319,8 @@ async def plan_today(you: You) -> Response:
 def swap_choices(you: You, exercise_id: str) -> list[SwapChoice]:
     try:
         return you.swap_choices(exercise_id)
+    except errors.NoSwap as error:
+        raise HTTPProblem(422, "Cannot swap", str(error)) from None
     except errors.NotInPlan as error:
         raise HTTPProblem(404, "Not in today's plan", str(error).strip("'\"")) from None
     except errors.SessionsHeldBack as error:

@@ -382,7 +382,7 @@ def today(request: Request, you: You) -> Response:
     choices = []
     if swapping and page.plan is not None:
         # Swap offers a choice (issue 17): the exercises that fit the same place.
-        with contextlib.suppress(errors.NotInPlan, errors.SessionsHeldBack):
+        with contextlib.suppress(errors.NotInPlan, errors.SessionsHeldBack, errors.NoSwap):
             choices = you.swap_choices(swapping)
     return render(
         request,
@@ -419,7 +419,7 @@ async def swap(request: Request, you: You) -> Response:
 @router.get("/sessions/{session_id}/summary")
 def summary(request: Request, you: You, session_id: str) -> Response:
     try:
-        if not session_id.isdigit() or len(session_id) > 18:
+        if not (session_id.isascii() and session_id.isdigit()) or len(session_id) > 18:
             raise errors.NoSuchSession(session_id)
         done = you.session_summary(int(session_id))
     except errors.NoSuchSession:
