@@ -42,7 +42,19 @@ def require_chromium() -> None:
 
 require_chromium()
 
-from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright  # noqa: E402
+
+PHONE: ViewportSize = {"width": 360, "height": 740}
+
+
+@pytest.fixture
+def phone(browser: Browser) -> Iterator[Page]:
+    """A phone-sized touch page on the page clock."""
+    context = browser.new_context(viewport=PHONE, has_touch=True)
+    opened = context.new_page()
+    opened.clock.install()
+    yield opened
+    context.close()
 
 
 @pytest.fixture(scope="module")

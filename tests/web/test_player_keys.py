@@ -4,35 +4,23 @@ pause the session, and stopping asks first."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
-from playwright.sync_api import Browser, Page, ViewportSize
+from playwright.sync_api import Page
 
 from tests.web.browsing import (
     begin_session,
     browser,
     module_server,
     onboard,
+    phone,
     server,
     step_now,
     wait_saved,
 )
 from tests.web.serving import Server
 
-__all__ = ["browser", "module_server", "server"]  # fixtures, used by name
-
-PHONE: ViewportSize = {"width": 360, "height": 740}
-
-
-@pytest.fixture
-def phone(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport=PHONE, has_touch=True)
-    opened = context.new_page()
-    opened.clock.install()
-    yield opened
-    context.close()
+__all__ = ["browser", "module_server", "phone", "server"]  # fixtures, used by name
 
 
 def state(page: Page) -> str:

@@ -6,27 +6,22 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
-from playwright.sync_api import Browser, Page, ViewportSize
+from playwright.sync_api import Page
 
-from tests.web.browsing import begin_session, browser, module_server, onboard, server
+from tests.web.browsing import (
+    PHONE,
+    begin_session,
+    browser,
+    module_server,
+    onboard,
+    phone,
+    server,
+)
 from tests.web.serving import Server
 
-__all__ = ["browser", "module_server", "server"]  # fixtures, used by name
-
-PHONE: ViewportSize = {"width": 360, "height": 740}
-
-
-@pytest.fixture
-def phone(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport=PHONE, has_touch=True)
-    opened = context.new_page()
-    opened.clock.install()
-    yield opened
-    context.close()
+__all__ = ["browser", "module_server", "phone", "server"]  # fixtures, used by name
 
 
 def planned(server: Server) -> list[str]:

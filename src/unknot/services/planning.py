@@ -6,7 +6,6 @@ import datetime as dt
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
@@ -28,9 +27,6 @@ from unknot.services.errors import (
 from unknot.services.screening import Screening, Situation
 from unknot.services.wording import validation_message
 
-if TYPE_CHECKING:
-    from unknot.domain.planner import Ranking
-
 
 class SwapChoice(BaseModel):
     """An exercise that could take another's place in today's plan."""
@@ -40,6 +36,15 @@ class SwapChoice(BaseModel):
     purpose: str
     position: Position
     equipment: tuple[Item, ...]
+
+
+@dataclass(frozen=True)
+class _Swap:
+    situation: Situation
+    current: TodayPlan
+    programme: Programme
+    chains: dict[str, list[str]]
+    choices: list[SwapChoice]
 
 
 class TodayPlan(SessionPlan):
@@ -163,25 +168,8 @@ class Planning(Screening, Acting):
     def swap_choices(self, exercise_id: str) -> list[SwapChoice]:
         """What could take the place of an exercise in today's plan: exercises of the same
         block sharing an area with it, that the person can do today and that are not in the
-        programme already, best first. Raises NotInPlan."""
-        from unknot.domain.planner import swap_choices
-
-        now = self.situation()
-        current = self.today_plan(now)
-        if exercise_id not in {i.exercise_id for i in current.items}:
-            raise NotInPlan(f"{exercise_id!r} is not in today's plan")
-        ranking, chains, programme = self._ranking(now, current)
-        catalog = self.exercises()
-        return [
-            SwapChoice(
-                exercise_id=base,
-                name=catalog[base].name,
-                purpose=catalog[base].purpose,
-                position=ranking.by_family[base].chosen.position,
-                equipment=ranking.by_family[base].chosen.equipment,
-            )
-            for base in swap_choices(programme, ranking, exercise_id, chains)
-        ]
+        programme already, best first. Raises NotInPlan, or NoSwap on a gentle day."""
+        return self._swap(exercise_id).choices
 
     def swap_exercise(self, exercise_id: str, replacement: str | None = None) -> TodayPlan:
         """Put `replacement` (one of `swap_choices`; the first of them when None) in the place
@@ -189,30 +177,28 @@ class Planning(Screening, Acting):
         Raises NotInPlan, or NoSwap when nothing can take its place."""
         from unknot.domain.planner import swap_in
 
-        choices = self.swap_choices(exercise_id)
-        if not choices:
+        swap = self._swap(exercise_id)
+        if not swap.choices:
             raise NoSwap(
                 "Nothing else fits that place for you today: keep it, or skip it in the session."
             )
-        allowed = {c.exercise_id for c in choices}
-        chosen = replacement if replacement is not None else choices[0].exercise_id
+        allowed = {c.exercise_id for c in swap.choices}
+        chosen = replacement if replacement is not None else swap.choices[0].exercise_id
         if chosen not in allowed:
             raise NoSwap(
                 f"{chosen!r} cannot take that place; choose one of: {', '.join(sorted(allowed))}"
             )
-        now = self.situation()
-        current = self.today_plan(now)
-        _ranking, chains, programme = self._ranking(now, current)
         store = self._store
         at = instant(self.clock.now())
-        store.save_programme(self.person_id, swap_in(programme, exercise_id, chosen, chains), at)
-        plan = self.plan_session(now)
+        swapped = swap_in(swap.programme, exercise_id, chosen, swap.chains)
+        store.save_programme(self.person_id, swapped, at)
+        plan = self.plan_session(swap.situation)
         catalog = self.exercises()
         # The exercise may have left the catalog since the plan was made (its file broke).
         name = catalog[exercise_id].name if exercise_id in catalog else exercise_id
         plan = plan.model_copy(
             update={
-                "swapped_out": (*current.swapped_out, exercise_id),
+                "swapped_out": (*swap.current.swapped_out, exercise_id),
                 "notes": (
                     *plan.notes,
                     f"{catalog[chosen].name} in place of {name}, at your request.",
@@ -222,25 +208,37 @@ class Planning(Screening, Acting):
         plan_id = store.save_plan(self.person_id, plan, at)
         return TodayPlan(plan_id=plan_id, **dict(plan))
 
-    def _ranking(
-        self, situation: Situation, current: SessionPlan
-    ) -> tuple[Ranking, dict[str, list[str]], Programme]:
-        """The candidates today's plan was chosen from, the catalog's families and the
-        programme the plan was made from."""
-        from unknot.domain.planner import candidates_for
+    def _swap(self, exercise_id: str) -> _Swap:
+        """Today's plan, the programme it was made from and what could take the place of
+        `exercise_id` in it: read once for both the choices and the swap."""
+        from unknot.domain.planner import candidates_for, swap_choices
 
-        catalog = self.exercises()
+        now = self.situation()
+        current = self.today_plan(now)
+        if exercise_id not in {i.exercise_id for i in current.items}:
+            raise NotInPlan(f"{exercise_id!r} is not in today's plan")
         programme = current.programme
         if current.gentle_day or programme is None:
             raise NoSwap("A gentle day's routine has no swaps: skip what you do not want to do.")
+        catalog = self.exercises()
         ranking, chains = candidates_for(
             catalog,
-            self.planning_profile(situation),
+            self.planning_profile(now),
             self._store.history(self.person_id),
             day=today(self.clock),
             started_on=programme.started_on,
         )
-        return ranking, chains, programme
+        choices = [
+            SwapChoice(
+                exercise_id=base,
+                name=catalog[base].name,
+                purpose=catalog[base].purpose,
+                position=ranking.by_family[base].chosen.position,
+                equipment=ranking.by_family[base].chosen.equipment,
+            )
+            for base in swap_choices(programme, ranking, exercise_id, chains)
+        ]
+        return _Swap(now, current, programme, chains, choices)
 
     # Plans ahead, for `unknot plan` -----------------------------------------------------------
 

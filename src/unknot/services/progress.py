@@ -381,7 +381,7 @@ class Progress(Summaries, Planning, Acting):
             self.current_advice(),
             ask_morning,
             self.figured_exercises(),
-            self.ended_today(),
+            self.ended_today(now),
         )
 
     def dismiss_advice(self, concern: str, choice: str) -> None:

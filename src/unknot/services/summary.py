@@ -11,6 +11,8 @@ from unknot.clock import today
 from unknot.services.acting import Acting
 from unknot.services.errors import NoSuchSession
 from unknot.services.planning import Planning
+from unknot.services.screening import Situation
+from unknot.storage.repository import SessionRow
 
 # A session that ended in one of these counts as today's: "done for today".
 ENDED = ("finished", "stopped")
@@ -56,13 +58,16 @@ class SessionSummary(BaseModel):
 class Summaries(Planning, Acting):
     """Sessions' summaries."""
 
-    def session_summary(self, session_id: int) -> SessionSummary:
-        """The summary of one of the person's sessions; raises NoSuchSession."""
+    def session_summary(
+        self, session_id: int, situation: Situation | None = None, row: SessionRow | None = None
+    ) -> SessionSummary:
+        """The summary of one of the person's sessions; raises NoSuchSession. A caller that
+        has read the situation or the session's row already passes them on."""
         from unknot.domain.planner import build_session, next_session_day
 
         store = self._store
         person = self.person_id
-        row = store.session(person, session_id)
+        row = row or store.session(person, session_id)
         if row is None:
             raise NoSuchSession(f"no session {session_id}")
         plan = store.load_plan(row.plan_id)
@@ -86,7 +91,7 @@ class Summaries(Planning, Acting):
         checkins = store.checkins(person, day)
         before = session_checkin(checkins, session_id, day, "before")
         after = session_checkin(checkins, session_id, day, "after")
-        situation = self.situation()
+        situation = situation or self.situation()
         programme = store.programme(person) or plan.programme
         next_day: dt.date | None = None
         changes: list[str] = []
@@ -129,7 +134,7 @@ class Summaries(Planning, Acting):
             programme_weeks=programme.weeks if programme else None,
         )
 
-    def ended_today(self) -> SessionSummary | None:
+    def ended_today(self, situation: Situation | None = None) -> SessionSummary | None:
         """The summary of today's latest session when it has ended (finished, or stopped
         part-way), else None: the today page then says "done for today"."""
         store = self._store
@@ -142,4 +147,4 @@ class Summaries(Planning, Acting):
             return None
         if row.started_at.astimezone().date() != today(self.clock):
             return None
-        return self.session_summary(latest)
+        return self.session_summary(latest, situation, row)

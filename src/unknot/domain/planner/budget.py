@@ -13,25 +13,18 @@ from unknot.domain.progression import ladder
 BUDGET_FLOOR: Final = 0.9
 
 
-def _greedy(
-    warmup: Sequence[Candidate], ordered: Sequence[Candidate], budget_s: int
-) -> tuple[list[Candidate], int, int]:
-    """Greedy by priority: keep each candidate whose shortest dose still fits the budget."""
+def fit(ordered: Sequence[Candidate], budget_s: int) -> tuple[list[Candidate], int, int]:
+    """The candidates that fit the budget, greedily in priority order (each kept whose
+    shortest dose still fits), with the shortest and longest the chosen ones take together."""
     chosen: list[Candidate] = []
     low = high = 0
-    for candidate in [*warmup, *ordered]:
+    for candidate in ordered:
         c_low, c_high = candidate.span()
         if low + c_low <= budget_s:
             chosen.append(candidate)
             low += c_low
             high += c_high
     return chosen, low, high
-
-
-def fit(ordered: Sequence[Candidate], budget_s: int) -> tuple[list[Candidate], int, int]:
-    """The candidates that fit the budget, in priority order, with the shortest and longest
-    the chosen ones can take together."""
-    return _greedy([], ordered, budget_s)
 
 
 LONGER_DOSE: Final = (
