@@ -15,7 +15,7 @@ from unknot.domain.figure import mirror
 from unknot.figures import skeleton as sk
 from unknot.figures.animate import animated_svg
 from unknot.figures.checks import figure_problems
-from unknot.figures.motion import NotInLoop, build_loop, per_side
+from unknot.figures.motion import NotInLoop, build_loop, drawn, per_side
 from unknot.figures.strip import strip_svg
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -138,7 +138,7 @@ def test_the_strip_parses_names_its_poses_and_renders_to_png(exercise_id: str) -
 def test_the_second_side_is_the_mirror_of_the_first(exercise_id: str) -> None:
     exercise = by_id(exercise_id)
     assert exercise.figure is not None
-    loop = build_loop(exercise, exercise.figure)
+    loop = build_loop(drawn(exercise))
     left = [k for k in loop.keys if k.side == "left"]
     right = [k for k in loop.keys if k.side == "right"]
     assert len(right) >= len(left) - 1 >= 1
@@ -150,7 +150,7 @@ def test_the_second_side_is_the_mirror_of_the_first(exercise_id: str) -> None:
 def test_directions_in_blocks_play_the_frames_backward() -> None:
     exercise = by_id("shoulder-roll")
     assert exercise.figure is not None
-    loop = build_loop(exercise, exercise.figure)
+    loop = build_loop(drawn(exercise))
     backward = [k.angles for k in loop.keys if k.direction == "backward"]
     forward = [k.angles for k in loop.keys if k.direction == "forward"]
     # Backward runs down, front, up, back; forward comes back through back, up, front.
@@ -180,8 +180,8 @@ def test_a_traced_point_draws_its_path_with_an_arrow(exercise_id: str) -> None:
 def test_one_step_can_show_just_its_side_or_direction() -> None:
     stretch = by_id("upper-trapezius-stretch")
     assert stretch.figure is not None
-    right = build_loop(stretch, stretch.figure, side="right")
-    both = build_loop(stretch, stretch.figure)
+    right = build_loop(drawn(stretch), side="right")
+    both = build_loop(drawn(stretch))
     assert {k.side for k in right.keys} == {"right"}
     assert right.duration * 2 == both.duration
     # In the whole loop the right side starts from the left side's last key (the same pose).
@@ -189,18 +189,18 @@ def test_one_step_can_show_just_its_side_or_direction() -> None:
 
     roll = by_id("shoulder-roll")
     assert roll.figure is not None
-    forward = build_loop(roll, roll.figure, direction="forward")
+    forward = build_loop(drawn(roll), direction="forward")
     assert {k.direction for k in forward.keys} == {"forward"}
     assert forward.duration == roll.dosage.rep_s
 
     row = by_id("row")  # drawn with a band, done once, though the dumbbell version is per side
     assert row.figure is not None
-    assert build_loop(row, row.figure, side="left") == build_loop(row, row.figure)
+    assert build_loop(drawn(row), side="left") == build_loop(drawn(row))
 
     with pytest.raises(NotInLoop, match="a side is left or right, not 'middle'"):
-        build_loop(stretch, stretch.figure, side="middle")
+        build_loop(drawn(stretch), side="middle")
     with pytest.raises(NotInLoop, match="shoulder-roll has backward, forward, not 'sideways'"):
-        build_loop(roll, roll.figure, direction="sideways")
+        build_loop(drawn(roll), direction="sideways")
 
 
 def test_the_neck_strength_figures_show_their_movement() -> None:

@@ -267,7 +267,7 @@ def test_the_browser_moves_every_joint_where_the_skeleton_puts_it(
     direction, order and interpolation end points."""
     from unknot.catalog.loader import validate_all
     from unknot.figures import skeleton
-    from unknot.figures.motion import build_loop, refined
+    from unknot.figures.motion import build_loop, drawn, refined
 
     page = browser.new_page()
     joint_at = """(t) => {
@@ -286,12 +286,12 @@ def test_the_browser_moves_every_joint_where_the_skeleton_puts_it(
         figure = exercise.figure
         assert figure is not None
         page.goto(f"{server.url}/figures/{exercise.id}.svg")
-        keys = refined(build_loop(exercise, figure)).keys
+        keys = refined(build_loop(drawn(exercise))).keys
         for key in keys[:: max(1, len(keys) // 4)]:
-            drawn = page.evaluate(joint_at, key.t * 1000)
+            seen = page.evaluate(joint_at, key.t * 1000)
             body = skeleton.place(figure, key.angles)
-            assert drawn, exercise.id
-            for joint, (x, y) in drawn.items():
+            assert seen, exercise.id
+            for joint, (x, y) in seen.items():
                 expected = body.points[joint]
                 off = max(abs(x - expected[0]), abs(y - expected[1]))
                 worst = max(worst, off)

@@ -7,7 +7,7 @@ from typing import Annotated, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from unknot.domain.figure import Figure
+from unknot.domain.figure import Figure, FigureLike
 from unknot.domain.vocabulary import (
     Area,
     Contraindication,
@@ -85,6 +85,10 @@ class Alternative(Strict):
     """A short name shown to people, e.g. "with a band"."""
     steps: tuple[str, ...] = ()
     """Steps particular to this alternative, shown after the shared ones."""
+    figure: Figure | FigureLike | None = None
+    """How this version is drawn when it differs from the first (issue 18): its own keyframes,
+    or another version's figure with stated changes. The first version's is the exercise's
+    `figure`; a later version without one is an error for a shipped exercise."""
 
 
 class Exercise(Strict):
@@ -145,7 +149,59 @@ class Exercise(Strict):
             raise ValueError("when alternatives differ in per_side, every alternative must say")
         if self.id in (self.easier, self.harder):
             raise ValueError("an exercise cannot be its own easier or harder variation")
+        self._check_versions_drawn()
         return self
+
+    def _check_versions_drawn(self) -> None:
+        first = self.alternatives[0].figure
+        if first is not None:
+            raise ValueError(
+                "alternatives[0].figure: the first version is drawn by the exercise's `figure`;"
+                " move it there"
+            )
+        for index, alternative in enumerate(self.alternatives):
+            drawing = alternative.figure
+            if drawing is None:
+                continue
+            if self.figure is None:
+                raise ValueError(
+                    f"alternatives[{index}].figure: give the exercise's own `figure` first"
+                )
+            if isinstance(drawing, FigureLike):
+                target = drawing.like
+                if target >= len(self.alternatives) or target == index:
+                    raise ValueError(
+                        f"alternatives[{index}].figure.like: {target} is not another version; "
+                        f"use 0 to {len(self.alternatives) - 1}, not this one"
+                    )
+                if isinstance(self.alternatives[target].figure, FigureLike):
+                    raise ValueError(
+                        f"alternatives[{index}].figure.like: version {target} is itself drawn "
+                        "like another; point at a version with its own keyframes"
+                    )
+                try:
+                    self.figure_for(index)
+                except ValueError as error:
+                    raise ValueError(f"alternatives[{index}].figure: {error}") from None
+
+    def figure_for(self, version: int = 0) -> Figure | None:
+        """How the version at this index of `alternatives` is drawn: its own figure, another
+        version's with the changes it states, or (for the first) the exercise's. None when the
+        exercise has no figure or the version has none of its own yet."""
+        if self.figure is None or not 0 <= version < len(self.alternatives):
+            return None
+        if version == 0:
+            return self.figure
+        drawing = self.alternatives[version].figure
+        if isinstance(drawing, FigureLike):
+            source = self.figure_for(drawing.like)
+            return None if source is None else drawing.applied_to(source)
+        return drawing
+
+    @property
+    def versions_drawn(self) -> tuple[int, ...]:
+        """The indexes of the versions that have a figure."""
+        return tuple(i for i in range(len(self.alternatives)) if self.figure_for(i) is not None)
 
     def alternative_per_side(self, alternative: Alternative) -> bool:
         """Whether this alternative is done once on each side."""

@@ -308,3 +308,25 @@ class Figure(_Strict):
     def prop(self, kind: PropKind) -> Prop | None:
         """The prop of that kind, if the figure has one."""
         return next((p for p in self.props if p.kind == kind), None)
+
+
+class FigureLike(_Strict):
+    """A version drawn as another version's figure with the changes listed here (the seated
+    neck roll is the standing one on a chair); the result is checked as any figure is."""
+
+    like: Annotated[int, Field(ge=0, le=9)] = 0
+    """The index of the version whose figure this one starts from (0: the exercise's own)."""
+    base: Base | None = None
+    props: tuple[Prop, ...] | None = None
+    pose: Angles = {}
+    """Angles merged into the other figure's shared pose."""
+
+    def applied_to(self, figure: Figure) -> Figure:
+        """The other figure with these changes, validated again."""
+        data = figure.model_dump(exclude_none=True)
+        if self.base is not None:
+            data["base"] = self.base
+        if self.props is not None:
+            data["props"] = [p.model_dump(exclude_none=True) for p in self.props]
+        data["pose"] = {**figure.pose, **expand(self.pose)}
+        return Figure.model_validate(data)

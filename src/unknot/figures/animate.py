@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from unknot.domain.exercise import Exercise
-from unknot.figures.motion import Loop, build_loop, refined
+from unknot.figures.motion import Loop, build_loop, drawn, refined
 from unknot.figures.svg import (
     BACKGROUND,
     FAR,
@@ -18,7 +18,6 @@ from unknot.figures.svg import (
     band_anchor,
     bounds,
     figure_markup,
-    figure_of,
     floor,
     lit_parts,
     placed_keys,
@@ -136,12 +135,18 @@ def _unwrapped(angles: list[float]) -> list[float]:
 
 
 def animated_svg(
-    exercise: Exercise, *, side: str | None = None, direction: str | None = None
+    exercise: Exercise,
+    *,
+    version: int = 0,
+    side: str | None = None,
+    direction: str | None = None,
 ) -> str:
-    """The exercise's figure as one looping, self-contained SVG (CSS animation, no script);
-    `side` and `direction` narrow it to one step's part (motion.build_loop)."""
-    figure = figure_of(exercise)
-    loop = refined(build_loop(exercise, figure, side=side, direction=direction))
+    """One version of the exercise's figure as one looping, self-contained SVG (CSS
+    animation, no script); `side` and `direction` narrow it to one step's part
+    (motion.build_loop)."""
+    this = drawn(exercise, version)
+    figure = this.figure
+    loop = refined(build_loop(this, side=side, direction=direction))
     placed = placed_keys(figure, loop)
     scene = Scene(figure, placed)
     box = bounds((p.body for p in placed), scene)

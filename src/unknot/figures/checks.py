@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from unknot.domain.exercise import Exercise
 from unknot.domain.figure import BASE_CONTACTS, Angles, Figure, PropKind, View, mirror
 from unknot.figures import skeleton as sk
-from unknot.figures.motion import Key, build_loop, direction_blocks, per_side, refined
+from unknot.figures.motion import Drawn, Key, build_loop, direction_blocks, every_version, refined
 
 CONTACT_TOLERANCE = 3.0
 """cm a resting part may float above or sink into its surface: the drawing's line width."""
@@ -34,15 +34,25 @@ Problem = tuple[str, str]
 
 
 def figure_problems(exercise: Exercise) -> list[Problem]:
-    """Every problem with an exercise's figure, as (field, message); none when it has none."""
-    figure = exercise.figure
-    if figure is None:
-        return []
+    """Every problem with each version's figure, as (field, message); none when it has none."""
+    problems: list[Problem] = []
+    for version in every_version(exercise):
+        where = "figure" if version.version == 0 else f"alternatives[{version.version}].figure"
+        problems += [
+            (field.replace("figure", where, 1), message)
+            for field, message in version_problems(version)
+        ]
+    return _unique(problems)
+
+
+def version_problems(version: Drawn) -> list[Problem]:
+    """Every problem with one version's figure."""
+    exercise, figure = version.exercise, version.figure
     problems = list(_fits_dosage(exercise, figure))
     if problems:
         return problems
-    problems += list(_joins_up(exercise, figure))
-    loop = build_loop(exercise, figure)
+    problems += list(_joins_up(version))
+    loop = build_loop(version)
     checked: list[Angles] = []
     for key in loop.keys:
         if key.angles in checked:
@@ -133,9 +143,10 @@ def _fits_dosage(exercise: Exercise, figure: Figure) -> Iterator[Problem]:
         )
 
 
-def _joins_up(exercise: Exercise, figure: Figure) -> Iterator[Problem]:
+def _joins_up(version: Drawn) -> Iterator[Problem]:
+    exercise, figure = version.exercise, version.figure
     first = figure.frame_angles(figure.frames[0])
-    if per_side(exercise) and not _same(first, mirror(first, figure.view)):
+    if version.per_side and not _same(first, mirror(first, figure.view)):
         yield (
             "figure.frames[0]",
             "a per-side exercise starts from a pose that is the same on both sides; the right "

@@ -6,7 +6,7 @@ import html
 from collections.abc import Iterable
 
 from unknot.domain.exercise import Exercise
-from unknot.figures.motion import build_loop
+from unknot.figures.motion import build_loop, every_version
 
 STYLE = """
 body{font:16px/1.5 system-ui,sans-serif;margin:1rem auto;max-width:80rem;padding:0 1rem;
@@ -24,21 +24,22 @@ def index_html(exercises: Iterable[Exercise]) -> str:
     """A page showing each animated figure beside its name, with its keyframe strip below."""
     cards = []
     for exercise in exercises:
-        figure = exercise.figure
-        assert figure is not None
-        loop = build_loop(exercise, figure)
-        name = html.escape(exercise.name)
-        ident = html.escape(exercise.id)
-        cards.append(
-            f'<li class="card" id="{ident}"><h2>{name}</h2>'
-            f'<p class="meta">{ident} · {exercise.phase} · {figure.view} view · '
-            f"one loop {loop.duration:g} s</p>"
-            f'<picture><source media="(prefers-reduced-motion: reduce)" '
-            f'srcset="{ident}-strip.svg"><img class="animated" src="{ident}.svg" '
-            f'alt="{name}, animated"></picture>'
-            f'<a href="{ident}-strip.png"><img class="strip" src="{ident}-strip.svg" '
-            f'alt="{name}: key poses" loading="lazy"></a></li>'
-        )
+        for version in every_version(exercise):
+            figure = version.figure
+            loop = build_loop(version)
+            name = html.escape(exercise.name + (f" ({version.label})" if version.label else ""))
+            file = exercise.id if version.version == 0 else f"{exercise.id}.{version.version}"
+            ident = html.escape(file)
+            cards.append(
+                f'<li class="card" id="{ident}"><h2>{name}</h2>'
+                f'<p class="meta">{ident} · {exercise.phase} · {figure.view} view · '
+                f"one loop {loop.duration:g} s</p>"
+                f'<picture><source media="(prefers-reduced-motion: reduce)" '
+                f'srcset="{ident}-strip.svg"><img class="animated" src="{ident}.svg" '
+                f'alt="{name}, animated"></picture>'
+                f'<a href="{ident}-strip.png"><img class="strip" src="{ident}-strip.svg" '
+                f'alt="{name}: key poses" loading="lazy"></a></li>'
+            )
     return (
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width,initial-scale=1">'

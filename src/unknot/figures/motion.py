@@ -35,8 +35,50 @@ class Loop:
     """The first key is at 0 s and the last at `duration`, in the first key's pose."""
 
 
+@dataclass(frozen=True)
+class Drawn:
+    """One version of an exercise with the figure that draws it (issue 18: every version has
+    its own, so a desk worker doing the chair version sees the chair version)."""
+
+    exercise: Exercise
+    figure: Figure
+    version: int = 0
+
+    @property
+    def per_side(self) -> bool:
+        """Whether this version is done on each side (the one-arm dumbbell row is, the band
+        row is not)."""
+        return self.exercise.alternative_per_side(self.exercise.alternatives[self.version])
+
+    @property
+    def label(self) -> str | None:
+        return self.exercise.alternatives[self.version].label
+
+
+class NotDrawn(ValueError):
+    """The exercise has no such version, or that version has no figure."""
+
+
+def drawn(exercise: Exercise, version: int = 0) -> Drawn:
+    """The figure of one version of an exercise."""
+    count = len(exercise.alternatives)
+    if not 0 <= version < count:
+        raise NotDrawn(
+            f"{exercise.id} has versions 0 to {count - 1}; version {version} is not one of them"
+        )
+    figure = exercise.figure_for(version)
+    if figure is None:
+        raise NotDrawn(f"version {version} of {exercise.id} has no figure yet")
+    return Drawn(exercise, figure, version)
+
+
+def every_version(exercise: Exercise) -> list[Drawn]:
+    """Each version that has a figure, in the catalog's order."""
+    return [drawn(exercise, v) for v in exercise.versions_drawn]
+
+
 def per_side(exercise: Exercise) -> bool:
-    """The figure draws the first alternative, so its sidedness decides."""
+    """Whether the first version is done on each side."""
     return exercise.alternative_per_side(exercise.alternatives[0])
 
 
@@ -70,9 +112,7 @@ class NotInLoop(ValueError):
     """A side or direction the exercise does not have."""
 
 
-def build_loop(
-    exercise: Exercise, figure: Figure, *, side: str | None = None, direction: str | None = None
-) -> Loop:
+def build_loop(version: Drawn, *, side: str | None = None, direction: str | None = None) -> Loop:
     """Every key pose of the loop, with its time.
 
     `side` and `direction` narrow the loop to what one step of a session does (the player
@@ -82,11 +122,12 @@ def build_loop(
     pass (a neck roll's way across) keeps both halves, so the loop still comes back to where
     it starts.
     """
+    exercise, figure = version.exercise, version.figure
     move = movement_time(exercise, figure)
     hold = float(exercise.dosage.hold_s[0]) if exercise.dosage.hold_s else 0.0
     keys: list[Key] = []
     t = 0.0
-    sides: list[str | None] = ["left", "right"] if per_side(exercise) else [None]
+    sides: list[str | None] = ["left", "right"] if version.per_side else [None]
     if side is not None:
         if side not in ("left", "right"):
             raise NotInLoop(f"a side is left or right, not {side!r}")

@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from unknot.domain.exercise import Exercise
-from unknot.domain.figure import Angles, Figure, Keyframe, mirror
+from unknot.domain.figure import Angles, Keyframe, mirror
 from unknot.figures import skeleton as sk
-from unknot.figures.motion import build_loop, direction_blocks, per_side
+from unknot.figures.motion import Drawn, build_loop, direction_blocks, drawn
 from unknot.figures.svg import (
     BACKGROUND,
     FAR,
@@ -21,7 +21,6 @@ from unknot.figures.svg import (
     band_anchor,
     bounds,
     figure_markup,
-    figure_of,
     floor,
     lit_parts,
     placed_keys,
@@ -52,8 +51,9 @@ def _label(frame: Keyframe, index: int, hold_s: float, direction: str | None) ->
     return text
 
 
-def panels(exercise: Exercise, figure: Figure) -> list[Panel]:
+def panels(version: Drawn) -> list[Panel]:
     """The distinct poses of the first side in order, then the other side's mirrored pose."""
+    exercise, figure = version.exercise, version.figure
     hold_s = float(exercise.dosage.hold_s[0]) if exercise.dosage.hold_s else 0.0
     out: list[Panel] = []
     seen: list[Angles] = []
@@ -68,19 +68,20 @@ def panels(exercise: Exercise, figure: Figure) -> list[Panel]:
             seen.append(angles)
             label = _label(frame, index, hold_s, direction if figure.direction_frames else None)
             out.append(Panel(angles, label, frozenset(frame.lifted)))
-    if per_side(exercise):
+    if version.per_side:
         peak = next((p for p in out[1:] if "hold" in p.label), out[-1])
         out.append(Panel(mirror(peak.angles, figure.view), "Other side", frozenset()))
     return out
 
 
-def strip_svg(exercise: Exercise) -> str:
-    """The key poses as one still SVG any renderer can draw."""
-    figure = figure_of(exercise)
-    loop = build_loop(exercise, figure)
+def strip_svg(exercise: Exercise, *, version: int = 0) -> str:
+    """One version's key poses as one still SVG any renderer can draw."""
+    this = drawn(exercise, version)
+    figure = this.figure
+    loop = build_loop(this)
     placed_loop = placed_keys(figure, loop)
     scene = Scene(figure, placed_loop)
-    chosen = panels(exercise, figure)
+    chosen = panels(this)
     bodies = [sk.place(figure, p.angles) for p in chosen]
     box = bounds([*bodies, *(p.body for p in placed_loop)], scene)
     x0, y0, x1, y1 = box
@@ -125,7 +126,7 @@ def strip_svg(exercise: Exercise) -> str:
             )
     total_w = len(chosen) * width + (len(chosen) - 1) * GAP
     total_h = (y1 - y0) + LABEL_SPACE + 18
-    notes = _summary(exercise)
+    notes = _summary(this)
     parts.append(f'<text x="0" y="{_n(total_h - 4)}" class="n">{_escape(notes)}</text>')
     label = title(exercise, "key poses, " + ", then ".join(p.label for p in chosen))
     return (
@@ -139,12 +140,15 @@ def strip_svg(exercise: Exercise) -> str:
     )
 
 
-def _summary(exercise: Exercise) -> str:
+def _summary(version: Drawn) -> str:
+    exercise = version.exercise
     dosage = exercise.dosage
     words = [exercise.name]
     if dosage.directions:
         words.append(" then ".join(d.replace("_", " ") for d in dosage.directions))
-    if per_side(exercise):
+    if version.label:
+        words.append(version.label)
+    if version.per_side:
         first = exercise.side_words[0] if exercise.side_words else "one side"
         words.append(f"{first}, then the other side")
     return " · ".join(words)

@@ -51,10 +51,11 @@ class UnknownExercise(LookupError):
 class NoFigure(LookupError):
     """The exercise exists but has no keyframes yet (one of the person's own)."""
 
-    def __init__(self, exercise_id: str) -> None:
+    def __init__(self, exercise_id: str, reason: str | None = None) -> None:
         self.exercise_id = exercise_id
         super().__init__(
-            f"{exercise_id!r} has no figure yet; add a `figure:` with keyframes to its file "
+            reason
+            or f"{exercise_id!r} has no figure yet; add a `figure:` with keyframes to its file "
             "(see the README, 'Drawing an exercise')"
         )
 

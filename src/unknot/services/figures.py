@@ -44,28 +44,30 @@ class Figures(Exercises, Acting):
         exercise_id: str,
         *,
         strip: bool = False,
+        version: int = 0,
         side: str | None = None,
         direction: str | None = None,
     ) -> str:
-        """The exercise's animated figure, or with `strip` its still keyframe strip. `side` and
+        """One version's animated figure, or with `strip` its still keyframe strip. `side` and
         `direction` narrow the animation to one step of a session; an unknown one raises
-        `NotInLoop` naming those the exercise has."""
+        `NotInLoop` naming those the exercise has, an unknown version `NoFigure`."""
         exercise = self._figured(exercise_id)
-        if strip:
-            from unknot.figures.strip import strip_svg
-
-            return strip_svg(exercise)
         from unknot.figures import motion
         from unknot.figures.animate import animated_svg
+        from unknot.figures.strip import strip_svg
 
         try:
-            return animated_svg(exercise, side=side, direction=direction)
+            if strip:
+                return strip_svg(exercise, version=version)
+            return animated_svg(exercise, version=version, side=side, direction=direction)
+        except motion.NotDrawn as error:
+            raise NoFigure(exercise_id, str(error)) from None
         except motion.NotInLoop as error:
             raise NotInLoop(str(error)) from None
 
-    def figure_png(self, exercise_id: str) -> bytes:
+    def figure_png(self, exercise_id: str, *, version: int = 0) -> bytes:
         """The keyframe strip as PNG, for print and for places that cannot show SVG."""
-        return strip_png(self.figure_svg(exercise_id, strip=True))
+        return strip_png(self.figure_svg(exercise_id, strip=True, version=version))
 
     def write_gallery(self, folder: Path) -> Gallery:
         """Every figure as an animated SVG, every strip as SVG and PNG, and an index.html."""
@@ -81,11 +83,14 @@ class Figures(Exercises, Acting):
             if exercise.figure is None:
                 missing.append(exercise.id)
                 continue
-            strip = strip_svg(exercise)
-            _write(folder / f"{exercise.id}.svg", animated_svg(exercise).encode("utf-8"))
-            _write(folder / f"{exercise.id}-strip.svg", strip.encode("utf-8"))
-            _write(folder / f"{exercise.id}-strip.png", strip_png(strip))
-            written += 3
+            for version in exercise.versions_drawn:
+                name = exercise.id if version == 0 else f"{exercise.id}.{version}"
+                strip = strip_svg(exercise, version=version)
+                animated = animated_svg(exercise, version=version)
+                _write(folder / f"{name}.svg", animated.encode("utf-8"))
+                _write(folder / f"{name}-strip.svg", strip.encode("utf-8"))
+                _write(folder / f"{name}-strip.png", strip_png(strip))
+                written += 3
             shown.append(exercise)
         _write(folder / "index.html", index_html(shown).encode("utf-8"))
         return Gallery(folder, len(shown), written + 1, missing)

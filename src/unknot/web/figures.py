@@ -7,8 +7,9 @@ service worker caches them with the pages; an ETag lets a reload cost one 304.
 from __future__ import annotations
 
 import hashlib
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from unknot.services import errors
@@ -26,9 +27,15 @@ KINDS = {
 
 @router.get("/figures/{name}")
 def figure(
-    request: Request, name: str, side: str | None = None, direction: str | None = None
+    request: Request,
+    name: str,
+    version: Annotated[int, Query(ge=0, le=9)] = 0,
+    side: str | None = None,
+    direction: str | None = None,
 ) -> Response:
-    """`side` and `direction` narrow an animated figure to one step of a session."""
+    """`version` picks the exercise's version (its index in the alternatives: the chair
+    thoracic extension is 1); `side` and `direction` narrow an animated figure to one step
+    of a session."""
     suffix = next((s for s in KINDS if name.endswith(s)), None)
     if suffix is None:
         raise HTTPProblem(
@@ -41,10 +48,10 @@ def figure(
     figures = application(request).figures()
     try:
         if media == "image/png":
-            body = figures.figure_png(exercise_id)
+            body = figures.figure_png(exercise_id, version=version)
         else:
             body = figures.figure_svg(
-                exercise_id, strip=strip, side=side, direction=direction
+                exercise_id, strip=strip, version=version, side=side, direction=direction
             ).encode("utf-8")
     except errors.NotInLoop as error:
         raise HTTPProblem(422, "No such part of this exercise", str(error)) from error
