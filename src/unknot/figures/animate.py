@@ -120,6 +120,26 @@ def _hold_marks(loop: Loop) -> str:
     return f' data-hold="{_n3(holds[0])}" data-release="{_n3(holds[1])}"'
 
 
+def _extent_marks(placed: list[Placed]) -> str:
+    """The drawn body's box over the whole loop and the head's, in the viewBox's units
+    (x y width height), so a page can tell how large the person and the head appear."""
+    return f' data-content="{_box_text(placed, None)}" data-head="{_box_text(placed, "head")}"'
+
+
+def _box_text(placed: list[Placed], only: str | None) -> str:
+    xs: list[float] = []
+    ys: list[float] = []
+    for p in placed:
+        for name, c in p.body.capsules.items():
+            if only is not None and name != only:
+                continue
+            for x, y in (c.start, c.end):
+                xs += [x - c.radius, x + c.radius]
+                ys += [y - c.radius, y + c.radius]
+    x0, y0 = min(xs), min(ys)
+    return f"{_n(x0)} {_n(y0)} {_n(max(xs) - x0)} {_n(max(ys) - y0)}"
+
+
 def _n3(value: float) -> str:
     return f"{value:.3f}".rstrip("0").rstrip(".")
 
@@ -173,7 +193,8 @@ def animated_svg(
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{x0} {y0} {x1 - x0} {y1 - y0}" '
         f'width="{_n((x1 - x0) * SCALE)}" height="{_n((y1 - y0) * SCALE)}" '
-        f'role="img" aria-labelledby="t" data-duration="{_n(loop.duration)}"{_hold_marks(loop)}>'
+        f'role="img" aria-labelledby="t" data-duration="{_n(loop.duration)}"{_hold_marks(loop)}'
+        f"{_extent_marks(placed)}>"
         f'<title id="t">{label}</title><style>{css}</style>'
         f'<rect x="{x0}" y="{y0}" width="{x1 - x0}" height="{y1 - y0}" rx="8" fill="{BACKGROUND}"/>'
         f"{props_behind(scene, box)}{floor(box)}{body}{bands}{trace_markup(figure, loop)}</svg>"
