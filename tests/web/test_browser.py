@@ -289,7 +289,7 @@ def test_the_browser_moves_every_joint_where_the_skeleton_puts_it(
         keys = refined(build_loop(drawn(exercise))).keys
         for key in keys[:: max(1, len(keys) // 4)]:
             seen = page.evaluate(joint_at, key.t * 1000)
-            body = skeleton.place(figure, key.angles)
+            body = skeleton.place(figure, key.angles, key.lifted)
             assert seen, exercise.id
             for joint, (x, y) in seen.items():
                 expected = body.points[joint]

@@ -5,7 +5,15 @@ from __future__ import annotations
 import re
 from typing import Annotated, Final, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    field_validator,
+    model_validator,
+)
 
 from unknot.domain.figure import Figure, FigureLike
 from unknot.domain.vocabulary import (
@@ -74,6 +82,19 @@ class Dosage(Strict):
         return self
 
 
+def _figure_kind(value: object) -> str:
+    """A version's own figure has frames; one drawn like another has none."""
+    if isinstance(value, Figure) or (isinstance(value, dict) and "frames" in value):
+        return "own"
+    return "like"
+
+
+VersionFigure = Annotated[
+    Annotated[Figure, Tag("own")] | Annotated[FigureLike, Tag("like")],
+    Discriminator(_figure_kind),
+]
+
+
 class Alternative(Strict):
     """One way of doing an exercise: what it needs and the position it is done in."""
 
@@ -85,7 +106,7 @@ class Alternative(Strict):
     """A short name shown to people, e.g. "with a band"."""
     steps: tuple[str, ...] = ()
     """Steps particular to this alternative, shown after the shared ones."""
-    figure: Figure | FigureLike | None = None
+    figure: VersionFigure | None = None
     """How this version is drawn when it differs from the first (issue 18): its own keyframes,
     or another version's figure with stated changes. The first version's is the exercise's
     `figure`; a later version without one is an error for a shipped exercise."""

@@ -22,7 +22,12 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from unknot.domain.vocabulary import Area
 
-View = Literal["side", "front"]
+View = Literal["side", "front", "back"]
+"""side: the figure faces right; front: it faces the viewer; back: it turns its back to the
+viewer, which shows the shoulder blades (issue 18)."""
+
+Crop = Literal["body", "head"]
+"""body: the whole figure; head: a head-and-shoulders close-up, for neck exercises."""
 
 Base = Literal[
     "standing", "seated", "all_fours", "kneeling", "lying_back", "lying_front", "hanging", "cycling"
@@ -42,8 +47,17 @@ PropKind = Literal[
 ]
 
 Contact = Literal[
-    "sole_l", "sole_r", "knee_l", "knee_r", "hand_l", "hand_r", "seat", "pelvis", "back"
+    "sole_l", "sole_r", "knee_l", "knee_r", "hand_l", "hand_r", "seat", "pelvis", "back", "head"
 ]
+
+Hand = Literal["hand_l", "hand_r"]
+Grip = Literal["head", "thigh_l", "thigh_r", "door_frame", "chair_back", "wall", "knee_l", "knee_r"]
+"""What a hand holds or rests on: the back of the head (cradling it), behind a thigh, the
+forearm along a door frame, the top of a chair's back, the wall, or a knee."""
+
+Rule = Literal["no_neck_extension"]
+"""A movement the figure must never show at any moment: the neck roll's half circles stay in
+front, never tipping the head back (the seed; issue 18)."""
 
 Path = Literal["cycle", "pass"]
 
@@ -68,6 +82,7 @@ TracePoint = Literal[
 # the lumbar and thoracic segments, so each gets a share of the thoracolumbar range.
 SIDE_RANGES: Final[dict[str, tuple[float, float]]] = {
     "body": (-180.0, 180.0),
+    "lumbar": (-25.0, 40.0),
     "spine": (-30.0, 50.0),
     "neck": (-50.0, 45.0),
     "head": (-25.0, 25.0),
@@ -79,6 +94,7 @@ SIDE_RANGES: Final[dict[str, tuple[float, float]]] = {
 }
 FRONT_RANGES: Final[dict[str, tuple[float, float]]] = {
     "body": (-40.0, 40.0),
+    "lumbar": (-20.0, 20.0),
     "spine": (-35.0, 35.0),
     "neck": (-45.0, 45.0),
     "head": (-20.0, 20.0),
@@ -107,7 +123,7 @@ DEPTH_OF: Final = {
 }
 """A segment turned 45° or more out of the view's plane is drawn by the direction of its
 projection, which is not a joint angle, so its range is not checked."""
-LATERAL_CENTRAL: Final = frozenset({"body", "spine", "neck", "head", "turn", "twist"})
+LATERAL_CENTRAL: Final = frozenset({"body", "lumbar", "spine", "neck", "head", "turn", "twist"})
 """Midline angles that lean to one side: mirroring a front view negates them (not `nod`)."""
 
 
@@ -153,7 +169,7 @@ BASE_CONTACTS: Final[dict[Base, tuple[Contact, ...]]] = {
     "seated": ("seat", "sole_l", "sole_r"),
     "all_fours": ("knee_l", "knee_r", "hand_l", "hand_r"),
     "kneeling": ("knee_l", "knee_r"),
-    "lying_back": ("pelvis", "back"),
+    "lying_back": ("pelvis", "back", "head"),
     "lying_front": ("pelvis", "back"),
     "hanging": (),
     "cycling": ("seat",),
@@ -192,7 +208,7 @@ def mirror(pose: Angles, view: View) -> Angles:
             out[name[:-2] + "_r"] = value
         elif name.endswith("_r"):
             out[name[:-2] + "_l"] = value
-        elif view == "front" and name in LATERAL_CENTRAL:
+        elif view != "side" and name in LATERAL_CENTRAL:
             out[name] = -value
         else:
             out[name] = value
@@ -205,6 +221,9 @@ class Prop(_Strict):
     kind: PropKind
     x: float | None = None
     y: float | None = None
+    turned: bool = False
+    """A chair turned a quarter turn, so a front view sees it side-on with its back at the
+    figure's right (sitting sideways for the chair rotation)."""
 
     @model_validator(mode="before")
     @classmethod
@@ -221,6 +240,9 @@ class Keyframe(_Strict):
     """Held for the dosage's hold time (its low end, where a new person starts)."""
     lifted: tuple[Contact, ...] = ()
     """Parts that usually rest on the floor or a prop but are off it in this frame."""
+    grips: dict[Hand, Grip | None] | None = None
+    """What each hand holds in this frame, replacing the figure's `grips` for the hands it
+    names (null: that hand lets go)."""
     label: Annotated[str, Field(max_length=24)] | None = None
     """A word or two under this pose in the keyframe strip."""
 
@@ -232,6 +254,8 @@ class Figure(_Strict):
     """How an exercise is drawn and animated."""
 
     view: View = "side"
+    crop: Crop = "body"
+    """head: drawn as a head-and-shoulders close-up, large enough to show a nod."""
     base: Base
     props: tuple[Prop, ...] = ()
     pose: Angles = {}
@@ -255,6 +279,15 @@ class Figure(_Strict):
     the top of the head, `chin` the bottom of the face."""
     highlight: tuple[Area, ...] | None = None
     """Areas lit on the figure; the exercise's targets when left out."""
+    grips: dict[Hand, Grip] = {}
+    """What each hand holds or rests on in every frame; checked at every key pose."""
+    behind: tuple[Literal["arm_l", "arm_r"], ...] = ()
+    """Arms drawn behind the trunk (the upper-trapezius stretch's other hand behind the back)."""
+    forbid: tuple[Rule, ...] = ()
+    """Movements the figure must never show, checked at every moment of the loop."""
+    beside: Figure | None = None
+    """A second view drawn beside this one, in step with it: the same number of frames, the
+    same holds and path (the scapular squeeze from the side and from behind)."""
 
     @field_validator("pose")
     @classmethod
@@ -263,9 +296,13 @@ class Figure(_Strict):
 
     @model_validator(mode="after")
     def _known_angles(self) -> Figure:
-        if self.view == "front" and self.base not in FRONT_BASES:
+        if self.view != "side" and self.base not in FRONT_BASES:
             drawn = ", ".join(FRONT_BASES)
-            raise ValueError(f"the front view draws only {drawn}; draw {self.base} from the side")
+            raise ValueError(
+                f"the {self.view} view draws only {drawn}; draw {self.base} from the side"
+            )
+        if self.beside is not None:
+            self._check_beside(self.beside)
         known = set(joint_names(self.view)) | set(LIMBS) | set(DEPTHS)
         groups: list[tuple[str, tuple[Keyframe, ...]]] = [("frames", self.frames)]
         groups += [(f"direction_frames.{d}", f) for d, f in (self.direction_frames or {}).items()]
@@ -285,6 +322,9 @@ class Figure(_Strict):
                     stem, side = key[:-2], key[-2:]
                     if stem in DEPTH_OF and full[DEPTH_OF[stem] + side] >= 45:
                         continue
+                    # An elbow bent from an arm drawn by its projection is not an elbow angle.
+                    if stem == "elbow" and full["arm_depth" + side] >= 45:
+                        continue
                     low, high = angle_range(self.view, key)
                     if not low <= value <= high:
                         raise ValueError(
@@ -296,7 +336,7 @@ class Figure(_Strict):
     def frame_angles(self, frame: Keyframe) -> Angles:
         """Every angle of one frame: base, then the figure's pose, then the frame's."""
         base = expand(BASE_POSES[self.base])
-        if self.view == "front":
+        if self.view != "side":
             base = {k: v for k, v in base.items() if k.split("_")[0] not in ("hip", "knee")}
             base |= expand(FRONT_BASE_POSES.get(self.base, {}))
         full = dict.fromkeys(joint_names(self.view), 0.0)
@@ -304,6 +344,31 @@ class Figure(_Strict):
         full.update(self.pose)
         full.update(expand(frame.pose))
         return full
+
+    def _check_beside(self, other: Figure) -> None:
+        if other.beside is not None:
+            raise ValueError("beside: a figure has at most two views; remove the inner beside")
+        if other.path != self.path or len(other.frames) != len(self.frames):
+            raise ValueError(
+                "beside: the second view must have the same path and number of frames, so the "
+                "two move in step"
+            )
+        if [f.hold for f in other.frames] != [f.hold for f in self.frames]:
+            raise ValueError("beside: hold the same frames as the first view")
+        mine = {k: len(v) for k, v in (self.direction_frames or {}).items()}
+        theirs = {k: len(v) for k, v in (other.direction_frames or {}).items()}
+        if mine != theirs or other.cycle_s != self.cycle_s:
+            raise ValueError("beside: give the same directions and cycle as the first view")
+
+    def grips_in(self, frame: Keyframe) -> dict[Hand, Grip]:
+        """What each hand holds in one frame."""
+        held: dict[Hand, Grip | None] = {**self.grips, **(frame.grips or {})}
+        return {hand: grip for hand, grip in held.items() if grip is not None}
+
+    @property
+    def views(self) -> tuple[Figure, ...]:
+        """This view and the one beside it, if any."""
+        return (self,) if self.beside is None else (self, self.beside)
 
     def prop(self, kind: PropKind) -> Prop | None:
         """The prop of that kind, if the figure has one."""
@@ -329,4 +394,10 @@ class FigureLike(_Strict):
         if self.props is not None:
             data["props"] = [p.model_dump(exclude_none=True) for p in self.props]
         data["pose"] = {**figure.pose, **expand(self.pose)}
+        if "beside" in data:
+            # The second view sits or stands where the first does.
+            if self.base is not None:
+                data["beside"]["base"] = self.base
+            if self.props is not None:
+                data["beside"]["props"] = data["props"]
         return Figure.model_validate(data)

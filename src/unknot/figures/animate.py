@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 from unknot.domain.exercise import Exercise
-from unknot.figures.motion import Loop, build_loop, drawn, refined
+from unknot.domain.figure import Figure
+from unknot.figures.motion import Drawn, Loop, build_loop, drawn, refined
 from unknot.figures.svg import (
     BACKGROUND,
     FAR,
     INK,
+    Box,
     Placed,
     Scene,
     Style,
@@ -26,9 +29,6 @@ from unknot.figures.svg import (
     trace_markup,
 )
 
-SCALE = 1.25
-"""Pixels per centimetre at the figure's natural size (a standing figure is 230 px tall)."""
-
 
 def _percent(t: float, duration: float) -> str:
     """A keyframe's place in the loop, to 0.001 % (a millisecond in a 100 s loop)."""
@@ -39,10 +39,11 @@ def _percent(t: float, duration: float) -> str:
 class _Animation:
     """Collects CSS keyframes for the groups whose transform changes during the loop."""
 
-    def __init__(self, loop: Loop, placed: list[Placed]) -> None:
+    def __init__(self, loop: Loop, placed: list[Placed], rules: list[str]) -> None:
         self.loop = loop
         self.placed = placed
-        self.rules: list[str] = []
+        self.rules = rules
+        """Shared by every view of one SVG, so the class names stay unique."""
 
     def animate(self, values: list[str]) -> str:
         """A class animating `transform` through these values, one per key."""
@@ -111,6 +112,20 @@ class _Animation:
         )
 
 
+def _turned_chair(figure: Figure, animation: _Animation) -> str | None:
+    """A chair sat on sideways turns round with the person for the other side."""
+    chair = figure.prop("chair")
+    if chair is None or not chair.turned:
+        return None
+    sides = [p.key.side for p in animation.placed]
+    if "right" not in sides:
+        return None
+    if "left" not in sides:
+        return ' transform="scale(-1 1)"'
+    values = ["scale(-1,1)" if side == "right" else "scale(1,1)" for side in sides]
+    return f' class="{animation.animate(values)}"'
+
+
 def _hold_marks(loop: Loop) -> str:
     """When the loop's first hold starts and ends (s), so a player can start a hold step or a
     release step at the right moment of the loop."""
@@ -120,13 +135,29 @@ def _hold_marks(loop: Loop) -> str:
     return f' data-hold="{_n3(holds[0])}" data-release="{_n3(holds[1])}"'
 
 
-def _extent_marks(placed: list[Placed]) -> str:
-    """The drawn body's box over the whole loop and the head's, in the viewBox's units
-    (x y width height), so a page can tell how large the person and the head appear."""
-    return f' data-content="{_box_text(placed, None)}" data-head="{_box_text(placed, "head")}"'
+def _extent_marks(views: list[_View]) -> str:
+    """The drawn bodies' box over the whole loop and the largest head's, in the viewBox's
+    units (x y width height), so a page can tell how large the person and the head appear.
+    A close-up's body is only what its box shows."""
+    boxes = [v.outer(_clipped(_box_of(v.placed, None), v.box)) for v in views]
+    x0 = min(b[0] for b in boxes)
+    y0 = min(b[1] for b in boxes)
+    x1 = max(b[0] + b[2] for b in boxes)
+    y1 = max(b[1] + b[3] for b in boxes)
+    head = max((v.outer(_box_of(v.placed, "head")) for v in views), key=lambda b: b[3])
+    content = f"{_n(x0)} {_n(y0)} {_n(x1 - x0)} {_n(y1 - y0)}"
+    return f' data-content="{content}" data-head="{" ".join(_n(v) for v in head)}"'
 
 
-def _box_text(placed: list[Placed], only: str | None) -> str:
+def _clipped(
+    box: tuple[float, float, float, float], view: Box
+) -> tuple[float, float, float, float]:
+    x0, y0 = max(box[0], view[0]), max(box[1], view[1])
+    x1, y1 = min(box[0] + box[2], view[2]), min(box[1] + box[3], view[3])
+    return (x0, y0, x1 - x0, y1 - y0)
+
+
+def _box_of(placed: list[Placed], only: str | None) -> tuple[float, float, float, float]:
     xs: list[float] = []
     ys: list[float] = []
     for p in placed:
@@ -137,7 +168,7 @@ def _box_text(placed: list[Placed], only: str | None) -> str:
                 xs += [x - c.radius, x + c.radius]
                 ys += [y - c.radius, y + c.radius]
     x0, y0 = min(xs), min(ys)
-    return f"{_n(x0)} {_n(y0)} {_n(max(xs) - x0)} {_n(max(ys) - y0)}"
+    return (x0, y0, max(xs) - x0, max(ys) - y0)
 
 
 def _n3(value: float) -> str:
@@ -154,6 +185,39 @@ def _unwrapped(angles: list[float]) -> list[float]:
     return out
 
 
+@dataclass
+class _View:
+    """One view of the animation, drawn in its own units (cm) and placed in the layout."""
+
+    figure: Figure
+    loop: Loop
+    placed: list[Placed]
+    box: Box
+    x: float = 0.0
+    y: float = 0.0
+    scale: float = 1.0
+
+    @property
+    def width(self) -> float:
+        return (self.box[2] - self.box[0]) * self.scale
+
+    def outer(self, box: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+        """A box in this view's units, in the layout's."""
+        x0, y0, w, h = box
+        return (
+            self.x + (x0 - self.box[0]) * self.scale,
+            self.y + (y0 - self.box[1]) * self.scale,
+            w * self.scale,
+            h * self.scale,
+        )
+
+
+HEIGHT = 240.0
+"""Every view is drawn this tall in the layout's units (CSS px at natural size), so a close-up
+is as tall as a whole-body view beside it."""
+VIEW_GAP = 12.0
+
+
 def animated_svg(
     exercise: Exercise,
     *,
@@ -163,16 +227,50 @@ def animated_svg(
 ) -> str:
     """One version of the exercise's figure as one looping, self-contained SVG (CSS
     animation, no script); `side` and `direction` narrow it to one step's part
-    (motion.build_loop)."""
+    (motion.build_loop). A figure with a second view draws both side by side, in step."""
     this = drawn(exercise, version)
-    figure = this.figure
-    loop = refined(build_loop(this, side=side, direction=direction))
-    placed = placed_keys(figure, loop)
+    views: list[_View] = []
+    for figure in this.figure.views:
+        loop = refined(build_loop(Drawn(exercise, figure, version), side=side, direction=direction))
+        placed = placed_keys(figure, loop)
+        box = bounds((p.body for p in placed), Scene(figure, placed))
+        views.append(_View(figure, loop, placed, box))
+    x = 0.0
+    for view in views:
+        view.scale = HEIGHT / (view.box[3] - view.box[1])
+        view.x = x
+        x += view.width + VIEW_GAP
+    width = x - VIEW_GAP
+    rules: list[str] = []
+    drawings: list[str] = []
+    for index, view in enumerate(views):
+        drawings.append(_view_markup(exercise, view, index, rules))
+    loop = views[0].loop
+    easing = this.figure.easing
+    css = (
+        "g,path{transform-origin:0 0;transform-box:view-box}"
+        f".a{{animation:{_n(loop.duration)}s {easing} infinite both}}"
+        + "".join(f".k{i}{{animation-name:k{i}}}" for i in range(len(rules)))
+        + "".join(rules)
+        + "@media (prefers-reduced-motion:reduce){.a{animation:none}}"
+    )
+    label = title(exercise, f"animated figure, one loop of {_n(loop.duration)} seconds")
+    crop = ' data-crop="head"' if this.figure.crop == "head" else ""
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_n(width)} {_n(HEIGHT)}" '
+        f'width="{_n(width)}" height="{_n(HEIGHT)}" '
+        f'role="img" aria-labelledby="t" data-duration="{_n(loop.duration)}"{_hold_marks(loop)}'
+        f'{_extent_marks(views)}{crop} data-views="{len(views)}">'
+        f'<title id="t">{label}</title><style>{css}</style>{"".join(drawings)}</svg>'
+    )
+
+
+def _view_markup(exercise: Exercise, view: _View, index: int, rules: list[str]) -> str:
+    figure, placed = view.figure, view.placed
     scene = Scene(figure, placed)
-    box = bounds((p.body for p in placed), scene)
     kinds = {p.kind for p in figure.props}
-    style = Style(lit=lit_parts(exercise), props=kinds)
-    animation = _Animation(loop, placed)
+    style = Style(lit=lit_parts(exercise, figure), props=kinds, behind=figure.behind)
+    animation = _Animation(view.loop, placed, rules)
     first = placed[0].body.transforms
     body = figure_markup(figure.view, first, style, animation.group, animation.drawing)
     bands = ""
@@ -180,22 +278,13 @@ def animated_svg(
         anchor = band_anchor(scene)
         bands = animation.band(anchor, "hand_l", FAR) + animation.band(anchor, "hand_r", INK)
         bands += anchor_dot(anchor)
-    x0, y0, x1, y1 = box
-    easing = figure.easing
-    css = (
-        "g,path{transform-origin:0 0;transform-box:view-box}"
-        f".a{{animation:{_n(loop.duration)}s {easing} infinite both}}"
-        + "".join(f".k{i}{{animation-name:k{i}}}" for i in range(len(animation.rules)))
-        + "".join(animation.rules)
-        + "@media (prefers-reduced-motion:reduce){.a{animation:none}}"
-    )
-    label = title(exercise, f"animated figure, one loop of {_n(loop.duration)} seconds")
+    x0, y0, x1, y1 = view.box
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{x0} {y0} {x1 - x0} {y1 - y0}" '
-        f'width="{_n((x1 - x0) * SCALE)}" height="{_n((y1 - y0) * SCALE)}" '
-        f'role="img" aria-labelledby="t" data-duration="{_n(loop.duration)}"{_hold_marks(loop)}'
-        f"{_extent_marks(placed)}>"
-        f'<title id="t">{label}</title><style>{css}</style>'
-        f'<rect x="{x0}" y="{y0}" width="{x1 - x0}" height="{y1 - y0}" rx="8" fill="{BACKGROUND}"/>'
-        f"{props_behind(scene, box)}{floor(box)}{body}{bands}{trace_markup(figure, loop)}</svg>"
+        f'<svg x="{_n(view.x)}" y="{_n(view.y)}" width="{_n(view.width)}" height="{_n(HEIGHT)}" '
+        f'viewBox="{x0} {y0} {x1 - x0} {y1 - y0}" data-v="{index}">'
+        f'<rect x="{x0}" y="{y0}" width="{x1 - x0}" height="{y1 - y0}" rx="{_n(8 / view.scale)}" '
+        f'fill="{BACKGROUND}"/>'
+        f"{props_behind(scene, view.box, _turned_chair(figure, animation))}{floor(view.box)}"
+        f"{body}{bands}"
+        f"{trace_markup(figure, view.loop)}</svg>"
     )

@@ -10,6 +10,7 @@ pose and at points between them.
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Iterator
 
 from unknot.domain.exercise import Exercise
@@ -59,11 +60,14 @@ def version_problems(version: Drawn) -> list[Problem]:
             continue  # the end of a hold, or the same pose again: report it once
         checked.append(key.angles)
         problems += [(_where(key), message) for message in pose_problems(figure, key)]
+    if exercise.dosage.work_s is None:  # a gait on the spot moves its feet by design
+        problems += _planted(figure, loop.keys)
     fine = refined(loop).keys
+    problems += _forbidden(figure, fine)
     for key in fine:
         if key not in loop.keys:  # a halfway key: it may lift what rests, not go through
             problems += [(_where(key), m) for m in pose_problems(figure, key, contacts=False)]
-    roots = [sk.place(figure, key.angles).points["root"] for key in fine]
+    roots = [sk.place(figure, key.angles, key.lifted).points["root"] for key in fine]
     for index, (before, after) in enumerate(itertools.pairwise(fine)):
         if before.angles == after.angles:
             continue
@@ -88,7 +92,7 @@ def version_problems(version: Drawn) -> list[Problem]:
 
 def pose_problems(figure: Figure, key: Key, *, contacts: bool = True) -> list[str]:
     """What is wrong with one placed pose."""
-    body = sk.place(figure, key.angles)
+    body = sk.place(figure, key.angles, key.lifted)
     found: list[str] = []
     if body.lowest > FLOOR_TOLERANCE:
         part = max(body.capsules.values(), key=lambda c: c.lowest).name
@@ -97,7 +101,12 @@ def pose_problems(figure: Figure, key: Key, *, contacts: bool = True) -> list[st
         if contact in key.lifted:
             continue
         surface = _surface(figure, contact)
-        gap = sk.contact_height(body, contact) - surface
+        if contact == "back" and figure.prop("foam_roller") is not None:
+            # On a roller the back rests where the roller is: across the mid back.
+            height = -(body.points["thorax"][1] + sk.RADIUS["thoracic_low"])
+        else:
+            height = sk.contact_height(body, contact)
+        gap = height - surface
         if abs(gap) > CONTACT_TOLERANCE:
             where = "above" if gap > 0 else "below"
             on = {0.0: "the floor"}.get(surface, "its support")
@@ -108,6 +117,115 @@ def pose_problems(figure: Figure, key: Key, *, contacts: bool = True) -> list[st
     crossing = _leg_through_trunk(body)
     if crossing:
         found.append(crossing)
+    for hand, grip in key.grips:
+        gap = grip_gap(figure, body, hand, grip, mirrored=key.side == "right")
+        if gap > GRIP_TOLERANCE:
+            found.append(
+                f"the {_part(hand)} should be on the {_part(grip)} but is {gap:.0f} cm from it"
+            )
+    return found
+
+
+PLANT_TOLERANCE = 3.0
+"""cm a planted hand, knee or foot may slide between key poses (the drawing's line width)."""
+GRIP_TOLERANCE = 4.0
+"""cm between a hand and what it holds: a hand's own thickness."""
+PLANTED = ("hand_l", "hand_r", "knee_l", "knee_r", "heel_l", "heel_r")
+
+
+def _planted(figure: Figure, keys: tuple[Key, ...]) -> list[Problem]:
+    """A hand, knee or foot resting on the floor stays where it was put (cat-cow's hands and
+    knees do not slide while the back moves)."""
+    contacts = BASE_CONTACTS[figure.base]
+    points = {
+        "hand_l": "hand_l",
+        "hand_r": "hand_r",
+        "knee_l": "knee_l",
+        "knee_r": "knee_r",
+        "sole_l": "heel_l",
+        "sole_r": "heel_r",
+    }
+    first: dict[str, tuple[float, sk.Point]] = {}
+    found: list[Problem] = []
+    for key in keys:
+        body = sk.place(figure, key.angles, key.lifted)
+        for contact in contacts:
+            if contact not in points or contact in key.lifted:
+                continue
+            where = body.points[points[contact]]
+            if contact not in first:
+                first[contact] = (key.t, where)
+                continue
+            since, start = first[contact]
+            moved = abs(where[0] - start[0])
+            if moved > PLANT_TOLERANCE:
+                found.append(
+                    (
+                        _where(key),
+                        f"the {_part(contact)} slides {moved:.0f} cm from where it rested at "
+                        f"{since:g} s; keep it planted, or list it under `lifted`",
+                    )
+                )
+                first[contact] = (key.t, where)
+    return found
+
+
+def grip_gap(
+    figure: Figure, body: sk.Body, hand: str, grip: str, *, mirrored: bool = False
+) -> float:
+    """How far (cm) a hand is from what it should hold; `mirrored` for the other side's loop,
+    where a chair sat on sideways is turned the other way."""
+    x, y = body.points[hand]
+    if grip == "head":
+        cx, cy = body.points["head_centre"]
+        return max(0.0, math.hypot(x - cx, y - cy) - sk.HEAD_R - 2)
+    if grip.startswith(("thigh_", "knee_")):
+        side = grip[-1]
+        if grip.startswith("knee_"):
+            kx, ky = body.points[f"knee_{side}"]
+            return max(0.0, math.hypot(x - kx, y - ky) - sk.RADIUS["thigh"])
+        start, end = body.points[f"thigh_{side}"], body.points[f"knee_{side}"]
+        return max(0.0, _to_segment((x, y), start, end) - sk.RADIUS["thigh"] - 1)
+    if grip == "door_frame":
+        prop = figure.prop("doorway")
+        # The post is 9 cm deep from its x; the forearm lies along it: hand and elbow both on it.
+        post = (prop.x if prop is not None and prop.x is not None else 30.0) + 4.5
+        ex, _ = body.points[hand.replace("hand", "elbow")]
+        return max(0.0, max(abs(x - post), abs(ex - post)) - 6.5)
+    if grip == "chair_back":
+        chair = figure.prop("chair")
+        if figure.view == "side" or (chair is not None and chair.turned):
+            post = sk.CHAIR_BACK_X if figure.view == "side" else sk.TURNED_CHAIR_BACK_X
+            post = -post if mirrored and figure.view != "side" else post
+            return max(0.0, abs(x - post) - 4, y - -50, -100 - y)
+        return max(0.0, y - -55, -96 - y, abs(x) - 24)
+    if grip == "wall":
+        prop = figure.prop("wall")
+        wall_x = prop.x if prop is not None and prop.x is not None else -24.0
+        return max(0.0, abs(x - wall_x) - 4)
+    raise ValueError(f"unknown grip {grip!r}")
+
+
+def _to_segment(p: sk.Point, a: sk.Point, b: sk.Point) -> float:
+    ax, ay = a
+    dx, dy = b[0] - ax, b[1] - ay
+    length = dx * dx + dy * dy
+    f = 0.0 if length == 0 else max(0.0, min(1.0, ((p[0] - ax) * dx + (p[1] - ay) * dy) / length))
+    return math.hypot(p[0] - (ax + f * dx), p[1] - (ay + f * dy))
+
+
+def _forbidden(figure: Figure, keys: tuple[Key, ...]) -> list[Problem]:
+    """Movements the figure must never show; between keys the angles move in straight lines,
+    so the keys and the halfway keys cover every moment."""
+    found: list[Problem] = []
+    if "no_neck_extension" in figure.forbid:
+        for key in keys:
+            if figure.view == "side":
+                tipped = key.angles["neck"] + key.angles["head"] < 0
+            else:
+                tipped = key.angles.get("nod", 0.0) < 0
+            if tipped:
+                found.append((_where(key), "the head tips back here: this movement never does"))
     return found
 
 
@@ -180,7 +298,7 @@ def _between(view: View, before: Key, after: Key, roots: list[sk.Point], f: floa
 
 
 def _leg_through_trunk(body: sk.Body) -> str | None:
-    trunk = [body.capsules["lumbar"], body.capsules["thoracic"]]
+    trunk = [body.capsules[name] for name in ("lumbar", "thoracic_low", "thoracic")]
     for side in ("l", "r"):
         for name in (f"thigh_{side}", f"shin_{side}", f"foot_{side}"):
             leg = body.capsules[name]
@@ -209,7 +327,9 @@ def _crosses(p1: sk.Point, p2: sk.Point, q1: sk.Point, q2: sk.Point) -> bool:
 
 
 _NAMES = {
+    "pelvis": "pelvis",
     "lumbar": "lower back",
+    "thoracic_low": "mid back",
     "thoracic": "upper back",
     "upper_arm": "upper arm",
     "seat": "seat of the pelvis",

@@ -26,6 +26,8 @@ class Key:
     side: str | None
     direction: str | None
     hold: bool
+    grips: tuple[tuple[str, str], ...] = ()
+    """(hand, what it holds) in this pose, mirrored with the side."""
 
 
 @dataclass(frozen=True)
@@ -147,21 +149,25 @@ def build_loop(version: Drawn, *, side: str | None = None, direction: str | None
             step = move / (len(stops) - 1)
             for index, frame in enumerate(stops):
                 angles = figure.frame_angles(frame)
+                held: tuple[tuple[str, str], ...] = tuple(figure.grips_in(frame).items())
                 if side_now == "right":
                     angles = mirror(angles, figure.view)
                     lifted = frozenset(_mirror_part(p) for p in frame.lifted)
+                    held = tuple((_mirror_part(h), _mirror_part(g)) for h, g in held)
                 else:
                     lifted = frozenset(frame.lifted)
                 if index > 0:
                     t += step
-                key = Key(t, angles, lifted, frame.label, side_now, direction_now, frame.hold)
+                key = Key(t, angles, lifted, frame.label, side_now, direction_now, frame.hold, held)
                 if keys and keys[-1].t == t:
                     # A block starts where the previous one ended (checks.py makes sure).
                     continue
                 keys.append(key)
                 if frame.hold and hold > 0 and index < len(stops) - 1:
                     t += hold
-                    keys.append(Key(t, angles, lifted, frame.label, side_now, direction_now, True))
+                    keys.append(
+                        Key(t, angles, lifted, frame.label, side_now, direction_now, True, held)
+                    )
     return Loop(duration=t, keys=tuple(keys))
 
 
@@ -185,6 +191,13 @@ def angles_at(loop: Loop, t: float) -> Angles:
     return dict(keys[-1].angles)
 
 
+def lifted_at(loop: Loop, t: float) -> frozenset[str]:
+    """What is off the ground at time t: what the key before it lifted."""
+    t = t % loop.duration if loop.duration else 0.0
+    before = [k for k in loop.keys if k.t <= t]
+    return before[-1].lifted if before else loop.keys[0].lifted
+
+
 def refined(loop: Loop) -> Loop:
     """The loop with a key halfway between each pair of different poses, so the figure is
     placed properly there too (the browser moves the whole figure in a straight line between
@@ -195,6 +208,7 @@ def refined(loop: Loop) -> Loop:
             angles = {k: (v + after.angles[k]) / 2 for k, v in before.angles.items()}
             t = (before.t + after.t) / 2
             lifted = before.lifted | after.lifted
-            keys.append(Key(t, angles, lifted, None, before.side, before.direction, False))
+            held = tuple(g for g in before.grips if g in after.grips)
+            keys.append(Key(t, angles, lifted, None, before.side, before.direction, False, held))
         keys.append(after)
     return Loop(loop.duration, tuple(keys))

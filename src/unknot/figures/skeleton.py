@@ -15,13 +15,27 @@ from typing import Final
 
 from unknot.domain.figure import Angles, Base, Figure, View
 
-# Adult proportions for a person about 1.78 m tall (cm).
-LUMBAR: Final = 24.0
-THORACIC: Final = 30.0
+# Adult proportions for a person about 1.78 m tall (cm). The trunk is four segments (issue 18),
+# so rounding and arching show as curves: the pelvis, the lumbar spine, and the lower and upper
+# thoracic spine, with the neck's two joints above (lower cervical at the neck's base, upper
+# cervical where the head nods).
+PELVIS: Final = 6.0
+LUMBAR: Final = 18.0
+LOWER_THORACIC: Final = 14.0
+UPPER_THORACIC: Final = 16.0
+THORACIC: Final = LOWER_THORACIC + UPPER_THORACIC
+TRUNK: Final = PELVIS + LUMBAR + THORACIC
 NECK: Final = 9.0
 HEAD_R: Final = 11.0
+HEAD_UP: Final = 4.0
+"""The head's centre above the joint it nods at (the upper cervical joints sit below and a
+little behind the ear), so a nod turns the head about its own base, not about the neck's top:
+lying down, the back of the head stays on the floor."""
+NECK_DRAWN: Final = NECK + HEAD_R - HEAD_UP
+"""From the neck's base to the nodding joint, inside the head's outline."""
 SHOULDER_DROP: Final = 4.0  # shoulder joint below the top of the thoracic segment
 SHOULDER_HALF: Final = 19.0  # front view
+BLADE_X: Final = 5.0  # back view: a shoulder blade's inner edge from the spine
 HIP_HALF: Final = 9.0  # front view
 UPPER_ARM: Final = 29.0
 FOREARM: Final = 25.0
@@ -31,9 +45,14 @@ SHIN: Final = 43.0
 FOOT: Final = 17.0
 ANKLE_HEIGHT: Final = 5.0  # sole line below the ankle, before the foot's thickness
 SEAT_DROP: Final = 6.0  # sitting bones below the hip joints
+# Side view, in the head's own frame (the nodding joint at the origin, the face toward +x).
+CHIN: Final = (9.0, 7.0)
+NOSE: Final = (12.5, -3.5)
 
 RADIUS: Final[dict[str, float]] = {
+    "pelvis": 11.0,
     "lumbar": 11.0,
+    "thoracic_low": 12.0,
     "thoracic": 12.5,
     "neck": 4.5,
     "upper_arm": 4.5,
@@ -45,6 +64,11 @@ RADIUS: Final[dict[str, float]] = {
 
 # Where props sit (cm).
 SEAT_HEIGHT: Final = 45.0
+TURNED_CHAIR_BACK_X: Final = -32.0
+"""Front view of a chair sat on sideways: its back post beside the person's right hip."""
+CHAIR_BACK_X: Final = -22.0
+"""Side view: the middle of the chair's back post; its top is 95 cm up, about the height of
+a seated person's lower shoulder blades."""
 BAR_HEIGHT: Final = 225.0
 SADDLE_HEIGHT: Final = 92.0
 ROLLER_R: Final = 8.0
@@ -74,13 +98,17 @@ class Node:
 def nodes(view: View) -> tuple[Node, ...]:
     """The group tree, parents before children, in drawing order within a side."""
     tree = [
-        Node("root", None, "lumbar"),
-        Node("thorax", "root", "thoracic"),
+        Node("root", None, "pelvis"),
+        Node("lumbar", "root", "lumbar"),
+        Node("thorax_low", "lumbar", "thoracic_low"),
+        Node("thorax", "thorax_low", "thoracic"),
         Node("neck", "thorax", "neck"),
         Node("head", "neck", None),
     ]
     if view == "front":
         tree.append(Node("face", "head", None))
+    if view == "back":
+        tree += [Node("blade_l", "thorax", None, "l"), Node("blade_r", "thorax", None, "r")]
     for side in ("l", "r"):
         tree += [
             Node(f"thigh_{side}", "root", "thigh", side),
@@ -106,19 +134,27 @@ def _sin(degrees: float) -> float:
 def local_transforms(view: View, a: Angles, root: tuple[float, float]) -> dict[str, Transform]:
     """Each group's transform for the angles `a`, with the root (hip joints' centre) at
     `root`."""
-    t: dict[str, Transform] = {"root": Transform(root[0], root[1], a["body"], LUMBAR)}
-    t["thorax"] = Transform(0, -LUMBAR, a["spine"], THORACIC)
+    # Seen from behind, the figure's left is the viewer's left: sideways angles and the limbs'
+    # sides are the front view's, mirrored.
+    flip = -1.0 if view == "back" else 1.0
+    t: dict[str, Transform] = {"root": Transform(root[0], root[1], flip * a["body"], PELVIS)}
+    # The thoracic bend is shared by its two segments, so it draws as a curve.
+    half = flip * a["spine"] / 2
+    t["lumbar"] = Transform(0, -PELVIS, flip * a.get("lumbar", 0.0), LUMBAR)
+    t["thorax_low"] = Transform(0, -LUMBAR, half, LOWER_THORACIC)
+    t["thorax"] = Transform(0, -LOWER_THORACIC, half, UPPER_THORACIC)
     nod = a.get("nod", 0.0)
-    t["neck"] = Transform(0, -THORACIC, a["neck"], NECK * max(_cos(nod), 0.2))
+    t["neck"] = Transform(0, -UPPER_THORACIC, flip * a["neck"], NECK_DRAWN * max(_cos(nod), 0.2))
     # Nodding in the front view brings the head forward and down: the neck looks shorter and
     # the head sinks toward the chest by what its own height loses to the turn.
-    sink = HEAD_R * (1 - _cos(nod)) if view == "front" else 0.0
-    t["head"] = Transform(0, -t["neck"].length + sink, a["head"], 0)
+    sink = HEAD_UP * (1 - _cos(nod)) if view != "side" else 0.0
+    t["head"] = Transform(0, -t["neck"].length + sink, flip * a["head"], 0)
     if view == "front":
         # The face slides across as the head turns and down as it nods (2D, issue 8).
         t["face"] = Transform(HEAD_R * _sin(a["turn"]), HEAD_R * 0.7 * _sin(nod), 0, 0)
     twist = _cos(a.get("twist", 0.0))
-    for side, sign in (("l", 1.0), ("r", -1.0)):
+    shoulder_y = -(UPPER_THORACIC - SHOULDER_DROP)
+    for side, sign in (("l", flip), ("r", -flip)):
         upper = UPPER_ARM * max(_cos(a[f"arm_depth_{side}"]), 0.05)
         fore = (FOREARM + HAND) * max(_cos(a[f"forearm_depth_{side}"]), 0.05)
         thigh = THIGH * max(_cos(a[f"thigh_depth_{side}"]), 0.01)
@@ -126,7 +162,7 @@ def local_transforms(view: View, a: Angles, root: tuple[float, float]) -> dict[s
         if view == "side":
             t[f"arm_{side}"] = Transform(
                 a[f"protract_{side}"],
-                -(THORACIC - SHOULDER_DROP) - a[f"shrug_{side}"],
+                shoulder_y - a[f"shrug_{side}"],
                 180 - a[f"shoulder_{side}"],
                 upper,
             )
@@ -135,16 +171,30 @@ def local_transforms(view: View, a: Angles, root: tuple[float, float]) -> dict[s
             t[f"shin_{side}"] = Transform(0, -thigh, a[f"knee_{side}"], shin)
             t[f"foot_{side}"] = Transform(0, -shin, -90 + a[f"ankle_{side}"], FOOT)
         else:
-            # The figure's left is the viewer's right: +x. Limbs mirror across the midline.
+            # The figure's left is the viewer's right (+x) from the front, and the viewer's left
+            # from behind. Limbs mirror across the midline; drawing the shoulders back
+            # (negative protraction) narrows them a little.
+            width = SHOULDER_HALF * twist + 0.4 * a[f"protract_{side}"]
             t[f"arm_{side}"] = Transform(
-                sign * SHOULDER_HALF * twist,
-                -(THORACIC - SHOULDER_DROP) - a[f"shrug_{side}"],
+                sign * width,
+                shoulder_y - a[f"shrug_{side}"],
                 180 - sign * a[f"shoulder_{side}"],
                 upper,
             )
             t[f"forearm_{side}"] = Transform(0, -upper, -sign * a[f"elbow_{side}"], fore)
             t[f"thigh_{side}"] = Transform(sign * HIP_HALF, 0, 180 - sign * a[f"hip_{side}"], thigh)
             t[f"shin_{side}"] = Transform(0, -thigh, -sign * a[f"knee_{side}"], shin)
+            if view == "back":
+                # The blade slides out as the shoulder comes forward, in as it is drawn back,
+                # rises with a shrug, and turns upward with the arm beyond 30 degrees (about a
+                # third of the arm's elevation: the scapulohumeral rhythm, Inman 1944).
+                turn = max(0.0, a[f"shoulder_{side}"] - 30) / 3
+                t[f"blade_{side}"] = Transform(
+                    sign * (BLADE_X + 9 + a[f"protract_{side}"]),
+                    shoulder_y - 1 - a[f"shrug_{side}"],
+                    -sign * turn,
+                    0,
+                )
     return t
 
 
@@ -243,11 +293,18 @@ def pose_body(view: View, angles: Angles, root: Point = (0.0, 0.0)) -> Body:
             name = node.segment + (f"_{node.side}" if node.side else "")
             points[f"{name}_end"] = end
             capsules[name] = Capsule(name, start, end, RADIUS[node.segment])
-    head = frames["head"].apply(0, -HEAD_R)
+    head = frames["head"].apply(0, -HEAD_UP)
     points["head_centre"] = head
-    points["crown"] = frames["head"].apply(0, -2 * HEAD_R)
-    face = frames["face"].apply(0, -3) if view == "front" else frames["head"].apply(8, -4)
+    points["crown"] = frames["head"].apply(0, -(HEAD_UP + HEAD_R))
+    if view == "front":
+        face = frames["face"].apply(0, -3)
+    elif view == "side":
+        face = frames["head"].apply(CHIN[0], CHIN[1])
+    else:
+        face = frames["head"].apply(0, -3)
     points["chin"] = face
+    if view == "side":
+        points["nose"] = frames["head"].apply(NOSE[0], NOSE[1])
     capsules["head"] = Capsule("head", head, head, HEAD_R)
     for side in ("l", "r"):
         if view == "side":
@@ -258,7 +315,7 @@ def pose_body(view: View, angles: Angles, root: Point = (0.0, 0.0)) -> Body:
         else:
             shin = frames[f"shin_{side}"]
             length = transforms[f"shin_{side}"].length
-            sign = 1.0 if side == "l" else -1.0
+            sign = (1.0 if side == "l" else -1.0) * (-1.0 if view == "back" else 1.0)
             heel = shin.apply(-sign * 2.0, -(length + ANKLE_HEIGHT))
             toe = shin.apply(sign * 6.0, -(length + ANKLE_HEIGHT))
             capsules[f"foot_{side}"] = Capsule(f"foot_{side}", heel, toe, RADIUS["foot"])
@@ -287,28 +344,61 @@ def contact_height(body: Body, part: str) -> float:
     if part == "pelvis":
         return -(body.points["root"][1] + RADIUS["lumbar"])
     if part == "back":
-        return -caps["thoracic"].lowest
+        return -max(caps["thoracic"].lowest, caps["thoracic_low"].lowest)
+    if part == "head":
+        return -caps["head"].lowest
     raise ValueError(f"unknown contact {part!r}")
 
 
-# How each base is placed: which point keeps its x at 0, and what fixes the height.
-ANCHOR_X: Final[dict[Base, str]] = {
-    "standing": "root",
-    "seated": "root",
-    "all_fours": "knee_r",
-    "kneeling": "knee_r",
-    "lying_back": "root",
-    "lying_front": "root",
-    "hanging": "hand_r",
-    "cycling": "root",
+# How each base is placed: which points may hold it in place, in order (the first that rests
+# in a pose keeps the x it has in the base's own posture, so a hinge keeps its feet where they
+# are and moves its hips back), and what fixes the height.
+ANCHORS: Final[dict[Base, tuple[str, ...]]] = {
+    "standing": ("heel_r", "heel_l", "root"),
+    "seated": ("root",),
+    "all_fours": ("knee_r", "knee_l"),
+    "kneeling": ("knee_r", "knee_l"),
+    "lying_back": ("root",),
+    "lying_front": ("root",),
+    "hanging": ("hand_r",),
+    "cycling": ("root",),
 }
+_CONTACT_OF: Final = {"heel_r": "sole_r", "heel_l": "sole_l"}
 
 
-def place(figure: Figure, angles: Angles) -> Body:
-    """The pose put where it belongs: on the floor, on the seat, or hanging from the bar."""
+@functools.cache
+def _neutral_x(view: View, base: Base, point: str) -> float:
+    """Where a point is, across, in the base's own posture placed by its root."""
+    from unknot.domain.figure import BASE_POSES, expand
+
+    angles = dict.fromkeys(_all_angles(view), 0.0)
+    angles.update({k: float(v) for k, v in expand(BASE_POSES[base]).items() if k in angles})
+    body = pose_body(view, angles)
+    return body.points[point][0] - body.points["root"][0]
+
+
+def _all_angles(view: View) -> tuple[str, ...]:
+    from unknot.domain.figure import joint_names
+
+    return joint_names(view)
+
+
+def place(figure: Figure, angles: Angles, lifted: frozenset[str] = frozenset()) -> Body:
+    """The pose put where it belongs: on the floor, on the seat, or hanging from the bar.
+    `lifted` names the resting parts off the ground in this pose (they cannot hold it)."""
     body = pose_body(figure.view, angles)
-    anchor = body.points[ANCHOR_X[figure.base]]
-    dx = -anchor[0]
+    candidates = ANCHORS[figure.base]
+    name = next(
+        (c for c in candidates if _CONTACT_OF.get(c, c) not in lifted),
+        candidates[-1],
+    )
+    anchor = body.points[name]
+    offset = (
+        0.0
+        if name in ("root", "knee_r", "knee_l", "hand_r")
+        else _neutral_x(figure.view, figure.base, name)
+    )
+    dx = offset - anchor[0]
     if figure.base == "hanging":
         dx = -(body.points["hand_l"][0] + body.points["hand_r"][0]) / 2
     if figure.base == "seated":

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from unknot.domain.exercise import Exercise
 from unknot.domain.figure import Figure, PropKind, View
 from unknot.figures import skeleton as sk
-from unknot.figures.motion import Key, Loop, angles_at
+from unknot.figures.motion import Key, Loop, angles_at, lifted_at
 
 INK = "#34444c"
 FAR = "#8fa3ad"
@@ -26,6 +26,9 @@ FLOOR = "#9aa8b0"
 BACKGROUND = "#f6f8f9"
 MARGIN = 8.0
 
+BLADE = "#b8c7cf"
+BLADE_EDGE = "#1f2b31"
+HAIR = "#1f2b31"
 LIT = "#f4511e"
 """The colour of the target area: "feel it here"."""
 
@@ -42,9 +45,9 @@ def figure_of(exercise: Exercise) -> Figure:
     return exercise.figure
 
 
-def lit_parts(exercise: Exercise) -> set[str]:
+def lit_parts(exercise: Exercise, figure: Figure | None = None) -> set[str]:
     """The areas drawn in the target colour: the figure's choice, else the targets."""
-    figure = figure_of(exercise)
+    figure = figure or figure_of(exercise)
     return set(figure.highlight if figure.highlight is not None else exercise.targets)
 
 
@@ -57,26 +60,29 @@ class Placed:
 
 
 def placed_keys(figure: Figure, loop: Loop) -> list[Placed]:
-    return [Placed(key, sk.place(figure, key.angles)) for key in loop.keys]
+    return [Placed(key, sk.place(figure, key.angles, key.lifted)) for key in loop.keys]
 
 
 # -- the figure's groups ----------------------------------------------------------------------
 
 
-def _children(view: View, group: str) -> list[str]:
-    """Children in painting order: far limbs behind the body, near ones in front."""
+def _children(view: View, group: str, behind: tuple[str, ...] = ()) -> list[str]:
+    """Children in painting order: far limbs behind the body, near ones in front, and arms
+    the figure puts behind its back before the trunk."""
     if view == "side":
         order = {
-            "root": ["thigh_l", "@", "thorax", "thigh_r"],
+            "root": ["thigh_l", "@", "lumbar", "thigh_r"],
             "thorax": ["arm_l", "@", "neck", "arm_r"],
         }
     else:
         order = {
-            "root": ["thigh_l", "thigh_r", "@", "thorax"],
-            "thorax": ["@", "neck", "arm_l", "arm_r"],
+            "root": ["thigh_l", "thigh_r", "@", "lumbar"],
+            "thorax": ["@", "blade_l", "blade_r", "neck", "arm_l", "arm_r"],
             "head": ["@", "face"],
         }
     default = {
+        "lumbar": ["@", "thorax_low"],
+        "thorax_low": ["@", "thorax"],
         "neck": ["@", "head"],
         "head": ["@"],
         "thigh_l": ["@", "shin_l"],
@@ -86,7 +92,10 @@ def _children(view: View, group: str) -> list[str]:
         "arm_l": ["@", "forearm_l"],
         "arm_r": ["@", "forearm_r"],
     }
-    return order.get(group) or default.get(group, ["@"])
+    children = order.get(group) or default.get(group, ["@"])
+    if group == "thorax" and behind:
+        children = [*behind, *(c for c in children if c not in behind)]
+    return children
 
 
 @dataclass
@@ -97,6 +106,7 @@ class Style:
     props: set[PropKind]
     ink: str = INK
     far: str = FAR
+    behind: tuple[str, ...] = ()
 
 
 def _segment(group: str, view: View, length: float, style: Style, colour: str) -> str:
@@ -104,40 +114,54 @@ def _segment(group: str, view: View, length: float, style: Style, colour: str) -
     side = group[-1] if group[-2:] in ("_l", "_r") else None
     stem = group[:-2] if side else group
     lit = style.lit
+    flat = view != "side"
     if group == "root":
-        stripe = (
-            _stripe(view, sk.RADIUS["lumbar"], length, 0.15, 0.9) if "lower_back" in lit else ""
-        )
-        if view == "front":
-            return f'<path d="M-14 0L-12 -{_n(length)}H12L14 0Z"{_solid(colour, 8)}/>' + stripe
+        if flat:
+            return f'<path d="M-14 0L-13.5 -{_n(length)}H13.5L14 0Z"{_solid(colour, 8)}/>'
+        return _line(length, sk.RADIUS["pelvis"], colour)
+    if group == "lumbar":
+        stripe = _stripe(view, sk.RADIUS["lumbar"], length, 0.0, 0.9) if "lower_back" in lit else ""
+        if flat:
+            return f'<path d="M-13.5 0L-12 -{_n(length)}H12L13.5 0Z"{_solid(colour, 8)}/>' + stripe
         return _line(length, sk.RADIUS["lumbar"], colour) + stripe
+    if group == "thorax_low":
+        r = sk.RADIUS["thoracic_low"]
+        stripes = ""
+        if "mid_back" in lit:
+            stripes += _stripe(view, r, length, 0.1, 1.0)
+        if flat:
+            return f'<path d="M-12 0L-13 -{_n(length)}H13L12 0Z"{_solid(colour, 9)}/>' + stripes
+        return _line(length, r, colour) + stripes
     if group == "thorax":
         r = sk.RADIUS["thoracic"]
         stripes = ""
         if "upper_back" in lit:
-            stripes += _stripe(view, r, length, 0.5, 0.95)
-        if "mid_back" in lit:
-            stripes += _stripe(view, r, length, 0.08, 0.5)
-        if "chest" in lit:
-            stripes += _stripe(view, -r, length, 0.5, 0.85)
-        if view == "front":
+            stripes += _stripe(view, r, length, 0.0, 0.9)
+        if "chest" in lit and view != "back":
+            stripes += _stripe(view, -r, length, 0.0, 0.7)
+        if flat:
             top, half = _n(length - 3), _n(sk.SHOULDER_HALF)
-            return f'<path d="M-12 0H12L{half} -{top}H-{half}Z"{_solid(colour, 9)}/>' + stripes
+            return f'<path d="M-13 0H13L{half} -{top}H-{half}Z"{_solid(colour, 9)}/>' + stripes
         return _line(length, r, colour) + stripes
     if group == "neck":
         return _line(length, sk.RADIUS["neck"], LIT if "neck" in lit else colour)
     if group == "head":
-        r = sk.HEAD_R
-        head = f'<circle cy="-{_n(r)}" r="{_n(r)}" fill="{colour}"/>'
-        if view == "side":
-            head += f'<circle cx="{_n(r - 0.5)}" cy="-{_n(r - 1)}" r="2.6" fill="{colour}"/>'
-            head += f'<circle cx="5" cy="-{_n(r + 2)}" r="1.6" fill="#fff"/>'
-        return head
+        return _head(view, colour)
     if group == "face":
-        y = _n(sk.HEAD_R + 1.5)
+        y = _n(sk.HEAD_UP + 1.5)
         return (
             f'<circle cx="-4" cy="-{y}" r="1.6" fill="#fff"/>'
             f'<circle cx="4" cy="-{y}" r="1.6" fill="#fff"/>'
+            f'<path d="M0 -{y}v4.5M-2.5 -4.5h5" stroke="#fff" stroke-width="1.2" '
+            'stroke-linecap="round" fill="none"/>'
+        )
+    if stem == "blade":
+        sign = -1 if side == "l" else 1
+        lit_blade = bool({"upper_back", "shoulders", "mid_back"} & lit)
+        fill = LIT if lit_blade else BLADE
+        return (
+            f'<path d="M0 0L{-9 * sign} 1L{-8 * sign} 14Z" fill="{fill}" stroke="{BLADE_EDGE}" '
+            'stroke-width="1.2" stroke-linejoin="round"/>'
         )
     if stem == "foot":
         return f'<path d="M{_n(sk.ANKLE_HEIGHT)} 4V-{_n(sk.FOOT - 4)}"{_stroke(colour, 3.5)}/>'
@@ -157,11 +181,45 @@ def _segment(group: str, view: View, length: float, style: Style, colour: str) -
                 f'<circle cy="-{_n(length)}" r="22" fill="none" stroke="{PROP}" stroke-width="3"/>'
                 f'<circle cy="-{_n(length)}" r="3" fill="{PROP}"/>'
             )
-    if stem == "shin" and view == "front":
+    if stem == "shin" and flat:
         ankle = -(length + sk.ANKLE_HEIGHT)
-        sign = 1 if side == "l" else -1
+        sign = (1 if side == "l" else -1) * (-1 if view == "back" else 1)
         parts.append(f'<path d="M{-2 * sign} {_n(ankle)}H{6 * sign}"{_stroke(colour, 3.5)}/>')
     return "".join(parts)
+
+
+def _head(view: View, colour: str) -> str:
+    """The head in its own frame (the nodding joint at the origin, the centre above it). From
+    the side it has a face: brow, nose, lips and a chin pointing the way the face looks, and an
+    eye, so a nod (the chin drawn in) reads differently from pushing the head back or bending
+    the neck."""
+    r, up = sk.HEAD_R, sk.HEAD_UP
+    cranium = f'<circle cy="-{_n(up)}" r="{_n(r)}" fill="{colour}"/>'
+
+    def at(x: float, y: float) -> str:
+        """A point given from the head's centre."""
+        return f"{_n(x)} {_n(y - up)}"
+
+    if view == "side":
+        face = (
+            f'<path d="M{at(-5, 8)}Q{at(0, 12)} {at(7, 11.5)}Q{at(10.5, 11)} {at(10.5, 8)}'
+            f"L{at(11.2, 5)}L{at(10.6, 3.8)}L{at(13.6, 0.6)}L{at(11.4, -1.5)}"
+            f'L{at(10.4, -5)}L{at(8.5, -7.5)}Z" '
+            f'fill="{colour}" stroke="{colour}" stroke-width="1.2" stroke-linejoin="round"/>'
+        )
+        eye = f'<circle cx="7.2" cy="{_n(-2.8 - up)}" r="1.6" fill="#fff"/>'
+        return cranium + face + eye
+    if view == "back":
+        hair = (
+            f'<path d="M{at(-r, -2)}A{_n(r)} {_n(r)} 0 0 1 {at(r, -2)}Q{at(0, 2)} {at(-r, -2)}Z" '
+            f'fill="{HAIR}"/>'
+        )
+        ears = (
+            f'<circle cx="-{_n(r + 0.2)}" cy="-{_n(up)}" r="2.4" fill="{colour}"/>'
+            f'<circle cx="{_n(r + 0.2)}" cy="-{_n(up)}" r="2.4" fill="{colour}"/>'
+        )
+        return ears + cranium + hair
+    return cranium
 
 
 SEGMENT_OF = {"arm": "upper_arm", "forearm": "forearm", "thigh": "thigh", "shin": "shin"}
@@ -193,7 +251,7 @@ def _line(length: float, radius: float, colour: str) -> str:
 def _stripe(view: View, radius: float, length: float, start: float, end: float) -> str:
     """A band of the target colour along the back (positive radius) or the front (negative)
     of a trunk segment, from `start` to `end` of its length; down the middle from the front."""
-    x = 0.0 if view == "front" else -(radius - 4.5) if radius > 0 else -radius - 4.5
+    x = 0.0 if view != "side" else -(radius - 4.5) if radius > 0 else -radius - 4.5
     width = 9 if view == "side" else 12
     return (
         f'<path d="M{_n(x)} -{_n(length * start)}V-{_n(length * end)}" stroke="{LIT}" '
@@ -229,12 +287,16 @@ def figure_markup(
     drawing (the animation scales segments that turn out of the view's plane)."""
 
     def colour_of(group: str) -> str:
-        return style.far if view == "side" and group[-2:] == "_l" else style.ink
+        if view == "side" and group[-2:] == "_l":
+            return style.far
+        if group in style.behind or group.replace("forearm", "arm") in style.behind:
+            return style.far
+        return style.ink
 
     def emit(group: str) -> str:
         t = transforms[group]
         inner: list[str] = []
-        for child in _children(view, group):
+        for child in _children(view, group, style.behind):
             if child == "@":
                 own = _segment(group, view, t.length, style, colour_of(group))
                 inner.append(drawing(group, own) if drawing else own)
@@ -262,8 +324,8 @@ class Scene:
         return x, y
 
     def roller(self) -> tuple[float, float]:
-        first = self.placed[0].body.capsules["thoracic"]
-        x = (first.start[0] + first.end[0]) / 2
+        # Across the back just below the shoulder blades: where the two thoracic segments meet.
+        x = self.placed[0].body.points["thorax"][0]
         return self.prop_xy("foam_roller", (x, -sk.ROLLER_R))
 
     def crank(self) -> tuple[float, float]:
@@ -275,9 +337,13 @@ def _rect(x: float, y: float, width: float, height: float, extra: str = "") -> s
     return f'<rect x="{_n(x)}" y="{_n(y)}" width="{_n(width)}" height="{_n(height)}"{extra}/>'
 
 
-def _chair(view: View) -> str:
+def _chair(view: View, turned: bool = False) -> str:
     seat = -sk.SEAT_HEIGHT
-    if view == "side":
+    if turned and view != "side":
+        # Side-on beside the person, its back post at their right.
+        x = sk.TURNED_CHAIR_BACK_X - 2
+        parts = [_rect(x, seat, 46, 4, ' rx="2"'), _rect(x, -95, 4, 95), _rect(x + 41, -42, 4, 42)]
+    elif view == "side":
         parts = [_rect(-24, seat, 46, 4, ' rx="2"'), _rect(-24, -95, 4, 95), _rect(17, -42, 4, 42)]
     else:
         parts = [
@@ -303,15 +369,18 @@ def _bike(scene: Scene) -> str:
     )
 
 
-def props_behind(scene: Scene, box: tuple[float, float, float, float]) -> str:
-    """The props drawn behind the figure (the band and hand-held weights come later)."""
+def props_behind(
+    scene: Scene, box: tuple[float, float, float, float], chair: str | None = None
+) -> str:
+    """The props drawn behind the figure (the band and hand-held weights come later).
+    `chair` wraps a turned chair's drawing (the other side sits the other way round)."""
     figure = scene.figure
     kinds = {p.kind for p in figure.props}
     view = figure.view
     x0, _, x1, _ = box
     out: list[str] = []
     if "wall" in kinds:
-        if view == "front":
+        if view != "side":
             out.append(_rect(-62, -225, 124, 225, f' fill="{PROP_LIGHT}"'))
         else:
             x, _ = scene.prop_xy("wall", (-24, 0))
@@ -320,7 +389,9 @@ def props_behind(scene: Scene, box: tuple[float, float, float, float]) -> str:
         x, _ = scene.prop_xy("doorway", (30, 0))
         out.append(_rect(x, -210, 9, 210, f' fill="{PROP}" fill-opacity=".55"'))
     if "chair" in kinds:
-        out.append(_chair(view))
+        seat = figure.prop("chair")
+        drawing = _chair(view, seat is not None and seat.turned)
+        out.append(f"<g{chair}>{drawing}</g>" if chair else drawing)
     if "mat" in kinds:
         out.append(_rect(x0 + 4, -2, x1 - x0 - 8, 2, ' fill="#7aa37a"'))
     if "foam_roller" in kinds:
@@ -330,7 +401,7 @@ def props_behind(scene: Scene, box: tuple[float, float, float, float]) -> str:
         out.append(_bike(scene))
     if "pull_up_bar" in kinds:
         bar = _n(sk.BAR_HEIGHT)
-        if view == "front":
+        if view != "side":
             out.append(f'<path d="M-60 -{bar}H60"{_stroke(PROP, 2.5)}/>')
         else:
             out.append(f'<circle cy="-{bar}" r="3.5" fill="{PROP}"/>')
@@ -351,8 +422,16 @@ def floor(box: tuple[float, float, float, float]) -> str:
     return f'<path d="M{_n(x0)} 0H{_n(x1)}" stroke="{FLOOR}" stroke-width="2"/>'
 
 
-def bounds(bodies: Iterable[sk.Body], scene: Scene) -> tuple[float, float, float, float]:
-    """The box every pose and prop fits in, with a margin."""
+Box = tuple[float, float, float, float]
+CLOSE_REACH = 24.0
+"""cm around the head a close-up keeps a hand in view (a hand on the head, at the chin)."""
+
+
+def bounds(bodies: Iterable[sk.Body], scene: Scene) -> Box:
+    """The box every pose and prop fits in, with a margin; for a close-up, the head and
+    shoulders."""
+    if scene.figure.crop == "head":
+        return close_up_box(list(bodies))
     xs: list[float] = []
     ys: list[float] = [0.0]
     for body in bodies:
@@ -362,7 +441,9 @@ def bounds(bodies: Iterable[sk.Body], scene: Scene) -> tuple[float, float, float
                 ys += [y - c.radius, y + c.radius]
     kinds = {p.kind for p in scene.figure.props}
     if "chair" in kinds:
-        xs += [-26, 24]
+        seat = scene.figure.prop("chair")
+        turned = seat is not None and seat.turned and scene.figure.view != "side"
+        xs += [-38, 38] if turned else [-26, 24]
         ys.append(-96)
     if "band" in kinds:
         ax, ay = band_anchor(scene)
@@ -374,7 +455,7 @@ def bounds(bodies: Iterable[sk.Body], scene: Scene) -> tuple[float, float, float
         ys.append(-210)
     if "pull_up_bar" in kinds:
         ys.append(-sk.BAR_HEIGHT - 4)
-        xs += [-60, 60] if scene.figure.view == "front" else []
+        xs += [-60, 60] if scene.figure.view != "side" else []
     if "bike" in kinds:
         cx, _ = scene.crank()
         xs += [cx - 30, cx + 82]
@@ -385,6 +466,47 @@ def bounds(bodies: Iterable[sk.Body], scene: Scene) -> tuple[float, float, float
             ys += [hy - 23]
     x0, x1 = min(xs) - MARGIN, max(xs) + MARGIN
     y0, y1 = min(ys) - MARGIN, max(ys) + MARGIN / 2
+    return (math.floor(x0), math.floor(y0), math.ceil(x1), math.ceil(y1))
+
+
+def close_up_box(bodies: list[sk.Body]) -> Box:
+    """The head, the neck and the top of the shoulders over every pose, and a hand when it is
+    near the head; the floor too when the head rests on it. At least as wide as it is tall
+    less a quarter, so a nod is not squeezed into a sliver."""
+    xs: list[float] = []
+    ys: list[float] = []
+    for body in bodies:
+        head = body.capsules["head"]
+        hx, hy = head.start
+        for name in ("head", "neck"):
+            c = body.capsules[name]
+            for x, y in (c.start, c.end):
+                xs += [x - c.radius, x + c.radius]
+                ys += [y - c.radius, y + c.radius]
+        (ax, ay), (bx, by) = body.points["thorax"], body.points["thorax_low"]
+        xs.append((ax + bx) / 2)
+        ys.append((ay + by) / 2)
+        for side in ("l", "r"):
+            sx, sy = body.points[f"shoulder_{side}"]
+            xs += [sx - 7, sx + 7]
+            ys += [sy - 7, sy + 7]
+            x, y = body.points[f"hand_{side}"]
+            if math.hypot(x - hx, y - hy) < sk.HEAD_R + CLOSE_REACH:
+                xs += [x - 5, x + 5]
+                ys += [y - 5, y + 5]
+        if head.lowest > -6:
+            ys.append(0.0)
+    x0, x1 = min(xs) - MARGIN, max(xs) + MARGIN
+    y0, y1 = min(ys) - MARGIN, min(max(ys), 0.0) + MARGIN / 2
+    if x1 - x0 < 0.75 * (y1 - y0):
+        grow = (0.75 * (y1 - y0) - (x1 - x0)) / 2
+        x0, x1 = x0 - grow, x1 + grow
+    widest = 1.4 * (y1 - y0)
+    if x1 - x0 > widest:
+        # Lying down the shoulders run on sideways: keep the head and the neck's base.
+        neck_x = sum(b.points["neck"][0] for b in bodies) / len(bodies)
+        x0 = max(x0, min(neck_x - widest / 2, x1 - widest))
+        x1 = x0 + widest
     return (math.floor(x0), math.floor(y0), math.ceil(x1), math.ceil(y1))
 
 
@@ -407,7 +529,11 @@ def trace_markup(figure: Figure, loop: Loop) -> str:
     for name in figure.trace:
         point = TRACE_POINTS.get(name, name)
         path = [
-            sk.place(figure, angles_at(loop, end * i / TRACE_SAMPLES)).points[point]
+            sk.place(
+                figure,
+                angles_at(loop, end * i / TRACE_SAMPLES),
+                lifted_at(loop, end * i / TRACE_SAMPLES),
+            ).points[point]
             for i in range(TRACE_SAMPLES + 1)
         ]
         d = "M" + "L".join(f"{_n(x)} {_n(y)}" for x, y in path)
