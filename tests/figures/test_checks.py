@@ -81,7 +81,7 @@ figure:
     - pose: {hip_r: 190, knee_r: 60, thigh_depth_r: 50}
 """
     found = problems(tmp_path, VALID + lying)
-    assert any("the right shin passes through the upper back" in p for p in found)
+    assert any("the right shin passes through the mid back" in p for p in found)
 
 
 def test_the_figure_must_fit_the_dosage(tmp_path: Path) -> None:
@@ -112,3 +112,61 @@ def test_catalog_check_reports_a_broken_figure_and_exits_1(tmp_path: Path) -> No
     assert result.exit_code == 1
     assert "towel-nod.yaml: figure at 1.5 s (Nod)" in result.output
     assert "below the floor" in result.output
+
+
+# -- issue 18: what the figure must show, checked ----------------------------------------------
+
+FOURS = """\
+figure:
+  base: all_fours
+  frames:
+    - label: Flat
+    - {pose: {spine: 30}, hold: true, label: Round}
+"""
+
+
+def test_a_planted_hand_that_slides_is_caught(tmp_path: Path) -> None:
+    """Rounding the back without tipping the pelvis drags the hands: cat-cow's old figure."""
+    found = problems(tmp_path, VALID + FOURS)
+    assert any("hand slides" in p and "keep it planted" in p for p in found)
+
+
+def test_a_hand_that_should_hold_the_head_must_touch_it(tmp_path: Path) -> None:
+    holding = SEATED.replace(
+        "    - label: Tall\n", "    - label: Tall\n      grips: {hand_r: head}\n"
+    )
+    found = problems(tmp_path, VALID + holding)
+    assert any("the right hand should be on the head but is" in p for p in found)
+
+
+def test_a_head_that_tips_back_is_caught_where_the_figure_forbids_it(tmp_path: Path) -> None:
+    tipping = SEATED.replace("{neck: 15, head: 10}", "{neck: -10, head: -5}")
+    assert problems(tmp_path, VALID + tipping) == []
+    forbidden = tipping.replace(
+        "  props: [chair]\n", "  props: [chair]\n  forbid: [no_neck_extension]\n"
+    )
+    found = problems(tmp_path, VALID + forbidden)
+    assert any("the head tips back here" in p for p in found)
+
+
+def test_a_second_view_must_move_in_step(tmp_path: Path) -> None:
+    beside = SEATED + "  beside:\n    view: back\n    base: seated\n    props: [chair]\n"
+    (found,) = problems(tmp_path, VALID + beside + "    frames: [{}]\n")
+    assert "figure.beside.frames: Tuple should have at least 2 items" in found
+    (found,) = problems(tmp_path, VALID + beside + "    frames: [{}, {}, {}]\n")
+    assert "same path and number of frames" in found
+    assert problems(tmp_path, VALID + beside + "    frames: [{}, {hold: true}]\n") == []
+
+
+def test_a_version_drawn_like_another_names_a_real_version(tmp_path: Path) -> None:
+    two = VALID.replace(
+        "    position: seated\n",
+        "    position: seated\n  - equipment: []\n    position: standing\n    figure: {like: 3}\n",
+    )
+    (found,) = problems(tmp_path, two + SEATED)
+    assert "alternatives[1].figure.like: 3 is not another version; use 0 to 1" in found
+    standing = two.replace("{like: 3}", "{base: standing, props: []}")
+    assert problems(tmp_path, standing + SEATED) == []
+    (exercise,), _ = check_files([tmp_path / "towel-nod.yaml"], {})
+    drawn = exercise.figure_for(1)
+    assert drawn is not None and drawn.base == "standing" and drawn.props == ()

@@ -25,14 +25,18 @@ KEYFRAMES = re.compile(r"@keyframes (k\d+)\{((?:[\d.]+%\{transform:[^}]*\})+)\}"
 STOP = re.compile(r"([\d.]+)%\{transform:([^}]*)\}")
 
 
+VERSIONS = [(e.id, v) for e in SHIPPED for v in range(len(e.alternatives))]
+VERSION_IDS = [f"{i}/{v}" for i, v in VERSIONS]
+
+
 def by_id(exercise_id: str) -> Exercise:
     return next(e for e in SHIPPED if e.id == exercise_id)
 
 
-def expected_duration(exercise: Exercise) -> float:
+def expected_duration(exercise: Exercise, version: int = 0) -> float:
     """One loop, worked out from the dosage alone: each direction on each side does one
     repetition of movement plus its holds (at the low end of the hold range)."""
-    figure = exercise.figure
+    figure = exercise.figure_for(version)
     assert figure is not None
     dosage = exercise.dosage
     move = figure.cycle_s if dosage.work_s is not None else dosage.rep_s
@@ -46,7 +50,7 @@ def expected_duration(exercise: Exercise) -> float:
             else figure.frames
         )
         total += move + hold * sum(1 for f in frames if f.hold)
-    sides = 2 if exercise.alternative_per_side(exercise.alternatives[0]) else 1
+    sides = 2 if exercise.alternative_per_side(exercise.alternatives[version]) else 1
     return sides * total
 
 
@@ -63,10 +67,24 @@ def test_the_shipped_catalog_is_valid_and_every_exercise_has_keyframes() -> None
     assert all(e.figure is not None and len(e.figure.frames) >= 2 for e in SHIPPED)
 
 
-@pytest.mark.parametrize("exercise_id", IDS)
-def test_the_animated_figure_parses_animates_and_loops_at_the_dosage(exercise_id: str) -> None:
+def test_every_version_of_every_exercise_is_drawn() -> None:
+    """Issue 18: the chair thoracic extension, the dumbbell row, the seated chin tuck and the
+    band shrug are drawn as themselves, not as the first version."""
+    missing = [f"{i}/{v}" for i, v in VERSIONS if by_id(i).figure_for(v) is None]
+    assert missing == []
+    chair = by_id("thoracic-extension").figure_for(1)
+    assert chair is not None and chair.base == "seated" and chair.prop("chair") is not None
+    dumbbell = by_id("row").figure_for(1)
+    assert dumbbell is not None and dumbbell.prop("wall") is not None
+    assert strip_svg(by_id("row"), version=1) != strip_svg(by_id("row"), version=0)
+
+
+@pytest.mark.parametrize(("exercise_id", "version"), VERSIONS, ids=VERSION_IDS)
+def test_the_animated_figure_parses_animates_and_loops_at_the_dosage(
+    exercise_id: str, version: int
+) -> None:
     exercise = by_id(exercise_id)
-    svg = animated_svg(exercise)
+    svg = animated_svg(exercise, version=version)
     root = ET.fromstring(svg)
     assert root.tag == f"{SVG}svg"
     assert root.find(f"{SVG}title") is not None
@@ -75,7 +93,7 @@ def test_the_animated_figure_parses_animates_and_loops_at_the_dosage(exercise_id
     assert len(svg.encode()) <= 15 * 1024
 
     duration = float(root.attrib["data-duration"])
-    assert duration == pytest.approx(expected_duration(exercise))
+    assert duration == pytest.approx(expected_duration(exercise, version))
     assert re.search(rf"\.a\{{animation:{duration:g}s [a-z-]+ infinite", svg)
     assert "@media (prefers-reduced-motion:reduce){.a{animation:none}}" in svg
 
@@ -93,8 +111,9 @@ def test_the_animated_figure_parses_animates_and_loops_at_the_dosage(exercise_id
 
 @pytest.mark.parametrize("exercise_id", [e.id for e in SHIPPED if e.dosage.hold_s])
 def test_a_hold_is_still_for_the_hold_time(exercise_id: str) -> None:
-    """A joint held away from its rest position stays there for exactly the hold: a 5 s hold
-    holds for 5 s. (A joint waiting at rest, the other side's leg, may wait longer.)"""
+    """A joint held away from its rest position stays there for the whole hold: a 5 s hold
+    holds for 5 s. (A hand placed before the hold, as in the upper-trapezius stretch, stays
+    placed longer.)"""
     exercise = by_id(exercise_id)
     assert exercise.dosage.hold_s is not None
     svg = animated_svg(exercise)
@@ -104,7 +123,7 @@ def test_a_hold_is_still_for_the_hold_time(exercise_id: str) -> None:
         for (p1, v1), (p2, v2) in itertools.pairwise(stops):
             if v1 == v2 != stops[0][1]:
                 longest = max(longest, (p2 - p1) / 100 * duration)
-    assert longest == pytest.approx(exercise.dosage.hold_s[0], abs=0.01)
+    assert longest >= exercise.dosage.hold_s[0] - 0.01
     # The player starts a hold step at data-hold and a release step at data-release.
     marks = ET.fromstring(svg).attrib
     assert float(marks["data-release"]) - float(marks["data-hold"]) == pytest.approx(
@@ -113,15 +132,21 @@ def test_a_hold_is_still_for_the_hold_time(exercise_id: str) -> None:
     assert 0 < float(marks["data-hold"]) <= exercise.dosage.rep_s
 
 
-@pytest.mark.parametrize("exercise_id", IDS)
-def test_the_strip_parses_names_its_poses_and_renders_to_png(exercise_id: str) -> None:
+@pytest.mark.parametrize(("exercise_id", "version"), VERSIONS, ids=VERSION_IDS)
+def test_the_strip_parses_names_its_poses_and_renders_to_png(
+    exercise_id: str, version: int
+) -> None:
     exercise = by_id(exercise_id)
-    svg = strip_svg(exercise)
+    svg = strip_svg(exercise, version=version)
     root = ET.fromstring(svg)
     labels = [t.text or "" for t in root.iter(f"{SVG}text")]
     assert exercise.name in labels[-1]
-    figure = exercise.figure
+    label = exercise.alternatives[version].label
+    assert label is None or label in labels[-1], "the strip names the version it shows"
+    figure = exercise.figure_for(version)
     assert figure is not None
+    if figure.beside is not None:
+        assert len([t for t in root.iter(f"{SVG}text") if t.get("class") == "c"]) == 2
     seen: list[dict[str, float]] = []
     for frame in figure.frames:
         angles = figure.frame_angles(frame)
@@ -210,11 +235,14 @@ def test_the_neck_strength_figures_show_their_movement() -> None:
         assert figure_problems(by_id(exercise_id)) == []
     endurance = by_id("deep-neck-flexor-endurance").figure
     assert endurance is not None
-    down, up = (sk.place(endurance, endurance.frame_angles(f)) for f in endurance.frames)
+    down, up = (
+        sk.place(endurance, endurance.frame_angles(f), frozenset(f.lifted))
+        for f in (endurance.frames[0], endurance.frames[-1])
+    )
     lift = down.capsules["head"].lowest - up.capsules["head"].lowest
     assert 4 <= lift <= 10, "clear of the floor at phone size, not a sit-up"
     assert up.points["chin"] != down.points["chin"]
-    assert endurance.frame_angles(endurance.frames[1])["head"] > 0  # the chin stays tucked
+    assert endurance.frame_angles(endurance.frames[-1])["head"] > 0  # the chin stays tucked
 
     extension = by_id("isometric-neck-extension").figure
     assert extension is not None

@@ -26,8 +26,9 @@ View = Literal["side", "front", "back"]
 """side: the figure faces right; front: it faces the viewer; back: it turns its back to the
 viewer, which shows the shoulder blades (issue 18)."""
 
-Crop = Literal["body", "head"]
-"""body: the whole figure; head: a head-and-shoulders close-up, for neck exercises."""
+Crop = Literal["body", "head", "upper"]
+"""body: the whole figure; head: a head-and-shoulders close-up, for neck exercises; upper: the
+trunk, head and arms, for the shoulder blades and the arms' path."""
 
 Base = Literal[
     "standing", "seated", "all_fours", "kneeling", "lying_back", "lying_front", "hanging", "cycling"
@@ -221,6 +222,9 @@ class Prop(_Strict):
     kind: PropKind
     x: float | None = None
     y: float | None = None
+    hand: Literal["hand_l", "hand_r"] | None = None
+    """The hand that holds hand-held weights in the frames as drawn (a one-arm row); the other
+    hand takes them on the other side. Both hands when left out."""
     turned: bool = False
     """A chair turned a quarter turn, so a front view sees it side-on with its back at the
     figure's right (sitting sideways for the chair rotation)."""

@@ -22,11 +22,13 @@ from unknot.figures.svg import (
     bounds,
     figure_markup,
     floor,
+    hidden_in,
     lit_parts,
     placed_keys,
     props_behind,
     title,
     trace_markup,
+    weight_side,
 )
 
 
@@ -269,8 +271,28 @@ def _view_markup(exercise: Exercise, view: _View, index: int, rules: list[str]) 
     figure, placed = view.figure, view.placed
     scene = Scene(figure, placed)
     kinds = {p.kind for p in figure.props}
-    style = Style(lit=lit_parts(exercise, figure), props=kinds, behind=figure.behind)
     animation = _Animation(view.loop, placed, rules)
+    held = weight_side(figure, False)
+
+    def wrap_weight(side: str, markup: str) -> str:
+        """The weight shows in the holding hand: this side's on the first side's keys, the
+        other's on the mirrored side's."""
+        values = [
+            "scale(1,1)" if (p.key.side == "right") == (side != held) else "scale(0,0)"
+            for p in placed
+        ]
+        if len(set(values)) == 1:
+            return markup if values[0] == "scale(1,1)" else ""
+        return f'<g class="{animation.animate(values)}">{markup}</g>'
+
+    style = Style(
+        lit=lit_parts(exercise, figure),
+        props=kinds,
+        behind=figure.behind,
+        hidden=hidden_in(figure),
+        held_by=held,
+        wrap_weight=wrap_weight if held is not None else None,
+    )
     first = placed[0].body.transforms
     body = figure_markup(figure.view, first, style, animation.group, animation.drawing)
     bands = ""

@@ -146,6 +146,7 @@ def _planted(figure: Figure, keys: tuple[Key, ...]) -> list[Problem]:
         "sole_r": "heel_r",
     }
     first: dict[str, tuple[float, sk.Point]] = {}
+    reported: set[str] = set()
     found: list[Problem] = []
     for key in keys:
         body = sk.place(figure, key.angles, key.lifted)
@@ -153,12 +154,15 @@ def _planted(figure: Figure, keys: tuple[Key, ...]) -> list[Problem]:
             if contact not in points or contact in key.lifted:
                 continue
             where = body.points[points[contact]]
+            if abs(sk.contact_height(body, contact)) > CONTACT_TOLERANCE:
+                continue  # not resting here at all: pose_problems says so
             if contact not in first:
                 first[contact] = (key.t, where)
                 continue
             since, start = first[contact]
             moved = abs(where[0] - start[0])
-            if moved > PLANT_TOLERANCE:
+            if moved > PLANT_TOLERANCE and contact not in reported:
+                reported.add(contact)
                 found.append(
                     (
                         _where(key),
@@ -166,7 +170,6 @@ def _planted(figure: Figure, keys: tuple[Key, ...]) -> list[Problem]:
                         f"{since:g} s; keep it planted, or list it under `lifted`",
                     )
                 )
-                first[contact] = (key.t, where)
     return found
 
 

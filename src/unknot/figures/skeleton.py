@@ -35,7 +35,7 @@ NECK_DRAWN: Final = NECK + HEAD_R - HEAD_UP
 """From the neck's base to the nodding joint, inside the head's outline."""
 SHOULDER_DROP: Final = 4.0  # shoulder joint below the top of the thoracic segment
 SHOULDER_HALF: Final = 19.0  # front view
-BLADE_X: Final = 5.0  # back view: a shoulder blade's inner edge from the spine
+BLADE_X: Final = 6.0  # back view: a shoulder blade's inner edge from the spine
 HIP_HALF: Final = 9.0  # front view
 UPPER_ARM: Final = 29.0
 FOREARM: Final = 25.0
@@ -190,7 +190,7 @@ def local_transforms(view: View, a: Angles, root: tuple[float, float]) -> dict[s
                 # third of the arm's elevation: the scapulohumeral rhythm, Inman 1944).
                 turn = max(0.0, a[f"shoulder_{side}"] - 30) / 3
                 t[f"blade_{side}"] = Transform(
-                    sign * (BLADE_X + 9 + a[f"protract_{side}"]),
+                    sign * (BLADE_X + 9 + 0.8 * a[f"protract_{side}"]),
                     shoulder_y - 1 - a[f"shrug_{side}"],
                     -sign * turn,
                     0,

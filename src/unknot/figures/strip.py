@@ -25,11 +25,13 @@ from unknot.figures.svg import (
     bounds,
     figure_markup,
     floor,
+    hidden_in,
     lit_parts,
     placed_keys,
     props_behind,
     title,
     trace_markup,
+    weight_side,
 )
 
 ROW_H = 240.0
@@ -104,9 +106,15 @@ def pose_of(version: Drawn, figure: Figure, panel: Panel) -> sk.Body:
     return sk.place(figure, angles, lifted)
 
 
-def style_of(exercise: Exercise, figure: Figure) -> Style:
+def style_of(exercise: Exercise, figure: Figure, *, mirrored: bool = False) -> Style:
     kinds = {p.kind for p in figure.props}
-    return Style(lit=lit_parts(exercise, figure), props=kinds, behind=figure.behind)
+    return Style(
+        lit=lit_parts(exercise, figure),
+        props=kinds,
+        behind=figure.behind,
+        hidden=hidden_in(figure),
+        held_by=weight_side(figure, mirrored),
+    )
 
 
 def still(
@@ -125,7 +133,15 @@ def still(
     parts.append(props_behind(scene, box, ' transform="scale(-1 1)"' if mirrored else None))
     parts.append(floor(box))
     if ghost is not None:
-        faint = Style(lit=set(), props=style.props, ink=FAR, far=FAR, behind=style.behind)
+        faint = Style(
+            lit=set(),
+            props=style.props,
+            ink=FAR,
+            far=FAR,
+            behind=style.behind,
+            held_by=style.held_by,
+            hidden=style.hidden,
+        )
         parts.append(f'<g opacity=".35">{figure_markup(figure.view, ghost.transforms, faint)}</g>')
     parts.append(figure_markup(figure.view, body.transforms, style) + trace)
     if "band" in style.props:
@@ -194,11 +210,12 @@ def strip_svg(exercise: Exercise, *, version: int = 0) -> str:
             ghost = bodies[index - 1] if index > 0 else None
             chair = figure.prop("chair")
             turned = chair is not None and chair.turned
+            own = style_of(exercise, figure, mirrored=True) if panel.mirrored else style
             inner = still(
                 scene,
                 box,
                 body,
-                style,
+                own,
                 ghost=ghost,
                 trace=trace,
                 mirrored=panel.mirrored and turned,

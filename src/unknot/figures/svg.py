@@ -107,6 +107,25 @@ class Style:
     ink: str = INK
     far: str = FAR
     behind: tuple[str, ...] = ()
+    held_by: str | None = None
+    """The side ("l" or "r") whose hand holds a one-hand weight in this drawing; None: both."""
+    wrap_weight: Callable[[str, str], str] | None = None
+    """For the animation: wraps the weight of the other hand, which shows on the other side."""
+    hidden: frozenset[str] = frozenset()
+    """Groups left out because the view's box never shows them (a close-up's legs)."""
+
+
+LEGS = frozenset({"thigh_l", "thigh_r"})
+
+
+def hidden_in(figure: Figure) -> frozenset[str]:
+    """What a view never shows: a close-up stops above the hips, so it draws no legs, which
+    keeps its SVG small."""
+    return (
+        LEGS
+        if figure.crop == "head" and figure.base not in ("lying_back", "lying_front")
+        else frozenset()
+    )
 
 
 def _segment(group: str, view: View, length: float, style: Style, colour: str) -> str:
@@ -174,8 +193,14 @@ def _segment(group: str, view: View, length: float, style: Style, colour: str) -
         parts.append(f'<circle r="6.5" fill="{LIT}"/>')
     if stem == "forearm":
         parts.append(f'<circle cy="-{_n(length)}" r="4.3" fill="{colour}"/>')
-        if "dumbbells" in style.props:
-            parts.append(_dumbbell(view, length))
+        if "dumbbells" in style.props and side is not None:
+            weight = _dumbbell(view, length)
+            if style.held_by is None:
+                parts.append(weight)
+            elif style.wrap_weight is not None:
+                parts.append(style.wrap_weight(side, weight))
+            elif style.held_by == side:
+                parts.append(weight)
         if "barbell" in style.props and side == "r":
             parts.append(
                 f'<circle cy="-{_n(length)}" r="22" fill="none" stroke="{PROP}" stroke-width="3"/>'
@@ -225,6 +250,15 @@ def _head(view: View, colour: str) -> str:
 SEGMENT_OF = {"arm": "upper_arm", "forearm": "forearm", "thigh": "thigh", "shin": "shin"}
 
 
+def weight_side(figure: Figure, mirrored: bool) -> str | None:
+    """Which side's hand holds a one-hand weight ("l" or "r"), None when both hands do."""
+    weights = figure.prop("dumbbells")
+    if weights is None or weights.hand is None:
+        return None
+    side = weights.hand[-1]
+    return {"l": "r", "r": "l"}[side] if mirrored else side
+
+
 def _dumbbell(view: View, length: float) -> str:
     y = _n(-length)
     if view == "side":
@@ -252,7 +286,7 @@ def _stripe(view: View, radius: float, length: float, start: float, end: float) 
     """A band of the target colour along the back (positive radius) or the front (negative)
     of a trunk segment, from `start` to `end` of its length; down the middle from the front."""
     x = 0.0 if view != "side" else -(radius - 4.5) if radius > 0 else -radius - 4.5
-    width = 9 if view == "side" else 12
+    width = {"side": 9, "front": 12, "back": 5}[view]
     return (
         f'<path d="M{_n(x)} -{_n(length * start)}V-{_n(length * end)}" stroke="{LIT}" '
         f'stroke-width="{width}" stroke-linecap="round"/>'
@@ -300,7 +334,7 @@ def figure_markup(
             if child == "@":
                 own = _segment(group, view, t.length, style, colour_of(group))
                 inner.append(drawing(group, own) if drawing else own)
-            elif child in transforms:
+            elif child in transforms and child not in style.hidden:
                 inner.append(emit(child))
         return write(group, transform_attr(t), "".join(inner))
 
@@ -432,6 +466,8 @@ def bounds(bodies: Iterable[sk.Body], scene: Scene) -> Box:
     shoulders."""
     if scene.figure.crop == "head":
         return close_up_box(list(bodies))
+    if scene.figure.crop == "upper":
+        return upper_box(list(bodies))
     xs: list[float] = []
     ys: list[float] = [0.0]
     for body in bodies:
@@ -466,6 +502,25 @@ def bounds(bodies: Iterable[sk.Body], scene: Scene) -> Box:
             ys += [hy - 23]
     x0, x1 = min(xs) - MARGIN, max(xs) + MARGIN
     y0, y1 = min(ys) - MARGIN, max(ys) + MARGIN / 2
+    return (math.floor(x0), math.floor(y0), math.ceil(x1), math.ceil(y1))
+
+
+UPPER_PARTS = ("head", "neck", "thoracic", "thoracic_low", "lumbar", "pelvis")
+
+
+def upper_box(bodies: list[sk.Body]) -> Box:
+    """The trunk, the head and both arms over every pose: the shoulder blades and the arms'
+    path, large."""
+    xs: list[float] = []
+    ys: list[float] = []
+    for body in bodies:
+        for name, c in body.capsules.items():
+            if name in UPPER_PARTS or name.startswith(("upper_arm", "forearm")):
+                for x, y in (c.start, c.end):
+                    xs += [x - c.radius, x + c.radius]
+                    ys += [y - c.radius, y + c.radius]
+    x0, x1 = min(xs) - MARGIN, max(xs) + MARGIN
+    y0, y1 = min(ys) - MARGIN, min(max(ys), 0.0) + MARGIN / 2
     return (math.floor(x0), math.floor(y0), math.ceil(x1), math.ceil(y1))
 
 
@@ -504,8 +559,10 @@ def close_up_box(bodies: list[sk.Body]) -> Box:
     widest = 1.4 * (y1 - y0)
     if x1 - x0 > widest:
         # Lying down the shoulders run on sideways: keep the head and the neck's base.
-        neck_x = sum(b.points["neck"][0] for b in bodies) / len(bodies)
-        x0 = max(x0, min(neck_x - widest / 2, x1 - widest))
+        middle = sum((b.points["neck"][0] + b.points["head_centre"][0]) / 2 for b in bodies) / len(
+            bodies
+        )
+        x0 = max(x0, min(middle - widest / 2, x1 - widest))
         x1 = x0 + widest
     return (math.floor(x0), math.floor(y0), math.ceil(x1), math.ceil(y1))
 
