@@ -169,4 +169,6 @@ def test_a_version_drawn_like_another_names_a_real_version(tmp_path: Path) -> No
     assert problems(tmp_path, standing + SEATED) == []
     (exercise,), _ = check_files([tmp_path / "towel-nod.yaml"], {})
     drawn = exercise.figure_for(1)
-    assert drawn is not None and drawn.base == "standing" and drawn.props == ()
+    assert drawn is not None
+    assert drawn.base == "standing"
+    assert drawn.props == ()

@@ -73,9 +73,12 @@ def test_every_version_of_every_exercise_is_drawn() -> None:
     missing = [f"{i}/{v}" for i, v in VERSIONS if by_id(i).figure_for(v) is None]
     assert missing == []
     chair = by_id("thoracic-extension").figure_for(1)
-    assert chair is not None and chair.base == "seated" and chair.prop("chair") is not None
+    assert chair is not None
+    assert chair.base == "seated"
+    assert chair.prop("chair") is not None
     dumbbell = by_id("row").figure_for(1)
-    assert dumbbell is not None and dumbbell.prop("wall") is not None
+    assert dumbbell is not None
+    assert dumbbell.prop("wall") is not None
     assert strip_svg(by_id("row"), version=1) != strip_svg(by_id("row"), version=0)
 
 
