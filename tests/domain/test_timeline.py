@@ -36,6 +36,8 @@ def test_timeline_seconds_match_the_plan(profile: Profile) -> None:
             abs(sum(s.duration_s or 0 for s in mine) - item.duration_s - item.transition_s) < 1e-6
         )
         assert sum(1 for s in mine if s.kind == "rest") == item.sets - 1
+        # Each step says which version of its exercise is done (issue 18).
+        assert {s.version for s in mine} == {item.alternative}
         if item.per_side:
             assert sum(1 for s in mine if s.kind == "switch_sides") == item.sets
             assert {s.side for s in mine if s.is_exercise} == {"left", "right"}
@@ -49,6 +51,19 @@ def test_directions_blocks_and_alternating(catalog: dict[str, Exercise]) -> None
     cat_cow = [s for s in timeline if s.exercise_id == "cat-cow" and s.kind == "hold"]
     assert [s.direction for s in cat_cow[:4]] == ["round", "arch", "round", "arch"]
     assert len(cat_cow) == 5 * 2
+
+
+def test_steps_carry_the_version_planned(catalog: dict[str, Exercise]) -> None:
+    """With a chair and no foam roller, the thoracic extension is its chair version (1), and
+    every one of its steps says so, for the player to show that version's figure."""
+    plan = plan_of(catalog, ["thoracic-extension"], day=DAY)
+    (item,) = [i for i in plan.items if i.exercise_id == "thoracic-extension"]
+    assert item.alternative == 1
+    steps = [s for s in build_timeline(plan) if s.exercise_id == "thoracic-extension"]
+    assert steps
+    assert {s.version for s in steps} == {1}
+    # The seated position names the chair once.
+    assert steps[0].detail == "Sitting on a chair."
 
 
 def test_holds_and_self_paced_reps(catalog: dict[str, Exercise]) -> None:

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from unknot.domain.exercise import Exercise
 
 SHIPPED_DIR = Path(__file__).parent / "data"
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 
 
 def exercise_files(folder: Path | None) -> list[Path]:

@@ -54,6 +54,9 @@ class ExerciseRecord(TypedDict):
     setting: Setting
     notes: list[str]
     has_figure: bool
+    figure_versions: list[int]
+    """The versions (indexes into `equipment`, `position` and `alternative_labels`) that are
+    drawn: `/figures/ID.svg?version=N` answers for these (issue 18)."""
 
 
 def public_record(exercise: Exercise) -> ExerciseRecord:
@@ -93,6 +96,7 @@ def public_record(exercise: Exercise) -> ExerciseRecord:
         "setting": exercise.setting,
         "notes": list(exercise.notes),
         "has_figure": exercise.figure is not None,
+        "figure_versions": list(exercise.versions_drawn),
     }
 
 

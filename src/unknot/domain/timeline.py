@@ -36,6 +36,10 @@ class Step:
     item_index: int
     """Index of the planned exercise this step belongs to."""
     exercise_id: str
+    version: int
+    """Which version of the exercise is done: its index in the catalog entry's alternatives,
+    the planned exercise's `alternative` (issue 18: the chair thoracic extension is 1), so a
+    player can show that version's figure."""
     name: str
     block: Phase
     set_number: int
@@ -104,6 +108,7 @@ class _StepMaker:
             kind=kind,
             item_index=self.item_index,
             exercise_id=self.item.exercise_id,
+            version=self.item.alternative,
             name=self.item.name,
             block=self.item.block,
             set_number=set_number,
@@ -124,7 +129,9 @@ def _item_steps(maker: _StepMaker, first: bool, paced: bool) -> Iterator[Step]:
     """The steps of one planned exercise, in order."""
     item = maker.item
     where = POSITION_WORDS[item.position]
-    need = ", ".join(_words(e) for e in item.equipment)
+    # "Sitting on a chair" already names the chair: not "sitting on a chair, with chair".
+    said = {"chair"} if item.position == "seated" else set()
+    need = ", ".join(_words(e) for e in item.equipment if e not in said)
     setup = where + (f", with {need}" if need else "")
     yield maker.make(
         kind="get_ready" if first else "transition",

@@ -39,6 +39,8 @@ class PlayerCard(TypedDict):
     cautions: list[str]
     targets: list[Area]
     has_figure: bool
+    figure_versions: list[int]
+    """The versions drawn: a step shows its figure when its `version` is one of these."""
 
 
 class SessionPayload(BaseModel):
@@ -166,6 +168,7 @@ class BrowserSessions(LiveSessions, Acting):
                     cautions=record["cautions"],
                     targets=record["targets"],
                     has_figure=record["has_figure"],
+                    figure_versions=record["figure_versions"],
                 )
         return SessionPayload(
             session_id=row.id,

@@ -14,6 +14,7 @@
  * @property {string} kind
  * @property {number} item_index
  * @property {string} exercise_id
+ * @property {number} version the version done: its index in the exercise's alternatives
  * @property {string} name
  * @property {string} block
  * @property {number} set_number
@@ -65,6 +66,7 @@
  * @property {string[]} cues
  * @property {string[]} cautions
  * @property {boolean} has_figure
+ * @property {number[]} figure_versions the versions drawn
  */
 
 /**
