@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from tests.catalog.samples import VALID, write
-from unknot.catalog.loader import SHIPPED_DIR, exercise_files
+from unknot.catalog.loader import SHIPPED_DIR, exercise_files, load_exercises
 from unknot.cli import app
 
 runner = CliRunner()
@@ -52,22 +53,42 @@ def test_show_svg_rejects_bad_input_with_exit_2(tmp_path: Path, own_exercises: P
     assert "cannot write" in result.output
 
 
-def test_the_gallery_has_every_figure_strip_and_png(tmp_path: Path, own_exercises: Path) -> None:
+def test_the_gallery_has_every_version_figure_strip_and_png(
+    tmp_path: Path, own_exercises: Path
+) -> None:
+    """One card, figure, strip and PNG per version drawn (issue 18): `ID.svg` for the first,
+    `ID.N.svg` for version N, each named with its version's label."""
     write(own_exercises, "towel-nod", VALID)
     out = tmp_path / "gallery"
     result = runner.invoke(app, ["catalog", "gallery", "--out", str(out)])
     assert result.exit_code == 0, result.output
+    shipped = load_exercises(None, None)
     ids = sorted(p.stem for p in exercise_files(SHIPPED_DIR))
+    files = sorted(
+        (e.id if v == 0 else f"{e.id}.{v}", e, v)
+        for e in shipped.values()
+        for v in e.versions_drawn
+    )
+    assert len(files) > len(ids)  # some exercises have more than one version drawn
     assert "left out towel-nod: it has no figure yet" in result.output
-    assert f"{len(ids)} figures, {3 * len(ids) + 1} files" in result.output
+    assert (
+        f"{len(files)} figures of {len(ids)} exercises (one per version), "
+        f"{3 * len(files) + 1} files"
+    ) in result.output
     index = (out / "index.html").read_text(encoding="utf-8")
-    for exercise_id in ids:
-        assert f'src="{exercise_id}.svg"' in index
-        assert f'srcset="{exercise_id}-strip.svg"' in index
-        assert (out / f"{exercise_id}-strip.png").read_bytes()[:4] == b"\x89PNG"
-        ET.fromstring((out / f"{exercise_id}.svg").read_text(encoding="utf-8"))
-    assert len(re.findall(r'<li class="card"', index)) == len(ids)
+    for name, exercise, version in files:
+        assert f'src="{name}.svg"' in index
+        assert f'srcset="{name}-strip.svg"' in index
+        assert f'href="{name}-strip.png"' in index
+        assert (out / f"{name}-strip.png").read_bytes()[:4] == b"\x89PNG"
+        ET.fromstring((out / f"{name}.svg").read_text(encoding="utf-8"))
+        label = exercise.alternatives[version].label
+        title = html.escape(exercise.name + (f" ({label})" if label else ""))
+        assert f'<li class="card" id="{name}"><h2>{title}</h2>' in index
+    assert len(re.findall(r'<li class="card"', index)) == len(files)
+    assert f"{len(files)} figures of {len(ids)} exercises" in index
     assert not list(out.glob(".*tmp"))
+    assert not list(out.glob("*.0.svg"))
 
 
 def test_the_gallery_needs_a_folder(tmp_path: Path) -> None:

@@ -159,8 +159,8 @@ def catalog_schema() -> None:
 def catalog_gallery(
     out: Annotated[Path, typer.Option("--out", help="Folder to write the gallery into.")],
 ) -> None:
-    """Write every exercise's figure (animated SVG, keyframe strip as SVG and PNG) and an
-    index.html showing them all."""
+    """Write every exercise's figure, one per version (animated SVG, keyframe strip as SVG and
+    PNG), and an index.html showing them all."""
     if out.exists() and not out.is_dir():
         fail(f"{out} is a file; give a folder (it is created when missing)")
     figures = Application.from_environment().figures()
@@ -171,7 +171,10 @@ def catalog_gallery(
             fail(f"cannot write the gallery into {out}: {error.strerror or error}")
     for exercise_id in gallery.missing:
         print(f"left out {exercise_id}: it has no figure yet", file=sys.stderr)
-    print(f"{gallery.figures} figures, {gallery.files} files: {out / 'index.html'}")
+    print(
+        f"{gallery.figures} figures of {gallery.exercises} exercises (one per version), "
+        f"{gallery.files} files: {out / 'index.html'}"
+    )
 
 
 @app.command()

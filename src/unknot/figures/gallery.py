@@ -23,6 +23,7 @@ li.card h2{font-size:1.1rem;margin:0}.meta{color:#4a5a62;font-size:.9rem;margin:
 def index_html(exercises: Iterable[Exercise]) -> str:
     """A page showing each animated figure beside its name, with its keyframe strip below."""
     cards = []
+    exercises = list(exercises)
     for exercise in exercises:
         for version in every_version(exercise):
             figure = version.figure
@@ -44,8 +45,9 @@ def index_html(exercises: Iterable[Exercise]) -> str:
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width,initial-scale=1">'
         f"<title>unknot figures</title><style>{STYLE}</style></head><body>"
-        f"<h1>unknot figures</h1><p>{len(cards)} exercises, each drawn from its keyframes. "
-        "Each figure loops at the exercise's own tempo; the strip below it shows the key "
-        "poses (select it for the PNG).</p>"
+        f"<h1>unknot figures</h1><p>{len(cards)} figures of {len(exercises)} exercises, one "
+        "for each version (the chair one beside the roller one), each drawn from its "
+        "keyframes. Each figure loops at the exercise's own tempo; the strip below it shows "
+        "the key poses (select it for the PNG).</p>"
         f'<ul class="grid">{"".join(cards)}</ul></body></html>'
     )

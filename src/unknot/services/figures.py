@@ -20,7 +20,9 @@ class Gallery:
     """What `unknot catalog gallery` wrote."""
 
     folder: Path
+    exercises: int
     figures: int
+    """One per version drawn (issue 18): the chair thoracic extension is one of its own."""
     files: int
     missing: list[str]
     """Ids of exercises without a figure (the person's own), left out."""
@@ -70,13 +72,14 @@ class Figures(Exercises, Acting):
         return strip_png(self.figure_svg(exercise_id, strip=True, version=version))
 
     def write_gallery(self, folder: Path) -> Gallery:
-        """Every figure as an animated SVG, every strip as SVG and PNG, and an index.html."""
+        """Every version's figure as an animated SVG (`ID.svg` for the first, `ID.N.svg` for
+        version N), every strip as SVG and PNG, and an index.html showing them all."""
         from unknot.figures.animate import animated_svg
         from unknot.figures.gallery import index_html
         from unknot.figures.strip import strip_svg
 
         folder.mkdir(parents=True, exist_ok=True)
-        written = 0
+        written = drawn = 0
         shown: list[Exercise] = []
         missing: list[str] = []
         for exercise in self.exercises().values():
@@ -91,9 +94,10 @@ class Figures(Exercises, Acting):
                 _write(folder / f"{name}-strip.svg", strip.encode("utf-8"))
                 _write(folder / f"{name}-strip.png", strip_png(strip))
                 written += 3
+                drawn += 1
             shown.append(exercise)
         _write(folder / "index.html", index_html(shown).encode("utf-8"))
-        return Gallery(folder, len(shown), written + 1, missing)
+        return Gallery(folder, len(shown), drawn, written + 1, missing)
 
 
 def strip_png(svg: str) -> bytes:
