@@ -402,11 +402,38 @@ def test_pages_and_the_player_show_the_figures(client: TestClient) -> None:
     session = start(client)
     assert session["cards"]
     assert all(card["has_figure"] for card in session["cards"].values())
+    catalog = {r["id"]: r for r in client.get("/api/v1/catalog").json()}
+    for exercise_id, card in session["cards"].items():
+        assert card["figure_versions"] == catalog[exercise_id]["figure_versions"]
+    # Each step says the version planned, and Today shows that version (issue 18).
+    planned = {i["exercise_id"]: i["alternative"] for i in session["plan"]["items"]}
+    for step in session["steps"]:
+        assert step["version"] == planned[step["exercise_id"]]
     today = client.get("/today").text
-    for exercise_id in session["cards"]:
-        assert f'class="thumb" src="/figures/{exercise_id}.svg"' in today
-    for exercise_id in session["cards"]:
-        assert client.get(f"/figures/{exercise_id}.svg").status_code == 200
+    for exercise_id, version in planned.items():
+        query = f"?version={version}" if version else ""
+        assert f'<img class="thumb" src="/figures/{exercise_id}.svg{query}"' in today
+        assert client.get(f"/figures/{exercise_id}.svg{query}").status_code == 200
+
+
+def test_the_exercise_page_shows_every_version_drawn(client: TestClient) -> None:
+    """Each version under its own label, with its animated figure, its key poses and the
+    picture to print; the first version's URLs carry no version."""
+    for record in client.get("/api/v1/catalog").json():
+        page = client.get(f"/exercises/{record['id']}").text
+        assert page.count('<section class="version"') == len(record["figure_versions"])
+        for version in record["figure_versions"]:
+            query = f"?version={version}" if version else ""
+            label = record["alternative_labels"][version]
+            if label:
+                assert f'<figcaption class="version-label">{label[:1].upper()}{label[1:]}<' in page
+            assert f'<img src="/figures/{record["id"]}.svg{query}"' in page
+            assert f'srcset="/figures/{record["id"]}-strip.svg{query}"' in page
+            assert f'href="/figures/{record["id"]}-strip.png{query}"' in page
+    thoracic = client.get("/exercises/thoracic-extension").text
+    assert ">On a foam roller<" in thoracic
+    assert ">On a chair<" in thoracic
+    assert client.get("/figures/thoracic-extension-strip.png?version=1").status_code == 200
 
 
 def test_a_figure_narrowed_to_one_side_or_direction(client: TestClient) -> None:

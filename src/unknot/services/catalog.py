@@ -71,9 +71,13 @@ class Exercises(Acting):
         ids = [r["id"] for r in records]
         raise UnknownExercise(exercise_id, difflib.get_close_matches(exercise_id, ids, n=3))
 
-    def figured_exercises(self) -> frozenset[str]:
-        """The ids of the exercises that have a figure to show."""
-        return frozenset(r["id"] for r in self.catalog_records() if r["has_figure"])
+    def drawn_versions(self) -> dict[str, frozenset[int]]:
+        """Per exercise with a figure, the versions that are drawn (issue 18)."""
+        return {
+            r["id"]: frozenset(r["figure_versions"])
+            for r in self.catalog_records()
+            if r["figure_versions"]
+        }
 
     def exercises(self) -> dict[str, Exercise]:
         """Every exercise as a domain object, keyed by id."""

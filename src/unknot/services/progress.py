@@ -131,8 +131,9 @@ class Today:
     advice: list[Advice]
     ask_morning: bool
     """A session happened before today and there is no morning check-in today yet."""
-    figured: frozenset[str]
-    """Exercises with a figure to show."""
+    figured: dict[str, frozenset[int]]
+    """Per exercise with a figure to show, the versions drawn: an item shows its figure when
+    its planned `alternative` is one of them."""
     done: SessionSummary | None = None
     """Today's session, when it has ended: the page says "done for today"."""
 
@@ -380,7 +381,7 @@ class Progress(Summaries, Planning, Acting):
             plan,
             self.current_advice(),
             ask_morning,
-            self.figured_exercises(),
+            self.drawn_versions(),
             self.ended_today(now),
         )
 

@@ -18,6 +18,15 @@ from unknot.web.problems import HTTPProblem
 
 router = APIRouter(include_in_schema=False)
 
+
+def figure_path(exercise_id: str, version: int = 0, suffix: str = ".svg") -> str:
+    """Where one version's figure is: `suffix` is ".svg" (animated), "-strip.svg" or
+    "-strip.png". The first version's has no query, so the pages, the player and the service
+    worker's copies of it are one URL (the player's view.js builds the same)."""
+    query = f"?version={version}" if version else ""
+    return f"/figures/{exercise_id}{suffix}{query}"
+
+
 KINDS = {
     "-strip.svg": ("image/svg+xml", True),
     "-strip.png": ("image/png", True),

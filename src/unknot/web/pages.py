@@ -53,6 +53,7 @@ from unknot.services.wording import (
     words,
 )
 from unknot.web.asking import actor, who_is_asking
+from unknot.web.figures import figure_path
 from unknot.web.forms import FIELD, FormRefused, FormTokens
 from unknot.web.headers import CLEAR_SITE_DATA
 
@@ -85,6 +86,7 @@ templates.env.globals.update(
     week_span=week_span,
     week_days=week_days,
     status_words=STATUS_WORDS,
+    figure_path=figure_path,
 )
 
 
