@@ -7,7 +7,7 @@ import { ApiError, getJSON, postJSON } from "./api.js";
 import { Outbox } from "./outbox.js";
 import { current, newSession, step } from "./session.js";
 import { Sound } from "./sound.js";
-import { View, byId, figureUrl } from "./view.js";
+import { View, byId, drawn, figureUrl, stripUrl } from "./view.js";
 
 /** @typedef {import("./types.js").SessionPayload} SessionPayload */
 /** @typedef {import("./types.js").SessionState} SessionState */
@@ -229,6 +229,8 @@ class Player {
   ask(id, focus, answered) {
     const dialog = /** @type {HTMLDialogElement} */ (byId(id));
     if (dialog.open) dialog.close();
+    // A question comes first: the full-screen figure gives way to it.
+    this.view.closeFigure();
     const wasRunning = this.state?.status === "running";
     if (wasRunning) this.pause("");
     dialog.returnValue = "";
@@ -281,16 +283,17 @@ class Player {
   }
 
   /**
-   * Fetch every figure of the session once, so the service worker has them if the server goes.
+   * Fetch every figure of the session once (each step's version, side and direction, and the
+   * version's key poses), so the service worker has them if the server goes.
    * @param {SessionPayload} payload
    */
   prefetchFigures(payload) {
     const urls = new Set();
     for (const each of payload.steps) {
       const card = payload.cards[each.exercise_id];
-      if (!card || !card.has_figure) continue;
+      if (!card || !drawn(card, each)) continue;
       urls.add(figureUrl(each));
-      urls.add(`/figures/${each.exercise_id}-strip.svg`);
+      urls.add(stripUrl(each));
     }
     for (const url of urls) fetch(url).catch(() => {});
   }
