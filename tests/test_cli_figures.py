@@ -6,10 +6,11 @@ import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from tests.catalog.samples import VALID, write
-from unknot.catalog.loader import SHIPPED_DIR, exercise_files
+from unknot.catalog.loader import SHIPPED_DIR, exercise_files, validate_all
 from unknot.cli import app
 
 runner = CliRunner()
@@ -59,14 +60,21 @@ def test_the_gallery_has_every_figure_strip_and_png(tmp_path: Path, own_exercise
     assert result.exit_code == 0, result.output
     ids = sorted(p.stem for p in exercise_files(SHIPPED_DIR))
     assert "left out towel-nod: it has no figure yet" in result.output
-    assert f"{len(ids)} figures, {3 * len(ids) + 1} files" in result.output
+    exercises = validate_all(None)
+    versions = [
+        e.id if v == 0 else f"{e.id}.{v}" for e in exercises for v in range(len(e.alternatives))
+    ]
+    assert len(versions) > len(ids), "some exercises have more than one version"
+    assert f"{len(ids)} figures, {3 * len(versions) + 1} files" in result.output
     index = (out / "index.html").read_text(encoding="utf-8")
-    for exercise_id in ids:
-        assert f'src="{exercise_id}.svg"' in index
-        assert f'srcset="{exercise_id}-strip.svg"' in index
-        assert (out / f"{exercise_id}-strip.png").read_bytes()[:4] == b"\x89PNG"
-        ET.fromstring((out / f"{exercise_id}.svg").read_text(encoding="utf-8"))
-    assert len(re.findall(r'<li class="card"', index)) == len(ids)
+    for name in versions:
+        assert f'src="{name}.svg"' in index
+        assert f'srcset="{name}-strip.svg"' in index
+        assert (out / f"{name}-strip.png").read_bytes()[:4] == b"\x89PNG"
+        ET.fromstring((out / f"{name}.svg").read_text(encoding="utf-8"))
+    assert not list(out.glob("*-sheet.png")), "contact sheets only when asked for"
+    assert "Thoracic extension (on a chair)" in index
+    assert len(re.findall(r'<li class="card"', index)) == len(versions)
     assert not list(out.glob(".*tmp"))
 
 
@@ -77,3 +85,24 @@ def test_the_gallery_needs_a_folder(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "is a file; give a folder" in result.output
     assert file.read_text(encoding="utf-8") == "x"
+
+
+def test_the_gallery_writes_contact_sheets_when_asked(
+    tmp_path: Path, own_exercises: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One image per exercise with every version's strip and its loop at eight moments; the
+    shipped catalog's 37 sheets take seconds, so this uses a catalog of two."""
+    import unknot.catalog.loader as loader
+
+    shipped = own_exercises.parent / "shipped"
+    shipped.mkdir()
+    for name in ("chin-tuck", "deep-neck-flexor-endurance"):
+        text = (loader.SHIPPED_DIR / f"{name}.yaml").read_text(encoding="utf-8")
+        (shipped / f"{name}.yaml").write_text(text, encoding="utf-8")
+    monkeypatch.setattr(loader, "SHIPPED_DIR", shipped)
+    out = tmp_path / "gallery"
+    result = runner.invoke(app, ["catalog", "gallery", "--out", str(out), "--sheets"])
+    assert result.exit_code == 0, result.output
+    sheet = (out / "chin-tuck-sheet.png").read_bytes()
+    assert sheet[:4] == b"\x89PNG"
+    assert (out / "chin-tuck.1-strip.png").exists(), "the seated version is there too"

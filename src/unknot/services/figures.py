@@ -21,6 +21,7 @@ class Gallery:
 
     folder: Path
     figures: int
+    """Exercises drawn (each with every version, and a contact sheet)."""
     files: int
     missing: list[str]
     """Ids of exercises without a figure (the person's own), left out."""
@@ -69,10 +70,12 @@ class Figures(Exercises, Acting):
         """The keyframe strip as PNG, for print and for places that cannot show SVG."""
         return strip_png(self.figure_svg(exercise_id, strip=True, version=version))
 
-    def write_gallery(self, folder: Path) -> Gallery:
-        """Every figure as an animated SVG, every strip as SVG and PNG, and an index.html."""
+    def write_gallery(self, folder: Path, *, sheets: bool = False) -> Gallery:
+        """Every version's figure as an animated SVG, every strip as SVG and PNG, and an
+        index.html; with `sheets`, a contact sheet per exercise for review."""
         from unknot.figures.animate import animated_svg
         from unknot.figures.gallery import index_html
+        from unknot.figures.sheet import contact_sheet_svg
         from unknot.figures.strip import strip_svg
 
         folder.mkdir(parents=True, exist_ok=True)
@@ -91,6 +94,10 @@ class Figures(Exercises, Acting):
                 _write(folder / f"{name}-strip.svg", strip.encode("utf-8"))
                 _write(folder / f"{name}-strip.png", strip_png(strip))
                 written += 3
+            if sheets:
+                sheet = contact_sheet_svg(exercise)
+                _write(folder / f"{exercise.id}-sheet.png", strip_png(sheet))
+                written += 1
             shown.append(exercise)
         _write(folder / "index.html", index_html(shown).encode("utf-8"))
         return Gallery(folder, len(shown), written + 1, missing)
