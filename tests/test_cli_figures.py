@@ -7,6 +7,7 @@ import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from tests.catalog.samples import VALID, write
@@ -70,6 +71,8 @@ def test_the_gallery_has_every_version_figure_strip_and_png(
         for v in e.versions_drawn
     )
     assert len(files) > len(ids)  # some exercises have more than one version drawn
+    for exercise in shipped.values():  # and every shipped version is
+        assert exercise.versions_drawn == tuple(range(len(exercise.alternatives))), exercise.id
     assert "left out towel-nod: it has no figure yet" in result.output
     assert (
         f"{len(files)} figures of {len(ids)} exercises (one per version), "
@@ -87,6 +90,8 @@ def test_the_gallery_has_every_version_figure_strip_and_png(
         assert f'<li class="card" id="{name}"><h2>{title}</h2>' in index
     assert len(re.findall(r'<li class="card"', index)) == len(files)
     assert f"{len(files)} figures of {len(ids)} exercises" in index
+    assert not list(out.glob("*-sheet.png")), "contact sheets only when asked for"
+    assert "Thoracic extension (on a chair)" in index
     assert not list(out.glob(".*tmp"))
     assert not list(out.glob("*.0.svg"))
 
@@ -98,3 +103,24 @@ def test_the_gallery_needs_a_folder(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "is a file; give a folder" in result.output
     assert file.read_text(encoding="utf-8") == "x"
+
+
+def test_the_gallery_writes_contact_sheets_when_asked(
+    tmp_path: Path, own_exercises: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One image per exercise with every version's strip and its loop at eight moments; the
+    shipped catalog's 37 sheets take seconds, so this uses a catalog of two."""
+    import unknot.catalog.loader as loader
+
+    shipped = own_exercises.parent / "shipped"
+    shipped.mkdir()
+    for name in ("chin-tuck", "deep-neck-flexor-endurance"):
+        text = (loader.SHIPPED_DIR / f"{name}.yaml").read_text(encoding="utf-8")
+        (shipped / f"{name}.yaml").write_text(text, encoding="utf-8")
+    monkeypatch.setattr(loader, "SHIPPED_DIR", shipped)
+    out = tmp_path / "gallery"
+    result = runner.invoke(app, ["catalog", "gallery", "--out", str(out), "--sheets"])
+    assert result.exit_code == 0, result.output
+    sheet = (out / "chin-tuck-sheet.png").read_bytes()
+    assert sheet[:4] == b"\x89PNG"
+    assert (out / "chin-tuck.1-strip.png").exists(), "the seated version is there too"

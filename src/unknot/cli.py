@@ -158,6 +158,13 @@ def catalog_schema() -> None:
 @catalog_app.command("gallery")
 def catalog_gallery(
     out: Annotated[Path, typer.Option("--out", help="Folder to write the gallery into.")],
+    sheets: Annotated[
+        bool,
+        typer.Option(
+            "--sheets",
+            help="Also write a contact sheet per exercise (ID-sheet.png) for review; slower.",
+        ),
+    ] = False,
 ) -> None:
     """Write every exercise's figure, one per version (animated SVG, keyframe strip as SVG and
     PNG), and an index.html showing them all."""
@@ -166,7 +173,7 @@ def catalog_gallery(
     figures = Application.from_environment().figures()
     with catalog_problems(figures):
         try:
-            gallery = figures.write_gallery(out)
+            gallery = figures.write_gallery(out, sheets=sheets)
         except OSError as error:
             fail(f"cannot write the gallery into {out}: {error.strerror or error}")
     for exercise_id in gallery.missing:

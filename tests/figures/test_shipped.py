@@ -256,3 +256,103 @@ def test_the_neck_strength_figures_show_their_movement() -> None:
     assert hand_x < head_x - sk.HEAD_R / 2, "the hand is behind the head"
     assert abs(hand_y - head_y) <= sk.HEAD_R
     assert rest.points["hand_l"][1] > rest.points["root"][1] - 30  # at rest, down in the lap
+
+
+NECK_CLOSE_UPS = (
+    "neck-roll",
+    "chin-tuck",
+    "upper-trapezius-stretch",
+    "levator-scapulae-stretch",
+    "deep-neck-flexor-endurance",
+    "isometric-neck-extension",
+)
+BLADES_FROM_BEHIND = ("scapular-squeeze", "shoulder-roll", "reverse-dumbbell-fly", "face-pull")
+
+
+@pytest.mark.parametrize("exercise_id", NECK_CLOSE_UPS)
+def test_neck_exercises_are_drawn_close_up_with_a_face(exercise_id: str) -> None:
+    exercise = by_id(exercise_id)
+    for version in exercise.versions_drawn:
+        figure = exercise.figure_for(version)
+        assert figure is not None
+        assert figure.crop == "head", f"{exercise_id}/{version}"
+        svg = animated_svg(exercise, version=version)
+        root = ET.fromstring(svg)
+        assert root.attrib["data-crop"] == "head"
+        height = float(root.attrib["viewBox"].split()[3])
+        head_height = float(root.attrib["data-head"].split()[3])
+        assert head_height / height >= 0.25, "the head fills a good part of the close-up"
+
+
+def test_a_nod_differs_from_a_retraction_and_from_bending_the_neck() -> None:
+    """The chin tuck's nod turns the face down at the top of the neck, the neck staying
+    upright: the chin moves down and in more than the crown moves forward."""
+    tuck = by_id("chin-tuck").figure_for(1)
+    assert tuck is not None
+    rest, nod = (sk.place(tuck, tuck.frame_angles(f)) for f in tuck.frames)
+    assert nod.points["chin"][1] > rest.points["chin"][1] + 1, "the chin drops"
+    assert nod.points["nose"][1] > rest.points["nose"][1] + 2, "the face turns down"
+    neck_tilt = abs(tuck.frame_angles(tuck.frames[1])["neck"])
+    assert neck_tilt <= 5, "the neck itself stays nearly upright"
+
+
+@pytest.mark.parametrize("exercise_id", BLADES_FROM_BEHIND)
+def test_shoulder_blade_exercises_are_also_seen_from_behind(exercise_id: str) -> None:
+    figure = by_id(exercise_id).figure
+    assert figure is not None
+    assert figure.beside is not None
+    assert figure.beside.view == "back"
+    svg = animated_svg(by_id(exercise_id))
+    assert ET.fromstring(svg).attrib["data-views"] == "2"
+    assert 'data-j="blade_l"' in svg
+    assert 'data-j="blade_r"' in svg
+
+
+def test_the_named_figures_hold_what_their_steps_say() -> None:
+    """Issue 18's list: the forearms stay on the door frame, the hands on the chair's back,
+    cradling the head, behind the thigh, on the wall; the other arm behind the back."""
+    pec = by_id("pec-stretch").figure
+    assert pec is not None
+    assert pec.grips == {"hand_l": "door_frame", "hand_r": "door_frame"}
+    rotation = by_id("chair-rotation").figure
+    assert rotation is not None
+    chair = rotation.prop("chair")
+    assert chair is not None
+    assert chair.turned
+    assert rotation.grips_in(rotation.frames[-1]) == {
+        "hand_l": "chair_back",
+        "hand_r": "chair_back",
+    }
+    for version in (0, 1):
+        extension = by_id("thoracic-extension").figure_for(version)
+        assert extension is not None
+        assert extension.grips == {"hand_l": "head", "hand_r": "head"}
+        assert "no_neck_extension" in extension.forbid
+    knee = by_id("knee-to-chest").figure
+    assert knee is not None
+    assert set(knee.grips_in(knee.frames[-1]).values()) == {"thigh_l"}
+    trapezius = by_id("upper-trapezius-stretch").figure
+    assert trapezius is not None
+    assert trapezius.behind == ("arm_l",)
+    row = by_id("row").figure_for(1)
+    assert row is not None
+    assert row.grips_in(row.frames[-1]) == {"hand_l": "wall"}
+    assert "no_neck_extension" in (by_id("neck-roll").figure or pec).forbid
+    # Every one of these passes its checks, so each grip is where it should be at every key.
+    for exercise_id in ("pec-stretch", "chair-rotation", "thoracic-extension", "row"):
+        assert figure_problems(by_id(exercise_id)) == []
+
+
+def test_the_spine_curves_in_cat_cow_and_the_hands_and_knees_stay_put() -> None:
+    cat_cow = by_id("cat-cow").figure
+    assert cat_cow is not None
+    assert cat_cow.direction_frames is not None
+    first = cat_cow.frame_angles(cat_cow.frames[0])
+    rest = sk.place(cat_cow, first)
+    for direction, sign in (("round", 1), ("arch", -1)):
+        pose = cat_cow.frame_angles(cat_cow.direction_frames[direction][-1])
+        assert sign * pose["lumbar"] > 0
+        assert sign * pose["spine"] > 0
+        held = sk.place(cat_cow, pose)
+        for point in ("hand_r", "knee_r", "hand_l", "knee_l"):
+            assert abs(held.points[point][0] - rest.points[point][0]) <= 3, (direction, point)

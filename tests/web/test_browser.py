@@ -262,42 +262,49 @@ def test_no_serious_accessibility_violations(browser: Browser, server: Server) -
 def test_the_browser_moves_every_joint_where_the_skeleton_puts_it(
     browser: Browser, server: Server
 ) -> None:
-    """At each key time of each figure's loop, every joint drawn by the CSS animation sits
-    where the Python skeleton computed it (within 0.5 cm): the two agree on rotation
-    direction, order and interpolation end points."""
+    """At each key time of each version's loop, in each of its views, every joint drawn by the
+    CSS animation sits where the Python skeleton computed it (within 0.5 cm): the two agree on
+    rotation direction, order and interpolation end points."""
     from unknot.catalog.loader import validate_all
     from unknot.figures import skeleton
-    from unknot.figures.motion import build_loop, drawn, refined
+    from unknot.figures.motion import Drawn, build_loop, refined
 
     page = browser.new_page()
     joint_at = """(t) => {
         document.getAnimations().forEach(a => { a.pause(); a.currentTime = t; });
-        const svg = document.documentElement;
-        const toUser = svg.getScreenCTM().inverse();
         const out = {};
         for (const g of document.querySelectorAll('[data-j]')) {
-            const m = toUser.multiply(g.getScreenCTM());
-            out[g.dataset.j] = [m.e, m.f];
+            const view = g.ownerSVGElement;
+            const m = view.getScreenCTM().inverse().multiply(g.getScreenCTM());
+            out[view.dataset.v + ':' + g.dataset.j] = [m.e, m.f];
         }
         return out;
     }"""
     worst = 0.0
+    checked = 0
     for exercise in validate_all(None):
-        figure = exercise.figure
-        assert figure is not None
-        page.goto(f"{server.url}/figures/{exercise.id}.svg")
-        keys = refined(build_loop(drawn(exercise))).keys
-        for key in keys[:: max(1, len(keys) // 4)]:
-            seen = page.evaluate(joint_at, key.t * 1000)
-            body = skeleton.place(figure, key.angles, key.lifted)
-            assert seen, exercise.id
-            for joint, (x, y) in seen.items():
-                expected = body.points[joint]
-                off = max(abs(x - expected[0]), abs(y - expected[1]))
-                worst = max(worst, off)
-                assert off < 0.5, (exercise.id, key.t, joint, (x, y), expected)
+        for version in exercise.versions_drawn:
+            figure = exercise.figure_for(version)
+            assert figure is not None
+            page.goto(f"{server.url}/figures/{exercise.id}.svg?version={version}")
+            views = figure.views
+            loops = [refined(build_loop(Drawn(exercise, v, version))).keys for v in views]
+            keys = loops[0]
+            for index in range(0, len(keys), max(1, len(keys) // 4)):
+                seen = page.evaluate(joint_at, keys[index].t * 1000)
+                assert seen, exercise.id
+                for name, (x, y) in seen.items():
+                    view_index, joint = name.split(":")
+                    view = views[int(view_index)]
+                    key = loops[int(view_index)][index]
+                    expected = skeleton.place(view, key.angles, key.lifted).points[joint]
+                    off = max(abs(x - expected[0]), abs(y - expected[1]))
+                    worst = max(worst, off)
+                    assert off < 0.5, (exercise.id, version, key.t, name, (x, y), expected)
+                    checked += 1
     page.close()
     assert worst < 0.5
+    assert checked > 1000
 
 
 def test_forget_clears_what_the_browser_kept(page: Page, server: Server) -> None:

@@ -102,6 +102,7 @@ FRONT_RANGES: Final[dict[str, tuple[float, float]]] = {
     "nod": (-30.0, 50.0),
     "turn": (-80.0, 80.0),
     "twist": (-60.0, 60.0),
+    "lean": (0.0, 80.0),
     "shoulder": (-90.0, 180.0),
     "elbow": (-150.0, 150.0),
     "hip": (-30.0, 50.0),

@@ -90,12 +90,24 @@ class _Animation:
         return f'<g class="{classes}" transform="{transform}">{inner}</g>'
 
     def drawing(self, group: str, markup: str) -> str:
+        """A segment's own drawing, stretched as it turns out of the picture and narrowed as
+        the chest turns."""
         lengths = [p.body.transforms[group].length for p in self.placed]
-        if max(lengths) - min(lengths) < 0.5 or not markup:
-            return markup
-        first = lengths[0]
-        classes = self.animate([f"scale(1,{round(length / first, 3)})" for length in lengths])
-        return f'<g class="{classes}">{markup}</g>'
+        widths = [p.body.transforms[group].width for p in self.placed]
+        if not markup or (max(lengths) - min(lengths) < 0.5 and len(set(widths)) == 1):
+            return (
+                markup
+                if widths[0] == 1
+                else f'<g transform="scale({widths[0]:.3f} 1)">{markup}</g>'
+            )
+        first = lengths[0] or 1.0
+        values = [
+            f"scale({round(w, 3)},{round(length / first, 3)})"
+            for w, length in zip(widths, lengths, strict=True)
+        ]
+        classes = self.animate(values)
+        start = f' transform="scale({widths[0]:.3f} 1)"' if widths[0] != 1 else ""
+        return f'<g class="{classes}"{start}>{markup}</g>'
 
     def band(self, anchor: tuple[float, float], hand: str, colour: str) -> str:
         ax, ay = anchor

@@ -83,6 +83,8 @@ class Transform:
     y: float
     angle: float
     length: float
+    width: float = 1.0
+    """How wide the group's own drawing is, as a share of its usual width (a turned chest)."""
 
 
 @dataclass(slots=True)
@@ -137,23 +139,30 @@ def local_transforms(view: View, a: Angles, root: tuple[float, float]) -> dict[s
     # Seen from behind, the figure's left is the viewer's left: sideways angles and the limbs'
     # sides are the front view's, mirrored.
     flip = -1.0 if view == "back" else 1.0
-    t: dict[str, Transform] = {"root": Transform(root[0], root[1], flip * a["body"], PELVIS)}
+    # From the front or behind, a trunk hinged forward (`lean`) points partly out of the
+    # picture, so it is drawn shorter by the cosine, as an arm turned out of the plane is.
+    short = max(_cos(a.get("lean", 0.0)), 0.2) if view != "side" else 1.0
+    pelvis, lumbar = PELVIS * short, LUMBAR * short
+    lower, upper_t = LOWER_THORACIC * short, UPPER_THORACIC * short
+    t: dict[str, Transform] = {"root": Transform(root[0], root[1], flip * a["body"], pelvis)}
     # The thoracic bend is shared by its two segments, so it draws as a curve.
     half = flip * a["spine"] / 2
-    t["lumbar"] = Transform(0, -PELVIS, flip * a.get("lumbar", 0.0), LUMBAR)
-    t["thorax_low"] = Transform(0, -LUMBAR, half, LOWER_THORACIC)
-    t["thorax"] = Transform(0, -LOWER_THORACIC, half, UPPER_THORACIC)
+    t["lumbar"] = Transform(0, -pelvis, flip * a.get("lumbar", 0.0), lumbar)
+    t["thorax_low"] = Transform(0, -lumbar, half, lower)
+    # Turning the chest (`twist`) narrows the shoulders as seen from the front.
+    twist = _cos(a.get("twist", 0.0))
+    width = max(twist, 0.35) if view != "side" else 1.0
+    t["thorax"] = Transform(0, -lower, half, upper_t, width)
     nod = a.get("nod", 0.0)
-    t["neck"] = Transform(0, -UPPER_THORACIC, flip * a["neck"], NECK_DRAWN * max(_cos(nod), 0.2))
+    t["neck"] = Transform(0, -upper_t, flip * a["neck"], NECK_DRAWN * max(_cos(nod), 0.2))
     # Nodding in the front view brings the head forward and down: the neck looks shorter and
     # the head sinks toward the chest by what its own height loses to the turn.
     sink = HEAD_UP * (1 - _cos(nod)) if view != "side" else 0.0
     t["head"] = Transform(0, -t["neck"].length + sink, flip * a["head"], 0)
     if view == "front":
         # The face slides across as the head turns and down as it nods (2D, issue 8).
-        t["face"] = Transform(HEAD_R * _sin(a["turn"]), HEAD_R * 0.7 * _sin(nod), 0, 0)
-    twist = _cos(a.get("twist", 0.0))
-    shoulder_y = -(UPPER_THORACIC - SHOULDER_DROP)
+        t["face"] = Transform(HEAD_R * _sin(a["turn"]), HEAD_R * 0.9 * _sin(nod), 0, 0)
+    shoulder_y = -(upper_t - SHOULDER_DROP * short)
     for side, sign in (("l", flip), ("r", -flip)):
         upper = UPPER_ARM * max(_cos(a[f"arm_depth_{side}"]), 0.05)
         fore = (FOREARM + HAND) * max(_cos(a[f"forearm_depth_{side}"]), 0.05)

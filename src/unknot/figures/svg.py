@@ -333,7 +333,12 @@ def figure_markup(
         for child in _children(view, group, style.behind):
             if child == "@":
                 own = _segment(group, view, t.length, style, colour_of(group))
-                inner.append(drawing(group, own) if drawing else own)
+                if drawing:
+                    inner.append(drawing(group, own))
+                elif t.width != 1:
+                    inner.append(f'<g transform="scale({t.width:.3f} 1)">{own}</g>')
+                else:
+                    inner.append(own)
             elif child in transforms and child not in style.hidden:
                 inner.append(emit(child))
         return write(group, transform_attr(t), "".join(inner))
@@ -547,8 +552,10 @@ def close_up_box(bodies: list[sk.Body]) -> Box:
             ys += [sy - 7, sy + 7]
             x, y = body.points[f"hand_{side}"]
             if math.hypot(x - hx, y - hy) < sk.HEAD_R + CLOSE_REACH:
-                xs += [x - 5, x + 5]
-                ys += [y - 5, y + 5]
+                # A hand at the head, and its elbow, so the arm reads as resting there.
+                ex, ey = body.points[f"elbow_{side}"]
+                xs += [x - 5, x + 5, ex - 6, ex + 6]
+                ys += [y - 5, y + 5, ey - 6, ey + 6]
         if head.lowest > -6:
             ys.append(0.0)
     x0, x1 = min(xs) - MARGIN, max(xs) + MARGIN

@@ -71,11 +71,13 @@ class Figures(Exercises, Acting):
         """The keyframe strip as PNG, for print and for places that cannot show SVG."""
         return strip_png(self.figure_svg(exercise_id, strip=True, version=version))
 
-    def write_gallery(self, folder: Path) -> Gallery:
+    def write_gallery(self, folder: Path, *, sheets: bool = False) -> Gallery:
         """Every version's figure as an animated SVG (`ID.svg` for the first, `ID.N.svg` for
-        version N), every strip as SVG and PNG, and an index.html showing them all."""
+        version N), every strip as SVG and PNG, and an index.html showing them all; with
+        `sheets`, a contact sheet per exercise for review."""
         from unknot.figures.animate import animated_svg
         from unknot.figures.gallery import index_html
+        from unknot.figures.sheet import contact_sheet_svg
         from unknot.figures.strip import strip_svg
 
         folder.mkdir(parents=True, exist_ok=True)
@@ -95,6 +97,10 @@ class Figures(Exercises, Acting):
                 _write(folder / f"{name}-strip.png", strip_png(strip))
                 written += 3
                 drawn += 1
+            if sheets:
+                sheet = contact_sheet_svg(exercise)
+                _write(folder / f"{exercise.id}-sheet.png", strip_png(sheet))
+                written += 1
             shown.append(exercise)
         _write(folder / "index.html", index_html(shown).encode("utf-8"))
         return Gallery(folder, len(shown), drawn, written + 1, missing)
