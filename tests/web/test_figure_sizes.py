@@ -127,6 +127,14 @@ def with_exercise(server: Server, exercise_id: str) -> dict[str, Any]:
     raise AssertionError(f"{exercise_id} fits no place of today's plan: {plan['items']}")
 
 
+def skip(page: Page) -> None:
+    """On to the next step, answering the effort question first if it is asked."""
+    if page.locator("#effort-dialog").is_visible():
+        page.locator("#effort-dialog button[value='1']").tap()
+        page.wait_for_function("() => !document.getElementById('effort-dialog').open")
+    page.locator("#skip").tap()
+
+
 def figure_ready(page: Page) -> Shown:
     """The player's figure once its document has loaded and been set to the current step."""
     page.wait_for_function(
@@ -161,10 +169,7 @@ def test_the_player_shows_each_exercise_big_in_the_version_planned(
             seen[name] = figure_ready(page)
         if len(seen) == len({s["item_index"] for s in steps}):
             break
-        if page.locator("#effort-dialog").is_visible():
-            page.locator("#effort-dialog button[value='1']").tap()
-            page.wait_for_function("() => !document.getElementById('effort-dialog').open")
-        page.locator("#skip").tap()
+        skip(page)
     assert len(seen) == len({s["item_index"] for s in steps}), sorted(seen)
     for name, figure in seen.items():
         assert figure.box[0] >= PLAYER_BOX_PX, (name, figure)
@@ -183,6 +188,27 @@ def test_the_player_shows_each_exercise_big_in_the_version_planned(
     assert not any(
         p.startswith("/figures/thoracic-extension") and "version" not in p for p in paths
     )
+
+
+def test_reduced_motion_shows_the_key_poses_of_the_version_planned(
+    small_phone: Page, server: Server
+) -> None:
+    page = small_phone
+    page.emulate_media(reduced_motion="reduce")
+    onboard(page, server, minutes=30)
+    with_exercise(server, "thoracic-extension")
+    begin_session(page)
+    for _ in range(200):
+        if page.locator("#name").inner_text() == "Thoracic extension":
+            break
+        skip(page)
+    assert page.locator("#name").inner_text() == "Thoracic extension"
+    page.wait_for_function(
+        "() => document.getElementById('figure-obj')?.dataset.url"
+        " === '/figures/thoracic-extension-strip.svg?version=1'"
+    )
+    label = page.locator("#figure-obj").get_attribute("aria-label") or ""
+    assert label.endswith("key poses"), label
 
 
 def test_a_tap_shows_the_figure_full_screen_and_escape_or_close_return(
