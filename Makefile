@@ -63,8 +63,8 @@ node_modules/axe-core/axe.min.js node_modules/.bin/tsc: package.json | system-de
 
 # CPU-bound tests on two workers, then the ones that start processes, one at a time.
 pytest: install-test system-deps node_modules/axe-core/axe.min.js
-	@PHASE="pytest, parallel" $(TIMED) $(BIN)/pytest -q -n 2 -m "not serial"
-	@PHASE="pytest, serial" $(TIMED) $(BIN)/pytest -q -m serial
+	@PHASE="pytest, parallel" $(TIMED) $(BIN)/pytest -q -n 2 -m "not serial" --durations=8
+	@PHASE="pytest, serial" $(TIMED) $(BIN)/pytest -q -m serial --durations=8
 
 test: lint types js pytest
 
