@@ -10,6 +10,7 @@ from pydantic import (
     ConfigDict,
     Discriminator,
     Field,
+    PrivateAttr,
     Tag,
     field_validator,
     model_validator,
@@ -151,6 +152,7 @@ class Exercise(Strict):
     """Where unknot departs from its source, and why."""
     figure: Figure | None = None
     """How the exercise is drawn (issue 8); every shipped exercise has one."""
+    _derived: dict[int, Figure | None] = PrivateAttr(default_factory=dict)
 
     @field_validator("id", "easier", "harder", "variation_of")
     @classmethod
@@ -201,7 +203,11 @@ class Exercise(Strict):
                         "like another; point at a version with its own keyframes"
                     )
                 try:
-                    self.figure_for(index)
+                    # Worked out and validated once, here, so every copy of the exercise holds
+                    # the same drawings (and pages do not validate them on each request).
+                    self._derived[index] = drawing.applied_to(
+                        self.figure_for(target) or self.figure
+                    )
                 except ValueError as error:
                     raise ValueError(f"alternatives[{index}].figure: {error}") from None
 
@@ -215,8 +221,7 @@ class Exercise(Strict):
             return self.figure
         drawing = self.alternatives[version].figure
         if isinstance(drawing, FigureLike):
-            source = self.figure_for(drawing.like)
-            return None if source is None else drawing.applied_to(source)
+            return self._derived.get(version)
         return drawing
 
     @property
