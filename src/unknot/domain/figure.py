@@ -155,7 +155,7 @@ BASE_POSES: Final[dict[Base, dict[str, float]]] = {
     "seated": {"hip": 90, "knee": 90},
     "all_fours": {"body": 71, "hip": 71, "knee": 90, "shoulder": 71, "ankle": 50},
     "kneeling": {"hip": 0, "knee": 90, "ankle": 45},
-    "lying_back": {"body": -90},
+    "lying_back": {"body": -90, "ankle": 35},
     "lying_front": {"body": 90, "ankle": 45},
     "hanging": {"shoulder": 175},
     "cycling": {"body": 15, "hip": 75, "knee": 70, "shoulder": 60, "elbow": 20},
