@@ -170,3 +170,18 @@ def wait_saved(page: Page) -> None:
             return
         time.sleep(0.25)
     raise AssertionError(page.locator("#status-line").inner_text())
+
+
+def figure_loaded(page: Page) -> str:
+    """The figure's URL once its document has loaded and been set to the current step."""
+    page.wait_for_function(
+        # A new <object>'s document exists before it has a root element: every link of the
+        # chain may still be null, and the wait must keep polling rather than throw.
+        # A function, not an expression: the page's policy forbids evaluating strings.
+        "() => { const o = document.getElementById('figure-obj');"
+        " const d = o?.contentDocument;"
+        " return Boolean(o?.dataset.url && d?.documentElement?.nodeName === 'svg'"
+        " && d.URL.endsWith(o.dataset.url)"
+        " && o.dataset.step === document.getElementById('player')?.dataset.step); }"
+    )
+    return page.locator("#figure-obj").get_attribute("data-url") or ""

@@ -13,6 +13,7 @@ from tests.web.browsing import (
     AXE,
     begin_session,
     browser,
+    figure_loaded,
     module_server,
     onboard,
     page,
@@ -75,21 +76,6 @@ def test_new_user_goes_end_to_end(page: Page, server: Server) -> None:
 
 
 FIGURE_ANIMATIONS = "document.getElementById('figure-obj').contentDocument.getAnimations()"
-
-
-def figure_loaded(page: Page) -> str:
-    """The figure's URL once its document has loaded and been set to the current step."""
-    page.wait_for_function(
-        # A new <object>'s document exists before it has a root element: every link of the
-        # chain may still be null, and the wait must keep polling rather than throw.
-        # A function, not an expression: the page's policy forbids evaluating strings.
-        "() => { const o = document.getElementById('figure-obj');"
-        " const d = o?.contentDocument;"
-        " return Boolean(o?.dataset.url && d?.documentElement?.nodeName === 'svg'"
-        " && d.URL.endsWith(o.dataset.url)"
-        " && o.dataset.step === document.getElementById('player')?.dataset.step); }"
-    )
-    return page.locator("#figure-obj").get_attribute("data-url") or ""
 
 
 def test_the_player_shows_the_figure_of_each_exercise(page: Page, server: Server) -> None:

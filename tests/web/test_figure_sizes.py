@@ -16,7 +16,14 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, ViewportSize
 
-from tests.web.browsing import begin_session, browser, module_server, onboard, server
+from tests.web.browsing import (
+    begin_session,
+    browser,
+    figure_loaded,
+    module_server,
+    onboard,
+    server,
+)
 from tests.web.serving import Server
 
 __all__ = ["browser", "module_server", "server"]  # fixtures, used by name
@@ -137,13 +144,7 @@ def skip(page: Page) -> None:
 
 def figure_ready(page: Page) -> Shown:
     """The player's figure once its document has loaded and been set to the current step."""
-    page.wait_for_function(
-        "() => { const o = document.getElementById('figure-obj');"
-        " const d = o?.contentDocument;"
-        " return Boolean(o?.dataset.url && d?.documentElement?.nodeName === 'svg'"
-        " && d.URL.endsWith(o.dataset.url)"
-        " && o.dataset.step === document.getElementById('player')?.dataset.step); }"
-    )
+    figure_loaded(page)
     (figure,) = shown(page, "#figure-obj")
     return figure
 

@@ -152,8 +152,8 @@ def build_loop(version: Drawn, *, side: str | None = None, direction: str | None
                 held: tuple[tuple[str, str], ...] = tuple(figure.grips_in(frame).items())
                 if side_now == "right":
                     angles = mirror(angles, figure.view)
-                    lifted = frozenset(_mirror_part(p) for p in frame.lifted)
-                    held = tuple((_mirror_part(h), _mirror_part(g)) for h, g in held)
+                    lifted = frozenset(mirror_part(p) for p in frame.lifted)
+                    held = tuple((mirror_part(h), mirror_part(g)) for h, g in held)
                 else:
                     lifted = frozenset(frame.lifted)
                 if index > 0:
@@ -171,7 +171,8 @@ def build_loop(version: Drawn, *, side: str | None = None, direction: str | None
     return Loop(duration=t, keys=tuple(keys))
 
 
-def _mirror_part(part: str) -> str:
+def mirror_part(part: str) -> str:
+    """The same part on the other side: `hand_l` is `hand_r`; `head` is itself."""
     if part.endswith("_l"):
         return part[:-2] + "_r"
     if part.endswith("_r"):

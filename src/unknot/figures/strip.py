@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from unknot.domain.exercise import Exercise
 from unknot.domain.figure import Angles, Figure, Keyframe, mirror
 from unknot.figures import skeleton as sk
-from unknot.figures.motion import Drawn, build_loop, direction_blocks, drawn
+from unknot.figures.motion import Drawn, build_loop, direction_blocks, drawn, mirror_part
 from unknot.figures.svg import (
     BACKGROUND,
     FAR,
@@ -100,9 +100,7 @@ def pose_of(version: Drawn, figure: Figure, panel: Panel) -> sk.Body:
     lifted: frozenset[str] = frozenset(frame.lifted)
     if panel.mirrored:
         angles = mirror(angles, figure.view)
-        lifted = frozenset(
-            p[:-1] + {"l": "r", "r": "l"}[p[-1]] if p[-2] == "_" else p for p in lifted
-        )
+        lifted = frozenset(mirror_part(p) for p in lifted)
     return sk.place(figure, angles, lifted)
 
 
