@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
@@ -801,6 +801,65 @@ def progress(
     print(progress_text(report))
     if out is not None:
         print(f"\nCharts written to {out}: " + ", ".join(p.name for p in written))
+
+
+PAPER_OPTION = typer.Option("--paper", help="Paper size: a4 or letter.")
+
+
+def write_document(you: Actor, out: Path, make: Callable[[], bytes]) -> None:
+    """Render a printed document and write it atomically; a bad path exits 2 with one line."""
+    from unknot.services import errors
+    from unknot.services.printouts import atomic_write
+
+    if out.is_dir():
+        fail(f"{out}: is a folder; give a file name, e.g. {out / 'unknot.pdf'}")
+    if not out.parent.is_dir():
+        fail(f"{out.parent}: no such folder; create it or choose another --out")
+    with database_problems(you.app):
+        try:
+            atomic_write(out, make())
+        except (errors.ExportProblem, errors.PlanImpossible, errors.UnknownExercise) as error:
+            fail(str(error))
+        except errors.SessionsHeldBack as error:
+            fail(f"nothing to print yet: {error}")
+    print(f"Written to {out} (readable by you only).")
+
+
+@app.command()
+def handout(
+    out: Annotated[Path, typer.Option(help="The PDF to write.")] = Path("unknot-programme.pdf"),
+    paper: Annotated[str, PAPER_OPTION] = "a4",
+    exercise: Annotated[
+        str | None, typer.Option(help="Only this exercise (its id), with the warning signs.")
+    ] = None,
+) -> None:
+    """Print your programme: each exercise with its figure, dose and cautions, the warning
+    signs and a log sheet for the coming weeks (PDF)."""
+    from unknot.services.printouts import PAPERS
+
+    choose(paper, PAPERS, "paper size")
+    you = person()
+    write_document(you, out, lambda: you.handout_pdf(paper, exercise))  # type: ignore[arg-type]
+
+
+@app.command()
+def report(
+    weeks: Annotated[int, typer.Option(help="Calendar weeks to cover.", min=1, max=104)] = 8,
+    out: Annotated[Path, typer.Option(help="The PDF to write.")] = Path("unknot-report.pdf"),
+    label: Annotated[
+        str, typer.Option("--for", help="Who it is for, as you want it printed (your name).")
+    ] = "",
+    paper: Annotated[str, PAPER_OPTION] = "a4",
+) -> None:
+    """A progress report for a clinician visit: sessions, pain against its baseline,
+    activities, screenings, what hurt, advice and your choices (PDF)."""
+    from unknot.services.printouts import LABEL_MAX, PAPERS
+
+    choose(paper, PAPERS, "paper size")
+    if len(label) > LABEL_MAX:
+        fail(f"--for: at most {LABEL_MAX} characters")
+    you = person()
+    write_document(you, out, lambda: you.report_pdf(weeks, label, paper))  # type: ignore[arg-type]
 
 
 @app.command()

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from unknot.services.figures import Figures
 from unknot.services.player import BrowserSessions
-from unknot.services.progress import Progress
+from unknot.services.printouts import Printouts
 from unknot.services.records import Records
 
 
-class Actor(BrowserSessions, Progress, Figures, Records):
+class Actor(BrowserSessions, Printouts, Figures, Records):
     """Who is asking, and everything they can ask. Each base holds one subject's use cases, in
     that subject's service module; all of them share `Acting`'s person, store and clock."""

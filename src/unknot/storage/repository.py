@@ -166,6 +166,20 @@ class SessionBrief:
 
 
 @dataclass(frozen=True, slots=True)
+class PainReported:
+    """Pain reported during a session (`area` and `score`), or an exercise marked as hurting
+    with no report left in the period (`area` None)."""
+
+    exercise_id: str
+    area: str | None
+    score: int | None
+    symptoms: tuple[str, ...]
+    at: dt.datetime
+    marked: bool
+    """The exercise is marked as one that hurt: the planner leaves it out."""
+
+
+@dataclass(frozen=True, slots=True)
 class RunRow:
     """A run of a session (issue 15): where it began, and how much of its replay is stored."""
 
@@ -1228,6 +1242,58 @@ class Store:
                     person_id=person_id, concern=concern, choice=choice, day=day, dismissed_at=at
                 )
             )
+
+    def choices_made(self, person_id: int) -> list[tuple[str, str, dt.date]]:
+        """Every advice the person dismissed, with what they chose and when, oldest first (the
+        progress report prints them for a clinician)."""
+        dismissals = t.advice_dismissals
+        with self.engine.connect() as db:
+            rows = db.execute(
+                select(dismissals.c.concern, dismissals.c.choice, dismissals.c.day)
+                .where(dismissals.c.person_id == person_id)
+                .order_by(dismissals.c.day, dismissals.c.id)
+            ).all()
+        return [(str(r.concern), str(r.choice), r.day) for r in rows]
+
+    def pain_reported(self, person_id: int, since: dt.datetime) -> list[PainReported]:
+        """Pain reported during sessions since `since`, with the exercise it came in, oldest
+        first; and the exercises marked as hurting (`aggravations`) since then."""
+        reports = t.pain_reports
+        with self.engine.connect() as db:
+            rows = db.execute(
+                select(
+                    reports.c.exercise_id,
+                    reports.c.area,
+                    reports.c.score,
+                    reports.c.symptoms,
+                    reports.c.reported_at,
+                )
+                .where(reports.c.person_id == person_id, reports.c.reported_at >= since)
+                .order_by(reports.c.reported_at, reports.c.id)
+            ).all()
+            marked = dict(
+                db.execute(
+                    select(t.aggravations.c.exercise_id, t.aggravations.c.marked_at).where(
+                        t.aggravations.c.person_id == person_id,
+                        t.aggravations.c.marked_at >= since,
+                    )
+                ).all()
+            )
+        return [
+            PainReported(
+                exercise_id=str(r.exercise_id),
+                area=str(r.area),
+                score=int(r.score),
+                symptoms=tuple(sorted(r.symptoms or ())),
+                at=r.reported_at,
+                marked=r.exercise_id in marked,
+            )
+            for r in rows
+        ] + [
+            PainReported(exercise_id=e, area=None, score=None, symptoms=(), at=at, marked=True)
+            for e, at in marked.items()
+            if not any(r.exercise_id == e for r in rows)
+        ]
 
     def dismissals(self, person_id: int) -> dict[str, dt.date]:
         """The latest day each concern was dismissed."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -23,6 +24,7 @@ from unknot.services.models import (
     Question,
     ScreeningResult,
 )
+from unknot.services.printouts import LABEL_MAX, PAPERS, Paper
 from unknot.services.progress import HISTORY_PAGE
 from unknot.services.vocabulary import (
     AREAS,
@@ -539,6 +541,71 @@ def exercise(request: Request, you: You, exercise_id: str) -> HTMLResponse:
             request, "message.html", status=404, title="Unknown exercise", text=str(error)
         )
     return render(request, "exercise.html", record=record)
+
+
+def _pdf(request: Request, make: Callable[[], bytes], name: str) -> Response:
+    """A printed document as a download; why there is none yet as a page (issue 19).
+
+    Routes that call this are plain functions, so FastAPI runs them (and WeasyPrint's second
+    or so of rendering) on its worker threads, never on the event loop."""
+    try:
+        pdf = make()
+    except errors.SessionsHeldBack as error:
+        return render(
+            request, "message.html", status=409, title="Nothing to print yet", text=str(error)
+        )
+    except errors.PlanImpossible as error:
+        return render(
+            request, "message.html", status=409, title="Nothing to print yet", text=str(error)
+        )
+    except errors.UnknownExercise as error:
+        return render(
+            request, "message.html", status=404, title="Unknown exercise", text=str(error)
+        )
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+def _paper(request: Request) -> Paper | None:
+    chosen = request.query_params.get("paper", "a4")
+    return next((p for p in PAPERS if p == chosen), None)
+
+
+def _bad_query(request: Request, text: str) -> HTMLResponse:
+    return render(request, "message.html", status=400, title="This cannot be printed", text=text)
+
+
+@router.get("/handout.pdf")
+def handout(request: Request, you: You) -> Response:
+    paper = _paper(request)
+    if paper is None:
+        return _bad_query(request, "paper: choose a4 or letter.")
+    return _pdf(request, lambda: you.handout_pdf(paper), "unknot-programme.pdf")
+
+
+@router.get("/exercises/{exercise_id}/handout.pdf")
+def exercise_handout(request: Request, you: You, exercise_id: str) -> Response:
+    paper = _paper(request)
+    if paper is None:
+        return _bad_query(request, "paper: choose a4 or letter.")
+    return _pdf(request, lambda: you.handout_pdf(paper, exercise_id), f"unknot-{exercise_id}.pdf")
+
+
+@router.get("/report.pdf")
+def report(request: Request, you: You) -> Response:
+    paper = _paper(request)
+    label = request.query_params.get("for", "").strip()
+    weeks = request.query_params.get("weeks", "8")
+    if paper is None:
+        return _bad_query(request, "paper: choose a4 or letter.")
+    if not weeks.isdigit() or not 1 <= int(weeks) <= 104:
+        return _bad_query(request, "weeks: a whole number from 1 to 104.")
+    if len(label) > LABEL_MAX:
+        return _bad_query(request, f"for: at most {LABEL_MAX} characters.")
+    return _pdf(request, lambda: you.report_pdf(int(weeks), label, paper), "unknot-report.pdf")
 
 
 @router.get("/history")
