@@ -8,7 +8,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-SUITES = ["startup", "planner", "session", "history", "figures", "web", "lighthouse"]
+SUITES = ["startup", "planner", "session", "history", "figures", "printed", "web", "lighthouse"]
 
 
 def main() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -137,3 +138,17 @@ def test_bad_paths_exit_2_with_one_line_and_leave_what_is_there(
     assert result.exit_code == 0, result.output
     assert target.read_bytes().startswith(b"%PDF-")
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_the_printed_stop_rule_is_the_players() -> None:
+    """Each starting pain's printed limit, read as a person would, is `pain_limit`'s."""
+    from unknot.domain.pain import pain_limit
+    from unknot.services.printouts import stop_rules
+
+    rule = stop_rules()[0]
+    floor, start_above, allowance, ceiling = (
+        int(n) for n in re.findall(r"(\d+)(?:/10| points)", rule)
+    )
+    for start in range(11):
+        printed = min(ceiling, start + allowance) if start > start_above else floor
+        assert printed == pain_limit(start), start

@@ -167,8 +167,11 @@ def progress_rules() -> list[str]:
 
 def stop_rules() -> list[str]:
     return [
-        f"Stop an exercise when its pain goes above {pain.LIMIT_FLOOR}/10, or more than "
-        f"{pain.ALLOWANCE} points above where you started (never above {pain.LIMIT_CEILING}/10).",
+        # The player's rule (domain.pain.pain_limit): clamp(start + 2, 5, 7).
+        f"Stop an exercise when its pain goes above {pain.LIMIT_FLOOR}/10. If you started the "
+        f"session above {pain.LIMIT_FLOOR - pain.ALLOWANCE}/10: when it goes more than "
+        f"{pain.ALLOWANCE} points above where you started, and never above "
+        f"{pain.LIMIT_CEILING}/10.",
         "Stop the session at once for numbness, pins and needles, weakness, dizziness, "
         "trouble seeing, speaking or swallowing, or chest pain, and get care as below.",
         "Move slowly and smoothly; a stretch should feel like a pull, never a sharp pain.",
