@@ -30,6 +30,11 @@ def known_emergency_number(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("LC_ALL", raising=False)
 
 
+# Ten in the morning: a player at 400 times real speed started late in the evening would cross
+# midnight within a minute, and its "today" would no longer be the day of the check-in.
+MORNING = "2026-06-10T10:00:00"
+
+
 def store() -> Store:
     return Workspace.from_environment().open_store()
 
@@ -140,7 +145,7 @@ def wait_for_line(process: subprocess.Popen[str], prefix: str, limit_s: float = 
 
 
 def test_killed_mid_session_resumes_at_the_exact_step(private_folders: dict[str, Path]) -> None:
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "UNKNOT_CLOCK_START": MORNING}
     subprocess.run(
         unknot("screen"), input=ALL_NO, env=env, text=True, check=True, capture_output=True
     )
@@ -193,8 +198,11 @@ def test_killed_mid_session_resumes_at_the_exact_step(private_folders: dict[str,
     assert history[0]["completion"] == 1.0
 
 
-def test_a_severe_day_offers_the_gentle_routine_in_the_terminal() -> None:
+def test_a_severe_day_offers_the_gentle_routine_in_the_terminal(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """Issue 14: a neck at 10/10 got neck rolls "because you rated it 10/10"."""
+    monkeypatch.setenv("UNKNOT_CLOCK_START", MORNING)
     assert runner.invoke(app, ["checkin", "--moment", "before", "--pain", "neck=9"]).exit_code == 0
     assert runner.invoke(app, ["screen"], input=ALL_NO).exit_code == 0
     plan = runner.invoke(app, ["plan", "--pain", "neck=9"])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from unknot.clock import AcceleratedClock, FakeClock, RunTime
@@ -31,3 +33,24 @@ def test_the_accelerated_clock_runs_both_readings_faster_from_its_start() -> Non
     assert fast.monotonic() - started == 30.0
     with pytest.raises(ValueError, match="positive"):
         AcceleratedClock(0)
+
+
+def test_the_accelerated_clock_can_start_at_a_given_wall_time() -> None:
+    base = FakeClock(start=1_000_000.0)
+    fast = AcceleratedClock(400, base, start=5_000.0)
+    assert fast.now() == 5_000.0
+    base.advance(2)
+    assert fast.now() == 5_800.0
+
+
+def test_a_clock_start_setting_dates_what_the_application_records(
+    monkeypatch: pytest.MonkeyPatch, private_folders: dict[str, object]
+) -> None:
+    from unknot.clock import today
+    from unknot.config import Settings
+    from unknot.services.application import Application
+
+    monkeypatch.setenv("UNKNOT_CLOCK_START", "2026-06-10T10:00:00")
+    application = Application.from_settings(Settings())
+    assert today(application.clock) == dt.date(2026, 6, 10)
+    assert application.clock.now() - dt.datetime(2026, 6, 10, 10).timestamp() < 60

@@ -43,11 +43,14 @@ class AcceleratedClock:
     passes in seconds while the code under test stays the same.
     """
 
-    def __init__(self, speed: float, base: Clock | None = None) -> None:
+    def __init__(
+        self, speed: float, base: Clock | None = None, *, start: float | None = None
+    ) -> None:
+        """`start`: the wall time (seconds since the epoch) it reads when made; default now."""
         if speed <= 0:
             raise ValueError("speed must be positive")
         self._base = base or SystemClock()
-        self._wall_origin = self._base.now()
+        self._wall_origin = self._base.now() if start is None else start
         self._origin = self._base.monotonic()
         self.speed = speed
 

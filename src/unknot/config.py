@@ -1,5 +1,6 @@
 """Settings, from UNKNOT_-prefixed environment variables (no .env file is read)."""
 
+import datetime as dt
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlsplit
@@ -29,6 +30,12 @@ class Settings(BaseSettings):
 
     clock_speed: float = Field(default=1.0, gt=0)
     """How much faster than real time the players run (UNKNOT_CLOCK_SPEED); for tests only."""
+
+    clock_start: dt.datetime | None = None
+    """The wall time the clock starts from (UNKNOT_CLOCK_START, ISO 8601; a time without an
+    offset is local); for tests only. A test that runs a process at 400 times real speed
+    crosses midnight within a minute of real time late in the evening, so its dates are not
+    the day's unless it starts at a fixed time."""
 
     public_url: Annotated[tuple[str, ...], NoDecode] = ()
     """Addresses people use to reach this server from elsewhere (UNKNOT_PUBLIC_URL), such as

@@ -54,12 +54,13 @@ class Application:
 
     @classmethod
     def from_settings(cls, settings: Settings, clock: Clock | None = None) -> Application:
-        """Every setting; the clock runs at `clock_speed` unless one is given."""
+        """Every setting; the clock runs at `clock_speed` from `clock_start` unless one is
+        given."""
         workspace = Workspace.from_settings(settings)
-        if clock is None and workspace.clock_speed != 1.0:
+        if clock is None and (workspace.clock_speed != 1.0 or workspace.clock_start is not None):
             from unknot.clock import AcceleratedClock
 
-            clock = AcceleratedClock(workspace.clock_speed)
+            clock = AcceleratedClock(workspace.clock_speed, start=workspace.clock_start)
         return cls(workspace, clock)
 
     @classmethod

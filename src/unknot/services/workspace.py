@@ -48,6 +48,8 @@ class Workspace:
     """None: SQLite in the data folder."""
     emergency_number: str | None = None
     clock_speed: float = 1.0
+    clock_start: float | None = None
+    """Settings.clock_start as seconds since the epoch."""
     public_urls: tuple[str, ...] = ()
     """Settings.public_url: the addresses this server is reached at besides loopback."""
     trusted_proxies: tuple[str, ...] = ()
@@ -60,6 +62,7 @@ class Workspace:
             database_url=settings.database_url,
             emergency_number=settings.emergency_number,
             clock_speed=settings.clock_speed,
+            clock_start=None if settings.clock_start is None else settings.clock_start.timestamp(),
             public_urls=settings.public_url,
             trusted_proxies=settings.trusted_proxies,
         )
