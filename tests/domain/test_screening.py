@@ -167,7 +167,7 @@ SINGLE_SIGNS: list[tuple[str, str, set[str]]] = [
     ("arm_weakness_worsening", "same_day", {"no_neck_circling", "no_arm_nerve_provocation",
                                             "mobility_only"}),
     ("lhermitte_sign", "soon", {"no_end_range_neck_flexion", "no_neck_circling"}),
-    ("pulsing_in_ear", "soon", {"no_neck_circling", "no_assisted_end_range_rotation"}),
+    ("pulsing_in_ear", "same_day", {"no_neck_circling", "no_assisted_end_range_rotation"}),
     ("weight_loss", "soon", set()),
     ("constant_worsening_pain", "soon", {"mobility_only"}),
     ("breathing_pain", "soon", set()),

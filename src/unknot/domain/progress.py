@@ -214,6 +214,12 @@ class Advice(Strict):
     numbers: dict[str, float]
 
 
+def score_words(score: float) -> str:
+    """A mean score as a sentence says it: one decimal at most (6.67 is "6.7", 4.0 is "4");
+    the advice's `numbers` keep the exact value."""
+    return f"{round(score, 1):g}"
+
+
 def clinician_advice(
     checkins: Sequence[PainCheckIn],
     history: History,
@@ -235,8 +241,9 @@ def clinician_advice(
                     concern="worsens",
                     message=(
                         f"Your {change.area.replace('_', ' ')} pain has gone up: this week's "
-                        f"average is {weeks[-1][1]:g}/10 against {change.baseline:g}/10 at the "
-                        "start. Please see a doctor or physiotherapist."
+                        f"average is {score_words(weeks[-1][1])}/10 against "
+                        f"{score_words(change.baseline)}/10 at the start. Please see a doctor "
+                        "or physiotherapist."
                     ),
                     numbers={"baseline": change.baseline, "week_average": weeks[-1][1]},
                 )
@@ -252,7 +259,8 @@ def clinician_advice(
                 concern="persists",
                 message=(
                     f"After {int(weeks_in)} weeks your pain has not improved meaningfully "
-                    f"({worst.area.replace('_', ' ')}: {worst.baseline:g} → {worst.current:g}/10; "
+                    f"({worst.area.replace('_', ' ')}: {score_words(worst.baseline)} → "
+                    f"{score_words(worst.current)}/10; "
                     "improvement means 2 points and 30 % less). Please see a doctor or "
                     "physiotherapist."
                 ),

@@ -222,7 +222,8 @@ QUESTIONS: Final[tuple[Question, ...]] = (
         "fever_risk_of_infection",
         "Do you have a fever or chills and also a weakened immune system, use injected drugs, "
         "or have you had an infection or an operation in the last few weeks?",
-        "fever with a risk of spinal infection",
+        "fever or chills with a weak immune system, injected drugs, or a recent infection or "
+        "operation",
         "same_day",
         f"Clinical notes, red flags: spinal infection; {FINUCANE}",
     ),
@@ -254,7 +255,8 @@ QUESTIONS: Final[tuple[Question, ...]] = (
         "injury_dangerous",
         "Was it a fall from more than 1 metre or 5 stairs, a blow to the top of your head, or "
         "a fast, rollover or bicycle crash?",
-        "a neck injury with a dangerous mechanism in the last 7 days",
+        "a neck injury in the last 7 days from a fall from a height, a blow to the top of the "
+        "head, or a fast crash",
         "same_day",
         f"{CCR}: dangerous mechanism",
         restrictions=("mobility_only",),
@@ -343,7 +345,7 @@ QUESTIONS: Final[tuple[Question, ...]] = (
         "lhermitte_sign",
         "When you bend your head forward, do you feel an electric-shock feeling down your back "
         "or into your arms or legs?",
-        "an electric-shock feeling on bending the head forward (Lhermitte's sign)",
+        "an electric-shock feeling down the back or limbs on bending the head forward",
         "soon",
         f"Lhermitte's sign, a sign of spinal cord irritation; {OURS}",
         restrictions=("no_end_range_neck_flexion", "no_neck_circling"),
@@ -353,7 +355,9 @@ QUESTIONS: Final[tuple[Question, ...]] = (
         "Since this neck pain began, have you heard a pulsing or whooshing sound in one ear, in "
         "time with your heartbeat?",
         "a pulsing sound in one ear with new neck pain",
-        "soon",
+        # Same day, not within days: with new neck pain it can be the first sign of a torn neck
+        # artery, which is treated to prevent a stroke (the physiotherapist's review, issue 19).
+        "same_day",
         f"Pulsatile tinnitus in cervical arterial dysfunction: {IFOMPT}",
         restrictions=("no_neck_circling", "no_assisted_end_range_rotation"),
     ),
@@ -464,7 +468,7 @@ QUESTIONS: Final[tuple[Question, ...]] = (
         "arteritis_vision",
         "Has your sight changed at all: blurring, double vision, or loss of sight in one eye, "
         "even briefly?",
-        "a change in sight with signs of arteritis",
+        "a change in sight with a new headache, a tender scalp or jaw pain on chewing (over 50)",
         "emergency",
         "Giant cell arteritis with visual symptoms is an emergency: Mackie et al., BSR 2020",
         ask_if="arteritis_signs",

@@ -38,6 +38,7 @@ def environment() -> jinja2.Environment:
     if _environment is None:
         import jinja2
 
+        from unknot.domain.progress import score_words
         from unknot.services.wording import day_text, local_time, weekday_text, words
 
         made = jinja2.Environment(
@@ -51,6 +52,7 @@ def environment() -> jinja2.Environment:
             weekday_text=weekday_text,
             local_time=local_time,
             words=words,
+            score=score_words,
         )
         _environment = made
     return _environment

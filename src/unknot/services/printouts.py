@@ -16,7 +16,13 @@ from pydantic import BaseModel
 from unknot.clock import today
 from unknot.domain import pain, progression
 from unknot.domain.plan import PlannedExercise
-from unknot.domain.progress import LOWEST_BASELINE, MEANINGFUL_DROP, MEANINGFUL_SHARE, WORSE_RISE
+from unknot.domain.progress import (
+    LOWEST_BASELINE,
+    MEANINGFUL_DROP,
+    MEANINGFUL_SHARE,
+    WORSE_RISE,
+    WeekAdherence,
+)
 from unknot.domain.screening import QUESTIONS, TIER_TITLES, Tier
 from unknot.services.errors import ExportProblem, PlanImpossible
 from unknot.services.progress import Progress, ProgressReport
@@ -93,6 +99,9 @@ class Handout(BaseModel):
     """The planned session days of the next `LOG_WEEKS` weeks, for the log sheet."""
     progress_rules: list[str]
     stop_rules: list[str]
+    advice: list[str]
+    """See-a-clinician advice standing today (as the today page shows it): the cover leads
+    with it, so a sheet on the fridge does not hide that the pain needs a clinician."""
     warning_tiers: list[WarningTier]
     emergency_number: str
     emergency_guessed: bool
@@ -141,7 +150,12 @@ class ClinicReport(BaseModel):
     weeks: int
     progress: ProgressReport
     planned_total: int
+    """Sessions planned in the period's complete weeks: the current week is counted apart, its
+    plan not yet due."""
     done_total: int
+    current_week: WeekAdherence | None
+    """The week holding the day of printing, still under way."""
+    latest_screening: str | None
     verdicts: dict[str, str]
     activities: list[ActivityLine]
     screenings: list[ScreeningLine]
@@ -159,21 +173,25 @@ def progress_rules() -> list[str]:
         f"longer (never beyond {progression.HOLD_CAP_S} seconds).",
         "Strengthening exercises grow only when you could have done "
         f"{progression.EASY_RESERVE} or more repetitions more.",
-        f"If pain goes above your limit during an exercise, or is {progression.NEXT_MORNING_RISE} "
-        "or more points higher the next morning than before the session, the dose steps back.",
-        "Otherwise keep the same dose. Each programme lasts a few weeks, then unknot renews it.",
+        "If pain goes above your stop limit during an exercise (the first rule under “Stop and "
+        f"get help” on the first page), or is {progression.NEXT_MORNING_RISE} or more points "
+        "higher the next morning than before the session, the dose steps back.",
+        "Otherwise keep the same dose. Each programme lasts 3 weeks, then unknot renews it.",
     ]
 
 
-def stop_rules() -> list[str]:
+def stop_rules(emergency_number: str) -> list[str]:
     return [
         # The player's rule (domain.pain.pain_limit): clamp(start + 2, 5, 7).
         f"Stop an exercise when its pain goes above {pain.LIMIT_FLOOR}/10. If you started the "
         f"session above {pain.LIMIT_FLOOR - pain.ALLOWANCE}/10: when it goes more than "
         f"{pain.ALLOWANCE} points above where you started, and never above "
         f"{pain.LIMIT_CEILING}/10.",
-        "Stop the session at once for numbness, pins and needles, weakness, dizziness, "
-        "trouble seeing, speaking or swallowing, or chest pain, and get care as below.",
+        "Stop the session at once for numbness, pins and needles, weakness, dizziness, or "
+        "trouble seeing, speaking or swallowing, and get care: the page “When to get care” "
+        "says how soon.",
+        f"For chest pain or pressure, or a drooping face, weak arm or slurred speech, call "
+        f"{emergency_number} at once.",
         "Move slowly and smoothly; a stretch should feel like a pull, never a sharp pain.",
     ]
 
@@ -200,7 +218,8 @@ def warning_tiers(emergency_number: str) -> list[WarningTier]:
             )
         )
     tiers[-1].signs.append(
-        "Pain that persists after about 4 weeks of exercise, or gets worse (unknot tells you)"
+        "Pain that has not got better after about 4 weeks of regular exercise, or that keeps "
+        "getting worse"
     )
     return tiers
 
@@ -315,7 +334,8 @@ class Printouts(Progress):
             session_days=[f"{d:%A}" for d in days if d < day + dt.timedelta(days=7)],
             log=[LogDay(day=d, week=(d - day).days // 7 + 1) for d in days],
             progress_rules=progress_rules(),
-            stop_rules=stop_rules(),
+            stop_rules=stop_rules(call.number),
+            advice=[a.message for a in self.current_advice()],
             warning_tiers=warning_tiers(call.number),
             emergency_number=call.number,
             emergency_guessed=call.guessed,
@@ -361,6 +381,19 @@ class Printouts(Progress):
         )
         since = dt.datetime.combine(period_from - dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
         catalog = self.exercises()
+        weeks_shown = list(report.adherence.weeks)
+        # The last week shown is the one holding today: under way, its plan not yet due.
+        current = weeks_shown.pop() if weeks_shown else None
+        complete = weeks_shown
+        screenings = [
+            ScreeningLine(
+                day=s.taken_on,
+                result=TIER_TITLES[s.result.tier],
+                findings=list(s.result.findings) or ([s.result.said()] if s.result.flagged else []),
+                cleared_on=s.cleared_on,
+            )
+            for s in store.screenings(person)
+        ]
         firsts: dict[str, tuple[int, dt.date]] = {}
         lasts: dict[str, tuple[int, dt.date]] = {}
         for rating in store.function_ratings(person):
@@ -374,8 +407,10 @@ class Printouts(Progress):
             period_to=report.today,
             weeks=weeks,
             progress=report,
-            planned_total=sum(w.planned for w in report.adherence.weeks),
-            done_total=sum(w.done for w in report.adherence.weeks),
+            planned_total=sum(w.planned for w in complete),
+            done_total=sum(w.done for w in complete),
+            current_week=current,
+            latest_screening=screenings[-1].result if screenings else None,
             verdicts={a.area: VERDICT_WORDS[a.verdict] for a in report.areas},
             activities=[
                 ActivityLine(
@@ -387,16 +422,7 @@ class Printouts(Progress):
                 )
                 for a in sorted(firsts)
             ],
-            screenings=[
-                ScreeningLine(
-                    day=s.taken_on,
-                    result=TIER_TITLES[s.result.tier],
-                    findings=list(s.result.findings)
-                    or ([s.result.said()] if s.result.flagged else []),
-                    cleared_on=s.cleared_on,
-                )
-                for s in store.screenings(person)
-            ],
+            screenings=screenings,
             pain_reports=[
                 PainLine(
                     at=r.at,
