@@ -9,7 +9,7 @@ from sqlalchemy import Connection, Insert, inspect, text
 
 from unknot.storage.database import make_engine
 from unknot.storage.migrate import DatabaseTooNew, current_revision, head_revision, upgrade
-from unknot.storage.tables import metadata
+from unknot.storage.tables import ACCOUNT_TABLES, metadata
 
 
 def test_upgrade_from_empty_matches_the_tables(database_url: str) -> None:
@@ -22,8 +22,10 @@ def test_upgrade_from_empty_matches_the_tables(database_url: str) -> None:
         assert compare_metadata(context, metadata) == []
     names = set(inspect(engine).get_table_names())
     assert {"persons", "screenings", "sessions", "session_steps"} <= names
-    # Every table but persons is keyed by a person.
-    for table in names - {"persons", "alembic_version"}:
+    # Every table but persons and the accounts' is keyed by a person.
+    accounts = {table.name for table in ACCOUNT_TABLES}
+    assert accounts <= names
+    for table in names - {"persons", "alembic_version"} - accounts:
         columns = {c["name"] for c in inspect(engine).get_columns(table)}
         assert "person_id" in columns, table
     # A second upgrade changes nothing.

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
     from unknot.config import Settings
     from unknot.domain.timeline import Step
+    from unknot.services.accounts import Accounts
     from unknot.services.actor import Actor
     from unknot.services.catalog import Exercises
     from unknot.services.figures import Figures
@@ -97,6 +98,12 @@ class Application:
         from unknot.services.actor import Actor
 
         return Actor(self, person_id)
+
+    def accounts(self) -> Accounts:
+        """The account use cases (the shared server's sign-in, links and audit log)."""
+        from unknot.services.accounts import Accounts
+
+        return Accounts(self)
 
     def catalog(self) -> Exercises:
         """The catalog's use cases alone, which need no person."""

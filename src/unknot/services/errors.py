@@ -12,6 +12,7 @@ from unknot.catalog.problems import CatalogError, FileProblem
 from unknot.storage.faults import DatabaseTooNew, StorageFault
 
 __all__ = [
+    "AccountProblem",
     "CatalogError",
     "ClearanceProblem",
     "DatabaseTooNew",
@@ -19,18 +20,22 @@ __all__ = [
     "ExportProblem",
     "FileProblem",
     "ImportProblem",
+    "LinkNotValid",
     "MissingAnswers",
     "NoFigure",
     "NoSuchSession",
     "NotInLoop",
     "NotInPlan",
     "NotThisSession",
+    "PasswordRejected",
     "PlanImpossible",
     "ProfileProblem",
     "RatingsProblem",
     "SessionOver",
     "SessionsHeldBack",
     "SettingsProblem",
+    "SignInRefused",
+    "SignInThrottled",
     "StorageFault",
     "UnknownCountry",
     "UnknownExercise",
@@ -144,3 +149,28 @@ def database_errors() -> tuple[type[Exception], ...]:
     from sqlalchemy.exc import DBAPIError
 
     return (DBAPIError,)
+
+
+class AccountProblem(ValueError):
+    """An account that cannot be made as asked (an e-mail already taken, a bad address)."""
+
+
+class PasswordRejected(ValueError):
+    """A new password that is too short, too long or too common; the message says which."""
+
+
+class SignInRefused(PermissionError):
+    """An e-mail and password that do not match: the same words whether or not the account
+    exists, so the answer tells nobody who has one."""
+
+
+class SignInThrottled(PermissionError):
+    """Too many failed sign-ins for this account or address: wait `retry_after_s` seconds."""
+
+    def __init__(self, message: str, retry_after_s: int) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+
+
+class LinkNotValid(LookupError):
+    """A one-time link that is unknown, used or expired (which of these is not said)."""

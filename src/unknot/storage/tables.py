@@ -332,3 +332,123 @@ PERSON_TABLES = (
     function_ratings,
     advice_dismissals,
 )
+
+# Accounts (issue 20): the shared server's organisations, their people, clinicians and
+# administrators, sign-in sessions, one-time links and the audit log. A local unknot has none
+# of these rows.
+
+ROLES = ("person", "clinician", "admin")
+
+organisations = Table(
+    "organisations",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(120), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+accounts = Table(
+    "accounts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "organisation_id",
+        Integer,
+        ForeignKey("organisations.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    # Stored lower-cased; none until a one-time link sets it (the upgraded local person).
+    Column("email", String(254), nullable=True, unique=True),
+    Column("password_hash", String(255), nullable=True),
+    Column("role", String(10), nullable=False),
+    # A person's own records; none for clinicians and administrators.
+    Column(
+        "person_id",
+        Integer,
+        ForeignKey("persons.id", ondelete="CASCADE"),
+        nullable=True,
+        unique=True,
+    ),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("password_changed_at", UTCDateTime, nullable=True),
+)
+
+login_sessions = Table(
+    "login_sessions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    # SHA-256 of the cookie's token: a copy of the table signs nobody in.
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column(
+        "account_id",
+        Integer,
+        ForeignKey("accounts.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("authenticated_at", UTCDateTime, nullable=False),
+    Column("last_seen_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Column("idle_s", Integer, nullable=False),
+    Column("revoked_at", UTCDateTime, nullable=True),
+    Column("address", String(45), nullable=True),
+    Column("agent", String(200), nullable=True),
+)
+
+sign_in_failures = Table(
+    "sign_in_failures",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    # "account:<e-mail>" or "address:<ip>": both are limited, so several processes share them.
+    Column("key", String(300), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+)
+Index("ix_sign_in_failures_key_at", sign_in_failures.c.key, sign_in_failures.c.at)
+
+one_time_links = Table(
+    "one_time_links",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column(
+        "account_id",
+        Integer,
+        ForeignKey("accounts.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    # "invitation", "reset" or "claim" (the local person's first sign-in).
+    Column("purpose", String(12), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Column("used_at", UTCDateTime, nullable=True),
+)
+
+# Append-only: triggers refuse UPDATE and DELETE (migration 0011), and each row carries the hash
+# of the one before, so a row taken out or changed outside the database breaks the chain. No
+# foreign keys: the log outlives the accounts it names.
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", UTCDateTime, nullable=False),
+    Column("actor_account_id", Integer, nullable=True),
+    Column("action", String(40), nullable=False),
+    Column("subject_account_id", Integer, nullable=True),
+    Column("detail", JSON, nullable=False),
+    Column("address", String(45), nullable=True),
+    Column("previous_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+)
+Index("ix_audit_log_subject", audit_log.c.subject_account_id)
+
+# The shared server's tables, keyed by organisation and account rather than by person.
+ACCOUNT_TABLES = (
+    organisations,
+    accounts,
+    login_sessions,
+    sign_in_failures,
+    one_time_links,
+    audit_log,
+)

@@ -1,0 +1,420 @@
+"""Reads and writes of accounts, sign-in sessions, failed sign-ins, one-time links and the audit
+log (issue 20). The rules (timeouts, limits, who may see what) are the services'; this module
+only stores, and keeps the audit log's chain whole under concurrent writers."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Connection, Engine, RowMapping, func, insert, select, update
+
+from unknot.storage import tables as t
+
+# The audit chain starts from this, so the first row's hash depends on nothing before it.
+CHAIN_START = "0" * 64
+# Any constant: the PostgreSQL advisory lock that orders audit appends (see `append_audit`).
+_AUDIT_LOCK = 20_020
+
+
+@dataclasses.dataclass(frozen=True)
+class AccountRow:
+    id: int
+    organisation_id: int
+    email: str | None
+    password_hash: str | None
+    role: str
+    person_id: int | None
+    created_at: dt.datetime
+    password_changed_at: dt.datetime | None
+
+
+@dataclasses.dataclass(frozen=True)
+class LoginSessionRow:
+    id: int
+    account_id: int
+    created_at: dt.datetime
+    authenticated_at: dt.datetime
+    last_seen_at: dt.datetime
+    expires_at: dt.datetime
+    idle_s: int
+    revoked_at: dt.datetime | None
+    address: str | None
+    agent: str | None
+
+
+@dataclasses.dataclass(frozen=True)
+class AuditRow:
+    id: int
+    at: dt.datetime
+    actor_account_id: int | None
+    action: str
+    subject_account_id: int | None
+    detail: dict[str, Any]
+    address: str | None
+    previous_hash: str
+    hash: str
+
+
+def audit_hash(previous: str, row: dict[str, Any]) -> str:
+    """The hash a row carries: SHA-256 of the previous hash and the row's own fields."""
+    fields = {k: row[k] for k in sorted(row) if k not in ("id", "hash", "previous_hash")}
+    at = fields["at"]
+    fields["at"] = at.astimezone(dt.UTC).isoformat() if isinstance(at, dt.datetime) else at
+    body = json.dumps(fields, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(f"{previous}\n{body}".encode()).hexdigest()
+
+
+def _account(row: RowMapping) -> AccountRow:
+    return AccountRow(**{f.name: row[f.name] for f in dataclasses.fields(AccountRow)})
+
+
+def _login(row: RowMapping) -> LoginSessionRow:
+    return LoginSessionRow(**{f.name: row[f.name] for f in dataclasses.fields(LoginSessionRow)})
+
+
+def _audit(row: RowMapping) -> AuditRow:
+    return AuditRow(**{f.name: row[f.name] for f in dataclasses.fields(AuditRow)})
+
+
+class AccountStore:
+    """The account tables of one database."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        # As in `Store`: SQLite's writers queue on a lock of the process, not its busy handler.
+        self._one_writer = threading.RLock() if engine.dialect.name == "sqlite" else None
+
+    @contextmanager
+    def _tx(self) -> Iterator[Connection]:
+        if self._one_writer is None:
+            with self.engine.begin() as connection:
+                yield connection
+            return
+        with self._one_writer, self.engine.begin() as connection:
+            yield connection
+
+    # Organisations and accounts ---------------------------------------------------------------
+
+    def organisations(self) -> list[tuple[int, str]]:
+        with self.engine.connect() as db:
+            rows = db.execute(
+                select(t.organisations.c.id, t.organisations.c.name).order_by(t.organisations.c.id)
+            ).all()
+        return [(int(r.id), str(r.name)) for r in rows]
+
+    def create_organisation(self, name: str, now: dt.datetime) -> int:
+        with self._tx() as db:
+            made = db.execute(
+                insert(t.organisations)
+                .values(name=name, created_at=now)
+                .returning(t.organisations.c.id)
+            )
+            return int(made.scalar_one())
+
+    def create_account(
+        self,
+        *,
+        organisation_id: int,
+        role: str,
+        now: dt.datetime,
+        email: str | None = None,
+        password_hash: str | None = None,
+        person_id: int | None = None,
+        new_person: bool = False,
+    ) -> int:
+        """A new account; with `new_person`, a person of its own for a patient's records."""
+        with self._tx() as db:
+            if new_person:
+                made = db.execute(
+                    insert(t.persons)
+                    .values(label="account", created_at=now)
+                    .returning(t.persons.c.id)
+                )
+                person_id = int(made.scalar_one())
+            made = db.execute(
+                insert(t.accounts)
+                .values(
+                    organisation_id=organisation_id,
+                    role=role,
+                    email=email,
+                    password_hash=password_hash,
+                    person_id=person_id,
+                    created_at=now,
+                    password_changed_at=now if password_hash else None,
+                )
+                .returning(t.accounts.c.id)
+            )
+            return int(made.scalar_one())
+
+    def adopt_local_person(self, organisation_id: int, now: dt.datetime) -> int | None:
+        """The local person of a one-person install as a patient account of the organisation
+        (its records stay where they are); None when there is no local person. Its label stops
+        being the local one, so the login-free app no longer finds it."""
+        with self._tx() as db:
+            person = db.execute(
+                select(t.persons.c.id).where(t.persons.c.label == t.LOCAL_LABEL)
+            ).scalar()
+            if person is None:
+                return None
+            db.execute(update(t.persons).where(t.persons.c.id == person).values(label="account"))
+            made = db.execute(
+                insert(t.accounts)
+                .values(
+                    organisation_id=organisation_id,
+                    role="person",
+                    person_id=person,
+                    created_at=now,
+                )
+                .returning(t.accounts.c.id)
+            )
+            return int(made.scalar_one())
+
+    def account(self, account_id: int) -> AccountRow | None:
+        with self.engine.connect() as db:
+            row = (
+                db.execute(select(t.accounts).where(t.accounts.c.id == account_id))
+                .mappings()
+                .first()
+            )
+        return None if row is None else _account(row)
+
+    def account_by_email(self, email: str) -> AccountRow | None:
+        with self.engine.connect() as db:
+            row = (
+                db.execute(select(t.accounts).where(t.accounts.c.email == email)).mappings().first()
+            )
+        return None if row is None else _account(row)
+
+    def accounts(self, organisation_id: int) -> list[AccountRow]:
+        with self.engine.connect() as db:
+            rows = (
+                db.execute(
+                    select(t.accounts)
+                    .where(t.accounts.c.organisation_id == organisation_id)
+                    .order_by(t.accounts.c.id)
+                )
+                .mappings()
+                .all()
+            )
+        return [_account(r) for r in rows]
+
+    def count_accounts(self) -> int:
+        with self.engine.connect() as db:
+            return int(db.execute(select(func.count()).select_from(t.accounts)).scalar_one())
+
+    def set_password(self, account_id: int, password_hash: str, now: dt.datetime) -> None:
+        with self._tx() as db:
+            db.execute(
+                update(t.accounts)
+                .where(t.accounts.c.id == account_id)
+                .values(password_hash=password_hash, password_changed_at=now)
+            )
+
+    def set_email(self, account_id: int, email: str) -> None:
+        with self._tx() as db:
+            db.execute(update(t.accounts).where(t.accounts.c.id == account_id).values(email=email))
+
+    # Sign-in sessions ---------------------------------------------------------------------------
+
+    def add_login(
+        self,
+        *,
+        token_hash: str,
+        account_id: int,
+        now: dt.datetime,
+        expires_at: dt.datetime,
+        idle_s: int,
+        address: str | None,
+        agent: str | None,
+    ) -> int:
+        with self._tx() as db:
+            made = db.execute(
+                insert(t.login_sessions)
+                .values(
+                    token_hash=token_hash,
+                    account_id=account_id,
+                    created_at=now,
+                    authenticated_at=now,
+                    last_seen_at=now,
+                    expires_at=expires_at,
+                    idle_s=idle_s,
+                    address=address,
+                    agent=agent,
+                )
+                .returning(t.login_sessions.c.id)
+            )
+            return int(made.scalar_one())
+
+    def login(self, token_hash: str) -> LoginSessionRow | None:
+        with self.engine.connect() as db:
+            row = (
+                db.execute(
+                    select(t.login_sessions).where(t.login_sessions.c.token_hash == token_hash)
+                )
+                .mappings()
+                .first()
+            )
+        return None if row is None else _login(row)
+
+    def logins(self, account_id: int) -> list[LoginSessionRow]:
+        with self.engine.connect() as db:
+            rows = (
+                db.execute(
+                    select(t.login_sessions)
+                    .where(t.login_sessions.c.account_id == account_id)
+                    .order_by(t.login_sessions.c.id)
+                )
+                .mappings()
+                .all()
+            )
+        return [_login(r) for r in rows]
+
+    def touch_login(self, login_id: int, now: dt.datetime) -> None:
+        with self._tx() as db:
+            db.execute(
+                update(t.login_sessions)
+                .where(t.login_sessions.c.id == login_id)
+                .values(last_seen_at=now)
+            )
+
+    def revoke_logins(
+        self, account_id: int, now: dt.datetime, only: int | None = None, sparing: int | None = None
+    ) -> int:
+        """End the account's sessions (`only` one of them, or all but `sparing`); how many."""
+        rows = t.login_sessions.c
+        query = update(t.login_sessions).where(
+            rows.account_id == account_id, rows.revoked_at.is_(None)
+        )
+        if only is not None:
+            query = query.where(rows.id == only)
+        if sparing is not None:
+            query = query.where(rows.id != sparing)
+        with self._tx() as db:
+            return int(db.execute(query.values(revoked_at=now)).rowcount)
+
+    # Failed sign-ins ----------------------------------------------------------------------------
+
+    def record_failures(self, keys: Sequence[str], now: dt.datetime) -> None:
+        with self._tx() as db:
+            db.execute(insert(t.sign_in_failures), [{"key": k, "at": now} for k in keys])
+
+    def failures_since(self, key: str, since: dt.datetime) -> tuple[int, dt.datetime | None]:
+        """How many failures under `key` since then, and the latest."""
+        rows = t.sign_in_failures.c
+        with self.engine.connect() as db:
+            count, latest = db.execute(
+                select(func.count(), func.max(rows.at)).where(rows.key == key, rows.at >= since)
+            ).one()
+        return int(count), latest
+
+    def clear_failures(self, key: str) -> None:
+        with self._tx() as db:
+            db.execute(t.sign_in_failures.delete().where(t.sign_in_failures.c.key == key))
+
+    # One-time links -----------------------------------------------------------------------------
+
+    def add_link(
+        self,
+        *,
+        token_hash: str,
+        account_id: int,
+        purpose: str,
+        now: dt.datetime,
+        expires_at: dt.datetime,
+    ) -> None:
+        with self._tx() as db:
+            db.execute(
+                insert(t.one_time_links).values(
+                    token_hash=token_hash,
+                    account_id=account_id,
+                    purpose=purpose,
+                    created_at=now,
+                    expires_at=expires_at,
+                )
+            )
+
+    def link_account(self, token_hash: str, purpose: str, now: dt.datetime) -> int | None:
+        """The account of an unused, unexpired link, without using it."""
+        rows = t.one_time_links.c
+        with self.engine.connect() as db:
+            found = db.execute(
+                select(rows.account_id).where(
+                    rows.token_hash == token_hash,
+                    rows.purpose == purpose,
+                    rows.used_at.is_(None),
+                    rows.expires_at > now,
+                )
+            ).scalar()
+        return None if found is None else int(found)
+
+    def use_link(self, token_hash: str, purpose: str, now: dt.datetime) -> int | None:
+        """Use the link once: its account, or None if it is unknown, used or expired. Two uses
+        at once cannot both succeed (one UPDATE with the conditions in its WHERE)."""
+        rows = t.one_time_links.c
+        with self._tx() as db:
+            account = db.execute(
+                select(rows.account_id).where(rows.token_hash == token_hash)
+            ).scalar()
+            done = db.execute(
+                update(t.one_time_links)
+                .where(
+                    rows.token_hash == token_hash,
+                    rows.purpose == purpose,
+                    rows.used_at.is_(None),
+                    rows.expires_at > now,
+                )
+                .values(used_at=now)
+            )
+        return int(account) if done.rowcount == 1 and account is not None else None
+
+    # The audit log ------------------------------------------------------------------------------
+
+    def append_audit(
+        self,
+        *,
+        at: dt.datetime,
+        action: str,
+        actor_account_id: int | None = None,
+        subject_account_id: int | None = None,
+        detail: dict[str, Any] | None = None,
+        address: str | None = None,
+    ) -> None:
+        """Add a row chained to the one before. Appends are one at a time: on PostgreSQL under a
+        transaction-scoped advisory lock, on SQLite as its single writer, so two processes
+        cannot both chain to the same row."""
+        row = {
+            "at": at,
+            "actor_account_id": actor_account_id,
+            "action": action,
+            "subject_account_id": subject_account_id,
+            "detail": detail or {},
+            "address": address,
+        }
+        with self._tx() as db:
+            if db.dialect.name == "postgresql":
+                db.execute(select(func.pg_advisory_xact_lock(_AUDIT_LOCK)))
+            previous = db.execute(
+                select(t.audit_log.c.hash).order_by(t.audit_log.c.id.desc()).limit(1)
+            ).scalar()
+            previous = previous or CHAIN_START
+            db.execute(
+                insert(t.audit_log).values(
+                    **row, previous_hash=previous, hash=audit_hash(previous, row)
+                )
+            )
+
+    def audit(self, subject_account_id: int | None = None) -> list[AuditRow]:
+        """The log, oldest first; with a subject, the rows about that account."""
+        query = select(t.audit_log).order_by(t.audit_log.c.id)
+        if subject_account_id is not None:
+            query = query.where(t.audit_log.c.subject_account_id == subject_account_id)
+        with self.engine.connect() as db:
+            rows = db.execute(query).mappings().all()
+        return [_audit(r) for r in rows]

@@ -1,0 +1,252 @@
+"""Accounts on the shared server (issue 20): the first administrator, sign-in and its limits,
+sign-in sessions and their timeouts, the local person's upgrade, and the audit log, on a real
+SQLite file and a real PostgreSQL server."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy
+from sqlalchemy.exc import DBAPIError
+
+from tests.history_fixture import eight_weeks
+from tests.storage.conftest import database_url  # noqa: F401  (the fixture, both databases)
+from unknot.clock import FakeClock
+from unknot.config import Settings
+from unknot.services import errors
+from unknot.services.accounts import (
+    FIRST_WAIT_S,
+    FREE_TRIES,
+    Accounts,
+    hash_password,
+    password_problem,
+)
+from unknot.services.application import Application
+
+PASSWORD = "correct horse battery"
+START = dt.datetime(2026, 6, 10, 9, tzinfo=dt.UTC).timestamp()
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(start=START)
+
+
+@pytest.fixture
+def application(
+    database_url: str,  # noqa: F811
+    clock: FakeClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[Application]:
+    monkeypatch.setenv("UNKNOT_DATABASE_URL", database_url)
+    monkeypatch.setenv("UNKNOT_PUBLIC_URL", "https://unknot.example.org")
+    made = Application.from_settings(Settings(), clock)
+    yield made
+    made.close()
+
+
+@pytest.fixture
+def accounts(application: Application) -> Accounts:
+    accounts = application.accounts()
+    accounts.create_first_administrator("Riverside Physio", "Admin@Example.org ", PASSWORD)
+    return accounts
+
+
+def test_passwords_are_long_enough_and_not_common() -> None:
+    assert password_problem("short") == "Choose a password of at least 8 characters."
+    assert "most common" in (password_problem("password") or "")
+    assert "most common" in (password_problem("QWERTYUIOP") or "")
+    assert "most common" in (password_problem("aaaaaaaaaa") or "")
+    assert "not your e-mail" in (password_problem("sam.jones", "sam.jones@example.org") or "")
+    assert "at most 256" in (password_problem("x" * 257) or "")
+    # No composition rules: a long phrase of lower-case words is a good password.
+    assert password_problem(PASSWORD) is None
+
+
+def test_the_first_administrator_is_made_once(application: Application) -> None:
+    accounts = application.accounts()
+    with pytest.raises(errors.PasswordRejected, match="at least 8"):
+        accounts.create_first_administrator("Riverside", "admin@example.org", "short")
+    with pytest.raises(errors.AccountProblem, match="not an e-mail address"):
+        accounts.create_first_administrator("Riverside", "admin", PASSWORD)
+    made = accounts.create_first_administrator("Riverside", "Admin@Example.org", PASSWORD)
+    assert (made.admin.email, made.admin.role, made.admin.person_id) == (
+        "admin@example.org",
+        "admin",
+        None,
+    )
+    assert made.claim_link is None  # nobody used this unknot before
+    with pytest.raises(errors.AccountProblem, match="already has accounts"):
+        accounts.create_first_administrator("Another", "other@example.org", PASSWORD)
+    # The hash is Argon2id, never the password.
+    stored = accounts.records.account_by_email("admin@example.org")
+    assert stored is not None
+    assert stored.password_hash is not None
+    assert stored.password_hash.startswith("$argon2id$")
+    assert PASSWORD not in stored.password_hash
+
+
+def test_signing_in_names_the_account_until_signed_out(accounts: Accounts) -> None:
+    signed = accounts.sign_in("ADMIN@example.org", PASSWORD, address="192.0.2.7", agent="test")
+    current = accounts.current(signed.token)
+    assert current is not None
+    assert current.account.email == "admin@example.org"
+    assert accounts.current(signed.token + "x") is None
+    # Only the token's hash is stored.
+    assert signed.token not in str(accounts.records.logins(signed.account.id))
+    accounts.sign_out(signed.token)
+    assert accounts.current(signed.token) is None
+
+
+def test_a_wrong_password_and_an_unknown_account_get_the_same_answer(accounts: Accounts) -> None:
+    with pytest.raises(errors.SignInRefused) as wrong:
+        accounts.sign_in("admin@example.org", "not the password")
+    with pytest.raises(errors.SignInRefused) as unknown:
+        accounts.sign_in("nobody@example.org", "not the password")
+    assert str(wrong.value) == str(unknown.value)
+
+
+def test_failed_sign_ins_wait_longer_each_time(accounts: Accounts, clock: FakeClock) -> None:
+    for _ in range(FREE_TRIES["account"]):
+        with pytest.raises(errors.SignInRefused):
+            accounts.sign_in("admin@example.org", "guess guess", address="198.51.100.1")
+    # Even the right password waits now, from any address: the limit is the account's.
+    with pytest.raises(errors.SignInThrottled) as throttled:
+        accounts.sign_in("admin@example.org", PASSWORD, address="203.0.113.9")
+    assert throttled.value.retry_after_s == FIRST_WAIT_S
+    assert "Wait 30 seconds" in str(throttled.value)
+    clock.advance(FIRST_WAIT_S)
+    with pytest.raises(errors.SignInRefused):
+        accounts.sign_in("admin@example.org", "guess again", address="198.51.100.1")
+    with pytest.raises(errors.SignInThrottled) as longer:
+        accounts.sign_in("admin@example.org", PASSWORD)
+    assert longer.value.retry_after_s == 2 * FIRST_WAIT_S
+    clock.advance(2 * FIRST_WAIT_S)
+    assert accounts.sign_in("admin@example.org", PASSWORD).account.role == "admin"
+    # A success clears the account's count: the next mistake is a free one again.
+    with pytest.raises(errors.SignInRefused):
+        accounts.sign_in("admin@example.org", "one slip")
+
+
+def test_an_address_trying_many_accounts_is_slowed(accounts: Accounts) -> None:
+    for n in range(FREE_TRIES["address"]):
+        with pytest.raises(errors.SignInRefused):
+            accounts.sign_in(f"guess{n}@example.org", "guess guess", address="198.51.100.2")
+    with pytest.raises(errors.SignInThrottled):
+        accounts.sign_in("admin@example.org", PASSWORD, address="198.51.100.2")
+    assert accounts.sign_in("admin@example.org", PASSWORD, address="198.51.100.3")
+
+
+def test_sessions_end_after_their_idle_and_absolute_timeouts(
+    application: Application, accounts: Accounts, clock: FakeClock
+) -> None:
+    admin = accounts.sign_in("admin@example.org", PASSWORD)
+    clock.advance(29 * 60)
+    assert accounts.current(admin.token) is not None  # used within 30 minutes: still signed in
+    clock.advance(30 * 60)
+    assert accounts.current(admin.token) is None  # 30 minutes idle
+    # A person's own device: 30 days idle, 90 days at most however often it is used.
+    organisation = accounts.records.organisations()[0][0]
+    accounts.records.create_account(
+        organisation_id=organisation,
+        role="person",
+        now=application.accounts()._now(),
+        email="sam@example.org",
+        password_hash=hash_password(PASSWORD),
+        new_person=True,
+    )
+    sam = accounts.sign_in("sam@example.org", PASSWORD)
+    for _ in range(3):
+        clock.advance(29 * 24 * 3600)
+        assert accounts.current(sam.token) is not None
+    clock.advance(4 * 24 * 3600)
+    assert accounts.current(sam.token) is None  # 91 days after signing in
+
+
+def test_a_person_sees_and_ends_their_own_sessions(accounts: Accounts) -> None:
+    first = accounts.sign_in("admin@example.org", PASSWORD, agent="Firefox")
+    second = accounts.sign_in("admin@example.org", PASSWORD, agent="Chromium")
+    assert first.token != second.token
+    listed = accounts.sessions(first.account.id, current_login=second.login_id)
+    assert [(s.agent, s.current) for s in listed] == [("Chromium", True), ("Firefox", False)]
+    assert accounts.revoke(first.account.id, first.login_id)
+    assert accounts.current(first.token) is None
+    assert accounts.current(second.token) is not None
+    assert not accounts.revoke(first.account.id + 99, second.login_id)  # not theirs
+    assert accounts.current(second.token) is not None
+
+
+def test_the_local_person_becomes_a_patient_account_with_nothing_lost(
+    application: Application,
+) -> None:
+    store = application.workspace.open_store()
+    eight_weeks(store, "improving", dt.date(2026, 6, 10))
+    local = store.local_person()
+    sessions_before = store.sessions(local)
+    made = application.accounts().create_first_administrator("Home", "admin@example.org", PASSWORD)
+    assert made.claim_link is not None
+    assert made.claim_link.startswith("https://unknot.example.org/claim/")
+    token = made.claim_link.rsplit("/", 1)[1]
+    accounts = application.accounts()
+    with pytest.raises(errors.PasswordRejected):
+        accounts.claim(token, "sam@example.org", "password")
+    signed = accounts.claim(token, "Sam@Example.org", PASSWORD)
+    assert (signed.account.role, signed.account.person_id) == ("person", local)
+    assert store.sessions(local) == sessions_before
+    assert application.acting_as(local).progress_report(8).adherence.total_sessions == len(
+        [s for s in sessions_before if s.status == "finished"]
+    )
+    with pytest.raises(errors.LinkNotValid):
+        accounts.claim(token, "someone@example.org", PASSWORD)
+    assert accounts.sign_in("sam@example.org", PASSWORD).account.person_id == local
+    # The login-free app no longer finds that person: nobody reaches their records unsigned.
+    assert store.find_local_person() is None
+
+
+def test_the_audit_log_is_append_only_and_chained(
+    application: Application, accounts: Accounts
+) -> None:
+    with pytest.raises(errors.SignInRefused):
+        accounts.sign_in("admin@example.org", "wrong wrong", address="192.0.2.1")
+    accounts.sign_in("admin@example.org", PASSWORD, address="192.0.2.1")
+    actions = [e.action for e in accounts.audit()]
+    assert actions == ["account_created", "sign_in_failed", "sign_in"]
+    assert accounts.audit_chain_breaks() == []
+    engine = accounts.records.engine
+    for statement in ("UPDATE audit_log SET action = 'nothing'", "DELETE FROM audit_log"):
+        with pytest.raises(DBAPIError, match="append-only"), engine.begin() as db:
+            db.execute(sqlalchemy.text(statement))
+    assert [e.action for e in accounts.audit()] == actions
+
+
+def test_a_row_changed_behind_the_database_breaks_the_chain(accounts: Accounts) -> None:
+    accounts.sign_in("admin@example.org", PASSWORD)
+    engine = accounts.records.engine
+    trigger = (
+        "DROP TRIGGER audit_log_append_only ON audit_log"
+        if engine.dialect.name == "postgresql"
+        else "DROP TRIGGER audit_log_no_update"
+    )
+    with engine.begin() as db:
+        db.execute(sqlalchemy.text(trigger))
+        db.execute(sqlalchemy.text("UPDATE audit_log SET address = '10.0.0.1' WHERE id = 2"))
+    assert accounts.audit_chain_breaks() == [2]
+
+
+def test_audit_rows_written_at_once_keep_one_chain(accounts: Accounts) -> None:
+    def write(n: int) -> None:
+        for i in range(10):
+            accounts.records.append_audit(
+                at=dt.datetime(2026, 6, 10, tzinfo=dt.UTC), action=f"test_{n}_{i}"
+            )
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(accounts.audit()) == 41
+    assert accounts.audit_chain_breaks() == []
