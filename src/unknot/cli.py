@@ -613,13 +613,25 @@ def serve(
         int | None,
         typer.Option(help="Server processes (default: one per core, at most 2).", min=1, max=16),
     ] = None,
+    server: Annotated[
+        bool,
+        typer.Option(
+            "--server",
+            help="Many people, each signed in (as UNKNOT_SERVER=1); `unknot admin` makes the "
+            "first account.",
+        ),
+    ] = False,
 ) -> None:
     """Start the web app (the main way to use unknot): http://127.0.0.1:8000."""
+    import os
     import socket
 
     import uvicorn
 
     from unknot.web.app import create_app
+
+    if server:
+        os.environ["UNKNOT_SERVER"] = "1"  # the worker processes read it too
 
     try:
         family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
@@ -631,7 +643,15 @@ def serve(
     except OSError as error:
         fail(f"cannot listen on {host}:{port} ({error.strerror}); choose another --port")
     application = configured()
-    if host not in ("127.0.0.1", "localhost", "::1"):
+    loopback = host in ("127.0.0.1", "localhost", "::1")
+    if application.server_mode:
+        secure = [u for u in application.public_urls if u.startswith("https://")]
+        if not secure and not loopback:
+            fail(
+                "server mode needs an https public URL (UNKNOT_PUBLIC_URL=https://...) served "
+                "directly or behind a proxy; over plain HTTP it listens on 127.0.0.1 only"
+            )
+    elif not loopback:
         print(
             f"unknot: serving on {host}: anyone on your network can open it, and there is no "
             "login yet. Wake lock and offline use need HTTPS, which plain `unknot serve` does "
@@ -648,7 +668,6 @@ def serve(
     # Forwarded client addresses and schemes are believed only from configured proxies (issue
     # 12); uvicorn would otherwise believe any process on 127.0.0.1.
     trusted = list(application.trusted_proxies)
-    import os
 
     # Two processes reach the request-rate targets of issue 7 on a 2-core machine; one does not.
     workers = workers or min(2, os.cpu_count() or 1)
@@ -673,6 +692,40 @@ def serve(
             proxy_headers=bool(trusted),
             forwarded_allow_ips=trusted or None,
         )
+
+
+@app.command()
+def admin(
+    organisation: Annotated[
+        str, typer.Option("--organisation", help="The clinic, workplace or household's name.")
+    ],
+    email: Annotated[str, typer.Option(help="The administrator's e-mail address.")],
+) -> None:
+    """Make the first organisation and its administrator, for the shared server.
+
+    The password is asked for, never given as an argument (it would stay in the shell's
+    history). A person already using this unknot becomes a patient account of the
+    organisation, with nothing lost: the link printed lets them set their e-mail and password.
+    """
+    from unknot.services import errors
+
+    application = configured()
+    with database_problems(application):
+        accounts = application.accounts()
+        if accounts.has_accounts():
+            fail("this unknot already has accounts; an administrator invites the next ones")
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+        try:
+            made = accounts.create_first_administrator(organisation, email, password)
+        except (errors.AccountProblem, errors.PasswordRejected) as error:
+            fail(str(error))
+    print(f"Made {made.admin.email}, administrator of {organisation.strip()}.")
+    if made.claim_link:
+        print(
+            "The person who used this unknot before keeps everything they recorded. Give them "
+            f"this link (one use, 7 days) to set their e-mail and password:\n{made.claim_link}"
+        )
+    print("Start the shared server with: unknot serve --server")
 
 
 @db_app.command("upgrade")

@@ -43,6 +43,11 @@ class Settings(BaseSettings):
     it decides which Host names are answered and which origins may change anything, and later
     secure cookies, links in e-mails and passkeys. Loopback names are always answered."""
 
+    server: bool = False
+    """Many people on one unknot (UNKNOT_SERVER, or `unknot serve --server`): everyone signs
+    in, and every page but signing in, one-time links and static files asks who they are.
+    Needs an https public URL unless it listens on loopback only (for tests and trials)."""
+
     trusted_proxies: Annotated[tuple[str, ...], NoDecode] = ()
     """Addresses of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto headers are
     believed (UNKNOT_TRUSTED_PROXIES, comma-separated); from anyone else they are ignored."""

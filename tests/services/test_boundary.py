@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 import unknot
+from unknot.services.accounts import Accounts
 from unknot.services.actor import Actor
 from unknot.services.application import Application
 from unknot.services.live import SessionController
@@ -121,6 +122,7 @@ def deferred_names() -> dict[str, object]:
     from unknot.storage.repository import SessionWrite
 
     return {
+        "Accounts": Accounts,
         "Actor": Actor,
         "Clock": Clock,
         "EmergencyNumber": EmergencyNumber,
@@ -146,7 +148,7 @@ def public_methods(kind: type) -> list[tuple[str, Any]]:
     ]
 
 
-@pytest.mark.parametrize("kind", [Actor, Application, SessionController])
+@pytest.mark.parametrize("kind", [Actor, Application, SessionController, Accounts])
 def test_no_store_any_or_untyped_dict_crosses_the_boundary(kind: type) -> None:
     checked = 0
     for name, member in public_methods(kind):

@@ -147,6 +147,9 @@ class SignedIn(BaseModel):
     account: Account
     login_id: int
     expires_at: dt.datetime
+    lifetime_s: int
+    """Seconds until `expires_at`: the cookie's Max-Age (the browser's clock need not agree
+    with the server's)."""
 
 
 class CurrentSignIn(BaseModel):
@@ -258,6 +261,13 @@ class Accounts:
         return FirstAdministrator(
             organisation_id=organisation_id, admin=_account(admin), claim_link=link
         )
+
+    def has_accounts(self) -> bool:
+        return self.records.count_accounts() > 0
+
+    def members(self, organisation_id: int) -> list[Account]:
+        """The organisation's accounts, oldest first (for its administrators)."""
+        return [_account(row) for row in self.records.accounts(organisation_id)]
 
     # One-time links ------------------------------------------------------------------------------
 
@@ -393,7 +403,11 @@ class Accounts:
             agent=(agent or "")[:200] or None,
         )
         return SignedIn(
-            token=token, account=_account(row), login_id=login_id, expires_at=now + absolute
+            token=token,
+            account=_account(row),
+            login_id=login_id,
+            expires_at=now + absolute,
+            lifetime_s=int(absolute.total_seconds()),
         )
 
     def current(self, token: str | None) -> CurrentSignIn | None:

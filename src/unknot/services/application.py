@@ -171,3 +171,8 @@ class Application:
     @property
     def trusted_proxies(self) -> tuple[str, ...]:
         return self.workspace.trusted_proxies
+
+    @property
+    def server_mode(self) -> bool:
+        """Many people, each signed in (Settings.server), rather than one local person."""
+        return self.workspace.server

@@ -53,6 +53,8 @@ class Workspace:
     public_urls: tuple[str, ...] = ()
     """Settings.public_url: the addresses this server is reached at besides loopback."""
     trusted_proxies: tuple[str, ...] = ()
+    server: bool = False
+    """Settings.server: accounts and sign-in instead of the one local person."""
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Workspace:
@@ -65,6 +67,7 @@ class Workspace:
             clock_start=None if settings.clock_start is None else settings.clock_start.timestamp(),
             public_urls=settings.public_url,
             trusted_proxies=settings.trusted_proxies,
+            server=settings.server,
         )
 
     @property

@@ -14,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 
 from unknot import __version__
 from unknot.services.application import Application
-from unknot.web import api, faults, figures, pages, problems
+from unknot.web import accounts, api, faults, figures, pages, problems
 from unknot.web.forms import FormTokens
 from unknot.web.guard import SiteGuard
 from unknot.web.headers import SecurityHeaders
@@ -49,6 +49,9 @@ def create_app(application: Application) -> FastAPI:
     )
     app.state.unknot = application
     app.state.form_tokens = FormTokens(application.secret())
+    if application.server_mode:
+        # Innermost of the middleware: its refusals get the security headers too.
+        accounts.install(app)
     app.add_middleware(GZipMiddleware, minimum_size=800)
     app.add_middleware(BodyLimit)
     app.add_middleware(SecurityHeaders)

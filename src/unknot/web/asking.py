@@ -1,16 +1,29 @@
 """Who is asking, for every route: the one place a request becomes an actor.
 
-Today the local person (no login, one person per installation); with accounts, the person the
-request's session cookie names. Routes take the actor as a dependency and never look a person
-up themselves.
+A local unknot serves its one person, with no login. On the shared server (issue 20) it is the
+person whose sign-in the request's cookie names (`web.accounts.SignInGate` looked it up before
+any route ran). Routes take the actor as a dependency and never look a person up themselves.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from fastapi import Request
 
 from unknot.services.actor import Actor
 from unknot.services.application import Application
+
+if TYPE_CHECKING:
+    from unknot.services.accounts import CurrentSignIn
+
+
+class SignInNeeded(Exception):
+    """A route needs a person and the request has no live sign-in."""
+
+
+class NoProgramme(Exception):
+    """Signed in, but as an account with no records of its own (a clinician, an admin)."""
 
 
 def application(request: Request) -> Application:
@@ -18,9 +31,23 @@ def application(request: Request) -> Application:
     return found
 
 
+def signed_in(request: Request) -> CurrentSignIn | None:
+    """The request's sign-in on the shared server; None locally or when there is none."""
+    found: CurrentSignIn | None = request.scope.get("state", {}).get("sign_in")
+    return found
+
+
 def who_is_asking(request: Request) -> Actor:
     """The application bound to who is asking."""
-    return application(request).local()
+    app = application(request)
+    if not app.server_mode:
+        return app.local()
+    found = signed_in(request)
+    if found is None:
+        raise SignInNeeded
+    if found.account.person_id is None:
+        raise NoProgramme
+    return app.acting_as(found.account.person_id)
 
 
 async def actor(request: Request) -> Actor:

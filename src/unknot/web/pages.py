@@ -54,7 +54,7 @@ from unknot.services.wording import (
     weekday_text,
     words,
 )
-from unknot.web.asking import actor, who_is_asking
+from unknot.web.asking import actor, application, signed_in, who_is_asking
 from unknot.web.figures import figure_path
 from unknot.web.forms import FIELD, FormRefused, FormTokens
 from unknot.web.headers import CLEAR_SITE_DATA
@@ -94,11 +94,18 @@ templates.env.globals.update(
 
 def render(request: Request, name: str, status: int = 200, **values: Any) -> HTMLResponse:
     tokens: FormTokens = request.app.state.form_tokens
-    you = who_is_asking(request)
-    call = you.emergency_call()
+    found = signed_in(request)
+    if application(request).server_mode and (found is None or found.account.person_id is None):
+        # Nobody's records to read: signing in, or an account that manages unknot.
+        call = application(request).workspace.emergency_call(None)
+        values.setdefault("catalog_problems", [])
+    else:
+        you = who_is_asking(request)
+        call = you.emergency_call()
+        values.setdefault("catalog_problems", you.catalog_problems())
     values.setdefault("emergency_number", call.number)
     values.setdefault("emergency_guessed", call.guessed)
-    values.setdefault("catalog_problems", you.catalog_problems())
+    values.setdefault("account", found.account if found else None)
     response = templates.TemplateResponse(
         request, name, {**values, "form_token": tokens.issue(request)}, status_code=status
     )
@@ -141,7 +148,11 @@ def go(path: str) -> RedirectResponse:
 
 
 @router.get("/")
-def home(you: You) -> Response:
+def home(request: Request) -> Response:
+    found = signed_in(request)
+    if found is not None and found.account.person_id is None:
+        return go("/account")  # an administrator or clinician: no programme of their own
+    you = who_is_asking(request)
     now = you.situation()
     if now.readiness.needs_screening:
         return go("/screening")

@@ -91,7 +91,9 @@ export class Outbox {
       } catch {
         break; // the server cannot be reached: keep everything, try again later
       }
-      const refused = response.status >= 400 && response.status < 500 && response.status !== 408 && response.status !== 429;
+      // 401: the sign-in ended (on the shared server); kept, and sent again once signed in.
+      const kept = [401, 408, 429];
+      const refused = response.status >= 400 && response.status < 500 && !kept.includes(response.status);
       if (response.ok || refused) {
         // Stored, or refused for good (a bad request does not get better by retrying).
         await this.transaction("readwrite", (store) => store.delete(entry.key));

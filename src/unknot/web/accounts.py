@@ -1,0 +1,282 @@
+"""Signing in on the shared server (issue 20): the gate every request passes, the sign-in
+cookie, and the pages for signing in and out, claiming an upgraded local account, and one's own
+sign-in sessions.
+
+Only a server-mode app installs any of this; the local app has no login.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+import anyio.to_thread
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from unknot.services import errors
+from unknot.web.asking import NoProgramme, SignInNeeded, application, signed_in
+from unknot.web.headers import CLEAR_SITE_DATA
+from unknot.web.problems import problem_response
+
+if TYPE_CHECKING:
+    from unknot.services.accounts import Accounts, SignedIn
+
+# Over HTTPS the cookie is `__Host-` prefixed: the browser then insists on Secure, Path=/ and
+# no Domain, so no other host or subdomain can set or overwrite it. Over plain HTTP (loopback
+# trials only) browsers refuse that prefix, so the name is plain.
+SECURE_COOKIE = "__Host-unknot_session"
+PLAIN_COOKIE = "unknot_session"
+# Reached without signing in: signing in, one-time links, and what every page loads.
+OPEN_PATHS = ("/sign-in", "/claim/", "/static/", "/sw.js", "/manifest.webmanifest")
+
+
+def cookie_name(request: Request) -> str:
+    return SECURE_COOKIE if request.url.scheme == "https" else PLAIN_COOKIE
+
+
+def is_open(path: str) -> bool:
+    return any(path == p.rstrip("/") or path.startswith(p) for p in OPEN_PATHS)
+
+
+def _accounts(request: Request) -> Accounts:
+    found: Accounts | None = getattr(request.app.state, "accounts", None)
+    if found is None:
+        found = application(request).accounts()
+        request.app.state.accounts = found
+    return found
+
+
+def refusal(request: Request) -> Response:
+    """The answer to a request that needs a sign-in and has none: the API's a 401 problem (the
+    player's outbox keeps the event and sends it again once signed in); a page is sent to sign
+    in and brought back after."""
+    if request.url.path.startswith("/api/"):
+        return problem_response(
+            request,
+            401,
+            "Sign in first",
+            "This unknot has accounts: sign in at /sign-in, then try again.",
+        )
+    if request.method in ("GET", "HEAD"):
+        back = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/sign-in?next={quote(back, safe='/')}", status_code=303)
+    from unknot.web.pages import render
+
+    return render(
+        request,
+        "message.html",
+        status=401,
+        title="Sign in again",
+        text="Your sign-in has ended, so nothing was changed. Sign in, then try again.",
+    )
+
+
+class SignInGate:
+    """Every request but those to `OPEN_PATHS` names a live sign-in session in its cookie, or
+    is refused before any route runs; the session's account is then `request.state.sign_in`."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope, receive)
+        token = request.cookies.get(cookie_name(request))
+        found = await anyio.to_thread.run_sync(_accounts(request).current, token) if token else None
+        scope.setdefault("state", {})["sign_in"] = found
+        if found is None and not is_open(request.url.path):
+            await refusal(request)(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
+def _client(request: Request) -> str | None:
+    return request.client.host if request.client else None
+
+
+def _signed_in_response(request: Request, signed: SignedIn, target: str) -> Response:
+    response = RedirectResponse(target, status_code=303)
+    secure = request.url.scheme == "https"
+    response.set_cookie(
+        cookie_name(request),
+        signed.token,
+        max_age=signed.lifetime_s,
+        path="/",
+        secure=secure,
+        httponly=True,
+        samesite="lax",
+    )
+    return response
+
+
+def _page(request: Request, name: str, status: int = 200, **values: Any) -> HTMLResponse:
+    from unknot.web.pages import render
+
+    return render(request, name, status=status, **values)
+
+
+async def _check_form(request: Request) -> None:
+    from unknot.web.pages import check_form
+
+    await check_form(request)
+
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(_check_form)])
+
+
+@router.get("/sign-in")
+def sign_in_form(request: Request, next: str = "/") -> Response:
+    from unknot.web.pages import local_path
+
+    if signed_in(request) is not None:
+        return RedirectResponse(local_path(next, "/"), status_code=303)
+    return _page(request, "sign_in.html", next=local_path(next, "/"), email="", error=None)
+
+
+@router.post("/sign-in")
+async def sign_in(request: Request) -> Response:
+    from unknot.web.pages import local_path
+
+    form = await request.form()
+    email = str(form.get("email") or "")
+    password = str(form.get("password") or "")
+    target = local_path(form.get("next"), "/")
+    accounts = _accounts(request)
+    try:
+        signed = await anyio.to_thread.run_sync(
+            lambda: accounts.sign_in(
+                email,
+                password,
+                address=_client(request),
+                agent=request.headers.get("user-agent"),
+            )
+        )
+    except (errors.SignInRefused, errors.SignInThrottled) as error:
+        status = 429 if isinstance(error, errors.SignInThrottled) else 400
+        page = _page(
+            request, "sign_in.html", status=status, next=target, email=email, error=str(error)
+        )
+        if isinstance(error, errors.SignInThrottled):
+            page.headers["Retry-After"] = str(error.retry_after_s)
+        return page
+    if signed.account.person_id is None:
+        target = "/account"
+    return _signed_in_response(request, signed, target)
+
+
+@router.post("/sign-out")
+def sign_out(request: Request) -> Response:
+    _accounts(request).sign_out(request.cookies.get(cookie_name(request)))
+    response = RedirectResponse("/sign-in", status_code=303)
+    response.delete_cookie(
+        cookie_name(request), path="/", secure=request.url.scheme == "https", httponly=True
+    )
+    # Nothing of this account stays in the browser for whoever signs in next on it.
+    response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA
+    return response
+
+
+@router.get("/claim/{token}")
+def claim_form(request: Request, token: str) -> Response:
+    if not _accounts(request).link_is_valid(token, "claim"):
+        return _page(
+            request,
+            "message.html",
+            status=404,
+            title="This link has been used or has expired",
+            text="Ask your unknot administrator for a new one.",
+        )
+    return _page(request, "claim.html", token=token, email="", error=None)
+
+
+@router.post("/claim/{token}")
+async def claim(request: Request, token: str) -> Response:
+    form = await request.form()
+    email = str(form.get("email") or "")
+    password = str(form.get("password") or "")
+    if password != str(form.get("password_again") or ""):
+        return _page(
+            request,
+            "claim.html",
+            status=400,
+            token=token,
+            email=email,
+            error="The two passwords are not the same; type them again.",
+        )
+    accounts = _accounts(request)
+    try:
+        signed = await anyio.to_thread.run_sync(
+            lambda: accounts.claim(
+                token,
+                email,
+                password,
+                address=_client(request),
+                agent=request.headers.get("user-agent"),
+            )
+        )
+    except (errors.PasswordRejected, errors.AccountProblem, errors.LinkNotValid) as error:
+        status = 404 if isinstance(error, errors.LinkNotValid) else 400
+        return _page(
+            request, "claim.html", status=status, token=token, email=email, error=str(error)
+        )
+    return _signed_in_response(request, signed, "/")
+
+
+@router.get("/account")
+def account(request: Request) -> Response:
+    found = signed_in(request)
+    assert found is not None  # the gate lets nobody else here
+    accounts = _accounts(request)
+    return _page(
+        request,
+        "account.html",
+        sessions=accounts.sessions(found.account.id, found.login_id),
+        people=accounts.members(found.account.organisation_id)
+        if found.account.role == "admin"
+        else [],
+    )
+
+
+@router.post("/account/sessions/{login_id}/end")
+def end_session(request: Request, login_id: int) -> Response:
+    found = signed_in(request)
+    assert found is not None
+    _accounts(request).revoke(found.account.id, login_id)
+    if login_id == found.login_id:
+        return sign_out(request)
+    return RedirectResponse("/account", status_code=303)
+
+
+def install(app: FastAPI) -> None:
+    """Server mode: the gate in front of everything, these pages, and the answers for a
+    request that reaches a person's route without one."""
+
+    @app.exception_handler(SignInNeeded)
+    async def on_sign_in_needed(request: Request, _error: SignInNeeded) -> Response:
+        return refusal(request)
+
+    @app.exception_handler(NoProgramme)
+    async def on_no_programme(request: Request, _error: NoProgramme) -> Response:
+        if request.url.path.startswith("/api/"):
+            return problem_response(
+                request,
+                403,
+                "Not a person's account",
+                "This account manages unknot or sees people through care links; it has no "
+                "exercise programme of its own.",
+            )
+        return _page(
+            request,
+            "message.html",
+            status=403,
+            title="This account has no programme of its own",
+            text="It manages unknot, or sees people through care links. Your account page is "
+            "at /account.",
+        )
+
+    app.include_router(router)
+    app.add_middleware(SignInGate)

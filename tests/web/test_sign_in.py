@@ -1,0 +1,241 @@
+"""The shared server's sign-in (issue 20): the gate in front of every route, the cookie, signing
+in and out, accounts without a programme, and each person seeing only their own records; on a
+real SQLite file and a real PostgreSQL server."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.storage.conftest import database_url  # noqa: F401  (the fixture, both databases)
+from unknot.clock import FakeClock
+from unknot.config import Settings
+from unknot.services.accounts import hash_password
+from unknot.services.application import Application
+from unknot.web.app import create_app
+
+PASSWORD = "correct horse battery"
+PUBLIC = "https://unknot.example.org"
+TOKEN = re.compile(r'name="form_token" value="([0-9a-f]+)"')
+
+
+@pytest.fixture
+def server(
+    database_url: str,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[Application]:
+    monkeypatch.setenv("UNKNOT_DATABASE_URL", database_url)
+    monkeypatch.setenv("UNKNOT_PUBLIC_URL", PUBLIC)
+    monkeypatch.setenv("UNKNOT_SERVER", "1")
+    monkeypatch.setenv("UNKNOT_EMERGENCY_NUMBER", "999")
+    application = Application.from_settings(Settings(), FakeClock())
+    accounts = application.accounts()
+    made = accounts.create_first_administrator("Riverside Physio", "admin@example.org", PASSWORD)
+    for email in ("ann@example.org", "bo@example.org"):
+        accounts.records.create_account(
+            organisation_id=made.organisation_id,
+            role="person",
+            now=dt.datetime.now(dt.UTC),
+            email=email,
+            password_hash=hash_password(PASSWORD),
+            new_person=True,
+        )
+    yield application
+    application.close()
+
+
+def browser(application: Application, base: str = PUBLIC) -> TestClient:
+    return TestClient(create_app(application), base_url=base, follow_redirects=False)
+
+
+def sign_in(client: TestClient, email: str, password: str = PASSWORD, then: str = "/") -> int:
+    page = client.get("/sign-in")
+    found = TOKEN.search(page.text)
+    assert found, page.text
+    answer = client.post(
+        "/sign-in",
+        data={"email": email, "password": password, "next": then, "form_token": found[1]},
+    )
+    return answer.status_code
+
+
+def token(client: TestClient, page: str) -> str:
+    found = TOKEN.search(client.get(page).text)
+    assert found, page
+    return found[1]
+
+
+def test_nothing_but_signing_in_and_static_files_without_a_sign_in(server: Application) -> None:
+    with browser(server) as client:
+        page = client.get("/today?x=1")
+        assert page.status_code == 303
+        assert page.headers["location"] == "/sign-in?next=/today%3Fx%3D1"
+        for path in ("/", "/progress", "/exercises", "/data", "/handout.pdf", "/account"):
+            assert client.get(path).status_code == 303, path
+        assert client.get("/figures/chin-tuck.svg").status_code == 303
+        api = client.get("/api/v1/status")
+        assert api.status_code == 401
+        assert api.headers["content-type"] == "application/problem+json"
+        assert "sign in" in api.json()["detail"]
+        assert (
+            client.post("/api/v1/checkins", json={"moment": "before", "pain": {}}).status_code
+            == 401
+        )
+        assert client.get("/sign-in").status_code == 200
+        assert client.get("/static/app.css").status_code == 200
+        assert client.get("/sw.js").status_code == 200
+        # The refusal carries the security headers like any page.
+        assert "content-security-policy" in {k.lower() for k in page.headers}
+
+
+def test_a_person_signs_in_with_a_secure_host_only_cookie_and_out_again(
+    server: Application,
+) -> None:
+    with browser(server) as client:
+        assert sign_in(client, "ann@example.org", "wrong password") == 400
+        assert (
+            "do not match an account"
+            in client.post(
+                "/sign-in",
+                data={
+                    "email": "nobody@example.org",
+                    "password": "x" * 9,
+                    "next": "/",
+                    "form_token": token(client, "/sign-in"),
+                },
+            ).text
+        )
+        page = client.get("/sign-in")
+        answer = client.post(
+            "/sign-in",
+            data={
+                "email": "Ann@Example.org",
+                "password": PASSWORD,
+                "next": "/progress",
+                "form_token": TOKEN.findall(page.text)[0],
+            },
+        )
+        assert answer.status_code == 303
+        assert answer.headers["location"] == "/progress"
+        cookie = answer.headers["set-cookie"]
+        assert cookie.startswith("__Host-unknot_session=")
+        for flag in ("HttpOnly", "Secure", "Path=/", "SameSite=lax"):
+            assert flag.lower() in cookie.lower(), flag
+        assert "domain" not in cookie.lower()
+        # Signed in, the person's own pages answer (the first one asks for the screening).
+        assert client.get("/progress").headers.get("location") != "/sign-in?next=/progress"
+        assert client.get("/api/v1/status").status_code == 200
+        assert 'href="/account"' in client.get("/screening").text
+        out = client.post("/sign-out", data={"form_token": token(client, "/account")})
+        assert out.status_code == 303
+        assert out.headers["clear-site-data"] == '"cache", "storage"'
+        assert client.get("/today").status_code == 303
+
+
+def test_a_stolen_cookie_stops_working_at_sign_out(server: Application) -> None:
+    with browser(server) as client:
+        assert sign_in(client, "ann@example.org") == 303
+        kept = dict(client.cookies)
+        client.post("/sign-out", data={"form_token": token(client, "/account")})
+    with browser(server) as thief:
+        thief.cookies.update(kept)
+        assert thief.get("/api/v1/status").status_code == 401
+
+
+def test_each_person_sees_only_their_own_records(server: Application) -> None:
+    with browser(server) as ann, browser(server) as bo:
+        assert sign_in(ann, "ann@example.org") == 303
+        assert sign_in(bo, "bo@example.org") == 303
+        said = {"moment": "before", "pain": {"neck": 6}, "note": "ann's note"}
+        assert ann.post("/api/v1/checkins", json=said).status_code == 201
+        assert ann.put("/api/v1/profile", json={"sessions_per_week": 4}).status_code == 200
+        assert ann.get("/api/v1/profile").json()["sessions_per_week"] == 4
+        assert bo.get("/api/v1/profile").json()["sessions_per_week"] != 4
+        assert "ann's note" not in bo.get("/api/v1/export").text
+        assert "ann's note" in ann.get("/api/v1/export").text
+
+
+def test_an_administrator_has_no_programme_but_an_account_page(server: Application) -> None:
+    with browser(server) as client:
+        assert sign_in(client, "admin@example.org") == 303
+        assert client.get("/").headers["location"] == "/account"
+        account = client.get("/account")
+        assert account.status_code == 200
+        assert "ann@example.org" in account.text  # the organisation's accounts
+        assert "Today" not in account.text.split("<main", 1)[0]
+        refused = client.get("/today")
+        assert refused.status_code == 403
+        assert "no programme of its own" in refused.text
+        assert client.get("/api/v1/status").status_code == 403
+
+
+def test_the_administrators_session_ends_after_30_idle_minutes(server: Application) -> None:
+    clock = server.clock
+    assert isinstance(clock, FakeClock)
+    with browser(server) as client:
+        assert sign_in(client, "admin@example.org") == 303
+        clock.advance(29 * 60)
+        assert client.get("/account").status_code == 200
+        clock.advance(31 * 60)
+        assert client.get("/account").status_code == 303
+
+
+def test_a_sign_in_form_from_another_site_is_refused(server: Application) -> None:
+    with browser(server) as client:
+        answer = client.post(
+            "/sign-in",
+            data={"email": "ann@example.org", "password": PASSWORD, "next": "/"},
+            headers={"Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"},
+        )
+        assert answer.status_code == 403
+        assert (
+            "set-cookie" not in answer.headers
+            or "unknot_session" not in answer.headers["set-cookie"]
+        )
+
+
+def test_a_next_address_elsewhere_is_not_followed(server: Application) -> None:
+    with browser(server) as client:
+        assert sign_in(client, "ann@example.org", then="//evil.example/") == 303
+    with browser(server) as client:
+        page = client.get("/sign-in")
+        answer = client.post(
+            "/sign-in",
+            data={
+                "email": "ann@example.org",
+                "password": PASSWORD,
+                "next": "https://evil.example/",
+                "form_token": TOKEN.findall(page.text)[0],
+            },
+        )
+        assert answer.headers["location"] == "/"
+
+
+def test_plain_http_on_loopback_uses_a_plain_cookie(server: Application) -> None:
+    with browser(server, "http://127.0.0.1") as client:
+        page = client.get("/sign-in")
+        answer = client.post(
+            "/sign-in",
+            data={
+                "email": "ann@example.org",
+                "password": PASSWORD,
+                "next": "/",
+                "form_token": TOKEN.findall(page.text)[0],
+            },
+        )
+        cookie = answer.headers["set-cookie"]
+        assert cookie.startswith("unknot_session=")
+        assert "secure" not in cookie.lower()
+        assert client.get("/api/v1/status").status_code == 200
+
+
+def test_the_local_app_has_no_sign_in(tmp_path: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    application = Application.from_settings(Settings(), FakeClock())
+    with TestClient(create_app(application), base_url="http://127.0.0.1") as client:
+        assert client.get("/sign-in").status_code == 404
+        assert client.get("/api/v1/status").status_code == 200
+    application.close()
