@@ -48,6 +48,27 @@ class Settings(BaseSettings):
     in, and every page but signing in, one-time links and static files asks who they are.
     Needs an https public URL unless it listens on loopback only (for tests and trials)."""
 
+    smtp_url: str | None = None
+    """The mail server invitations and password resets go through (UNKNOT_SMTP_URL):
+    `smtp://host:25` (plain, a local relay), `smtp+starttls://user:password@host:587` or
+    `smtps://user:password@host:465`. Without one, an administrator passes links on by hand."""
+
+    mail_from: str | None = None
+    """The sender of unknot's e-mails (UNKNOT_MAIL_FROM); default `unknot@` the public host."""
+
+    @field_validator("smtp_url")
+    @classmethod
+    def _smtp_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in ("smtp", "smtp+starttls", "smtps") or not parts.hostname:
+            raise ValueError(
+                f"{parts._replace(netloc=parts.hostname or '').geturl()!r} is not a mail "
+                "server URL; write it as smtp+starttls://user:password@host:587"
+            )
+        return value
+
     trusted_proxies: Annotated[tuple[str, ...], NoDecode] = ()
     """Addresses of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto headers are
     believed (UNKNOT_TRUSTED_PROXIES, comma-separated); from anyone else they are ignored."""

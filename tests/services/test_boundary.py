@@ -115,13 +115,16 @@ def deferred_names() -> dict[str, object]:
     from unknot.domain.exercise import Exercise
     from unknot.domain.screening import EmergencyNumber
     from unknot.domain.timeline import Step
+    from unknot.mail import Mailer
     from unknot.services.catalog import Exercises
     from unknot.services.figures import Figures
     from unknot.services.player import Replayed
+    from unknot.storage.accounts import AccountStore
     from unknot.storage.faults import StorageFault
     from unknot.storage.repository import SessionWrite
 
     return {
+        "AccountStore": AccountStore,
         "Accounts": Accounts,
         "Actor": Actor,
         "Clock": Clock,
@@ -129,6 +132,7 @@ def deferred_names() -> dict[str, object]:
         "Exercise": Exercise,
         "ExerciseRecord": ExerciseRecord,
         "Exercises": Exercises,
+        "Mailer": Mailer,
         "Figures": Figures,
         "Replayed": Replayed,
         "SessionWrite": SessionWrite,

@@ -8,6 +8,7 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 
+import httpx2 as httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -52,15 +53,20 @@ def browser(application: Application, base: str = PUBLIC) -> TestClient:
     return TestClient(create_app(application), base_url=base, follow_redirects=False)
 
 
-def sign_in(client: TestClient, email: str, password: str = PASSWORD, then: str = "/") -> int:
-    page = client.get("/sign-in")
-    found = TOKEN.search(page.text)
-    assert found, page.text
-    answer = client.post(
+def post_sign_in(
+    client: TestClient, email: str, password: str = PASSWORD, then: str = "/"
+) -> httpx.Response:
+    """Submit the sign-in form with the token of the page it came on."""
+    found = TOKEN.search(client.get("/sign-in").text)
+    assert found
+    return client.post(
         "/sign-in",
         data={"email": email, "password": password, "next": then, "form_token": found[1]},
     )
-    return answer.status_code
+
+
+def sign_in(client: TestClient, email: str, password: str = PASSWORD, then: str = "/") -> int:
+    return post_sign_in(client, email, password, then).status_code
 
 
 def token(client: TestClient, page: str) -> str:
@@ -97,28 +103,8 @@ def test_a_person_signs_in_with_a_secure_host_only_cookie_and_out_again(
 ) -> None:
     with browser(server) as client:
         assert sign_in(client, "ann@example.org", "wrong password") == 400
-        assert (
-            "do not match an account"
-            in client.post(
-                "/sign-in",
-                data={
-                    "email": "nobody@example.org",
-                    "password": "x" * 9,
-                    "next": "/",
-                    "form_token": token(client, "/sign-in"),
-                },
-            ).text
-        )
-        page = client.get("/sign-in")
-        answer = client.post(
-            "/sign-in",
-            data={
-                "email": "Ann@Example.org",
-                "password": PASSWORD,
-                "next": "/progress",
-                "form_token": TOKEN.findall(page.text)[0],
-            },
-        )
+        assert "do not match an account" in post_sign_in(client, "nobody@example.org").text
+        answer = post_sign_in(client, "Ann@Example.org", then="/progress")
         assert answer.status_code == 303
         assert answer.headers["location"] == "/progress"
         cookie = answer.headers["set-cookie"]
@@ -202,31 +188,13 @@ def test_a_next_address_elsewhere_is_not_followed(server: Application) -> None:
     with browser(server) as client:
         assert sign_in(client, "ann@example.org", then="//evil.example/") == 303
     with browser(server) as client:
-        page = client.get("/sign-in")
-        answer = client.post(
-            "/sign-in",
-            data={
-                "email": "ann@example.org",
-                "password": PASSWORD,
-                "next": "https://evil.example/",
-                "form_token": TOKEN.findall(page.text)[0],
-            },
-        )
+        answer = post_sign_in(client, "ann@example.org", then="https://evil.example/")
         assert answer.headers["location"] == "/"
 
 
 def test_plain_http_on_loopback_uses_a_plain_cookie(server: Application) -> None:
     with browser(server, "http://127.0.0.1") as client:
-        page = client.get("/sign-in")
-        answer = client.post(
-            "/sign-in",
-            data={
-                "email": "ann@example.org",
-                "password": PASSWORD,
-                "next": "/",
-                "form_token": TOKEN.findall(page.text)[0],
-            },
-        )
+        answer = post_sign_in(client, "ann@example.org", then="/")
         cookie = answer.headers["set-cookie"]
         assert cookie.startswith("unknot_session=")
         assert "secure" not in cookie.lower()

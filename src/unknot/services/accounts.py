@@ -182,6 +182,16 @@ class AuditEntry(BaseModel):
     detail: dict[str, object]
 
 
+class Invitation(BaseModel):
+    """An account made for someone, and how its one-time link reaches them."""
+
+    account: Account
+    link: str
+    """Shown to the administrator only when it could not be e-mailed."""
+    mailed: bool
+    mail_problem: str | None = None
+
+
 class FirstAdministrator(BaseModel):
     organisation_id: int
     admin: Account
@@ -207,10 +217,16 @@ class Accounts:
     """The account use cases of one application."""
 
     def __init__(self, app: Application) -> None:
+        self.app = app
+
+    @property
+    def records(self) -> AccountStore:
+        """The account tables of the application's database as it is now: after the database
+        is closed and opened again (tests, a server's restart of its pool) this is the new
+        engine, never a disposed one whose new connections nobody would close."""
         from unknot.storage.accounts import AccountStore
 
-        self.app = app
-        self.records: AccountStore = AccountStore(app._store.engine)
+        return AccountStore(self.app._store)
 
     def _now(self) -> dt.datetime:
         return instant(self.app.clock.now())
@@ -268,6 +284,131 @@ class Accounts:
     def members(self, organisation_id: int) -> list[Account]:
         """The organisation's accounts, oldest first (for its administrators)."""
         return [_account(row) for row in self.records.accounts(organisation_id)]
+
+    # Invitations and resets ----------------------------------------------------------------------
+
+    def invite(
+        self, by: Account, email: str, role: Role, *, address: str | None = None
+    ) -> Invitation:
+        """An administrator makes an account for `email` and sends its invitation (7 days, one
+        use). A person's account gets records of its own. Raises AccountProblem if `by` is not
+        an administrator or the address already has an account."""
+        if by.role != "admin":
+            raise errors.AccountProblem("Only an administrator invites people.")
+        folded = normal_email(email)
+        if self.records.account_by_email(folded) is not None:
+            raise errors.AccountProblem(f"{folded} already has an account.")
+        now = self._now()
+        account_id = self.records.create_account(
+            organisation_id=by.organisation_id,
+            role=role,
+            now=now,
+            email=folded,
+            new_person=role == "person",
+        )
+        self.records.append_audit(
+            at=now,
+            action="invitation_sent",
+            actor_account_id=by.id,
+            subject_account_id=account_id,
+            detail={"role": role},
+            address=address,
+        )
+        link = self.link_url(self.make_link(account_id, "invitation"), "invitation")
+        row = self.records.account(account_id)
+        assert row is not None
+        organisation = dict(self.records.organisations()).get(by.organisation_id, "unknot")
+        sent, problem = self._mail(
+            folded,
+            f"You are invited to unknot at {organisation}",
+            f"{organisation} invites you to unknot, guided exercise for neck and upper-back "
+            f"pain.\n\nChoose your password here (the link works once, for 7 days):\n{link}\n\n"
+            "If you did not expect this, ignore this e-mail.",
+        )
+        return Invitation(account=_account(row), link=link, mailed=sent, mail_problem=problem)
+
+    def accept_invitation(
+        self, token: str, password: str, *, address: str | None = None, agent: str | None = None
+    ) -> SignedIn:
+        """The invited person chooses a password and is signed in. Raises LinkNotValid or
+        PasswordRejected (the link is then still unused)."""
+        account_id = self._set_password_by_link(token, "invitation", password, address)
+        return self._start(account_id, self._now(), address, agent)
+
+    def request_reset(self, email: str, *, address: str | None = None) -> None:
+        """Send a reset link (30 minutes, one use) if an account has this address. Says
+        nothing either way: the page's answer is the same whether or not it has one."""
+        try:
+            folded = normal_email(email)
+        except errors.AccountProblem:
+            return
+        row = self.records.account_by_email(folded)
+        now = self._now()
+        if row is None:
+            return
+        self.records.append_audit(
+            at=now, action="password_reset_requested", subject_account_id=row.id, address=address
+        )
+        link = self.link_url(self.make_link(row.id, "reset"), "reset")
+        self._mail(
+            folded,
+            "Reset your unknot password",
+            "Someone asked to reset the password of your unknot account.\n\nChoose a new one "
+            f"here (the link works once, for 30 minutes):\n{link}\n\nIf it was not you, ignore "
+            "this e-mail: your password stays as it is.",
+        )
+
+    def reset_password(self, token: str, password: str, *, address: str | None = None) -> None:
+        """A new password through a reset link: every sign-in session ends, and the account is
+        told by e-mail. Raises LinkNotValid or PasswordRejected."""
+        self._set_password_by_link(token, "reset", password, address)
+
+    def _set_password_by_link(
+        self, token: str, purpose: LinkPurpose, password: str, address: str | None
+    ) -> int:
+        """Set the account's password through its link, using the link; the account's id."""
+        now = self._now()
+        account_id = self.records.link_account(token_hash(token), purpose, now)
+        if account_id is None:
+            raise errors.LinkNotValid("This link has been used or has expired.")
+        row = self.records.account(account_id)
+        assert row is not None
+        problem = password_problem(password, row.email)
+        if problem:
+            raise errors.PasswordRejected(problem)
+        if self.records.use_link(token_hash(token), purpose, now) is None:
+            raise errors.LinkNotValid("This link has been used or has expired.")
+        self.records.set_password(account_id, hash_password(password), now)
+        if purpose == "reset":
+            self.records.revoke_logins(account_id, now)
+            self.records.clear_failures(f"account:{row.email}")
+        self.records.append_audit(
+            at=now,
+            action="password_reset" if purpose == "reset" else "invitation_accepted",
+            actor_account_id=account_id,
+            subject_account_id=account_id,
+            address=address,
+        )
+        if purpose == "reset" and row.email:
+            self._mail(
+                row.email,
+                "Your unknot password was changed",
+                "The password of your unknot account was just changed, and every device was "
+                "signed out.\n\nIf this was not you, reset it again at once and tell your "
+                "unknot administrator.",
+            )
+        return account_id
+
+    def _mail(self, to: str, subject: str, text: str) -> tuple[bool, str | None]:
+        """Send a message if a mail server is configured: whether it went, and why not."""
+        mailer = self.app.mailer()
+        if mailer is None:
+            return False, "no mail server is configured (UNKNOT_SMTP_URL)"
+        try:
+            mailer.send(mailer.message(to, subject, text))
+        except errors.MailNotSent as error:
+            return False, str(error)
+        return True, None
 
     # One-time links ------------------------------------------------------------------------------
 

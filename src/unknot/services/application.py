@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
     from unknot.config import Settings
     from unknot.domain.timeline import Step
+    from unknot.mail import Mailer
     from unknot.services.accounts import Accounts
     from unknot.services.actor import Actor
     from unknot.services.catalog import Exercises
@@ -104,6 +105,19 @@ class Application:
         from unknot.services.accounts import Accounts
 
         return Accounts(self)
+
+    def mailer(self) -> Mailer | None:
+        """The configured mail server (Settings.smtp_url), or None: links are then passed on
+        by hand."""
+        from urllib.parse import urlsplit
+
+        from unknot.mail import Mailer
+
+        workspace = self.workspace
+        if workspace.smtp_url is None:
+            return None
+        host = urlsplit((self.public_urls or ("http://localhost",))[0]).hostname or "localhost"
+        return Mailer(workspace.smtp_url, workspace.mail_from or f"unknot <unknot@{host}>")
 
     def catalog(self) -> Exercises:
         """The catalog's use cases alone, which need no person."""

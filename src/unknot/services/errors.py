@@ -9,6 +9,7 @@ This module imports nothing heavy, so the command line can name these at start-u
 from __future__ import annotations
 
 from unknot.catalog.problems import CatalogError, FileProblem
+from unknot.mail import MailNotSent
 from unknot.storage.faults import DatabaseTooNew, StorageFault
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "FileProblem",
     "ImportProblem",
     "LinkNotValid",
+    "MailNotSent",
     "MissingAnswers",
     "NoFigure",
     "NoSuchSession",

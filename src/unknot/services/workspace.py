@@ -55,6 +55,8 @@ class Workspace:
     trusted_proxies: tuple[str, ...] = ()
     server: bool = False
     """Settings.server: accounts and sign-in instead of the one local person."""
+    smtp_url: str | None = None
+    mail_from: str | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Workspace:
@@ -68,6 +70,8 @@ class Workspace:
             public_urls=settings.public_url,
             trusted_proxies=settings.trusted_proxies,
             server=settings.server,
+            smtp_url=settings.smtp_url,
+            mail_from=settings.mail_from,
         )
 
     @property

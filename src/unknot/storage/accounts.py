@@ -8,14 +8,15 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
-import threading
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Engine, RowMapping, func, insert, select, update
+from sqlalchemy import Engine, RowMapping, func, insert, select, update
 
 from unknot.storage import tables as t
+
+if TYPE_CHECKING:
+    from unknot.storage.repository import Store
 
 # The audit chain starts from this, so the first row's hash depends on nothing before it.
 CHAIN_START = "0" * 64
@@ -86,19 +87,11 @@ def _audit(row: RowMapping) -> AuditRow:
 class AccountStore:
     """The account tables of one database."""
 
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-        # As in `Store`: SQLite's writers queue on a lock of the process, not its busy handler.
-        self._one_writer = threading.RLock() if engine.dialect.name == "sqlite" else None
-
-    @contextmanager
-    def _tx(self) -> Iterator[Connection]:
-        if self._one_writer is None:
-            with self.engine.begin() as connection:
-                yield connection
-            return
-        with self._one_writer, self.engine.begin() as connection:
-            yield connection
+    def __init__(self, store: Store) -> None:
+        self.engine: Engine = store.engine
+        # The store's transactions: on SQLite its one-writer lock, shared with every other
+        # write of the process.
+        self._tx = store._tx
 
     # Organisations and accounts ---------------------------------------------------------------
 

@@ -7,7 +7,7 @@ Only a server-mode app installs any of this; the local app has no login.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import quote
 
 import anyio.to_thread
@@ -21,7 +21,9 @@ from unknot.web.headers import CLEAR_SITE_DATA
 from unknot.web.problems import problem_response
 
 if TYPE_CHECKING:
-    from unknot.services.accounts import Accounts, SignedIn
+    from unknot.services.accounts import Accounts, LinkPurpose, Role, SignedIn
+
+ROLES = ("person", "clinician", "admin")
 
 # Over HTTPS the cookie is `__Host-` prefixed: the browser then insists on Secure, Path=/ and
 # no Domain, so no other host or subdomain can set or overwrite it. Over plain HTTP (loopback
@@ -29,7 +31,15 @@ if TYPE_CHECKING:
 SECURE_COOKIE = "__Host-unknot_session"
 PLAIN_COOKIE = "unknot_session"
 # Reached without signing in: signing in, one-time links, and what every page loads.
-OPEN_PATHS = ("/sign-in", "/claim/", "/static/", "/sw.js", "/manifest.webmanifest")
+OPEN_PATHS = (
+    "/sign-in",
+    "/claim/",
+    "/invitation/",
+    "/reset",
+    "/static/",
+    "/sw.js",
+    "/manifest.webmanifest",
+)
 
 
 def cookie_name(request: Request) -> str:
@@ -37,7 +47,10 @@ def cookie_name(request: Request) -> str:
 
 
 def is_open(path: str) -> bool:
-    return any(path == p.rstrip("/") or path.startswith(p) for p in OPEN_PATHS)
+    return any(
+        path == p.rstrip("/") or path.startswith(p if p.endswith("/") else p + "/")
+        for p in OPEN_PATHS
+    )
 
 
 def _accounts(request: Request) -> Accounts:
@@ -129,12 +142,19 @@ router = APIRouter(include_in_schema=False, dependencies=[Depends(_check_form)])
 
 
 @router.get("/sign-in")
-def sign_in_form(request: Request, next: str = "/") -> Response:
+def sign_in_form(request: Request, next: str = "/", changed: bool = False) -> Response:
     from unknot.web.pages import local_path
 
     if signed_in(request) is not None:
         return RedirectResponse(local_path(next, "/"), status_code=303)
-    return _page(request, "sign_in.html", next=local_path(next, "/"), email="", error=None)
+    notice = (
+        "Your password was changed and every device was signed out. Sign in with the new one."
+        if changed
+        else None
+    )
+    return _page(
+        request, "sign_in.html", next=local_path(next, "/"), email="", error=None, notice=notice
+    )
 
 
 @router.post("/sign-in")
@@ -158,7 +178,13 @@ async def sign_in(request: Request) -> Response:
     except (errors.SignInRefused, errors.SignInThrottled) as error:
         status = 429 if isinstance(error, errors.SignInThrottled) else 400
         page = _page(
-            request, "sign_in.html", status=status, next=target, email=email, error=str(error)
+            request,
+            "sign_in.html",
+            status=status,
+            next=target,
+            email=email,
+            error=str(error),
+            notice=None,
         )
         if isinstance(error, errors.SignInThrottled):
             page.headers["Retry-After"] = str(error.retry_after_s)
@@ -180,65 +206,183 @@ def sign_out(request: Request) -> Response:
     return response
 
 
-@router.get("/claim/{token}")
-def claim_form(request: Request, token: str) -> Response:
-    if not _accounts(request).link_is_valid(token, "claim"):
-        return _page(
-            request,
-            "message.html",
-            status=404,
-            title="This link has been used or has expired",
-            text="Ask your unknot administrator for a new one.",
-        )
-    return _page(request, "claim.html", token=token, email="", error=None)
+# The pages that set a password through a one-time link: what each says and does.
+LINK_PAGES: dict[str, tuple[str, str]] = {
+    "claim": (
+        "Set up your account",
+        "This unknot now has accounts. Everything you recorded is kept: choose the e-mail "
+        "address and password you will sign in with.",
+    ),
+    "invitation": ("Choose your password", "Choose the password you will sign in with."),
+    "reset": (
+        "Choose a new password",
+        "Choose a new password. Every device you were signed in on will be signed out.",
+    ),
+}
 
 
-@router.post("/claim/{token}")
-async def claim(request: Request, token: str) -> Response:
+def _link_page(
+    request: Request, purpose: LinkPurpose, token: str, status: int = 200, **values: Any
+) -> HTMLResponse:
+    title, intro = LINK_PAGES[purpose]
+    values.setdefault("email", "")
+    values.setdefault("error", None)
+    return _page(
+        request,
+        "choose_password.html",
+        status=status,
+        title=title,
+        intro=intro,
+        action=f"/{purpose}/{token}",
+        ask_email=purpose == "claim",
+        **values,
+    )
+
+
+def _link_gone(request: Request) -> HTMLResponse:
+    return _page(
+        request,
+        "message.html",
+        status=404,
+        title="This link has been used or has expired",
+        text="Ask your unknot administrator for a new one, or reset your password at /reset.",
+    )
+
+
+def _link_form(request: Request, purpose: LinkPurpose, token: str) -> HTMLResponse:
+    if not _accounts(request).link_is_valid(token, purpose):
+        return _link_gone(request)
+    return _link_page(request, purpose, token)
+
+
+async def _link_post(request: Request, purpose: LinkPurpose, token: str) -> Response:
     form = await request.form()
     email = str(form.get("email") or "")
     password = str(form.get("password") or "")
     if password != str(form.get("password_again") or ""):
-        return _page(
+        return _link_page(
             request,
-            "claim.html",
+            purpose,
+            token,
             status=400,
-            token=token,
             email=email,
             error="The two passwords are not the same; type them again.",
         )
     accounts = _accounts(request)
+    address, agent = _client(request), request.headers.get("user-agent")
+
+    def use() -> SignedIn | None:
+        if purpose == "claim":
+            return accounts.claim(token, email, password, address=address, agent=agent)
+        if purpose == "invitation":
+            return accounts.accept_invitation(token, password, address=address, agent=agent)
+        accounts.reset_password(token, password, address=address)
+        return None
+
     try:
-        signed = await anyio.to_thread.run_sync(
-            lambda: accounts.claim(
-                token,
-                email,
-                password,
-                address=_client(request),
-                agent=request.headers.get("user-agent"),
-            )
-        )
-    except (errors.PasswordRejected, errors.AccountProblem, errors.LinkNotValid) as error:
-        status = 404 if isinstance(error, errors.LinkNotValid) else 400
-        return _page(
-            request, "claim.html", status=status, token=token, email=email, error=str(error)
-        )
-    return _signed_in_response(request, signed, "/")
+        signed = await anyio.to_thread.run_sync(use)
+    except errors.LinkNotValid:
+        return _link_gone(request)
+    except (errors.PasswordRejected, errors.AccountProblem) as error:
+        return _link_page(request, purpose, token, status=400, email=email, error=str(error))
+    if signed is None:
+        return RedirectResponse("/sign-in?changed=1", status_code=303)
+    return _signed_in_response(request, signed, "/" if signed.account.person_id else "/account")
 
 
-@router.get("/account")
-def account(request: Request) -> Response:
+@router.get("/claim/{token}")
+def claim_form(request: Request, token: str) -> Response:
+    return _link_form(request, "claim", token)
+
+
+@router.post("/claim/{token}")
+async def claim(request: Request, token: str) -> Response:
+    return await _link_post(request, "claim", token)
+
+
+@router.get("/invitation/{token}")
+def invitation_form(request: Request, token: str) -> Response:
+    return _link_form(request, "invitation", token)
+
+
+@router.post("/invitation/{token}")
+async def accept_invitation(request: Request, token: str) -> Response:
+    return await _link_post(request, "invitation", token)
+
+
+@router.get("/reset")
+def reset_form(request: Request) -> Response:
+    return _page(request, "reset.html", asked=False)
+
+
+@router.post("/reset")
+async def ask_reset(request: Request) -> Response:
+    form = await request.form()
+    email = str(form.get("email") or "")
+    accounts = _accounts(request)
+    address = _client(request)
+    await anyio.to_thread.run_sync(lambda: accounts.request_reset(email, address=address))
+    # The same page whether or not an account has the address.
+    return _page(request, "reset.html", asked=True)
+
+
+@router.get("/reset/{token}")
+def new_password_form(request: Request, token: str) -> Response:
+    return _link_form(request, "reset", token)
+
+
+@router.post("/reset/{token}")
+async def new_password(request: Request, token: str) -> Response:
+    return await _link_post(request, "reset", token)
+
+
+def _account_page(request: Request, status: int = 200, **values: Any) -> HTMLResponse:
     found = signed_in(request)
     assert found is not None  # the gate lets nobody else here
     accounts = _accounts(request)
+    values.setdefault("invited", None)
+    values.setdefault("invite_error", None)
     return _page(
         request,
         "account.html",
+        status=status,
         sessions=accounts.sessions(found.account.id, found.login_id),
         people=accounts.members(found.account.organisation_id)
         if found.account.role == "admin"
         else [],
+        **values,
     )
+
+
+@router.get("/account")
+def account(request: Request) -> Response:
+    return _account_page(request)
+
+
+@router.post("/account/invite")
+async def invite(request: Request) -> Response:
+    found = signed_in(request)
+    assert found is not None
+    form = await request.form()
+    role = str(form.get("role") or "")
+    if role not in ROLES:
+        return _account_page(
+            request, status=400, invite_error="Choose a role: person, clinician or administrator."
+        )
+    accounts = _accounts(request)
+    try:
+        invited = await anyio.to_thread.run_sync(
+            lambda: accounts.invite(
+                found.account,
+                str(form.get("email") or ""),
+                cast("Role", role),
+                address=_client(request),
+            )
+        )
+    except errors.AccountProblem as error:
+        status = 403 if found.account.role != "admin" else 400
+        return _account_page(request, status=status, invite_error=str(error))
+    return _account_page(request, invited=invited)
 
 
 @router.post("/account/sessions/{login_id}/end")
