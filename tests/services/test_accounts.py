@@ -13,14 +13,16 @@ import sqlalchemy
 from sqlalchemy.exc import DBAPIError
 
 from tests.history_fixture import eight_weeks
+from tests.signing import code_for, signed_in
 from tests.storage.conftest import database_url  # noqa: F401  (the fixture, both databases)
-from unknot.clock import FakeClock
+from unknot.clock import FakeClock, instant
 from unknot.config import Settings
 from unknot.services import errors
 from unknot.services.accounts import (
     FIRST_WAIT_S,
     FREE_TRIES,
     Accounts,
+    SecondStep,
     hash_password,
     password_problem,
 )
@@ -51,7 +53,15 @@ def application(
 @pytest.fixture
 def accounts(application: Application) -> Accounts:
     accounts = application.accounts()
-    accounts.create_first_administrator("Riverside Physio", "Admin@Example.org ", PASSWORD)
+    made = accounts.create_first_administrator("Riverside Physio", "Admin@Example.org ", PASSWORD)
+    accounts.records.create_account(
+        organisation_id=made.organisation_id,
+        role="person",
+        now=accounts._now(),
+        email="sam@example.org",
+        password_hash=hash_password(PASSWORD),
+        new_person=True,
+    )
     return accounts
 
 
@@ -90,10 +100,10 @@ def test_the_first_administrator_is_made_once(application: Application) -> None:
 
 
 def test_signing_in_names_the_account_until_signed_out(accounts: Accounts) -> None:
-    signed = accounts.sign_in("ADMIN@example.org", PASSWORD, address="192.0.2.7", agent="test")
+    signed = signed_in(accounts, "SAM@example.org", None, address="192.0.2.7", agent="test")
     current = accounts.current(signed.token)
     assert current is not None
-    assert current.account.email == "admin@example.org"
+    assert current.account.email == "sam@example.org"
     assert accounts.current(signed.token + "x") is None
     # Only the token's hash is stored.
     assert signed.token not in str(accounts.records.logins(signed.account.id))
@@ -103,7 +113,7 @@ def test_signing_in_names_the_account_until_signed_out(accounts: Accounts) -> No
 
 def test_a_wrong_password_and_an_unknown_account_get_the_same_answer(accounts: Accounts) -> None:
     with pytest.raises(errors.SignInRefused) as wrong:
-        accounts.sign_in("admin@example.org", "not the password")
+        accounts.sign_in("sam@example.org", "not the password")
     with pytest.raises(errors.SignInRefused) as unknown:
         accounts.sign_in("nobody@example.org", "not the password")
     assert str(wrong.value) == str(unknown.value)
@@ -112,23 +122,23 @@ def test_a_wrong_password_and_an_unknown_account_get_the_same_answer(accounts: A
 def test_failed_sign_ins_wait_longer_each_time(accounts: Accounts, clock: FakeClock) -> None:
     for _ in range(FREE_TRIES["account"]):
         with pytest.raises(errors.SignInRefused):
-            accounts.sign_in("admin@example.org", "guess guess", address="198.51.100.1")
+            accounts.sign_in("sam@example.org", "guess guess", address="198.51.100.1")
     # Even the right password waits now, from any address: the limit is the account's.
     with pytest.raises(errors.SignInThrottled) as throttled:
-        accounts.sign_in("admin@example.org", PASSWORD, address="203.0.113.9")
+        accounts.sign_in("sam@example.org", PASSWORD, address="203.0.113.9")
     assert throttled.value.retry_after_s == FIRST_WAIT_S
     assert "Wait 30 seconds" in str(throttled.value)
     clock.advance(FIRST_WAIT_S)
     with pytest.raises(errors.SignInRefused):
-        accounts.sign_in("admin@example.org", "guess again", address="198.51.100.1")
+        accounts.sign_in("sam@example.org", "guess again", address="198.51.100.1")
     with pytest.raises(errors.SignInThrottled) as longer:
-        accounts.sign_in("admin@example.org", PASSWORD)
+        accounts.sign_in("sam@example.org", PASSWORD)
     assert longer.value.retry_after_s == 2 * FIRST_WAIT_S
     clock.advance(2 * FIRST_WAIT_S)
-    assert accounts.sign_in("admin@example.org", PASSWORD).account.role == "admin"
+    assert accounts.sign_in("sam@example.org", PASSWORD).account.role == "person"
     # A success clears the account's count: the next mistake is a free one again.
     with pytest.raises(errors.SignInRefused):
-        accounts.sign_in("admin@example.org", "one slip")
+        accounts.sign_in("sam@example.org", "one slip")
 
 
 def test_an_address_trying_many_accounts_is_slowed(accounts: Accounts) -> None:
@@ -136,29 +146,20 @@ def test_an_address_trying_many_accounts_is_slowed(accounts: Accounts) -> None:
         with pytest.raises(errors.SignInRefused):
             accounts.sign_in(f"guess{n}@example.org", "guess guess", address="198.51.100.2")
     with pytest.raises(errors.SignInThrottled):
-        accounts.sign_in("admin@example.org", PASSWORD, address="198.51.100.2")
-    assert accounts.sign_in("admin@example.org", PASSWORD, address="198.51.100.3")
+        accounts.sign_in("sam@example.org", PASSWORD, address="198.51.100.2")
+    assert accounts.sign_in("sam@example.org", PASSWORD, address="198.51.100.3")
 
 
 def test_sessions_end_after_their_idle_and_absolute_timeouts(
-    application: Application, accounts: Accounts, clock: FakeClock
+    accounts: Accounts, clock: FakeClock
 ) -> None:
-    admin = accounts.sign_in("admin@example.org", PASSWORD)
+    admin = signed_in(accounts, "admin@example.org", clock)
     clock.advance(29 * 60)
     assert accounts.current(admin.token) is not None  # used within 30 minutes: still signed in
     clock.advance(30 * 60)
     assert accounts.current(admin.token) is None  # 30 minutes idle
     # A person's own device: 30 days idle, 90 days at most however often it is used.
-    organisation = accounts.records.organisations()[0][0]
-    accounts.records.create_account(
-        organisation_id=organisation,
-        role="person",
-        now=application.accounts()._now(),
-        email="sam@example.org",
-        password_hash=hash_password(PASSWORD),
-        new_person=True,
-    )
-    sam = accounts.sign_in("sam@example.org", PASSWORD)
+    sam = signed_in(accounts, "sam@example.org", clock)
     for _ in range(3):
         clock.advance(29 * 24 * 3600)
         assert accounts.current(sam.token) is not None
@@ -166,9 +167,9 @@ def test_sessions_end_after_their_idle_and_absolute_timeouts(
     assert accounts.current(sam.token) is None  # 91 days after signing in
 
 
-def test_a_person_sees_and_ends_their_own_sessions(accounts: Accounts) -> None:
-    first = accounts.sign_in("admin@example.org", PASSWORD, agent="Firefox")
-    second = accounts.sign_in("admin@example.org", PASSWORD, agent="Chromium")
+def test_a_person_sees_and_ends_their_own_sessions(accounts: Accounts, clock: FakeClock) -> None:
+    first = signed_in(accounts, "sam@example.org", clock, agent="Firefox")
+    second = signed_in(accounts, "sam@example.org", clock, agent="Chromium")
     assert first.token != second.token
     listed = accounts.sessions(first.account.id, current_login=second.login_id)
     assert [(s.agent, s.current) for s in listed] == [("Chromium", True), ("Firefox", False)]
@@ -210,8 +211,8 @@ def test_the_audit_log_is_append_only_and_chained(
     application: Application, accounts: Accounts
 ) -> None:
     with pytest.raises(errors.SignInRefused):
-        accounts.sign_in("admin@example.org", "wrong wrong", address="192.0.2.1")
-    accounts.sign_in("admin@example.org", PASSWORD, address="192.0.2.1")
+        accounts.sign_in("sam@example.org", "wrong wrong", address="192.0.2.1")
+    accounts.sign_in("sam@example.org", PASSWORD, address="192.0.2.1")
     actions = [e.action for e in accounts.audit()]
     assert actions == ["account_created", "sign_in_failed", "sign_in"]
     assert accounts.audit_chain_breaks() == []
@@ -223,7 +224,7 @@ def test_the_audit_log_is_append_only_and_chained(
 
 
 def test_a_row_changed_behind_the_database_breaks_the_chain(accounts: Accounts) -> None:
-    accounts.sign_in("admin@example.org", PASSWORD)
+    accounts.sign_in("sam@example.org", PASSWORD)
     engine = accounts.records.engine
     trigger = (
         "DROP TRIGGER audit_log_append_only ON audit_log"
@@ -250,3 +251,65 @@ def test_audit_rows_written_at_once_keep_one_chain(accounts: Accounts) -> None:
         thread.join()
     assert len(accounts.audit()) == 41
     assert accounts.audit_chain_breaks() == []
+
+
+def test_an_administrator_enrols_a_second_factor_at_the_first_sign_in(
+    accounts: Accounts, clock: FakeClock
+) -> None:
+    import pyotp
+
+    first = accounts.sign_in("admin@example.org", PASSWORD)
+    assert isinstance(first, SecondStep)
+    assert first.enrol
+    assert first.secret is not None
+    assert first.otpauth_uri is not None
+    assert first.otpauth_uri.startswith("otpauth://totp/unknot:admin%40example.org?secret=")
+    totp = pyotp.TOTP(first.secret)
+    now = instant(clock.now())
+    with pytest.raises(errors.SignInRefused, match="not right"):
+        accounts.complete_sign_in(first.token, "000000" if totp.at(now) != "000000" else "111111")
+    # One step of drift either side is accepted: a phone 30 seconds behind still works.
+    behind = totp.at(now - dt.timedelta(seconds=30))
+    signed = accounts.complete_sign_in(first.token, behind)
+    assert len(signed.recovery_codes) == 10
+    assert len(set(signed.recovery_codes)) == 10
+    assert accounts.current(signed.token) is not None
+    with pytest.raises(errors.LinkNotValid):  # the second step's link is used
+        accounts.complete_sign_in(first.token, totp.at(now))
+    # Enrolled: the secret is never shown again.
+    again = accounts.sign_in("admin@example.org", PASSWORD)
+    assert isinstance(again, SecondStep)
+    assert (again.enrol, again.secret, again.otpauth_uri) == (False, None, None)
+    # A code already taken (the same step, or an earlier one) is refused.
+    with pytest.raises(errors.SignInRefused, match="used already"):
+        accounts.complete_sign_in(again.token, behind)
+    assert accounts.complete_sign_in(again.token, totp.at(now)).recovery_codes == []
+
+
+def test_a_recovery_code_works_once_and_codes_are_rate_limited(
+    accounts: Accounts, clock: FakeClock
+) -> None:
+    first = accounts.sign_in("admin@example.org", PASSWORD)
+    assert isinstance(first, SecondStep)
+    codes = accounts.complete_sign_in(
+        first.token, code_for(accounts, "admin@example.org", clock)
+    ).recovery_codes
+    step = accounts.sign_in("admin@example.org", PASSWORD)
+    assert isinstance(step, SecondStep)
+    assert accounts.complete_sign_in(step.token, codes[0].upper()).account.role == "admin"
+    step = accounts.sign_in("admin@example.org", PASSWORD)
+    assert isinstance(step, SecondStep)
+    with pytest.raises(errors.SignInRefused):
+        accounts.complete_sign_in(step.token, codes[0])
+    for _ in range(4):
+        with pytest.raises(errors.SignInRefused):
+            accounts.complete_sign_in(step.token, "123 456")
+    with pytest.raises(errors.SignInThrottled):
+        accounts.complete_sign_in(step.token, codes[1])
+    # The second step lasts 5 minutes.
+    clock.advance(6 * 60)
+    with pytest.raises(errors.LinkNotValid):
+        accounts.complete_sign_in(step.token, codes[1])
+    actions = [e.action for e in accounts.audit()]
+    assert "mfa_enrolled" in actions
+    assert actions.count("second_step_failed") == 5

@@ -11,6 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.mailbox import Mailbox, free_port, mailbox  # noqa: F401  (the fixture)
+from tests.signing import signed_in, through_pages
 from tests.storage.conftest import database_url  # noqa: F401  (the fixture, both databases)
 from unknot.clock import FakeClock
 from unknot.config import Settings
@@ -29,10 +30,11 @@ def make_server(url: str, monkeypatch: pytest.MonkeyPatch, smtp: str | None) -> 
     monkeypatch.setenv("UNKNOT_SERVER", "1")
     if smtp:
         monkeypatch.setenv("UNKNOT_SMTP_URL", smtp)
-    application = Application.from_settings(Settings(), FakeClock())
-    application.accounts().create_first_administrator(
-        "Riverside Physio", "admin@example.org", PASSWORD
-    )
+    clock = FakeClock()
+    application = Application.from_settings(Settings(), clock)
+    accounts = application.accounts()
+    accounts.create_first_administrator("Riverside Physio", "admin@example.org", PASSWORD)
+    signed_in(accounts, "admin@example.org", clock)  # enrolled in a second factor already
     return application
 
 
@@ -61,17 +63,8 @@ def post(client: TestClient, path: str, page: str, **fields: str) -> httpx.Respo
     return client.post(path, data={**fields, "form_token": token(client, page)})
 
 
-def sign_in(client: TestClient, email: str, password: str = PASSWORD) -> int:
-    answer = client.post(
-        "/sign-in",
-        data={
-            "email": email,
-            "password": password,
-            "next": "/",
-            "form_token": token(client, "/sign-in"),
-        },
-    )
-    return answer.status_code
+def sign_in(client: TestClient, email: str, password: str = PASSWORD, then: str = "/") -> int:
+    return through_pages(client, email, password, then).status_code
 
 
 def test_an_invitation_arrives_by_email_and_lets_the_person_in_once(

@@ -8,12 +8,12 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 
-import httpx2 as httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.signing import signed_in, through_pages
 from tests.storage.conftest import database_url  # noqa: F401  (the fixture, both databases)
-from unknot.clock import FakeClock
+from unknot.clock import FakeClock, instant
 from unknot.config import Settings
 from unknot.services.accounts import hash_password
 from unknot.services.application import Application
@@ -33,9 +33,11 @@ def server(
     monkeypatch.setenv("UNKNOT_PUBLIC_URL", PUBLIC)
     monkeypatch.setenv("UNKNOT_SERVER", "1")
     monkeypatch.setenv("UNKNOT_EMERGENCY_NUMBER", "999")
-    application = Application.from_settings(Settings(), FakeClock())
+    clock = FakeClock()
+    application = Application.from_settings(Settings(), clock)
     accounts = application.accounts()
     made = accounts.create_first_administrator("Riverside Physio", "admin@example.org", PASSWORD)
+    signed_in(accounts, "admin@example.org", clock)  # enrolled in a second factor already
     for email in ("ann@example.org", "bo@example.org"):
         accounts.records.create_account(
             organisation_id=made.organisation_id,
@@ -53,20 +55,8 @@ def browser(application: Application, base: str = PUBLIC) -> TestClient:
     return TestClient(create_app(application), base_url=base, follow_redirects=False)
 
 
-def post_sign_in(
-    client: TestClient, email: str, password: str = PASSWORD, then: str = "/"
-) -> httpx.Response:
-    """Submit the sign-in form with the token of the page it came on."""
-    found = TOKEN.search(client.get("/sign-in").text)
-    assert found
-    return client.post(
-        "/sign-in",
-        data={"email": email, "password": password, "next": then, "form_token": found[1]},
-    )
-
-
 def sign_in(client: TestClient, email: str, password: str = PASSWORD, then: str = "/") -> int:
-    return post_sign_in(client, email, password, then).status_code
+    return through_pages(client, email, password, then).status_code
 
 
 def token(client: TestClient, page: str) -> str:
@@ -103,8 +93,8 @@ def test_a_person_signs_in_with_a_secure_host_only_cookie_and_out_again(
 ) -> None:
     with browser(server) as client:
         assert sign_in(client, "ann@example.org", "wrong password") == 400
-        assert "do not match an account" in post_sign_in(client, "nobody@example.org").text
-        answer = post_sign_in(client, "Ann@Example.org", then="/progress")
+        assert "do not match an account" in through_pages(client, "nobody@example.org").text
+        answer = through_pages(client, "Ann@Example.org", then="/progress")
         assert answer.status_code == 303
         assert answer.headers["location"] == "/progress"
         cookie = answer.headers["set-cookie"]
@@ -188,13 +178,13 @@ def test_a_next_address_elsewhere_is_not_followed(server: Application) -> None:
     with browser(server) as client:
         assert sign_in(client, "ann@example.org", then="//evil.example/") == 303
     with browser(server) as client:
-        answer = post_sign_in(client, "ann@example.org", then="https://evil.example/")
+        answer = through_pages(client, "ann@example.org", then="https://evil.example/")
         assert answer.headers["location"] == "/"
 
 
 def test_plain_http_on_loopback_uses_a_plain_cookie(server: Application) -> None:
     with browser(server, "http://127.0.0.1") as client:
-        answer = post_sign_in(client, "ann@example.org", then="/")
+        answer = through_pages(client, "ann@example.org", then="/")
         cookie = answer.headers["set-cookie"]
         assert cookie.startswith("unknot_session=")
         assert "secure" not in cookie.lower()
@@ -207,3 +197,66 @@ def test_the_local_app_has_no_sign_in(tmp_path: object, monkeypatch: pytest.Monk
         assert client.get("/sign-in").status_code == 404
         assert client.get("/api/v1/status").status_code == 200
     application.close()
+
+
+def test_a_clinician_sets_up_a_code_when_accepting_the_invitation(server: Application) -> None:
+    import pyotp
+
+    accounts = server.accounts()
+    [admin] = [a for a in accounts.members(1) if a.role == "admin"]
+    invited = accounts.invite(admin, "kim@example.org", "clinician")
+    path = invited.link.removeprefix(PUBLIC)
+    clock = server.clock
+    assert isinstance(clock, FakeClock)
+    with browser(server) as kim:
+        page = kim.post(
+            path,
+            data={
+                "password": PASSWORD,
+                "password_again": PASSWORD,
+                "form_token": token(kim, path),
+            },
+        )
+        # A password alone does not sign a clinician in: the page sets up the code.
+        assert page.status_code == 200
+        assert (
+            "set-cookie" not in page.headers or "unknot_session" not in page.headers["set-cookie"]
+        )
+        secret = re.search(r'<code id="totp-secret">([A-Z2-7 ]+)</code>', page.text)
+        step = re.search(r'name="step" value="([A-Za-z0-9_-]+)"', page.text)
+        assert secret
+        assert step
+        totp = pyotp.TOTP(secret[1].replace(" ", ""))
+        form = {"step": step[1], "next": "/", "form_token": token(kim, "/sign-in")}
+        wrong = kim.post("/sign-in/code", data={**form, "code": "12345"})
+        assert wrong.status_code == 400
+        assert "not right" in wrong.text
+        assert secret[1] in wrong.text  # still enrolling: the key is shown again
+        done = kim.post("/sign-in/code", data={**form, "code": totp.at(instant(clock.now()))})
+        assert done.status_code == 200
+        codes = re.findall(r"<li><code>([0-9a-f]{5}-[0-9a-f]{5})</code></li>", done.text)
+        assert len(codes) == 10
+        assert "__Host-unknot_session=" in done.headers["set-cookie"]
+        assert kim.get("/account").status_code == 200
+        kim.post("/sign-out", data={"form_token": token(kim, "/account")})
+        again = kim.post(
+            "/sign-in",
+            data={
+                "email": "kim@example.org",
+                "password": PASSWORD,
+                "next": "/",
+                "form_token": token(kim, "/sign-in"),
+            },
+        )
+        assert again.status_code == 200
+        assert "totp-secret" not in again.text  # never shown again
+        step = re.search(r'name="step" value="([A-Za-z0-9_-]+)"', again.text)
+        assert step
+        used = kim.post(
+            "/sign-in/code",
+            data={**form, "step": step[1], "code": totp.at(instant(clock.now()))},
+        )
+        assert "used already" in used.text
+        recovered = kim.post("/sign-in/code", data={**form, "step": step[1], "code": codes[3]})
+        assert recovered.status_code == 303
+        assert recovered.headers["location"] == "/account"

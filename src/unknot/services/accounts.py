@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from unknot.storage.accounts import AccountRow, AccountStore, LoginSessionRow
 
 Role = Literal["person", "clinician", "admin"]
-LinkPurpose = Literal["invitation", "reset", "claim"]
+LinkPurpose = Literal["invitation", "reset", "claim", "second_step"]
 
 # NIST SP 800-63B-4 (2024), 3.1.1.2: at least 8 characters when a password is one factor of
 # several, 15 alone, no composition rules, and a check against commonly used passwords. We take
@@ -53,13 +53,23 @@ LINK_LIFETIMES: Final[dict[str, dt.timedelta]] = {
     "invitation": dt.timedelta(days=7),
     "reset": dt.timedelta(minutes=30),
     "claim": dt.timedelta(days=7),
+    # Between the password and the code: long enough to open an authenticator app.
+    "second_step": dt.timedelta(minutes=5),
 }
+
+# Clinicians and administrators see other people's data or manage their accounts: a password
+# alone does not sign them in (a passkey with user verification, later, or password and TOTP).
+SECOND_FACTOR_ROLES: Final = frozenset({"clinician", "admin"})
+# RFC 6238 codes: 30-second steps, one step of clock drift either side.
+TOTP_DRIFT_STEPS: Final = 1
+RECOVERY_CODE_COUNT: Final = 10
+ISSUER: Final = "unknot"
 
 # Failed sign-ins: free tries within the window, then a wait that doubles with each failure
 # (30 s, 1 min, 2 min ...) up to the cap. Per account (the e-mail typed, whether or not it has an
 # account) and per address; an address gets more, as a household or clinic shares one.
 FAILURE_WINDOW: Final = dt.timedelta(minutes=15)
-FREE_TRIES: Final = {"account": 5, "address": 20}
+FREE_TRIES: Final = {"account": 5, "address": 20, "code": 5}
 FIRST_WAIT_S: Final = 30
 LONGEST_WAIT_S: Final = 15 * 60
 
@@ -150,6 +160,20 @@ class SignedIn(BaseModel):
     lifetime_s: int
     """Seconds until `expires_at`: the cookie's Max-Age (the browser's clock need not agree
     with the server's)."""
+    recovery_codes: list[str] = []
+    """At enrolment only: the ten single-use codes, shown this once and stored hashed."""
+
+
+class SecondStep(BaseModel):
+    """The password was right; a code must follow within 5 minutes. `token` goes in the code
+    form (it is the second step's one-time link)."""
+
+    token: str
+    account: Account
+    enrol: bool
+    """No confirmed authenticator yet: `secret` and `otpauth_uri` are shown, this once."""
+    secret: str | None = None
+    otpauth_uri: str | None = None
 
 
 class CurrentSignIn(BaseModel):
@@ -329,10 +353,15 @@ class Accounts:
 
     def accept_invitation(
         self, token: str, password: str, *, address: str | None = None, agent: str | None = None
-    ) -> SignedIn:
-        """The invited person chooses a password and is signed in. Raises LinkNotValid or
+    ) -> SignedIn | SecondStep:
+        """The invited person chooses a password and is signed in; a clinician or an
+        administrator goes on to set up their second factor first. Raises LinkNotValid or
         PasswordRejected (the link is then still unused)."""
         account_id = self._set_password_by_link(token, "invitation", password, address)
+        row = self.records.account(account_id)
+        assert row is not None
+        if row.role in SECOND_FACTOR_ROLES:
+            return self._second_step(row, self._now())
         return self._start(account_id, self._now(), address, agent)
 
     def request_reset(self, email: str, *, address: str | None = None) -> None:
@@ -482,8 +511,9 @@ class Accounts:
 
     def sign_in(
         self, email: str, password: str, *, address: str | None = None, agent: str | None = None
-    ) -> SignedIn:
-        """A new sign-in session for a matching e-mail and password. Raises SignInThrottled
+    ) -> SignedIn | SecondStep:
+        """A new sign-in session for a matching e-mail and password, or for a clinician or
+        administrator the second step it needs first. Raises SignInThrottled
         after too many failures (for the account or the address), else SignInRefused: the same
         words whether or not the account exists."""
         now = self._now()
@@ -518,6 +548,8 @@ class Accounts:
             self.records.set_password(
                 row.id, hash_password(password), row.password_changed_at or now
             )
+        if row.role in SECOND_FACTOR_ROLES:
+            return self._second_step(row, now)
         self.records.append_audit(
             at=now,
             action="sign_in",
@@ -526,6 +558,108 @@ class Accounts:
             address=address,
         )
         return self._start(row.id, now, address, agent)
+
+    def _second_step(self, row: AccountRow, now: dt.datetime) -> SecondStep:
+        import pyotp
+
+        if row.totp_confirmed_at is None:
+            self.records.set_totp_secret(row.id, pyotp.random_base32())
+        return self.second_step_again(self.make_link(row.id, "second_step"))
+
+    def second_step_again(self, token: str) -> SecondStep:
+        """The second step's page once more (after a wrong code): an enrolment shows its
+        unconfirmed key again; a confirmed one never does. Raises LinkNotValid."""
+        import pyotp
+
+        account_id = self.records.link_account(token_hash(token), "second_step", self._now())
+        row = None if account_id is None else self.records.account(account_id)
+        if row is None or row.totp_secret is None:
+            raise errors.LinkNotValid("Sign in again: the time for the code is over.")
+        if row.totp_confirmed_at is not None:
+            return SecondStep(token=token, account=_account(row), enrol=False)
+        uri = pyotp.TOTP(row.totp_secret).provisioning_uri(
+            name=row.email or str(row.id), issuer_name=ISSUER
+        )
+        return SecondStep(
+            token=token, account=_account(row), enrol=True, secret=row.totp_secret, otpauth_uri=uri
+        )
+
+    def complete_sign_in(
+        self, token: str, code: str, *, address: str | None = None, agent: str | None = None
+    ) -> SignedIn:
+        """The second step: a code from the authenticator (one step of drift either side, each
+        step's code taken once) or, once enrolled, one of the recovery codes. The first good
+        code confirms an enrolment, and its recovery codes come back this once. Raises
+        LinkNotValid (the 5 minutes are over), SignInThrottled or SignInRefused."""
+        import pyotp
+
+        now = self._now()
+        account_id = self.records.link_account(token_hash(token), "second_step", now)
+        row = None if account_id is None else self.records.account(account_id)
+        if row is None or row.totp_secret is None:
+            raise errors.LinkNotValid("Sign in again: the time for the code is over.")
+        key = f"code:{row.id}"
+        wait = self._wait_s(key, "code", now)
+        if wait:
+            raise errors.SignInThrottled(
+                f"Too many wrong codes. Wait {wait} seconds and try again.", wait
+            )
+        typed = "".join(code.split()).replace("-", "")
+        totp = pyotp.TOTP(row.totp_secret)
+        steps = [totp.timecode(now) + d for d in range(-TOTP_DRIFT_STEPS, TOTP_DRIFT_STEPS + 1)]
+        matched = next(
+            (s for s in steps if typed.isdigit() and totp.generate_otp(s) == typed), None
+        )
+        enrolling = row.totp_confirmed_at is None
+        accepted = False
+        how = "totp"
+        if matched is not None:
+            accepted = self.records.take_totp_step(row.id, matched, now)
+            if not accepted:
+                how = "code already used"
+        elif not enrolling and self.records.use_recovery_code(
+            row.id, token_hash(typed.lower()), now
+        ):
+            accepted, how = True, "recovery code"
+        if not accepted:
+            self.records.record_failures([key], now)
+            self.records.append_audit(
+                at=now, action="second_step_failed", subject_account_id=row.id, address=address
+            )
+            raise errors.SignInRefused(
+                "That code was used already: wait for the next one."
+                if how == "code already used"
+                else "That code is not right. Type the 6 digits your authenticator shows now."
+            )
+        if self.records.use_link(token_hash(token), "second_step", now) is None:
+            raise errors.LinkNotValid("Sign in again: the time for the code is over.")
+        self.records.clear_failures(key)
+        codes: list[str] = []
+        if enrolling:
+            codes = [
+                "-".join(secrets.token_hex(5)[i : i + 5] for i in (0, 5))
+                for _ in range(RECOVERY_CODE_COUNT)
+            ]
+            self.records.replace_recovery_codes(
+                row.id, [token_hash(c.replace("-", "")) for c in codes]
+            )
+            self.records.append_audit(
+                at=now,
+                action="mfa_enrolled",
+                actor_account_id=row.id,
+                subject_account_id=row.id,
+                address=address,
+            )
+        self.records.append_audit(
+            at=now,
+            action="sign_in",
+            actor_account_id=row.id,
+            subject_account_id=row.id,
+            detail={"second_factor": how},
+            address=address,
+        )
+        signed = self._start(row.id, now, address, agent)
+        return signed.model_copy(update={"recovery_codes": codes})
 
     def _start(
         self, account_id: int, now: dt.datetime, address: str | None, agent: str | None

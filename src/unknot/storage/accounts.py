@@ -34,6 +34,9 @@ class AccountRow:
     person_id: int | None
     created_at: dt.datetime
     password_changed_at: dt.datetime | None
+    totp_secret: str | None
+    totp_confirmed_at: dt.datetime | None
+    totp_last_step: int | None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -213,6 +216,68 @@ class AccountStore:
     def set_email(self, account_id: int, email: str) -> None:
         with self._tx() as db:
             db.execute(update(t.accounts).where(t.accounts.c.id == account_id).values(email=email))
+
+    # The second factor ---------------------------------------------------------------------------
+
+    def set_totp_secret(self, account_id: int, secret: str) -> None:
+        """A new, unconfirmed secret (enrolment begins again at each sign-in until confirmed)."""
+        with self._tx() as db:
+            db.execute(
+                update(t.accounts)
+                .where(t.accounts.c.id == account_id, t.accounts.c.totp_confirmed_at.is_(None))
+                .values(totp_secret=secret, totp_last_step=None)
+            )
+
+    def take_totp_step(self, account_id: int, step: int, now: dt.datetime) -> bool:
+        """Record that a code of this time step was taken, confirming the secret; False if a
+        code of this step or a later one was taken already (two at once: one wins)."""
+        rows = t.accounts.c
+        with self._tx() as db:
+            done = db.execute(
+                update(t.accounts)
+                .where(
+                    rows.id == account_id,
+                    (rows.totp_last_step.is_(None)) | (rows.totp_last_step < step),
+                )
+                .values(
+                    totp_last_step=step,
+                    totp_confirmed_at=func.coalesce(rows.totp_confirmed_at, now),
+                )
+            )
+        return done.rowcount == 1
+
+    def replace_recovery_codes(self, account_id: int, hashes: Sequence[str]) -> None:
+        with self._tx() as db:
+            db.execute(t.recovery_codes.delete().where(t.recovery_codes.c.account_id == account_id))
+            db.execute(
+                insert(t.recovery_codes),
+                [{"account_id": account_id, "code_hash": h} for h in hashes],
+            )
+
+    def use_recovery_code(self, account_id: int, code_hash: str, now: dt.datetime) -> bool:
+        rows = t.recovery_codes.c
+        with self._tx() as db:
+            done = db.execute(
+                update(t.recovery_codes)
+                .where(
+                    rows.account_id == account_id,
+                    rows.code_hash == code_hash,
+                    rows.used_at.is_(None),
+                )
+                .values(used_at=now)
+            )
+        return done.rowcount == 1
+
+    def recovery_codes_left(self, account_id: int) -> int:
+        rows = t.recovery_codes.c
+        with self.engine.connect() as db:
+            return int(
+                db.execute(
+                    select(func.count()).where(
+                        rows.account_id == account_id, rows.used_at.is_(None)
+                    )
+                ).scalar_one()
+            )
 
     # Sign-in sessions ---------------------------------------------------------------------------
 

@@ -65,6 +65,17 @@ def person_column() -> Column[int]:
     )
 
 
+def account_column() -> Column[int]:
+    """The account a row of the shared server's tables belongs to (issue 20)."""
+    return Column(
+        "account_id",
+        Integer,
+        ForeignKey("accounts.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    )
+
+
 persons = Table(
     "persons",
     metadata,
@@ -372,6 +383,21 @@ accounts = Table(
     ),
     Column("created_at", UTCDateTime, nullable=False),
     Column("password_changed_at", UTCDateTime, nullable=True),
+    # The TOTP secret (base32), set at enrolment and confirmed by the first good code; the time
+    # step of the last code taken, so that no code is taken twice (migration 0012).
+    Column("totp_secret", String(64), nullable=True),
+    Column("totp_confirmed_at", UTCDateTime, nullable=True),
+    Column("totp_last_step", Integer, nullable=True),
+)
+
+recovery_codes = Table(
+    "recovery_codes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    account_column(),
+    # SHA-256 of the code: each is 40 random bits, shown once, used once.
+    Column("code_hash", String(64), nullable=False),
+    Column("used_at", UTCDateTime, nullable=True),
 )
 
 login_sessions = Table(
@@ -380,13 +406,7 @@ login_sessions = Table(
     Column("id", Integer, primary_key=True),
     # SHA-256 of the cookie's token: a copy of the table signs nobody in.
     Column("token_hash", String(64), nullable=False, unique=True),
-    Column(
-        "account_id",
-        Integer,
-        ForeignKey("accounts.id", ondelete="CASCADE"),
-        nullable=False,
-        index=True,
-    ),
+    account_column(),
     Column("created_at", UTCDateTime, nullable=False),
     Column("authenticated_at", UTCDateTime, nullable=False),
     Column("last_seen_at", UTCDateTime, nullable=False),
@@ -411,13 +431,7 @@ one_time_links = Table(
     "one_time_links",
     metadata,
     Column("token_hash", String(64), primary_key=True),
-    Column(
-        "account_id",
-        Integer,
-        ForeignKey("accounts.id", ondelete="CASCADE"),
-        nullable=False,
-        index=True,
-    ),
+    account_column(),
     # "invitation", "reset" or "claim" (the local person's first sign-in).
     Column("purpose", String(12), nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
@@ -447,6 +461,7 @@ Index("ix_audit_log_subject", audit_log.c.subject_account_id)
 ACCOUNT_TABLES = (
     organisations,
     accounts,
+    recovery_codes,
     login_sessions,
     sign_in_failures,
     one_time_links,

@@ -21,7 +21,7 @@ from unknot.web.headers import CLEAR_SITE_DATA
 from unknot.web.problems import problem_response
 
 if TYPE_CHECKING:
-    from unknot.services.accounts import Accounts, LinkPurpose, Role, SignedIn
+    from unknot.services.accounts import Accounts, LinkPurpose, Role, SecondStep, SignedIn
 
 ROLES = ("person", "clinician", "admin")
 
@@ -113,6 +113,11 @@ def _client(request: Request) -> str | None:
 
 def _signed_in_response(request: Request, signed: SignedIn, target: str) -> Response:
     response = RedirectResponse(target, status_code=303)
+    _set_cookie(request, response, signed)
+    return response
+
+
+def _set_cookie(request: Request, response: Response, signed: SignedIn) -> None:
     secure = request.url.scheme == "https"
     response.set_cookie(
         cookie_name(request),
@@ -123,7 +128,6 @@ def _signed_in_response(request: Request, signed: SignedIn, target: str) -> Resp
         httponly=True,
         samesite="lax",
     )
-    return response
 
 
 def _page(request: Request, name: str, status: int = 200, **values: Any) -> HTMLResponse:
@@ -189,9 +193,63 @@ async def sign_in(request: Request) -> Response:
         if isinstance(error, errors.SignInThrottled):
             page.headers["Retry-After"] = str(error.retry_after_s)
         return page
-    if signed.account.person_id is None:
+    return _signed_in_or_next_step(request, signed, target)
+
+
+def _signed_in_or_next_step(
+    request: Request, signed: SignedIn | SecondStep, target: str, error: str | None = None
+) -> Response:
+    """Signed in: the cookie, and on to the page (an account without a programme to its own
+    page; a first enrolment by its recovery codes). A second step needed: its page."""
+    from unknot.services.accounts import SecondStep
+
+    if isinstance(signed, SecondStep):
+        return _page(request, "second_step.html", step=signed, next=target, error=error)
+    if signed.account.person_id is None and target == "/":
         target = "/account"
+    if signed.recovery_codes:
+        page = _page(request, "recovery_codes.html", codes=signed.recovery_codes, next=target)
+        _set_cookie(request, page, signed)
+        return page
     return _signed_in_response(request, signed, target)
+
+
+def _from_the_password(request: Request, target: str, message: str) -> HTMLResponse:
+    """The second step's 5 minutes are over: the sign-in form again, saying so."""
+    return _page(
+        request, "sign_in.html", status=400, next=target, email="", error=message, notice=None
+    )
+
+
+@router.post("/sign-in/code")
+async def second_step(request: Request) -> Response:
+    from unknot.web.pages import local_path
+
+    form = await request.form()
+    step_token = str(form.get("step") or "")
+    target = local_path(form.get("next"), "/")
+    accounts = _accounts(request)
+    try:
+        signed = await anyio.to_thread.run_sync(
+            lambda: accounts.complete_sign_in(
+                step_token,
+                str(form.get("code") or ""),
+                address=_client(request),
+                agent=request.headers.get("user-agent"),
+            )
+        )
+    except errors.LinkNotValid as error:
+        return _from_the_password(request, target, str(error))
+    except (errors.SignInRefused, errors.SignInThrottled) as error:
+        status = 429 if isinstance(error, errors.SignInThrottled) else 400
+        try:
+            again = accounts.second_step_again(step_token)
+        except errors.LinkNotValid as gone:
+            return _from_the_password(request, target, str(gone))
+        return _page(
+            request, "second_step.html", status=status, step=again, next=target, error=str(error)
+        )
+    return _signed_in_or_next_step(request, signed, target)
 
 
 @router.post("/sign-out")
@@ -271,7 +329,7 @@ async def _link_post(request: Request, purpose: LinkPurpose, token: str) -> Resp
     accounts = _accounts(request)
     address, agent = _client(request), request.headers.get("user-agent")
 
-    def use() -> SignedIn | None:
+    def use() -> SignedIn | SecondStep | None:
         if purpose == "claim":
             return accounts.claim(token, email, password, address=address, agent=agent)
         if purpose == "invitation":
@@ -287,7 +345,7 @@ async def _link_post(request: Request, purpose: LinkPurpose, token: str) -> Resp
         return _link_page(request, purpose, token, status=400, email=email, error=str(error))
     if signed is None:
         return RedirectResponse("/sign-in?changed=1", status_code=303)
-    return _signed_in_response(request, signed, "/" if signed.account.person_id else "/account")
+    return _signed_in_or_next_step(request, signed, "/")
 
 
 @router.get("/claim/{token}")
