@@ -313,3 +313,22 @@ def test_a_recovery_code_works_once_and_codes_are_rate_limited(
     actions = [e.action for e in accounts.audit()]
     assert "mfa_enrolled" in actions
     assert actions.count("second_step_failed") == 5
+
+
+def test_a_sign_in_list_names_browsers_as_people_do() -> None:
+    from unknot.services.wording import browser_words
+
+    firefox = "Mozilla/5.0 (Android 14; Mobile; rv:128.0) Gecko/128.0 Firefox/128.0"
+    chrome = (
+        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+        "HeadlessChrome/156.0.0.0 Safari/537.36"
+    )
+    safari = (
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
+        "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1"
+    )
+    assert browser_words(firefox) == "Firefox on Android"
+    assert browser_words(chrome) == "Chrome on Linux"
+    assert browser_words(safari) == "Safari on iPhone"
+    assert browser_words(None) == "An unknown browser"
+    assert browser_words("curl/8.5") == "A browser"

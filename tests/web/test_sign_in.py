@@ -82,6 +82,7 @@ def test_nothing_but_signing_in_and_static_files_without_a_sign_in(server: Appli
             == 401
         )
         assert client.get("/sign-in").status_code == 200
+        assert 'href="/today"' not in client.get("/sign-in").text  # no menu of locked pages
         assert client.get("/static/app.css").status_code == 200
         assert client.get("/sw.js").status_code == 200
         # The refusal carries the security headers like any page.

@@ -215,3 +215,39 @@ def week_days(week_start: str) -> tuple[str, ...]:
 def week_span(week_start: str) -> str:
     """The person's week in words: "Monday to Sunday" or "Sunday to Saturday"."""
     return "Sunday to Saturday" if week_start == "sunday" else "Monday to Sunday"
+
+
+def browser_words(agent: str | None) -> str:
+    """A User-Agent as a person names it ("Firefox on Android"), for their list of sign-ins."""
+    if not agent:
+        return "An unknown browser"
+    found = agent.lower()
+    browser = next(
+        (
+            name
+            for key, name in (
+                ("edg/", "Edge"),
+                ("firefox/", "Firefox"),
+                ("chrome/", "Chrome"),
+                ("safari/", "Safari"),
+            )
+            if key in found
+        ),
+        "A browser",
+    )
+    system = next(
+        (
+            name
+            for key, name in (
+                ("android", "Android"),
+                ("iphone", "iPhone"),
+                ("ipad", "iPad"),
+                ("windows", "Windows"),
+                ("mac os", "a Mac"),
+                ("linux", "Linux"),
+            )
+            if key in found
+        ),
+        None,
+    )
+    return f"{browser} on {system}" if system else browser

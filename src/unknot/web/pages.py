@@ -42,6 +42,7 @@ from unknot.services.wording import (
     PHASE_TITLES,
     STATUS_WORDS,
     VERDICT_WORDS,
+    browser_words,
     clock,
     day_text,
     dose_text,
@@ -89,6 +90,7 @@ templates.env.globals.update(
     week_days=week_days,
     status_words=STATUS_WORDS,
     figure_path=figure_path,
+    browser_words=browser_words,
 )
 
 
@@ -106,6 +108,8 @@ def render(request: Request, name: str, status: int = 200, **values: Any) -> HTM
     values.setdefault("emergency_number", call.number)
     values.setdefault("emergency_guessed", call.guessed)
     values.setdefault("account", found.account if found else None)
+    # On the shared server before signing in, the menu's pages would only ask to sign in.
+    values.setdefault("signed_out", application(request).server_mode and found is None)
     response = templates.TemplateResponse(
         request, name, {**values, "form_token": tokens.issue(request)}, status_code=status
     )
