@@ -20,6 +20,7 @@ import unknot
 from unknot.services.accounts import Accounts
 from unknot.services.actor import Actor
 from unknot.services.application import Application
+from unknot.services.care import Care
 from unknot.services.live import SessionController
 from unknot.services.workspace import Workspace
 from unknot.storage.repository import Store
@@ -119,12 +120,14 @@ def deferred_names() -> dict[str, object]:
     from unknot.services.catalog import Exercises
     from unknot.services.figures import Figures
     from unknot.services.player import Replayed
-    from unknot.storage.accounts import AccountStore
+    from unknot.storage.accounts import AccountStore, CareStore
     from unknot.storage.faults import StorageFault
     from unknot.storage.repository import SessionWrite
 
     return {
         "AccountStore": AccountStore,
+        "Care": Care,
+        "CareStore": CareStore,
         "Accounts": Accounts,
         "Actor": Actor,
         "Clock": Clock,
@@ -152,7 +155,7 @@ def public_methods(kind: type) -> list[tuple[str, Any]]:
     ]
 
 
-@pytest.mark.parametrize("kind", [Actor, Application, SessionController, Accounts])
+@pytest.mark.parametrize("kind", [Actor, Application, SessionController, Accounts, Care])
 def test_no_store_any_or_untyped_dict_crosses_the_boundary(kind: type) -> None:
     checked = 0
     for name, member in public_methods(kind):

@@ -137,7 +137,7 @@ def test_only_an_administrator_invites(server: Application) -> None:
         post(client, target, target, password=PASSWORD, password_again=PASSWORD)
         refused = post(client, "/account/invite", "/account", email="eve@example.org", role="admin")
         assert refused.status_code == 403
-        assert "Only an administrator" in refused.text
+        assert "This page is for an administrator" in refused.text
     assert accounts.records.account_by_email("eve@example.org") is None
 
 

@@ -146,7 +146,7 @@ def test_an_administrator_has_no_programme_but_an_account_page(server: Applicati
         assert "Today" not in account.text.split("<main", 1)[0]
         refused = client.get("/today")
         assert refused.status_code == 403
-        assert "no programme of its own" in refused.text
+        assert "for a person doing the programme" in refused.text
         assert client.get("/api/v1/status").status_code == 403
 
 

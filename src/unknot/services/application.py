@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from unknot.mail import Mailer
     from unknot.services.accounts import Accounts
     from unknot.services.actor import Actor
+    from unknot.services.care import Care
     from unknot.services.catalog import Exercises
     from unknot.services.figures import Figures
     from unknot.services.player import Replayed
@@ -105,6 +106,12 @@ class Application:
         from unknot.services.accounts import Accounts
 
         return Accounts(self)
+
+    def care(self) -> Care:
+        """The care links between people and clinicians."""
+        from unknot.services.care import Care
+
+        return Care(self)
 
     def mailer(self) -> Mailer | None:
         """The configured mail server (Settings.smtp_url), or None: links are then passed on

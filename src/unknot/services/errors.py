@@ -28,6 +28,7 @@ __all__ = [
     "NoSuchSession",
     "NotInLoop",
     "NotInPlan",
+    "NotLinked",
     "NotThisSession",
     "PasswordRejected",
     "PlanImpossible",
@@ -176,3 +177,8 @@ class SignInThrottled(PermissionError):
 
 class LinkNotValid(LookupError):
     """A one-time link that is unknown, used or expired (which of these is not said)."""
+
+
+class NotLinked(LookupError):
+    """No care link (or not one of the caller's) stands behind what was asked: answered as not
+    found, so that ids tell nobody what exists."""

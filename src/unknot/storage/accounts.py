@@ -476,3 +476,162 @@ class AccountStore:
         with self.engine.connect() as db:
             rows = db.execute(query).mappings().all()
         return [_audit(r) for r in rows]
+
+
+@dataclasses.dataclass(frozen=True)
+class CareLinkRow:
+    id: int
+    person_account_id: int
+    clinician_account_id: int
+    asked_at: dt.datetime
+    consent_version: str | None
+    accepted_at: dt.datetime | None
+    ended_at: dt.datetime | None
+    person_email: str | None
+    clinician_email: str | None
+
+
+@dataclasses.dataclass(frozen=True)
+class CareNoteRow:
+    id: int
+    written_at: dt.datetime
+    text: str
+
+
+class CareStore:
+    """Care links and notes. Every read of a person's records by a clinician goes through
+    `linked_person`, whose one query returns a person only under an accepted, unended link of
+    that clinician: a check forgotten elsewhere finds nobody rather than someone else."""
+
+    def __init__(self, store: Store) -> None:
+        self.engine: Engine = store.engine
+        self._tx = store._tx
+
+    def _links(self) -> Any:
+        person = t.accounts.alias("person")
+        clinician = t.accounts.alias("clinician")
+        links = t.care_links
+        return select(
+            links,
+            person.c.email.label("person_email"),
+            clinician.c.email.label("clinician_email"),
+        ).select_from(
+            links.join(person, person.c.id == links.c.person_account_id).join(
+                clinician, clinician.c.id == links.c.clinician_account_id
+            )
+        )
+
+    @staticmethod
+    def _row(row: RowMapping) -> CareLinkRow:
+        return CareLinkRow(**{f.name: row[f.name] for f in dataclasses.fields(CareLinkRow)})
+
+    def open_link(self, person_account_id: int, clinician_account_id: int) -> int | None:
+        links = t.care_links.c
+        with self.engine.connect() as db:
+            found = db.execute(
+                select(links.id).where(
+                    links.person_account_id == person_account_id,
+                    links.clinician_account_id == clinician_account_id,
+                    links.ended_at.is_(None),
+                )
+            ).scalar()
+        return None if found is None else int(found)
+
+    def ask(self, person_account_id: int, clinician_account_id: int, now: dt.datetime) -> int:
+        with self._tx() as db:
+            made = db.execute(
+                insert(t.care_links)
+                .values(
+                    person_account_id=person_account_id,
+                    clinician_account_id=clinician_account_id,
+                    asked_at=now,
+                )
+                .returning(t.care_links.c.id)
+            )
+            return int(made.scalar_one())
+
+    def links_of(self, account_id: int) -> list[CareLinkRow]:
+        """The links the account is a side of, newest first."""
+        links = t.care_links.c
+        query = (
+            self._links()
+            .where(
+                (links.person_account_id == account_id) | (links.clinician_account_id == account_id)
+            )
+            .order_by(links.id.desc())
+        )
+        with self.engine.connect() as db:
+            return [self._row(r) for r in db.execute(query).mappings().all()]
+
+    def accept(self, link_id: int, person_account_id: int, version: str, now: dt.datetime) -> bool:
+        links = t.care_links.c
+        with self._tx() as db:
+            done = db.execute(
+                update(t.care_links)
+                .where(
+                    links.id == link_id,
+                    links.person_account_id == person_account_id,
+                    links.accepted_at.is_(None),
+                    links.ended_at.is_(None),
+                )
+                .values(accepted_at=now, consent_version=version)
+            )
+        return done.rowcount == 1
+
+    def end(self, link_id: int, by_account_id: int, now: dt.datetime) -> CareLinkRow | None:
+        """End a link the account is a side of; the link, or None if it is not theirs or over."""
+        links = t.care_links.c
+        mine = (links.person_account_id == by_account_id) | (
+            links.clinician_account_id == by_account_id
+        )
+        with self._tx() as db:
+            done = db.execute(
+                update(t.care_links)
+                .where(links.id == link_id, mine, links.ended_at.is_(None))
+                .values(ended_at=now, ended_by=by_account_id)
+            )
+            if done.rowcount != 1:
+                return None
+            row = db.execute(self._links().where(links.id == link_id)).mappings().one()
+        return self._row(row)
+
+    def linked_person(
+        self, clinician_account_id: int, person_account_id: int
+    ) -> tuple[int, int] | None:
+        """(link id, person id) when this clinician holds an accepted, unended link to this
+        person's account; else None."""
+        links = t.care_links.c
+        person = t.accounts.c
+        with self.engine.connect() as db:
+            found = db.execute(
+                select(links.id, person.person_id)
+                .select_from(t.care_links.join(t.accounts, person.id == links.person_account_id))
+                .where(
+                    links.clinician_account_id == clinician_account_id,
+                    links.person_account_id == person_account_id,
+                    links.accepted_at.is_not(None),
+                    links.ended_at.is_(None),
+                    person.person_id.is_not(None),
+                )
+            ).first()
+        return None if found is None else (int(found[0]), int(found[1]))
+
+    def add_note(self, link_id: int, text: str, now: dt.datetime) -> None:
+        with self._tx() as db:
+            db.execute(insert(t.care_notes).values(link_id=link_id, written_at=now, text=text))
+
+    def notes(self, person_account_id: int) -> list[tuple[CareNoteRow, str | None]]:
+        """Every note written for the person, newest first, with its clinician's e-mail."""
+        notes, links = t.care_notes.c, t.care_links.c
+        with self.engine.connect() as db:
+            rows = db.execute(
+                select(notes.id, notes.written_at, notes.text, t.accounts.c.email)
+                .select_from(
+                    t.care_notes.join(t.care_links, links.id == notes.link_id).join(
+                        t.accounts, t.accounts.c.id == links.clinician_account_id
+                    )
+                )
+                .where(links.person_account_id == person_account_id)
+                .order_by(notes.id.desc())
+            ).all()
+        return [(CareNoteRow(int(r.id), r.written_at, str(r.text)), r.email) for r in rows]

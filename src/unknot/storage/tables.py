@@ -65,10 +65,10 @@ def person_column() -> Column[int]:
     )
 
 
-def account_column() -> Column[int]:
+def account_column(name: str = "account_id") -> Column[int]:
     """The account a row of the shared server's tables belongs to (issue 20)."""
     return Column(
-        "account_id",
+        name,
         Integer,
         ForeignKey("accounts.id", ondelete="CASCADE"),
         nullable=False,
@@ -457,6 +457,39 @@ audit_log = Table(
 )
 Index("ix_audit_log_subject", audit_log.c.subject_account_id)
 
+
+# A clinician reaches a person's records only through a link the person accepted (migration
+# 0013); either side ends it, at once.
+care_links = Table(
+    "care_links",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    account_column("person_account_id"),
+    account_column("clinician_account_id"),
+    Column("asked_at", UTCDateTime, nullable=False),
+    # The consent text's version the person accepted (services.care.CONSENT_VERSION).
+    Column("consent_version", String(20), nullable=True),
+    Column("accepted_at", UTCDateTime, nullable=True),
+    Column("ended_at", UTCDateTime, nullable=True),
+    Column("ended_by", Integer, nullable=True),
+)
+
+# A clinician's notes for a person: written by the clinician only, read by both.
+care_notes = Table(
+    "care_notes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "link_id",
+        Integer,
+        ForeignKey("care_links.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("written_at", UTCDateTime, nullable=False),
+    Column("text", Text, nullable=False),
+)
+
 # The shared server's tables, keyed by organisation and account rather than by person.
 ACCOUNT_TABLES = (
     organisations,
@@ -466,4 +499,6 @@ ACCOUNT_TABLES = (
     sign_in_failures,
     one_time_links,
     audit_log,
+    care_links,
+    care_notes,
 )

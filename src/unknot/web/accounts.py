@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from unknot.services import errors
+from unknot.web.access import NoRule, Refused
 from unknot.web.asking import NoProgramme, SignInNeeded, application, signed_in
 from unknot.web.headers import CLEAR_SITE_DATA
 from unknot.web.problems import problem_response
@@ -480,5 +481,22 @@ def install(app: FastAPI) -> None:
             "at /account.",
         )
 
+    @app.exception_handler(Refused)
+    @app.exception_handler(NoRule)
+    async def on_refused(request: Request, error: Exception) -> Response:
+        who = str(error) if isinstance(error, Refused) else "nobody yet: it has no access rule"
+        if request.url.path.startswith("/api/"):
+            return problem_response(request, 403, "Not for this account", f"This is for {who}.")
+        return _page(
+            request,
+            "message.html",
+            status=403,
+            title="Not for this account",
+            text=f"This page is for {who}.",
+        )
+
+    from unknot.web import care
+
     app.include_router(router)
+    app.include_router(care.router)
     app.add_middleware(SignInGate)

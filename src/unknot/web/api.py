@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from unknot.services import errors
 from unknot.services.actor import Actor
-from unknot.services.catalog import ExerciseRecord
+from unknot.services.catalog import ExerciseRecord, Exercises
 from unknot.services.models import (
     COUNTRY_NAMES,
     NOTE_MAX_CHARS,
@@ -30,6 +30,7 @@ from unknot.services.screening import ScreeningOutcome, Status
 from unknot.services.summary import SessionSummary
 from unknot.services.vocabulary import Area, Concern, Item, Moment, PainArea, Phase
 from unknot.web.asking import actor
+from unknot.web.asking import catalog as catalog_of
 from unknot.web.headers import CLEAR_SITE_DATA
 from unknot.web.problems import HTTPProblem, documented_problems
 
@@ -56,6 +57,7 @@ router = APIRouter(
 
 
 You = Annotated[Actor, Depends(actor)]
+Catalog = Annotated[Exercises, Depends(catalog_of)]
 """Who is asking (the local person until accounts)."""
 
 
@@ -192,7 +194,7 @@ class Swap(Body):
 
 @router.get("/catalog", summary="Exercises, filtered")
 def catalog(
-    you: You,
+    you: Catalog,
     phase: Phase | None = None,
     target: Area | None = None,
     equipment: Annotated[list[Item] | None, Query()] = None,
@@ -201,7 +203,7 @@ def catalog(
 
 
 @router.get("/catalog/{exercise_id}", summary="One exercise's card")
-def exercise(you: You, exercise_id: str) -> ExerciseRecord:
+def exercise(you: Catalog, exercise_id: str) -> ExerciseRecord:
     try:
         return you.exercise_record(exercise_id)
     except errors.UnknownExercise as error:

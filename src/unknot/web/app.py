@@ -7,14 +7,14 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import fastapi_offline
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
 from unknot import __version__
 from unknot.services.application import Application
-from unknot.web import accounts, api, faults, figures, pages, problems
+from unknot.web import access, accounts, api, faults, figures, pages, problems
 from unknot.web.forms import FormTokens
 from unknot.web.guard import SiteGuard
 from unknot.web.headers import SecurityHeaders
@@ -44,6 +44,8 @@ def create_app(application: Application) -> FastAPI:
         version=__version__,
         summary="Guided, safety-first exercise for everyday neck and upper-back pain.",
         lifespan=lifespan,
+        # On the shared server, every route's rule of who may call it (a no-op locally).
+        dependencies=[Depends(access.enforce)],
         docs_url=None,  # served below from a Python package, not a CDN (issue 13)
         redoc_url=None,
     )

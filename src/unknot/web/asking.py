@@ -16,6 +16,7 @@ from unknot.services.application import Application
 
 if TYPE_CHECKING:
     from unknot.services.accounts import CurrentSignIn
+    from unknot.services.catalog import Exercises
 
 
 class SignInNeeded(Exception):
@@ -54,3 +55,8 @@ async def actor(request: Request) -> Actor:
     """`who_is_asking`, as the routes' dependency. A coroutine: FastAPI runs a plain function
     in its thread pool, which costs the hot routes more than their work (issue 7)."""
     return who_is_asking(request)
+
+
+async def catalog(request: Request) -> Exercises:
+    """The catalog's use cases, which read nobody's records: for any caller."""
+    return application(request).catalog()

@@ -13,6 +13,7 @@ from fastapi.templating import Jinja2Templates
 
 from unknot.services import errors
 from unknot.services.actor import Actor
+from unknot.services.catalog import Exercises
 from unknot.services.models import (
     COUNTRY_NAMES,
     EXPERIENCES,
@@ -56,6 +57,7 @@ from unknot.services.wording import (
     words,
 )
 from unknot.web.asking import actor, application, signed_in, who_is_asking
+from unknot.web.asking import catalog as catalog_of
 from unknot.web.figures import figure_path
 from unknot.web.forms import FIELD, FormRefused, FormTokens
 from unknot.web.headers import CLEAR_SITE_DATA
@@ -72,6 +74,7 @@ async def check_form(request: Request) -> None:
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_form)])
 You = Annotated[Actor, Depends(actor)]
+Catalog = Annotated[Exercises, Depends(catalog_of)]
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 templates.env.globals.update(
     phase_titles=PHASE_TITLES,
@@ -529,7 +532,7 @@ async def dismiss(request: Request, you: You) -> Response:
 
 @router.get("/exercises")
 def exercises(
-    request: Request, you: You, phase: str | None = None, target: str | None = None
+    request: Request, you: Catalog, phase: str | None = None, target: str | None = None
 ) -> HTMLResponse:
     phase = phase if phase in PHASES else None
     target = target if target in AREAS else None
@@ -548,7 +551,7 @@ def exercises(
 
 
 @router.get("/exercises/{exercise_id}")
-def exercise(request: Request, you: You, exercise_id: str) -> HTMLResponse:
+def exercise(request: Request, you: Catalog, exercise_id: str) -> HTMLResponse:
     try:
         record = you.exercise_record(exercise_id)
     except errors.UnknownExercise as error:
