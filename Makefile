@@ -6,7 +6,8 @@ BIN := $(VENV)/bin
 SYSTEM_DEPS := postgresql=/usr/lib/postgresql/*/bin/initdb libcairo2=/usr/lib/*/libcairo.so.2 \
 	chromium=/usr/bin/chromium chromium-driver=/usr/bin/chromedriver npm=/usr/bin/npm \
 	libpango-1.0-0=/usr/lib/*/libpango-1.0.so.0 libpangoft2-1.0-0=/usr/lib/*/libpangoft2-1.0.so.0 \
-	fonts-dejavu-core=/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf poppler-utils=/usr/bin/pdftoppm
+	fonts-dejavu-core=/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf poppler-utils=/usr/bin/pdftoppm \
+	nginx=/usr/sbin/nginx
 
 .PHONY: run test lint types js pytest bench system-deps install install-test clean
 

@@ -35,8 +35,11 @@ SERIAL_MODULES = frozenset(
         "tests.web.test_faults",
         "tests.web.test_player_keys",
         "tests.web.test_programme_pages",
+        "tests.web.test_proxy",
         "tests.web.test_races",
+        "tests.web.test_scale_out",
         "tests.web.test_serve",
+        "tests.web.test_shared_browser",
     }
 )
 

@@ -10,7 +10,8 @@ import pyotp
 from fastapi.testclient import TestClient
 
 from unknot.clock import FakeClock, instant
-from unknot.services.accounts import Accounts, SecondStep, SignedIn
+from unknot.services.accounts import Accounts, SecondStep, SignedIn, hash_password
+from unknot.storage.accounts import AccountRow
 
 PASSWORD = "correct horse battery"
 FORM_TOKEN = re.compile(r'name="form_token" value="([0-9a-f]+)"')
@@ -72,3 +73,20 @@ def through_pages(
             "form_token": found[1],
         },
     )
+
+
+def add_account(
+    accounts: Accounts, organisation_id: int, email: str, role: str = "person"
+) -> AccountRow:
+    """An account with the tests' password, records of its own for a person."""
+    accounts.records.create_account(
+        organisation_id=organisation_id,
+        role=role,
+        now=accounts._now(),
+        email=email,
+        password_hash=hash_password(PASSWORD),
+        new_person=role == "person",
+    )
+    row = accounts.records.account_by_email(email)
+    assert row is not None
+    return row

@@ -13,10 +13,10 @@ import pytest
 
 from tests.answers import answers_for
 from tests.postgres import PostgresServer
+from tests.signing import add_account
 from tests.web.serving import Server
 from unknot.clock import SystemClock
 from unknot.config import Settings
-from unknot.services.accounts import hash_password
 from unknot.services.application import Application
 
 PASSWORD = "correct horse battery"
@@ -33,14 +33,7 @@ def two_servers(
     application = Application.from_settings(Settings(), SystemClock())
     accounts = application.accounts()
     made = accounts.create_first_administrator("Riverside", "admin@example.org", PASSWORD)
-    accounts.records.create_account(
-        organisation_id=made.organisation_id,
-        role="person",
-        now=accounts._now(),
-        email="ann@example.org",
-        password_hash=hash_password(PASSWORD),
-        new_person=True,
-    )
+    add_account(accounts, made.organisation_id, "ann@example.org")
     application.close()
     # The same folders: the installation's secret (which signs form tokens) is shared, as a
     # deployment shares it between its processes.

@@ -113,8 +113,12 @@ class SiteGuard:
     def accepts_host(self, host: tuple[str, int | None], scheme: str, port: int | None) -> bool:
         """Loopback names on the server's own port, or a public URL's host and port."""
         name, given = host
-        if name in LOOPBACK_HOSTS:
-            return port is None or (given or DEFAULT_PORTS.get(scheme)) == port
+        if name in LOOPBACK_HOSTS and (
+            port is None or (given or DEFAULT_PORTS.get(scheme)) == port
+        ):
+            return True
+        # A loopback name on another port is accepted only as a public URL: a proxy on this
+        # machine in front of it (the proxy test's https://localhost:PORT).
         # Behind a proxy the request may arrive as plain HTTP for an https public URL: a bare
         # name means the public URL's own default port, whatever the scheme seen here.
         return any(

@@ -5,7 +5,18 @@
 const DB_NAME = "unknot";
 const STORE = "outbox";
 
-/** @typedef {{key: string, url: string, body: unknown, queuedAt: number, order: number}} Entry */
+/** @typedef {{key: string, url: string, body: unknown, queuedAt: number, order: number, account?: string}} Entry */
+
+/**
+ * The signed-in account this page belongs to (the shared server's pages name it in a meta tag;
+ * the local app's name none). An entry is sent only under the account it was queued under:
+ * on a shared device, one person's unsent check-in must never land in the next person's records.
+ * @returns {string}
+ */
+export function pageAccount() {
+  const meta = document.querySelector('meta[name="unknot-account"]');
+  return meta instanceof HTMLMetaElement ? meta.content : "";
+}
 
 export class Outbox {
   constructor() {
@@ -65,7 +76,7 @@ export class Outbox {
    */
   async enqueue(key, url, body) {
     this.order += 1;
-    const entry = { key, url, body, queuedAt: Date.now(), order: this.order };
+    const entry = { key, url, body, queuedAt: Date.now(), order: this.order, account: pageAccount() };
     await this.transaction("readwrite", (store) => store.put(entry));
     this.flush();
   }
@@ -78,9 +89,14 @@ export class Outbox {
     return this.flushing;
   }
 
+  /** @returns {Promise<Entry[]>} this page's account's entries, oldest first */
+  async mine() {
+    const account = pageAccount();
+    return (await this.pending()).filter((entry) => (entry.account || "") === account).sort((a, b) => a.queuedAt - b.queuedAt || (a.order || 0) - (b.order || 0));
+  }
+
   async deliver() {
-    const entries = (await this.pending()).sort((a, b) => a.queuedAt - b.queuedAt || (a.order || 0) - (b.order || 0));
-    for (const entry of entries) {
+    for (const entry of await this.mine()) {
       let response;
       try {
         response = await fetch(entry.url, {
