@@ -8,7 +8,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-SUITES = ["startup", "planner", "session", "history", "figures", "printed", "web", "lighthouse"]
+SUITES = [
+    "startup",
+    "planner",
+    "session",
+    "history",
+    "figures",
+    "printed",
+    "web",
+    "shared",
+    "lighthouse",
+]
 
 
 def main() -> None:

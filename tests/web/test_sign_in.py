@@ -261,3 +261,44 @@ def test_a_clinician_sets_up_a_code_when_accepting_the_invitation(server: Applic
         recovered = kim.post("/sign-in/code", data={**form, "step": step[1], "code": codes[3]})
         assert recovered.status_code == 303
         assert recovered.headers["location"] == "/account"
+
+
+def test_exporting_or_deleting_everything_asks_for_the_password_again(
+    server: Application,
+) -> None:
+    clock = server.clock
+    assert isinstance(clock, FakeClock)
+    with browser(server) as client:
+        assert sign_in(client, "ann@example.org") == 303
+        said = {"moment": "before", "pain": {"neck": 5}, "note": "stiff this morning"}
+        assert client.post("/api/v1/checkins", json=said).status_code == 201
+        assert client.get("/api/v1/export").status_code == 200  # just signed in
+        clock.advance(6 * 60)
+        page = client.get("/data")
+        assert page.status_code == 303
+        assert page.headers["location"] == "/confirm?next=/data"
+        refused = client.get("/api/v1/export")
+        assert refused.status_code == 403
+        assert "Confirm your password" in refused.json()["title"]
+        form = {"next": "/data", "form_token": token(client, "/confirm")}
+        wrong = client.post("/confirm", data={**form, "password": "not my password"})
+        assert wrong.status_code == 400
+        assert "not your password" in wrong.text
+        right = client.post("/confirm", data={**form, "password": PASSWORD})
+        assert right.status_code == 303
+        assert right.headers["location"] == "/data"
+        assert client.get("/data").status_code == 200
+        assert "stiff this morning" in client.get("/api/v1/export").text
+        gone = client.post(
+            "/data/forget", data={"confirm": "forget me", "form_token": token(client, "/data")}
+        )
+        assert gone.status_code == 200
+        assert gone.headers["clear-site-data"] == '"cache", "storage"'
+        assert client.get("/api/v1/status").status_code == 401  # the account went with it
+    accounts = server.accounts()
+    assert accounts.records.account_by_email("ann@example.org") is None
+    deleted = [e for e in accounts.audit() if e.action == "account_deleted"]
+    assert len(deleted) == 1
+    assert deleted[0].detail == {}
+    with browser(server) as again:
+        assert sign_in(again, "ann@example.org") == 400

@@ -690,18 +690,62 @@ class Accounts:
         its absolute lifetime and used within its idle timeout."""
         if not token or len(token) > 100:
             return None
-        login = self.records.login(token_hash(token))
+        found = self.records.login_and_account(token_hash(token))
         now = self._now()
-        if login is None or not _alive(login, now):
+        if found is None or not _alive(found[0], now):
             return None
-        row = self.records.account(login.account_id)
-        if row is None:
-            return None
+        login, row = found
         if now - login.last_seen_at >= TOUCH_EVERY:
             self.records.touch_login(login.id, now)
         return CurrentSignIn(
             account=_account(row), login_id=login.id, authenticated_at=login.authenticated_at
         )
+
+    def recently_signed_in(self, current: CurrentSignIn) -> bool:
+        """Whether the password was given within `REAUTH_WITHIN` in this sign-in session: what
+        exporting everything or deleting the account asks for."""
+        return current.recently_authenticated(self._now())
+
+    def confirm_password(
+        self, current: CurrentSignIn, password: str, *, address: str | None = None
+    ) -> None:
+        """The password once more, for the next 5 minutes of this sign-in session. Raises
+        SignInRefused or SignInThrottled, counted as failed sign-ins of the account."""
+        now = self._now()
+        row = self.records.account(current.account.id)
+        assert row is not None
+        key = f"account:{row.email}"
+        wait = self._wait_s(key, "account", now)
+        if wait:
+            raise errors.SignInThrottled(
+                f"Too many wrong passwords. Wait {wait} seconds and try again.", wait
+            )
+        if not verify_password(row.password_hash, password[:PASSWORD_MAX]):
+            self.records.record_failures([key], now)
+            self.records.append_audit(
+                at=now, action="reauthentication_failed", subject_account_id=row.id, address=address
+            )
+            raise errors.SignInRefused("That is not your password.")
+        self.records.clear_failures(key)
+        self.records.reauthenticate(current.login_id, now)
+
+    def delete_account(self, account: Account) -> dict[str, int]:
+        """A person deletes their account and everything in it: records, sign-ins, care links
+        and notes. The audit log keeps only that it happened (and the ids of what it logged
+        before, which name nobody's health)."""
+        if account.person_id is None:
+            raise errors.AccountProblem("Only a person's account is deleted from its data page.")
+        self.records.append_audit(
+            at=self._now(),
+            action="account_deleted",
+            actor_account_id=account.id,
+            subject_account_id=account.id,
+        )
+        deleted = self.app.acting_as(account.person_id).forget()
+        # Deleting the person deletes the account with it (its foreign key cascades); an
+        # account left over from an older database goes too.
+        self.records.delete_account(account.id)
+        return deleted
 
     def sign_out(self, token: str | None) -> None:
         found = self.current(token)

@@ -103,6 +103,8 @@ RULES: Final[dict[str, Rule]] = {
     "GET /account": "signed_in",
     "POST /account/sessions/{login_id}/end": "signed_in",
     "POST /account/invite": "admin",
+    "GET /confirm": "signed_in",
+    "POST /confirm": "signed_in",
     # Care links.
     "GET /care": "care",
     "POST /care/ask": "clinician",
@@ -111,6 +113,12 @@ RULES: Final[dict[str, Rule]] = {
     "GET /people/{account_id}": "clinician",
     "POST /people/{account_id}/notes": "clinician",
 }
+# Everything about a person leaves or goes for good here: the password must have been given in
+# the last 5 minutes of the sign-in session (services.accounts.REAUTH_WITHIN).
+SENSITIVE: Final = frozenset(
+    {"GET /data", "POST /data/forget", "GET /api/v1/export", "POST /api/v1/forget"}
+)
+
 # Served outside the routers (the schema, static files): the sign-in gate's rule alone.
 OUTSIDE_ROUTERS: Final[dict[str, Rule]] = {
     "/openapi.json": "signed_in",
@@ -121,6 +129,10 @@ OUTSIDE_ROUTERS: Final[dict[str, Rule]] = {
 
 class Refused(Exception):
     """The signed-in account's role may not call this route."""
+
+
+class ReauthNeeded(Exception):
+    """A sensitive route, and the password was not given in the last 5 minutes."""
 
 
 class NoRule(Exception):
@@ -160,6 +172,9 @@ async def enforce(request: Request) -> None:
     role = None if found is None else found.account.role
     has_records = found is not None and found.account.person_id is not None
     if allows(rule, role, has_records):
+        key = f"{'GET' if request.method == 'HEAD' else request.method} {path}"
+        if found is not None and key in SENSITIVE and not app.accounts().recently_signed_in(found):
+            raise ReauthNeeded
         return
     if found is None:
         from unknot.web.asking import SignInNeeded

@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from unknot.services import errors
-from unknot.web.access import NoRule, Refused
+from unknot.web.access import NoRule, ReauthNeeded, Refused
 from unknot.web.asking import NoProgramme, SignInNeeded, application, signed_in
 from unknot.web.headers import CLEAR_SITE_DATA
 from unknot.web.problems import problem_response
@@ -413,6 +413,34 @@ def _account_page(request: Request, status: int = 200, **values: Any) -> HTMLRes
     )
 
 
+@router.get("/confirm")
+def confirm_form(request: Request, next: str = "/data") -> Response:
+    from unknot.web.pages import local_path
+
+    return _page(request, "confirm.html", next=local_path(next, "/data"), error=None)
+
+
+@router.post("/confirm")
+async def confirm(request: Request) -> Response:
+    from unknot.web.pages import local_path
+
+    found = signed_in(request)
+    assert found is not None
+    form = await request.form()
+    target = local_path(form.get("next"), "/data")
+    accounts = _accounts(request)
+    try:
+        await anyio.to_thread.run_sync(
+            lambda: accounts.confirm_password(
+                found, str(form.get("password") or ""), address=_client(request)
+            )
+        )
+    except (errors.SignInRefused, errors.SignInThrottled) as error:
+        status = 429 if isinstance(error, errors.SignInThrottled) else 400
+        return _page(request, "confirm.html", status=status, next=target, error=str(error))
+    return RedirectResponse(target, status_code=303)
+
+
 @router.get("/account")
 def account(request: Request) -> Response:
     return _account_page(request)
@@ -480,6 +508,21 @@ def install(app: FastAPI) -> None:
             text="It manages unknot, or sees people through care links. Your account page is "
             "at /account.",
         )
+
+    @app.exception_handler(ReauthNeeded)
+    async def on_reauth(request: Request, _error: ReauthNeeded) -> Response:
+        if request.url.path.startswith("/api/"):
+            return problem_response(
+                request,
+                403,
+                "Confirm your password first",
+                "Downloading or deleting everything needs your password from the last 5 "
+                "minutes: give it at /confirm, then try again.",
+            )
+        back = request.url.path if request.method == "GET" else "/data"
+        if request.method == "GET":
+            return RedirectResponse(f"/confirm?next={quote(back, safe='/')}", status_code=303)
+        return _page(request, "confirm.html", status=403, next=back, error=None)
 
     @app.exception_handler(Refused)
     @app.exception_handler(NoRule)

@@ -29,7 +29,7 @@ from unknot.services.records import ExportDocument
 from unknot.services.screening import ScreeningOutcome, Status
 from unknot.services.summary import SessionSummary
 from unknot.services.vocabulary import Area, Concern, Item, Moment, PainArea, Phase
-from unknot.web.asking import actor
+from unknot.web.asking import actor, forget_everything
 from unknot.web.asking import catalog as catalog_of
 from unknot.web.headers import CLEAR_SITE_DATA
 from unknot.web.problems import HTTPProblem, documented_problems
@@ -478,8 +478,8 @@ class Forgotten(BaseModel):
 
 
 @router.post("/forget", summary="Delete everything (type 'forget me')")
-def forget(you: You, body: Forget, response: Response) -> Forgotten:
+def forget(request: Request, you: You, body: Forget, response: Response) -> Forgotten:
     if body.confirm.strip().lower() != "forget me":
         raise HTTPProblem(422, "Not confirmed", "type 'forget me' to confirm; nothing was deleted")
     response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA
-    return Forgotten(deleted=you.forget())
+    return Forgotten(deleted=forget_everything(request, you))

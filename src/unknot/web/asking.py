@@ -60,3 +60,12 @@ async def actor(request: Request) -> Actor:
 async def catalog(request: Request) -> Exercises:
     """The catalog's use cases, which read nobody's records: for any caller."""
     return application(request).catalog()
+
+
+def forget_everything(request: Request, you: Actor) -> dict[str, int]:
+    """ "Forget me": locally, everything about the one person; on the shared server, the
+    person's whole account with it (their sign-ins, care links and notes)."""
+    found = signed_in(request)
+    if found is None:
+        return you.forget()
+    return application(request).accounts().delete_account(found.account)

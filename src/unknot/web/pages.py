@@ -56,7 +56,7 @@ from unknot.services.wording import (
     weekday_text,
     words,
 )
-from unknot.web.asking import actor, application, signed_in, who_is_asking
+from unknot.web.asking import actor, application, forget_everything, signed_in, who_is_asking
 from unknot.web.asking import catalog as catalog_of
 from unknot.web.figures import figure_path
 from unknot.web.forms import FIELD, FormRefused, FormTokens
@@ -661,7 +661,7 @@ async def forget(request: Request, you: You) -> HTMLResponse:
             error="Type 'forget me' to confirm; nothing was deleted.",
         )
     # `forgotten`: this page registers no service worker again; it removes the one there was.
-    deleted = you.forget()
+    deleted = forget_everything(request, you)
     response = render(request, "data.html", deleted=deleted, error=None, forgotten=True)
     response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA
     return response
