@@ -332,3 +332,33 @@ def test_a_sign_in_list_names_browsers_as_people_do() -> None:
     assert browser_words(safari) == "Safari on iPhone"
     assert browser_words(None) == "An unknown browser"
     assert browser_words("curl/8.5") == "A browser"
+
+
+def test_adding_a_passkey_needs_a_recent_password_and_a_real_credential(
+    application: Application, accounts: Accounts, clock: FakeClock
+) -> None:
+    passkeys = application.passkeys()
+    signed = signed_in(accounts, "sam@example.org", clock)
+    current = accounts.current(signed.token)
+    assert current is not None
+    first = passkeys.registration_options(current)
+    assert '"userVerification": "required"' in first.options
+    clock.advance(6 * 60)
+    stale = accounts.current(signed.token)
+    assert stale is not None
+    with pytest.raises(errors.PasswordAgain):
+        passkeys.registration_options(stale)
+    forged = {"id": "AAAA", "rawId": "AAAA", "type": "public-key", "response": {}}
+    with pytest.raises(errors.PasskeyRefused, match="took too long"):
+        passkeys.register(stale, first.challenge_id, forged, "x")  # its 5 minutes are over
+    accounts.confirm_password(stale, PASSWORD)
+    fresh = accounts.current(signed.token)
+    assert fresh is not None
+    options = passkeys.registration_options(fresh)
+    with pytest.raises(errors.PasskeyRefused, match="could not be checked"):
+        passkeys.register(fresh, options.challenge_id, forged, "x")
+    with pytest.raises(errors.PasskeyRefused, match="answered already"):
+        passkeys.register(fresh, options.challenge_id, forged, "x")
+    assert passkeys.passkeys(fresh.account.id) == []
+    with pytest.raises(errors.PasskeyRefused, match="did not sign you in"):
+        passkeys.sign_in(passkeys.sign_in_options().challenge_id, forged)

@@ -119,9 +119,11 @@ def deferred_names() -> dict[str, object]:
     from unknot.mail import Mailer
     from unknot.services.catalog import Exercises
     from unknot.services.figures import Figures
+    from unknot.services.passkeys import Passkeys
     from unknot.services.player import Replayed
     from unknot.storage.accounts import AccountStore, CareStore
     from unknot.storage.faults import StorageFault
+    from unknot.storage.passkeys import PasskeyStore
     from unknot.storage.repository import SessionWrite
 
     return {
@@ -136,6 +138,8 @@ def deferred_names() -> dict[str, object]:
         "ExerciseRecord": ExerciseRecord,
         "Exercises": Exercises,
         "Mailer": Mailer,
+        "PasskeyStore": PasskeyStore,
+        "Passkeys": Passkeys,
         "Figures": Figures,
         "Replayed": Replayed,
         "SessionWrite": SessionWrite,

@@ -22,7 +22,7 @@ from unknot.config import Settings
 from unknot.services.accounts import hash_password
 from unknot.services.application import Application
 from unknot.services.care import CONSENT_VERSION
-from unknot.web import accounts, api, care, figures, pages
+from unknot.web import accounts, api, care, figures, pages, passkeys
 from unknot.web.access import OUTSIDE_ROUTERS, RULES, allows
 from unknot.web.app import create_app
 
@@ -54,7 +54,14 @@ LAST = ("POST /care/{link_id}/end", "POST /account/sessions/{login_id}/end", "PO
 def route_table(app: FastAPI) -> set[str]:
     """Every method and path the app serves through its routers and its own routes."""
     found = set()
-    for router in (api.router, pages.router, figures.router, accounts.router, care.router):
+    for router in (
+        api.router,
+        pages.router,
+        figures.router,
+        accounts.router,
+        care.router,
+        passkeys.router,
+    ):
         for route in router.routes:
             assert isinstance(route, APIRoute)
             found |= {f"{m} {route.path}" for m in route.methods or ()}

@@ -661,6 +661,11 @@ class Accounts:
         signed = self._start(row.id, now, address, agent)
         return signed.model_copy(update={"recovery_codes": codes})
 
+    def start_session(self, account_id: int, address: str | None, agent: str | None) -> SignedIn:
+        """A new sign-in session for an account whose sign-in was checked elsewhere (a
+        passkey's)."""
+        return self._start(account_id, self._now(), address, agent)
+
     def _start(
         self, account_id: int, now: dt.datetime, address: str | None, agent: str | None
     ) -> SignedIn:

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from unknot.services.care import Care
     from unknot.services.catalog import Exercises
     from unknot.services.figures import Figures
+    from unknot.services.passkeys import Passkeys
     from unknot.services.player import Replayed
     from unknot.storage.faults import StorageFault
     from unknot.storage.repository import Store
@@ -106,6 +107,12 @@ class Application:
         from unknot.services.accounts import Accounts
 
         return Accounts(self)
+
+    def passkeys(self) -> Passkeys:
+        """Passkeys: adding them, and signing in with them."""
+        from unknot.services.passkeys import Passkeys
+
+        return Passkeys(self)
 
     def care(self) -> Care:
         """The care links between people and clinicians."""

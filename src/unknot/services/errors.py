@@ -30,6 +30,8 @@ __all__ = [
     "NotInPlan",
     "NotLinked",
     "NotThisSession",
+    "PasskeyRefused",
+    "PasswordAgain",
     "PasswordRejected",
     "PlanImpossible",
     "ProfileProblem",
@@ -182,3 +184,11 @@ class LinkNotValid(LookupError):
 class NotLinked(LookupError):
     """No care link (or not one of the caller's) stands behind what was asked: answered as not
     found, so that ids tell nobody what exists."""
+
+
+class PasswordAgain(PermissionError):
+    """The password must be given again first (within 5 minutes) for this."""
+
+
+class PasskeyRefused(ValueError):
+    """A passkey registration or sign-in that could not be checked; the message says what to do."""

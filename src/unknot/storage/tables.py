@@ -490,6 +490,34 @@ care_notes = Table(
     Column("text", Text, nullable=False),
 )
 
+
+# Passkeys (WebAuthn, migration 0014): an account's credentials, and the challenges of
+# registrations and sign-ins under way (kept in the database: the answer may reach another
+# process than the one that asked).
+passkeys = Table(
+    "passkeys",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    account_column(),
+    Column("credential_id", String(1400), nullable=False, unique=True),
+    Column("public_key", Text, nullable=False),
+    Column("sign_count", Integer, nullable=False),
+    Column("name", String(80), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("last_used_at", UTCDateTime, nullable=True),
+)
+
+passkey_challenges = Table(
+    "passkey_challenges",
+    metadata,
+    Column("id_hash", String(64), primary_key=True),
+    # "register" (for `account_id`) or "sign_in" (for whoever's passkey answers).
+    Column("purpose", String(10), nullable=False),
+    Column("account_id", Integer, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=True),
+    Column("challenge", String(100), nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+)
+
 # The shared server's tables, keyed by organisation and account rather than by person.
 ACCOUNT_TABLES = (
     organisations,
@@ -501,4 +529,6 @@ ACCOUNT_TABLES = (
     audit_log,
     care_links,
     care_notes,
+    passkeys,
+    passkey_challenges,
 )

@@ -103,6 +103,10 @@ RULES: Final[dict[str, Rule]] = {
     "GET /account": "signed_in",
     "POST /account/sessions/{login_id}/end": "signed_in",
     "POST /account/invite": "admin",
+    "POST /api/v1/passkeys/options": "signed_in",
+    "POST /api/v1/passkeys": "signed_in",
+    "POST /api/v1/sign-in/passkey/options": "open",
+    "POST /api/v1/sign-in/passkey": "open",
     "GET /confirm": "signed_in",
     "POST /confirm": "signed_in",
     # Care links.

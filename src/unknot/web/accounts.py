@@ -34,6 +34,7 @@ PLAIN_COOKIE = "unknot_session"
 # Reached without signing in: signing in, one-time links, and what every page loads.
 OPEN_PATHS = (
     "/sign-in",
+    "/api/v1/sign-in/",
     "/claim/",
     "/invitation/",
     "/reset",
@@ -114,11 +115,11 @@ def _client(request: Request) -> str | None:
 
 def _signed_in_response(request: Request, signed: SignedIn, target: str) -> Response:
     response = RedirectResponse(target, status_code=303)
-    _set_cookie(request, response, signed)
+    set_cookie(request, response, signed)
     return response
 
 
-def _set_cookie(request: Request, response: Response, signed: SignedIn) -> None:
+def set_cookie(request: Request, response: Response, signed: SignedIn) -> None:
     secure = request.url.scheme == "https"
     response.set_cookie(
         cookie_name(request),
@@ -210,7 +211,7 @@ def _signed_in_or_next_step(
         target = "/account"
     if signed.recovery_codes:
         page = _page(request, "recovery_codes.html", codes=signed.recovery_codes, next=target)
-        _set_cookie(request, page, signed)
+        set_cookie(request, page, signed)
         return page
     return _signed_in_response(request, signed, target)
 
@@ -405,6 +406,8 @@ def _account_page(request: Request, status: int = 200, **values: Any) -> HTMLRes
         request,
         "account.html",
         status=status,
+        passkeys=application(request).passkeys().passkeys(found.account.id),
+        recent=accounts.recently_signed_in(found),
         sessions=accounts.sessions(found.account.id, found.login_id),
         people=accounts.members(found.account.organisation_id)
         if found.account.role == "admin"
@@ -538,8 +541,9 @@ def install(app: FastAPI) -> None:
             text=f"This page is for {who}.",
         )
 
-    from unknot.web import care
+    from unknot.web import care, passkeys
 
     app.include_router(router)
     app.include_router(care.router)
+    app.include_router(passkeys.router)
     app.add_middleware(SignInGate)
