@@ -97,3 +97,66 @@ def test_a_person_adds_a_passkey_and_signs_in_with_it(
     assert ("passkey_added", None) in actions
     assert actions[-1] == ("sign_in", "passkey")
     context.close()
+
+
+def test_a_clinician_and_two_people_each_in_their_own_browser(
+    browser: Browser, served: tuple[Server, Application]
+) -> None:
+    """The issue's whole scene: a passkey, a password, and a password with a TOTP code."""
+    import pyotp
+
+    from unknot.services.care import CONSENT_VERSION
+
+    server, application = served
+    base = f"http://localhost:{server.port}"
+    accounts = application.accounts()
+    organisation = accounts.records.organisations()[0][0]
+    add_account(accounts, organisation, "bo@example.org")
+    add_account(accounts, organisation, "lee@example.org", role="clinician")
+    members = {a.email: a for a in accounts.members(organisation)}
+    care = application.care()
+    link = care.ask(members["lee@example.org"], "ann@example.org")
+    care.accept(members["ann@example.org"], link.id, CONSENT_VERSION)
+    pages: dict[str, Page] = {}
+    for name in ("ann", "bo", "lee"):
+        context = browser.new_context()
+        pages[name] = context.new_page()
+    ann, bo, lee = pages["ann"], pages["bo"], pages["lee"]
+
+    def password(page: Page, email: str) -> None:
+        page.goto(f"{base}/sign-in")
+        page.fill("input[name=email]", email)
+        page.fill("input[name=password]", PASSWORD)
+        page.click("#sign-in button")
+
+    # Ann: a passkey, made after a password sign-in and used for the next one.
+    with_authenticator(ann)
+    password(ann, "ann@example.org")
+    ann.wait_for_url(re.compile(r".*/(screening|today|profile)$"))
+    ann.goto(f"{base}/account")
+    ann.click("#add-passkey")
+    ann.wait_for_selector("#passkeys li:has-text('This device')")
+    ann.click("#sign-out")
+    ann.wait_for_url(re.compile(r".*/sign-in$"))
+    ann.click("#passkey-sign-in")
+    ann.wait_for_url(re.compile(r".*/(screening|today|profile)$"))
+    # Bo: a password.
+    password(bo, "bo@example.org")
+    bo.wait_for_url(re.compile(r".*/(screening|today|profile)$"))
+    # Lee, a clinician: a password, then the code from an authenticator set up on the page.
+    password(lee, "lee@example.org")
+    lee.wait_for_selector("#totp-secret")
+    secret = lee.inner_text("#totp-secret").replace(" ", "")
+    lee.fill("input[name=code]", pyotp.TOTP(secret).now())
+    lee.click("#code-form button")
+    lee.wait_for_selector("#recovery-codes")
+    lee.goto(f"{base}/people/{members['ann@example.org'].id}")
+    assert "ann@example.org" in lee.inner_text("h1")
+    # Each sees their own, and only that: Bo cannot reach Ann's records through Lee's page.
+    refused = bo.goto(f"{base}/people/{members['ann@example.org'].id}")
+    assert refused is not None
+    assert refused.status == 403
+    ann.goto(f"{base}/care")
+    assert "lee@example.org" in ann.inner_text("#looked")
+    for page in pages.values():
+        page.context.close()
