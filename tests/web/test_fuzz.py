@@ -16,6 +16,7 @@ can rightly get 404, 409 or 422; those answers are documented problems.
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -111,3 +112,45 @@ def test_call_sequences_along_the_links(fuzz_app: FastAPI) -> None:
             FUZZ, max_examples=50, stateful_step_count=8, phases=[Phase.generate, Phase.shrink]
         )
     )
+
+
+# The shared server (issue 20): the same operations signed in as each kind of account, and as
+# nobody. Refusals (401, 403) and a person's 404s are documented answers; a 500 never is.
+ROLE_FUZZ = settings(FUZZ, max_examples=8)
+
+
+@pytest.fixture(scope="module", params=["person", "clinician", "admin", "anonymous"])
+def role_app(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[FastAPI, dict[str, str]]]:
+    from tests.signing import add_account, signed_in
+    from unknot.config import Settings
+
+    home = tmp_path_factory.mktemp(f"fuzz-{request.param}")
+    clock = FakeClock()
+    application = Application.from_settings(
+        Settings(server=True, data_dir=home / "data", config_dir=home / "config"), clock
+    )
+    accounts = application.accounts()
+    made = accounts.create_first_administrator("Fuzz", "admin@example.org", "correct horse battery")
+    add_account(accounts, made.organisation_id, "person@example.org")
+    add_account(accounts, made.organisation_id, "clinician@example.org", role="clinician")
+    headers = dict(HOST)
+    if request.param != "anonymous":
+        signed = signed_in(accounts, f"{request.param}@example.org", clock)
+        headers["Cookie"] = f"unknot_session={signed.token}"
+        if signed.account.person_id is not None:
+            you = application.acting_as(signed.account.person_id)
+            answers = dict.fromkeys(QUESTION_IDS, False)
+            you.submit_screening(answers)
+    yield create_app(application), headers
+    application.close()
+
+
+@schema.parametrize()
+@ROLE_FUZZ
+def test_every_operation_as_each_kind_of_account(
+    case: Any, role_app: tuple[FastAPI, dict[str, str]]
+) -> None:
+    app, headers = role_app
+    case.call_and_validate(app=app, headers=headers, checks=CHECKS)

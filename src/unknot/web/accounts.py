@@ -104,8 +104,13 @@ class SignInGate:
         found = await anyio.to_thread.run_sync(_accounts(request).current, token) if token else None
         scope.setdefault("state", {})["sign_in"] = found
         if found is None and not is_open(request.url.path):
-            await refusal(request)(scope, receive, send)
-            return
+            from unknot.web.problems import allowed_methods
+
+            # A method no route takes here is the router's 405 (naming those it does), as
+            # for anyone: it reads nobody's data, and the schema lists the routes anyway.
+            if request.method in allowed_methods(request) or request.method == "HEAD":
+                await refusal(request)(scope, receive, send)
+                return
         await self.app(scope, receive, send)
 
 

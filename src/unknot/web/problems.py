@@ -30,7 +30,8 @@ class ProblemDetails(BaseModel):
 
 _WHEN = {
     400: "The request could not be read",
-    403: "Refused: it came from another site or origin",
+    401: "On the shared server: not signed in, or the sign-in has ended",
+    403: "Refused: from another site or origin, or not for this account's role",
     404: "Nothing is there, or no such exercise, session or screening",
     405: "The path does not take this method (`Allow` names those it does)",
     409: "Not now: screening needed, a warning stands, or not this session",
