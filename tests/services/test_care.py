@@ -77,6 +77,7 @@ def test_a_link_is_asked_accepted_read_and_ended(
     seen = care.person_records(lee, ann.id)
     assert seen.email == "ann@example.org"
     assert seen.screening is not None
+    assert seen.screening.startswith("You can exercise (")
     care.write_note(lee, ann.id, "  Keep the chin tucks slow.  ")
     with pytest.raises(errors.AccountProblem, match="1 to 4000"):
         care.write_note(lee, ann.id, "   ")

@@ -15,6 +15,7 @@ from unknot.services.accounts import Account
 from unknot.services.progress import ProgressReport
 
 if TYPE_CHECKING:
+    from unknot.domain.screening import ScreeningRecord
     from unknot.services.application import Application
     from unknot.storage.accounts import CareLinkRow, CareStore
 
@@ -79,6 +80,22 @@ class PersonRecords(BaseModel):
     screening: str | None
     """The latest screening's result, in words."""
     notes: list[CareNote]
+
+
+def _day(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def _screening_words(record: ScreeningRecord) -> str:
+    """A screening as a clinician reads it: the result, the day, and what was found."""
+    from unknot.domain.screening import TIER_TITLES
+
+    result = record.result
+    words = f"{TIER_TITLES[result.tier]} ({_day(record.taken_on)})"
+    found = list(result.findings) or ([result.said()] if result.flagged else [])
+    if record.cleared_on is not None:
+        found.append(f"cleared by a clinician on {_day(record.cleared_on)}")
+    return words + (": " + "; ".join(found) if found else "")
 
 
 def _link(row: CareLinkRow) -> CareLink:
@@ -188,7 +205,7 @@ class Care:
             account_id=person_account_id,
             email=None if row is None else row.email,
             progress=you.progress_report(8),
-            screening=None if latest is None else latest.result.said(),
+            screening=None if latest is None else _screening_words(latest),
             notes=self.notes(person_account_id),
         )
 
