@@ -362,3 +362,59 @@ def test_adding_a_passkey_needs_a_recent_password_and_a_real_credential(
     assert passkeys.passkeys(fresh.account.id) == []
     with pytest.raises(errors.PasskeyRefused, match="did not sign you in"):
         passkeys.sign_in(passkeys.sign_in_options().challenge_id, forged)
+
+
+def test_changing_the_password_ends_the_other_sign_ins_and_gives_a_new_session(
+    accounts: Accounts, clock: FakeClock
+) -> None:
+    here = signed_in(accounts, "sam@example.org", clock)
+    there = signed_in(accounts, "sam@example.org", clock)
+    current = accounts.current(here.token)
+    assert current is not None
+    with pytest.raises(errors.SignInRefused):
+        accounts.change_password(current, "not it at all", "a brand new phrase")
+    with pytest.raises(errors.PasswordRejected):
+        accounts.change_password(current, PASSWORD, "password")
+    renewed = accounts.change_password(current, PASSWORD, "a brand new phrase")
+    assert renewed.token not in (here.token, there.token)
+    assert accounts.current(here.token) is None
+    assert accounts.current(there.token) is None
+    assert accounts.current(renewed.token) is not None
+    assert signed_in(accounts, "sam@example.org", clock, password="a brand new phrase")
+
+
+def test_an_administrator_changes_a_clinicians_role_and_their_sign_in_ends(
+    accounts: Accounts, clock: FakeClock
+) -> None:
+    from tests.signing import add_account
+
+    organisation = accounts.records.organisations()[0][0]
+    kim = add_account(accounts, organisation, "kim@example.org", role="clinician")
+    members = {a.email: a for a in accounts.members(organisation)}
+    admin, sam = members["admin@example.org"], members["sam@example.org"]
+    kims = signed_in(accounts, "kim@example.org", clock)
+    made = accounts.change_role(admin, kim.id, "admin")
+    assert made.role == "admin"
+    assert accounts.current(kims.token) is None  # a new session under the new role
+    with pytest.raises(errors.AccountProblem, match="stays a person"):
+        accounts.change_role(admin, sam.id, "clinician")
+    with pytest.raises(errors.AccountProblem, match="Only an administrator"):
+        accounts.change_role(sam, kim.id, "clinician")
+    with pytest.raises(errors.AccountProblem, match="your own role"):
+        accounts.change_role(admin, admin.id, "clinician")
+    assert [e.detail for e in accounts.audit() if e.action == "role_changed"] == [
+        {"from": "clinician", "to": "admin"}
+    ]
+
+
+def test_reset_emails_are_limited_to_a_few_an_hour(
+    application: Application, accounts: Accounts, clock: FakeClock
+) -> None:
+    for _ in range(5):
+        accounts.request_reset("sam@example.org")
+    asked = [e for e in accounts.audit() if e.action == "password_reset_requested"]
+    assert len(asked) == 3
+    clock.advance(3601)
+    accounts.request_reset("sam@example.org")
+    asked = [e for e in accounts.audit() if e.action == "password_reset_requested"]
+    assert len(asked) == 4

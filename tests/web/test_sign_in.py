@@ -302,3 +302,23 @@ def test_exporting_or_deleting_everything_asks_for_the_password_again(
     assert deleted[0].detail == {}
     with browser(server) as again:
         assert sign_in(again, "ann@example.org") == 400
+
+
+def test_a_person_changes_their_password_on_the_account_page(server: Application) -> None:
+    with browser(server) as elsewhere, browser(server) as client:
+        assert sign_in(elsewhere, "ann@example.org") == 303
+        assert sign_in(client, "ann@example.org") == 303
+        form = {"form_token": token(client, "/account"), "old": PASSWORD}
+        wrong = client.post(
+            "/account/password", data={**form, "new": "a new one", "new_again": "other"}
+        )
+        assert wrong.status_code == 400
+        assert "not the same" in wrong.text
+        changed = client.post(
+            "/account/password",
+            data={**form, "new": "a brand new phrase", "new_again": "a brand new phrase"},
+        )
+        assert changed.status_code == 303
+        assert "__Host-unknot_session=" in changed.headers["set-cookie"]
+        assert "Your password is changed" in client.get("/account?changed=1").text
+        assert elsewhere.get("/api/v1/status").status_code == 401

@@ -73,6 +73,8 @@ FREE_TRIES: Final = {"account": 5, "address": 20, "code": 5}
 FIRST_WAIT_S: Final = 30
 LONGEST_WAIT_S: Final = 15 * 60
 
+RESETS_PER_HOUR: Final = 3
+
 # At most two Argon2id hashes at once per process: each takes 64 MiB (RFC 9106's second
 # recommended option), and a burst of sign-ins must not take the machine's memory.
 _HASHING = threading.BoundedSemaphore(2)
@@ -375,6 +377,12 @@ class Accounts:
         now = self._now()
         if row is None:
             return
+        # A few an hour per account: nobody fills a mailbox with resets (the answer is the same).
+        key = f"reset:{folded}"
+        sent, _latest = self.records.failures_since(key, now - dt.timedelta(hours=1))
+        if sent >= RESETS_PER_HOUR:
+            return
+        self.records.record_failures([key], now)
         self.records.append_audit(
             at=now, action="password_reset_requested", subject_account_id=row.id, address=address
         )
@@ -705,6 +713,73 @@ class Accounts:
         return CurrentSignIn(
             account=_account(row), login_id=login.id, authenticated_at=login.authenticated_at
         )
+
+    def change_password(
+        self,
+        current: CurrentSignIn,
+        old: str,
+        new: str,
+        *,
+        address: str | None = None,
+        agent: str | None = None,
+    ) -> SignedIn:
+        """A new password, given the current one (that is the re-authentication). Every other
+        sign-in session ends, this one gets a new id, and the account is told by e-mail.
+        Raises SignInRefused, SignInThrottled or PasswordRejected."""
+        self.confirm_password(current, old, address=address)
+        row = self.records.account(current.account.id)
+        assert row is not None
+        problem = password_problem(new, row.email)
+        if problem:
+            raise errors.PasswordRejected(problem)
+        now = self._now()
+        self.records.set_password(row.id, hash_password(new), now)
+        self.records.revoke_logins(row.id, now)
+        self.records.append_audit(
+            at=now,
+            action="password_changed",
+            actor_account_id=row.id,
+            subject_account_id=row.id,
+            address=address,
+        )
+        if row.email:
+            self._mail(
+                row.email,
+                "Your unknot password was changed",
+                "The password of your unknot account was just changed, and your other devices "
+                "were signed out.\n\nIf this was not you, reset it at once and tell your unknot "
+                "administrator.",
+            )
+        return self._start(row.id, now, address, agent)
+
+    def change_role(self, by: Account, account_id: int, role: Role) -> Account:
+        """An administrator makes a clinician an administrator or back. A person's account
+        keeps its role (its records are theirs). The account's sign-ins end, so its next one
+        is a new session under the new role. Raises AccountProblem."""
+        row = self.records.account(account_id)
+        if by.role != "admin":
+            raise errors.AccountProblem("Only an administrator changes roles.")
+        if row is None or row.organisation_id != by.organisation_id:
+            raise errors.AccountProblem("No account of your organisation has that number.")
+        if row.role == "person" or role == "person":
+            raise errors.AccountProblem(
+                "A person's account stays a person's: invite them again as a clinician."
+            )
+        if row.id == by.id:
+            raise errors.AccountProblem("Another administrator changes your own role.")
+        now = self._now()
+        self.records.set_role(row.id, role)
+        self.records.revoke_logins(row.id, now)
+        self.records.append_audit(
+            at=now,
+            action="role_changed",
+            actor_account_id=by.id,
+            subject_account_id=row.id,
+            detail={"from": row.role, "to": role},
+        )
+        changed = self.records.account(row.id)
+        assert changed is not None
+        return _account(changed)
 
     def recently_signed_in(self, current: CurrentSignIn) -> bool:
         """Whether the password was given within `REAUTH_WITHIN` in this sign-in session: what

@@ -279,6 +279,10 @@ class AccountStore:
                 ).scalar_one()
             )
 
+    def set_role(self, account_id: int, role: str) -> None:
+        with self._tx() as db:
+            db.execute(update(t.accounts).where(t.accounts.c.id == account_id).values(role=role))
+
     def delete_account(self, account_id: int) -> None:
         with self._tx() as db:
             db.execute(t.accounts.delete().where(t.accounts.c.id == account_id))

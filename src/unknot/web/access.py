@@ -103,6 +103,8 @@ RULES: Final[dict[str, Rule]] = {
     "GET /account": "signed_in",
     "POST /account/sessions/{login_id}/end": "signed_in",
     "POST /account/invite": "admin",
+    "POST /account/password": "signed_in",
+    "POST /account/members/{account_id}/role": "admin",
     "POST /api/v1/passkeys/options": "signed_in",
     "POST /api/v1/passkeys": "signed_in",
     "POST /api/v1/sign-in/passkey/options": "open",

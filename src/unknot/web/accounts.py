@@ -407,6 +407,8 @@ def _account_page(request: Request, status: int = 200, **values: Any) -> HTMLRes
     accounts = _accounts(request)
     values.setdefault("invited", None)
     values.setdefault("invite_error", None)
+    values.setdefault("password_error", None)
+    values.setdefault("changed", request.query_params.get("changed") == "1")
     return _page(
         request,
         "account.html",
@@ -478,6 +480,51 @@ async def invite(request: Request) -> Response:
         status = 403 if found.account.role != "admin" else 400
         return _account_page(request, status=status, invite_error=str(error))
     return _account_page(request, invited=invited)
+
+
+@router.post("/account/password")
+async def change_password(request: Request) -> Response:
+    found = signed_in(request)
+    assert found is not None
+    form = await request.form()
+    new = str(form.get("new") or "")
+    if new != str(form.get("new_again") or ""):
+        return _account_page(
+            request, status=400, password_error="The two new passwords are not the same."
+        )
+    accounts = _accounts(request)
+    try:
+        signed = await anyio.to_thread.run_sync(
+            lambda: accounts.change_password(
+                found,
+                str(form.get("old") or ""),
+                new,
+                address=_client(request),
+                agent=request.headers.get("user-agent"),
+            )
+        )
+    except (errors.SignInRefused, errors.SignInThrottled, errors.PasswordRejected) as error:
+        status = 429 if isinstance(error, errors.SignInThrottled) else 400
+        return _account_page(request, status=status, password_error=str(error))
+    # A new session id with the new password; the page is read under it.
+    response = RedirectResponse("/account?changed=1", status_code=303)
+    set_cookie(request, response, signed)
+    return response
+
+
+@router.post("/account/members/{account_id}/role")
+async def change_role(request: Request, account_id: int) -> Response:
+    found = signed_in(request)
+    assert found is not None
+    form = await request.form()
+    role = str(form.get("role") or "")
+    if role not in ROLES:
+        return _account_page(request, status=400, invite_error="Choose clinician or administrator.")
+    try:
+        _accounts(request).change_role(found.account, account_id, cast("Role", role))
+    except errors.AccountProblem as error:
+        return _account_page(request, status=400, invite_error=str(error))
+    return RedirectResponse("/account", status_code=303)
 
 
 @router.post("/account/sessions/{login_id}/end")
