@@ -142,3 +142,26 @@ def test_a_check_in_queued_by_one_person_is_never_sent_as_another(
     assert shared.checkins("ann@example.org") == ["ann's pain"]
     assert pending(page) == 0
     context.close()
+
+
+def test_a_sign_in_that_ends_mid_session_keeps_the_outbox_for_the_next(
+    browser: Browser, shared: Shared
+) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    sign_in(page, shared.server, "ann@example.org")
+    # The sign-in ends on the server (timed out, or ended from another device) while the page
+    # still has work to send: the 401 keeps it.
+    accounts = shared.application.accounts()
+    ann = accounts.records.account_by_email("ann@example.org")
+    assert ann is not None
+    accounts.records.revoke_logins(ann.id, accounts._now())
+    queue_checkin(page, "after the sign-in ended")
+    flush(page)
+    assert shared.checkins("ann@example.org") == []
+    assert pending(page) == 1
+    sign_in(page, shared.server, "ann@example.org")
+    flush(page)
+    assert shared.checkins("ann@example.org") == ["after the sign-in ended"]
+    assert pending(page) == 0
+    context.close()
