@@ -109,3 +109,35 @@ def test_only_clinicians_ask_and_only_people_of_their_organisation(
         care.ask(who["lee"], "admin@example.org")  # not a person
     with pytest.raises(errors.NotLinked):
         care.person_records(who["admin"], who["ann"].id)  # administrators read no records
+
+
+def test_an_administrator_sees_and_ends_links_but_no_records(
+    people: tuple[Application, dict[str, Account]],
+) -> None:
+    application, who = people
+    care = application.care()
+    link = care.ask(who["lee"], "ann@example.org")
+    care.accept(who["ann"], link.id, CONSENT_VERSION)
+    [seen] = care.organisation_links(who["admin"])
+    assert (seen.person_email, seen.clinician_email, seen.state) == (
+        "ann@example.org",
+        "lee@example.org",
+        "active",
+    )
+    with pytest.raises(errors.AccountProblem):
+        care.organisation_links(who["lee"])
+    from tests.signing import add_account
+
+    accounts = application.accounts()
+    add_account(accounts, who["eli"].organisation_id, "oz@example.org", role="admin")
+    [oz] = [a for a in accounts.members(who["eli"].organisation_id) if a.role == "admin"]
+    assert care.organisation_links(oz) == []
+    with pytest.raises(errors.NotLinked):
+        care.end_as_administrator(oz, link.id)  # another organisation's link
+    with pytest.raises(errors.NotLinked):
+        care.end_as_administrator(who["lee"], link.id)  # not an administrator
+    care.end_as_administrator(who["admin"], link.id)
+    with pytest.raises(errors.NotLinked):
+        care.person_records(who["lee"], who["ann"].id)
+    with pytest.raises(errors.NotLinked):
+        care.end_as_administrator(who["admin"], link.id)  # over already

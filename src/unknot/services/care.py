@@ -176,6 +176,27 @@ class Care:
             raise errors.NotLinked("No such care link is open for you.")
         self._audit("care_link_ended", by, ended.person_account_id, link=link_id)
 
+    def organisation_links(self, admin: Account) -> list[CareLink]:
+        """An administrator's view: every link of their organisation's people (who with whom,
+        since when), never the records behind them."""
+        if admin.role != "admin":
+            raise errors.AccountProblem("Only an administrator sees the organisation's links.")
+        return [_link(row) for row in self.records.links_in_organisation(admin.organisation_id)]
+
+    def end_as_administrator(self, admin: Account, link_id: int) -> None:
+        """An administrator ends a link of their organisation's (a clinician who left).
+        Raises NotLinked if it is not one, or over."""
+        if admin.role != "admin":
+            raise errors.NotLinked("No such care link is open for you.")
+        ended = self.records.end_in_organisation(
+            link_id, admin.organisation_id, admin.id, self._now()
+        )
+        if ended is None:
+            raise errors.NotLinked("No such care link of your organisation is open.")
+        self._audit(
+            "care_link_ended", admin, ended.person_account_id, link=link_id, ended_by_role="admin"
+        )
+
     def _person(self, clinician: Account, person_account_id: int) -> tuple[int, int]:
         found = (
             self.records.linked_person(clinician.id, person_account_id)

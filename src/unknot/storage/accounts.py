@@ -592,6 +592,37 @@ class CareStore:
         with self.engine.connect() as db:
             return [self._row(r) for r in db.execute(query).mappings().all()]
 
+    def links_in_organisation(self, organisation_id: int) -> list[CareLinkRow]:
+        """Every link whose person belongs to the organisation, newest first."""
+        links = t.care_links.c
+        person = t.accounts.alias("member")
+        query = (
+            self._links()
+            .join(person, person.c.id == links.person_account_id)
+            .where(person.c.organisation_id == organisation_id)
+            .order_by(links.id.desc())
+        )
+        with self.engine.connect() as db:
+            return [self._row(r) for r in db.execute(query).mappings().all()]
+
+    def end_in_organisation(
+        self, link_id: int, organisation_id: int, by_account_id: int, now: dt.datetime
+    ) -> CareLinkRow | None:
+        """An administrator ends a link of their organisation's; None if it is not one or over."""
+        if all(row.id != link_id for row in self.links_in_organisation(organisation_id)):
+            return None
+        links = t.care_links.c
+        with self._tx() as db:
+            done = db.execute(
+                update(t.care_links)
+                .where(links.id == link_id, links.ended_at.is_(None))
+                .values(ended_at=now, ended_by=by_account_id)
+            )
+            if done.rowcount != 1:
+                return None
+            row = db.execute(self._links().where(links.id == link_id)).mappings().one()
+        return self._row(row)
+
     def accept(self, link_id: int, person_account_id: int, version: str, now: dt.datetime) -> bool:
         links = t.care_links.c
         with self._tx() as db:

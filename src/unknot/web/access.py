@@ -118,6 +118,7 @@ RULES: Final[dict[str, Rule]] = {
     "POST /care/{link_id}/end": "care",
     "GET /people/{account_id}": "clinician",
     "POST /people/{account_id}/notes": "clinician",
+    "POST /account/care-links/{link_id}/end": "admin",
 }
 # Everything about a person leaves or goes for good here: the password must have been given in
 # the last 5 minutes of the sign-in session (services.accounts.REAUTH_WITHIN).

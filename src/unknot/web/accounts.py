@@ -419,6 +419,9 @@ def _account_page(request: Request, status: int = 200, **values: Any) -> HTMLRes
         people=accounts.members(found.account.organisation_id)
         if found.account.role == "admin"
         else [],
+        care_links=application(request).care().organisation_links(found.account)
+        if found.account.role == "admin"
+        else [],
         **values,
     )
 

@@ -116,3 +116,12 @@ async def write_note(request: Request, account_id: int) -> Response:
         records = care.person_records(_account(request), account_id)
         return _page(request, "person.html", status=400, records=records, error=str(error))
     return RedirectResponse(f"/people/{account_id}", status_code=303)
+
+
+@router.post("/account/care-links/{link_id}/end")
+def end_as_administrator(request: Request, link_id: int) -> Response:
+    try:
+        application(request).care().end_as_administrator(_account(request), link_id)
+    except errors.NotLinked as error:
+        return _not_found(request, error)
+    return RedirectResponse("/account", status_code=303)
