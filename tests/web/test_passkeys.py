@@ -96,6 +96,15 @@ def test_a_person_adds_a_passkey_and_signs_in_with_it(
     ]
     assert ("passkey_added", None) in actions
     assert actions[-1] == ("sign_in", "passkey")
+    # Removed (the passkey sign-in was a moment ago: no password needed again), it signs
+    # nobody in any more, though the authenticator still holds it.
+    page.click("#passkeys li:has-text('Test phone') button")
+    page.wait_for_selector("#passkeys li:has-text('None yet')")
+    page.click("#sign-out")
+    page.wait_for_url(re.compile(r".*/sign-in$"))
+    page.click("#passkey-sign-in")
+    page.wait_for_selector("#passkey-status:has-text('did not sign you in')")
+    assert page.url.endswith("/sign-in")
     context.close()
 
 

@@ -141,6 +141,20 @@ class Passkeys:
         )
         return next(p for p in self.passkeys(current.account.id) if p.name == label)
 
+    def remove(self, current: CurrentSignIn, passkey_id: int) -> None:
+        """Remove one of the signed-in account's passkeys, within 5 minutes of the password.
+        Raises PasswordAgain, or NotLinked (answered as not found) if it is not theirs."""
+        if not current.recently_authenticated(self._now()):
+            raise errors.PasswordAgain("Confirm your password first, at /confirm.")
+        if not self.records.remove(passkey_id, current.account.id):
+            raise errors.NotLinked("No passkey of yours has that number.")
+        self.app.accounts().records.append_audit(
+            at=self._now(),
+            action="passkey_removed",
+            actor_account_id=current.account.id,
+            subject_account_id=current.account.id,
+        )
+
     def passkeys(self, account_id: int) -> list[Passkey]:
         return [
             Passkey(id=p.id, name=p.name, created_at=p.created_at, last_used_at=p.last_used_at)

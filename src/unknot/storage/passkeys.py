@@ -124,3 +124,12 @@ class PasskeyStore:
                 .where(t.passkeys.c.id == passkey_id)
                 .values(sign_count=sign_count, last_used_at=now)
             )
+
+    def remove(self, passkey_id: int, account_id: int) -> bool:
+        """Remove one of the account's passkeys; False if it is not theirs."""
+        rows = t.passkeys.c
+        with self._tx() as db:
+            done = db.execute(
+                delete(t.passkeys).where(rows.id == passkey_id, rows.account_id == account_id)
+            )
+        return done.rowcount == 1

@@ -104,6 +104,7 @@ RULES: Final[dict[str, Rule]] = {
     "POST /account/sessions/{login_id}/end": "signed_in",
     "POST /account/invite": "admin",
     "POST /account/password": "signed_in",
+    "POST /account/passkeys/{passkey_id}/remove": "signed_in",
     "POST /account/members/{account_id}/role": "admin",
     "POST /api/v1/passkeys/options": "signed_in",
     "POST /api/v1/passkeys": "signed_in",

@@ -530,6 +530,19 @@ async def change_role(request: Request, account_id: int) -> Response:
     return RedirectResponse("/account", status_code=303)
 
 
+@router.post("/account/passkeys/{passkey_id}/remove")
+def remove_passkey(request: Request, passkey_id: int) -> Response:
+    found = signed_in(request)
+    assert found is not None
+    try:
+        application(request).passkeys().remove(found, passkey_id)
+    except errors.PasswordAgain:
+        return RedirectResponse("/confirm?next=/account", status_code=303)
+    except errors.NotLinked as error:
+        return _page(request, "message.html", status=404, title="Not found", text=str(error))
+    return RedirectResponse("/account", status_code=303)
+
+
 @router.post("/account/sessions/{login_id}/end")
 def end_session(request: Request, login_id: int) -> Response:
     found = signed_in(request)
