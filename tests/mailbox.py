@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import email
 import email.policy
-import socket
 from collections.abc import Iterator
 from email.message import EmailMessage
 from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
+
+from tests.web.serving import free_port
 
 
 class Mailbox:
@@ -39,12 +40,6 @@ class Mailbox:
         body = message.get_body(("plain",))
         assert body is not None
         return str(body.get_content())
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture

@@ -18,6 +18,18 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def wait_for_port(port: int, what: str, deadline_s: float = 30) -> None:
+    """Until something listens on the loopback port; a deadline a busy 2-core machine meets."""
+    deadline = time.monotonic() + deadline_s
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"{what} did not start listening on {port}")
+
+
 class Server:
     """`unknot serve` as a real process, stoppable and restartable on the same port."""
 
@@ -44,14 +56,7 @@ class Server:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
-                    return
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError("unknot serve did not start")
+        wait_for_port(self.port, "unknot serve")
 
     def stop(self) -> None:
         if self.process is not None:

@@ -206,9 +206,13 @@ def test_rows_of_others_answer_404(world: World) -> None:
     ann_summary = f"/api/v1/sessions/{ids['session_id']}/summary"
     assert clients["ann"].get(ann_summary).status_code in (200, 409)
     assert clients["bo"].get(ann_summary).status_code == 404
-    assert clients["bo"].post(
-        f"/api/v1/sessions/{ids['session_id']}/events", json={"events": []}
-    ).status_code in (404, 422)
+    # A well-formed call on Ann's session: only whose it is can refuse it.
+    assert (
+        clients["bo"]
+        .post(f"/api/v1/sessions/{ids['session_id']}/runs", json={"resume_at": 0})
+        .status_code
+        == 404
+    )
     people = f"/people/{ids['account_id']}"
     assert clients["linked"].get(people).status_code == 200
     for stranger in ("unlinked", "elsewhere"):

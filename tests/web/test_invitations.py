@@ -10,9 +10,10 @@ import httpx2 as httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.mailbox import Mailbox, free_port, mailbox  # noqa: F401  (the fixture)
+from tests.mailbox import Mailbox, mailbox  # noqa: F401  (the fixture)
 from tests.signing import signed_in, through_pages
 from tests.storage.conftest import database_url  # noqa: F401  (the fixture, both databases)
+from tests.web.serving import free_port
 from unknot.clock import FakeClock
 from unknot.config import Settings
 from unknot.services.application import Application

@@ -7,10 +7,8 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import ssl
 import subprocess
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +19,7 @@ import trustme
 
 from tests.conftest import require
 from tests.signing import add_account
-from tests.web.serving import Server, free_port
+from tests.web.serving import Server, free_port, wait_for_port
 from unknot.clock import SystemClock
 from unknot.config import Settings
 from unknot.services.application import Application
@@ -56,17 +54,6 @@ def site(port: int, http_port: int, apps: tuple[int, int], cert: Path, key: Path
         assert shipped in text, f"the example no longer has {shipped!r}"
         text = text.replace(shipped, here)
     return text
-
-
-def wait_for_port(port: int) -> None:
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError(f"nothing listens on {port}")
 
 
 @pytest.fixture
@@ -130,7 +117,7 @@ def proxied(tmp_path: Path) -> Iterator[Proxied]:
         stderr=subprocess.DEVNULL,  # it logs to error.log beside its configuration
     )
     try:
-        wait_for_port(port)
+        wait_for_port(port, "nginx")
         yield Proxied(public, http_port, ca, servers, log)
     finally:
         proxy.terminate()

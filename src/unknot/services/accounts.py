@@ -427,14 +427,17 @@ class Accounts:
             address=address,
         )
         if purpose == "reset" and row.email:
-            self._mail(
-                row.email,
-                "Your unknot password was changed",
-                "The password of your unknot account was just changed, and every device was "
-                "signed out.\n\nIf this was not you, reset it again at once and tell your "
-                "unknot administrator.",
-            )
+            self._tell_password_changed(row.email, "every device was signed out")
         return account_id
+
+    def _tell_password_changed(self, email: str, signed_out: str) -> None:
+        """The e-mail after any change of password: the account's owner hears of it."""
+        self._mail(
+            email,
+            "Your unknot password was changed",
+            f"The password of your unknot account was just changed, and {signed_out}.\n\n"
+            "If this was not you, reset it at once and tell your unknot administrator.",
+        )
 
     def _mail(self, to: str, subject: str, text: str) -> tuple[bool, str | None]:
         """Send a message if a mail server is configured: whether it went, and why not."""
@@ -743,13 +746,7 @@ class Accounts:
             address=address,
         )
         if row.email:
-            self._mail(
-                row.email,
-                "Your unknot password was changed",
-                "The password of your unknot account was just changed, and your other devices "
-                "were signed out.\n\nIf this was not you, reset it at once and tell your unknot "
-                "administrator.",
-            )
+            self._tell_password_changed(row.email, "your other devices were signed out")
         return self._start(row.id, now, address, agent)
 
     def change_role(self, by: Account, account_id: int, role: Role) -> Account:
