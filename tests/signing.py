@@ -24,7 +24,7 @@ def code_for(accounts: Accounts, email: str, clock: FakeClock) -> str:
     row = accounts.records.account_by_email(email)
     assert row is not None
     assert row.totp_secret is not None
-    totp = pyotp.TOTP(row.totp_secret)
+    totp = pyotp.TOTP(accounts.app.secret_box().open(row.totp_secret))
     if row.totp_last_step is not None and row.totp_last_step >= totp.timecode(instant(clock.now())):
         clock.advance(30 * (row.totp_last_step - totp.timecode(instant(clock.now())) + 1))
     return totp.at(instant(clock.now()))

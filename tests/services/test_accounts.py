@@ -13,7 +13,7 @@ import sqlalchemy
 from sqlalchemy.exc import DBAPIError
 
 from tests.history_fixture import eight_weeks
-from tests.signing import code_for, signed_in
+from tests.signing import add_account, code_for, signed_in
 from tests.storage.conftest import database_url  # noqa: F401  (the fixture, both databases)
 from unknot.clock import FakeClock, instant
 from unknot.config import Settings
@@ -400,7 +400,7 @@ def test_an_administrator_changes_a_clinicians_role_and_their_sign_in_ends(
         accounts.change_role(admin, sam.id, "clinician")
     with pytest.raises(errors.AccountProblem, match="Only an administrator"):
         accounts.change_role(sam, kim.id, "clinician")
-    with pytest.raises(errors.AccountProblem, match="your own role"):
+    with pytest.raises(errors.AccountProblem, match="your own account"):
         accounts.change_role(admin, admin.id, "clinician")
     assert [e.detail for e in accounts.audit() if e.action == "role_changed"] == [
         {"from": "clinician", "to": "admin"}
@@ -418,3 +418,153 @@ def test_reset_emails_are_limited_to_a_few_an_hour(
     accounts.request_reset("sam@example.org")
     asked = [e for e in accounts.audit() if e.action == "password_reset_requested"]
     assert len(asked) == 4
+
+
+def test_authenticator_keys_are_sealed_in_the_database(
+    accounts: Accounts, application: Application, clock: FakeClock
+) -> None:
+    import pyotp
+
+    first = accounts.sign_in("admin@example.org", PASSWORD)
+    assert isinstance(first, SecondStep)
+    assert first.secret is not None
+    row = accounts.records.account_by_email("admin@example.org")
+    assert row is not None
+    assert row.totp_secret is not None
+    # What a dump of the database holds: neither the key nor anything it can be read from
+    # without the config folder's secret.key.
+    assert row.totp_secret.startswith("fernet:")
+    assert first.secret not in row.totp_secret
+    accounts.complete_sign_in(first.token, pyotp.TOTP(first.secret).at(instant(clock.now())))
+    # A key stored before sealing began (plain base32) still signs in.
+    plain = pyotp.random_base32()
+    with accounts.records.engine.begin() as db:
+        db.execute(
+            sqlalchemy.text(
+                "UPDATE accounts SET totp_secret = :s, totp_last_step = NULL WHERE id = :i"
+            ),
+            {"s": plain, "i": row.id},
+        )
+    again = accounts.sign_in("admin@example.org", PASSWORD)
+    assert isinstance(again, SecondStep)
+    clock.advance(30)
+    assert accounts.complete_sign_in(again.token, pyotp.TOTP(plain).at(instant(clock.now())))
+
+
+def test_a_switched_off_account_signs_in_by_no_way_until_switched_on(
+    accounts: Accounts, application: Application, clock: FakeClock
+) -> None:
+    organisation = accounts.records.organisations()[0][0]
+    members = {a.email: a for a in accounts.members(organisation)}
+    admin, sam = members["admin@example.org"], members["sam@example.org"]
+    sams = signed_in(accounts, "sam@example.org", None)
+    reset_link = accounts.make_link(sam.id, "reset")
+    off = accounts.switch_off(admin, sam.id)
+    assert off.switched_off
+    assert accounts.current(sams.token) is None  # out at once
+    with pytest.raises(errors.SignInRefused, match="switched off"):
+        accounts.sign_in("sam@example.org", PASSWORD)
+    with pytest.raises(errors.SignInRefused, match="switched off"):
+        accounts.start_session(sam.id, None, None)  # what a passkey's sign-in ends in
+    with pytest.raises(errors.LinkNotValid):
+        accounts.reset_password(reset_link, "a brand new phrase")
+    before = len(accounts.audit())
+    accounts.request_reset("sam@example.org")  # no reset link for it either
+    assert [e.action for e in accounts.audit()[before:]] == []
+    # Their records stay as they were.
+    assert sam.person_id is not None
+    assert application.acting_as(sam.person_id).profile() is not None
+    # Only an administrator of the same organisation, and not for their own account.
+    with pytest.raises(errors.AccountProblem, match="Only an administrator"):
+        accounts.switch_on(sam, sam.id)
+    with pytest.raises(errors.AccountProblem, match="your own account"):
+        accounts.switch_off(admin, admin.id)
+    other = accounts.records.create_organisation("Other Clinic", accounts._now())
+    stranger = accounts.records.create_account(
+        organisation_id=other, role="admin", now=accounts._now(), email="x@other.example"
+    )
+    stranger_account = accounts.members(other)[0]
+    assert stranger_account.id == stranger
+    with pytest.raises(errors.AccountProblem, match="No account of your organisation"):
+        accounts.switch_on(stranger_account, sam.id)
+    assert not accounts.switch_on(admin, sam.id).switched_off
+    assert accounts.current(signed_in(accounts, "sam@example.org", None).token) is not None
+    actions = [e.action for e in accounts.audit(sam.id)]
+    assert {"account_switched_off", "sign_in_refused", "account_switched_on"} <= set(actions)
+
+
+def test_moving_to_a_new_authenticator_app_keeps_the_old_one_until_a_new_code(
+    accounts: Accounts, clock: FakeClock
+) -> None:
+    import pyotp
+
+    first = signed_in(accounts, "admin@example.org", clock)
+    old_codes = first.recovery_codes
+    current = accounts.current(first.token)
+    assert current is not None
+    clock.advance(6 * 60)
+    with pytest.raises(errors.PasswordAgain):
+        accounts.start_new_authenticator(current)
+    accounts.confirm_password(current, PASSWORD)
+    current = accounts.current(first.token)  # as the next request reads it
+    assert current is not None
+    new = accounts.start_new_authenticator(current)
+    assert new.secret is not None
+    # Not in use yet: the old app still signs in, and a wrong code changes nothing.
+    step = accounts.sign_in("admin@example.org", PASSWORD)
+    assert isinstance(step, SecondStep)
+    assert accounts.complete_sign_in(step.token, code_for(accounts, "admin@example.org", clock))
+    with pytest.raises(errors.SignInRefused, match="not right"):
+        accounts.confirm_new_authenticator(current, "000000")
+    again = accounts.new_authenticator_again(current)
+    assert again is not None
+    assert again.secret == new.secret
+    clock.advance(30)
+    codes = accounts.confirm_new_authenticator(
+        current, pyotp.TOTP(new.secret).at(instant(clock.now()))
+    )
+    assert len(codes) == 10
+    assert set(codes).isdisjoint(old_codes)
+    assert accounts.new_authenticator_again(current) is None
+    # Now the new app's codes and new recovery codes sign in; the old ones do not.
+    step = accounts.sign_in("admin@example.org", PASSWORD)
+    assert isinstance(step, SecondStep)
+    with pytest.raises(errors.SignInRefused):
+        accounts.complete_sign_in(step.token, old_codes[0])
+    assert accounts.complete_sign_in(step.token, codes[0])
+    assert accounts.recovery_codes_left(first.account.id) == 9
+    replaced = accounts.replace_recovery_codes(current)
+    assert accounts.recovery_codes_left(first.account.id) == 10
+    step = accounts.sign_in("admin@example.org", PASSWORD)
+    assert isinstance(step, SecondStep)
+    with pytest.raises(errors.SignInRefused):
+        accounts.complete_sign_in(step.token, codes[1])
+    assert accounts.complete_sign_in(step.token, replaced[0])
+    actions = [e.action for e in accounts.audit(first.account.id)]
+    assert {"mfa_changed", "recovery_codes_replaced"} <= set(actions)
+
+
+def test_a_person_has_no_sign_in_code_to_change(accounts: Accounts) -> None:
+    current = accounts.current(signed_in(accounts, "sam@example.org", None).token)
+    assert current is not None
+    with pytest.raises(errors.AccountProblem, match="clinicians and administrators"):
+        accounts.start_new_authenticator(current)
+    with pytest.raises(errors.AccountProblem, match="come with"):
+        accounts.replace_recovery_codes(current)
+
+
+def test_an_administrator_resets_a_lost_authenticator(accounts: Accounts, clock: FakeClock) -> None:
+    organisation = accounts.records.organisations()[0][0]
+    admin = accounts.members(organisation)[0]
+    kim = add_account(accounts, organisation, "kim@example.org", role="clinician")
+    kims = signed_in(accounts, "kim@example.org", clock)
+    assert accounts.recovery_codes_left(kim.id) == 10
+    with pytest.raises(errors.AccountProblem, match="no sign-in code"):
+        accounts.reset_second_factor(admin, accounts.members(organisation)[1].id)  # sam
+    accounts.reset_second_factor(admin, kim.id)
+    assert accounts.current(kims.token) is None
+    assert accounts.recovery_codes_left(kim.id) == 0
+    step = accounts.sign_in("kim@example.org", PASSWORD)
+    assert isinstance(step, SecondStep)
+    assert step.enrol  # the next sign-in sets up a new app
+    assert "mfa_reset" in [e.action for e in accounts.audit(kim.id)]

@@ -117,6 +117,7 @@ def deferred_names() -> dict[str, object]:
     from unknot.domain.screening import EmergencyNumber
     from unknot.domain.timeline import Step
     from unknot.mail import Mailer
+    from unknot.sealing import SecretBox
     from unknot.services.catalog import Exercises
     from unknot.services.figures import Figures
     from unknot.services.passkeys import Passkeys
@@ -142,6 +143,7 @@ def deferred_names() -> dict[str, object]:
         "Passkeys": Passkeys,
         "Figures": Figures,
         "Replayed": Replayed,
+        "SecretBox": SecretBox,
         "SessionWrite": SessionWrite,
         "Settings": Settings,
         "Step": Step,

@@ -108,6 +108,15 @@ def world(
             password_hash=hash_password(PASSWORD),
             new_person=role == "person",
         )
+    # Nobody's browser: the administrator's changes to another account (switching it off,
+    # resetting its code) are made to this one, so the callers' own sign-ins stay.
+    spare = records.create_account(
+        organisation_id=made.organisation_id,
+        role="clinician",
+        now=now,
+        email="spare@example.org",
+        password_hash=hash_password(PASSWORD),
+    )
     for name in ("linked", "unlinked", "elsewhere", "admin"):
         signed_in(service, EMAILS[name], clock)  # enrolled in a second factor
     ann = records.account_by_email(EMAILS["ann"])
@@ -135,6 +144,7 @@ def world(
         "session_id": str(ann_session.json()["session_id"]),
         "screening_id": str(screening.id),
         "account_id": str(ann.id),
+        "member_id": str(spare),
         "link_id": str(link.id),
         # Nobody's: ending it ends nothing (bo trying ann's own is a row check below).
         "login_id": "999999",

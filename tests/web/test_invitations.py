@@ -197,3 +197,68 @@ def test_the_emails_carry_links_and_no_health_data(
         text = Mailbox.text(message)
         for private in ("neck", "7/10", "sharp", "pain"):
             assert private not in text.replace("neck and upper-back pain", ""), private
+
+
+EMAIL_LINK = re.compile(r"https://unknot\.example\.org(/email/[A-Za-z0-9_-]+)")
+
+
+def test_a_new_email_address_takes_effect_when_its_own_link_is_opened(
+    server: Application,
+    mailbox: Mailbox,  # noqa: F811
+) -> None:
+    from tests.signing import add_account
+
+    accounts = server.accounts()
+    organisation = accounts.records.organisations()[0][0]
+    add_account(accounts, organisation, "sam@example.org")
+    add_account(accounts, organisation, "taken@example.org")
+    clock = server.clock
+    assert isinstance(clock, FakeClock)
+    with browser(server) as sam:
+        assert sign_in(sam, "sam@example.org") == 303
+        # Over 5 minutes since the password: it is asked for again first.
+        clock.advance(6 * 60)
+        assert "Confirm your password to change it" in sam.get("/account").text
+        late = post(sam, "/account/email", "/account", email="sam.new@example.org")
+        assert late.status_code == 403
+        assert 'action="/confirm"' in late.text
+        assert mailbox.to("sam.new@example.org") == []
+        assert post(sam, "/confirm", "/account", password=PASSWORD).status_code == 303
+        same = post(sam, "/account/email", "/account", email="Sam@example.org")
+        assert same.status_code == 400
+        assert "your address already" in same.text
+        page = post(sam, "/account/email", "/account", email="Sam.New@example.org")
+        assert page.status_code == 200
+        assert "A link is on its way to sam.new@example.org" in page.text
+        # An address with an account of its own: the same answer, and that mailbox is told.
+        taken = post(sam, "/account/email", "/account", email="taken@example.org")
+        assert "A link is on its way to taken@example.org" in taken.text
+    [warning] = mailbox.to("taken@example.org")
+    assert "nothing changed" in Mailbox.text(warning)
+    assert EMAIL_LINK.search(Mailbox.text(warning)) is None
+    [message] = mailbox.to("sam.new@example.org")
+    assert message["Subject"] == "Confirm your new unknot e-mail address"
+    found = EMAIL_LINK.search(Mailbox.text(message))
+    assert found
+    path = found[1]
+    # Until the link is opened and confirmed, the old address is the one that signs in (a
+    # mail scanner fetching the link changes nothing).
+    with browser(server) as anyone:
+        page = anyone.get(path)
+        assert page.status_code == 200
+        assert "sam.new@example.org" in page.text
+        assert sign_in(anyone, "sam@example.org") == 303
+    with browser(server) as mailbox_owner:
+        done = post(mailbox_owner, path, path)
+        assert done.status_code == 200
+        assert "You sign in with sam.new@example.org" in done.text
+        assert post(mailbox_owner, path, "/sign-in").status_code == 404  # used
+    with browser(server) as later:
+        assert sign_in(later, "sam@example.org") == 400
+        assert sign_in(later, "sam.new@example.org") == 303
+    [told] = mailbox.to("sam@example.org")
+    assert told["Subject"] == "Your unknot e-mail address was changed"
+    assert "sam.new@example.org" in Mailbox.text(told)
+    row = accounts.records.account_by_email("sam.new@example.org")
+    assert row is not None
+    assert "email_changed" in [e.action for e in accounts.audit(row.id)]

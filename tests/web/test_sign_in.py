@@ -322,3 +322,79 @@ def test_a_person_changes_their_password_on_the_account_page(server: Application
         assert "__Host-unknot_session=" in changed.headers["set-cookie"]
         assert "Your password is changed" in client.get("/account?changed=1").text
         assert elsewhere.get("/api/v1/status").status_code == 401
+
+
+def test_an_administrator_switches_a_person_off_and_on_from_the_account_page(
+    server: Application,
+) -> None:
+    accounts = server.accounts()
+    ann = accounts.records.account_by_email("ann@example.org")
+    assert ann is not None
+    with browser(server) as admin, browser(server) as ann_browser:
+        assert sign_in(ann_browser, "ann@example.org") == 303
+        assert ann_browser.get("/api/v1/status").status_code == 200
+        assert sign_in(admin, "admin@example.org") == 303
+        page = admin.get("/account")
+        assert "Switch off ann@example.org" in page.text
+        off = admin.post(
+            f"/account/members/{ann.id}/switch-off", data={"form_token": token(admin, "/account")}
+        )
+        assert off.status_code == 303
+        page = admin.get("/account")
+        assert "switched off" in page.text
+        assert "Switch on ann@example.org" in page.text
+        # Ann's browser is out at its next request, and cannot sign in again.
+        assert ann_browser.get("/api/v1/status").status_code == 401
+        again = through_pages(ann_browser, "ann@example.org")
+        assert again.status_code == 400
+        assert "switched off" in again.text
+        admin.post(
+            f"/account/members/{ann.id}/switch-on", data={"form_token": token(admin, "/account")}
+        )
+        assert sign_in(ann_browser, "ann@example.org") == 303
+        # The administrator's own row has no buttons: another administrator does that.
+        me = accounts.records.account_by_email("admin@example.org")
+        assert me is not None
+        assert f"/account/members/{me.id}/switch-off" not in admin.get("/account").text
+        own = admin.post(
+            f"/account/members/{me.id}/switch-off", data={"form_token": token(admin, "/account")}
+        )
+        assert own.status_code == 400
+        assert "your own account" in own.text
+
+
+def test_an_administrator_moves_to_a_new_authenticator_app_from_the_account_page(
+    server: Application,
+) -> None:
+    import pyotp
+
+    clock = server.clock
+    assert isinstance(clock, FakeClock)
+    with browser(server) as admin:
+        assert sign_in(admin, "admin@example.org") == 303
+        page = admin.get("/account")
+        assert "10 of your 10 recovery codes are left" in page.text
+        started = admin.post(
+            "/account/authenticator", data={"form_token": token(admin, "/account")}
+        )
+        assert started.status_code == 200
+        secret = re.search(r'<code id="totp-secret">([A-Z2-7 ]+)</code>', started.text)
+        assert secret
+        new = pyotp.TOTP(secret[1].replace(" ", ""))
+        form = token(admin, "/account")
+        wrong = admin.post(
+            "/account/authenticator/confirm", data={"form_token": form, "code": "12"}
+        )
+        assert wrong.status_code == 400
+        assert secret[1] in wrong.text  # the key again, while it is set up
+        clock.advance(30)
+        code = new.at(instant(clock.now()))
+        done = admin.post("/account/authenticator/confirm", data={"form_token": form, "code": code})
+        assert done.status_code == 200
+        codes = re.findall(r"<li><code>([0-9a-f-]+)</code></li>", done.text)
+        assert len(codes) == 10
+        # Over 5 minutes later, new recovery codes need the password first.
+        clock.advance(6 * 60)
+        late = admin.post("/account/recovery-codes", data={"form_token": token(admin, "/account")})
+        assert late.status_code == 403
+        assert 'name="next" value="/account"' in late.text

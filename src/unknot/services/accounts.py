@@ -21,13 +21,14 @@ from unknot.clock import instant
 from unknot.services import errors
 
 if TYPE_CHECKING:
+    import pyotp
     from argon2 import PasswordHasher
 
     from unknot.services.application import Application
     from unknot.storage.accounts import AccountRow, AccountStore, LoginSessionRow
 
 Role = Literal["person", "clinician", "admin"]
-LinkPurpose = Literal["invitation", "reset", "claim", "second_step"]
+LinkPurpose = Literal["invitation", "reset", "claim", "second_step", "email"]
 
 # NIST SP 800-63B-4 (2024), 3.1.1.2: at least 8 characters when a password is one factor of
 # several, 15 alone, no composition rules, and a check against commonly used passwords. We take
@@ -55,6 +56,8 @@ LINK_LIFETIMES: Final[dict[str, dt.timedelta]] = {
     "claim": dt.timedelta(days=7),
     # Between the password and the code: long enough to open an authenticator app.
     "second_step": dt.timedelta(minutes=5),
+    # A new e-mail address, confirmed from its own mailbox.
+    "email": dt.timedelta(days=1),
 }
 
 # Clinicians and administrators see other people's data or manage their accounts: a password
@@ -150,6 +153,8 @@ class Account(BaseModel):
     email: str | None
     role: Role
     person_id: int | None
+    switched_off: bool = False
+    """An administrator switched it off: no sign-in until switched on."""
 
 
 class SignedIn(BaseModel):
@@ -236,6 +241,7 @@ def _account(row: AccountRow) -> Account:
         email=row.email,
         role=role,
         person_id=row.person_id,
+        switched_off=row.disabled_at is not None,
     )
 
 
@@ -375,7 +381,7 @@ class Accounts:
             return
         row = self.records.account_by_email(folded)
         now = self._now()
-        if row is None:
+        if row is None or row.disabled_at is not None:
             return
         # A few an hour per account: nobody fills a mailbox with resets (the answer is the same).
         key = f"reset:{folded}"
@@ -410,6 +416,8 @@ class Accounts:
             raise errors.LinkNotValid("This link has been used or has expired.")
         row = self.records.account(account_id)
         assert row is not None
+        if row.disabled_at is not None:
+            raise errors.LinkNotValid("This account is switched off: ask your administrator.")
         problem = password_problem(password, row.email)
         if problem:
             raise errors.PasswordRejected(problem)
@@ -495,6 +503,10 @@ class Accounts:
                 "That e-mail address already has an account: choose another."
             )
         now = self._now()
+        waiting = self.records.link_account(token_hash(token), "claim", now)
+        row = None if waiting is None else self.records.account(waiting)
+        if row is not None and row.disabled_at is not None:
+            raise errors.LinkNotValid("This account is switched off: ask your administrator.")
         account_id = self.records.use_link(token_hash(token), "claim", now)
         if account_id is None:
             raise errors.LinkNotValid("This link has been used or has expired.")
@@ -555,6 +567,15 @@ class Accounts:
             )
             raise errors.SignInRefused("That e-mail and password do not match an account.")
         self.records.clear_failures(keys["account"])
+        if row.disabled_at is not None:
+            self.records.append_audit(
+                at=now,
+                action="sign_in_refused",
+                subject_account_id=row.id,
+                detail={"why": "switched off"},
+                address=address,
+            )
+            self._refuse_if_switched_off(row)
         if row.password_hash and _hasher().check_needs_rehash(row.password_hash):
             self.records.set_password(
                 row.id, hash_password(password), row.password_changed_at or now
@@ -573,26 +594,36 @@ class Accounts:
     def _second_step(self, row: AccountRow, now: dt.datetime) -> SecondStep:
         import pyotp
 
+        self._refuse_if_switched_off(row)
         if row.totp_confirmed_at is None:
-            self.records.set_totp_secret(row.id, pyotp.random_base32())
+            self.records.set_totp_secret(row.id, self.app.secret_box().seal(pyotp.random_base32()))
         return self.second_step_again(self.make_link(row.id, "second_step"))
+
+    def _totp(self, sealed: str) -> pyotp.TOTP:
+        import pyotp
+
+        return pyotp.TOTP(self.app.secret_box().open(sealed))
+
+    def _refuse_if_switched_off(self, row: AccountRow) -> None:
+        """The one rule for a switched-off account: no new sign-in of any kind."""
+        if row.disabled_at is not None:
+            raise errors.SignInRefused(
+                "This account is switched off. Ask your unknot administrator to switch it on."
+            )
 
     def second_step_again(self, token: str) -> SecondStep:
         """The second step's page once more (after a wrong code): an enrolment shows its
         unconfirmed key again; a confirmed one never does. Raises LinkNotValid."""
-        import pyotp
-
         account_id = self.records.link_account(token_hash(token), "second_step", self._now())
         row = None if account_id is None else self.records.account(account_id)
         if row is None or row.totp_secret is None:
             raise errors.LinkNotValid("Sign in again: the time for the code is over.")
         if row.totp_confirmed_at is not None:
             return SecondStep(token=token, account=_account(row), enrol=False)
-        uri = pyotp.TOTP(row.totp_secret).provisioning_uri(
-            name=row.email or str(row.id), issuer_name=ISSUER
-        )
+        totp = self._totp(row.totp_secret)
+        uri = totp.provisioning_uri(name=row.email or str(row.id), issuer_name=ISSUER)
         return SecondStep(
-            token=token, account=_account(row), enrol=True, secret=row.totp_secret, otpauth_uri=uri
+            token=token, account=_account(row), enrol=True, secret=totp.secret, otpauth_uri=uri
         )
 
     def complete_sign_in(
@@ -602,8 +633,6 @@ class Accounts:
         step's code taken once) or, once enrolled, one of the recovery codes. The first good
         code confirms an enrolment, and its recovery codes come back this once. Raises
         LinkNotValid (the 5 minutes are over), SignInThrottled or SignInRefused."""
-        import pyotp
-
         now = self._now()
         account_id = self.records.link_account(token_hash(token), "second_step", now)
         row = None if account_id is None else self.records.account(account_id)
@@ -616,11 +645,12 @@ class Accounts:
                 f"Too many wrong codes. Wait {wait} seconds and try again.", wait
             )
         typed = "".join(code.split()).replace("-", "")
-        totp = pyotp.TOTP(row.totp_secret)
-        steps = [totp.timecode(now) + d for d in range(-TOTP_DRIFT_STEPS, TOTP_DRIFT_STEPS + 1)]
-        matched = next(
-            (s for s in steps if typed.isdigit() and totp.generate_otp(s) == typed), None
-        )
+        try:
+            matched = _matching_step(self._totp(row.totp_secret), typed, now)
+        except errors.AccountProblem:
+            # Sealed under a secret.key this server no longer has (a restore without it): the
+            # app's codes cannot be checked, and the recovery codes, only hashed, still work.
+            matched = None
         enrolling = row.totp_confirmed_at is None
         accepted = False
         how = "totp"
@@ -647,13 +677,7 @@ class Accounts:
         self.records.clear_failures(key)
         codes: list[str] = []
         if enrolling:
-            codes = [
-                "-".join(secrets.token_hex(5)[i : i + 5] for i in (0, 5))
-                for _ in range(RECOVERY_CODE_COUNT)
-            ]
-            self.records.replace_recovery_codes(
-                row.id, [token_hash(c.replace("-", "")) for c in codes]
-            )
+            codes = self._new_recovery_codes(row.id)
             self.records.append_audit(
                 at=now,
                 action="mfa_enrolled",
@@ -677,11 +701,23 @@ class Accounts:
         passkey's)."""
         return self._start(account_id, self._now(), address, agent)
 
+    def _new_recovery_codes(self, account_id: int) -> list[str]:
+        """Ten new single-use codes in place of any left, stored hashed; shown once."""
+        codes = [
+            "-".join(secrets.token_hex(5)[i : i + 5] for i in (0, 5))
+            for _ in range(RECOVERY_CODE_COUNT)
+        ]
+        self.records.replace_recovery_codes(
+            account_id, [token_hash(c.replace("-", "")) for c in codes]
+        )
+        return codes
+
     def _start(
         self, account_id: int, now: dt.datetime, address: str | None, agent: str | None
     ) -> SignedIn:
         row = self.records.account(account_id)
         assert row is not None
+        self._refuse_if_switched_off(row)
         idle, absolute = TIMEOUTS[row.role]
         token = secrets.token_urlsafe(32)
         login_id = self.records.add_login(
@@ -711,6 +747,8 @@ class Accounts:
         if found is None or not _alive(found[0], now):
             return None
         login, row = found
+        if row.disabled_at is not None:
+            return None
         if now - login.last_seen_at >= TOUCH_EVERY:
             self.records.touch_login(login.id, now)
         return CurrentSignIn(
@@ -753,17 +791,11 @@ class Accounts:
         """An administrator makes a clinician an administrator or back. A person's account
         keeps its role (its records are theirs). The account's sign-ins end, so its next one
         is a new session under the new role. Raises AccountProblem."""
-        row = self.records.account(account_id)
-        if by.role != "admin":
-            raise errors.AccountProblem("Only an administrator changes roles.")
-        if row is None or row.organisation_id != by.organisation_id:
-            raise errors.AccountProblem("No account of your organisation has that number.")
+        row = self._member(by, account_id)
         if row.role == "person" or role == "person":
             raise errors.AccountProblem(
                 "A person's account stays a person's: invite them again as a clinician."
             )
-        if row.id == by.id:
-            raise errors.AccountProblem("Another administrator changes your own role.")
         now = self._now()
         self.records.set_role(row.id, role)
         self.records.revoke_logins(row.id, now)
@@ -777,6 +809,246 @@ class Accounts:
         changed = self.records.account(row.id)
         assert changed is not None
         return _account(changed)
+
+    def _member(self, by: Account, account_id: int) -> AccountRow:
+        """Another account of the administrator's organisation. Raises AccountProblem."""
+        if by.role != "admin":
+            raise errors.AccountProblem("Only an administrator manages accounts.")
+        row = self.records.account(account_id)
+        if row is None or row.organisation_id != by.organisation_id:
+            raise errors.AccountProblem("No account of your organisation has that number.")
+        if row.id == by.id:
+            raise errors.AccountProblem("Another administrator does that for your own account.")
+        return row
+
+    def switch_off(self, by: Account, account_id: int, *, address: str | None = None) -> Account:
+        """An administrator switches an account off: its sign-ins end at once and no new one
+        starts (password, passkey, link or reset) until it is switched on. Its records stay
+        as they are. Raises AccountProblem."""
+        row = self._member(by, account_id)
+        now = self._now()
+        self.records.set_disabled(row.id, now)
+        self.records.revoke_logins(row.id, now)
+        self._record_change(row, "account_switched_off", by=by.id, address=address)
+        return self._fresh(row.id)
+
+    def switch_on(self, by: Account, account_id: int, *, address: str | None = None) -> Account:
+        row = self._member(by, account_id)
+        self.records.set_disabled(row.id, None)
+        self._record_change(row, "account_switched_on", by=by.id, address=address)
+        return self._fresh(row.id)
+
+    def reset_second_factor(
+        self, by: Account, account_id: int, *, address: str | None = None
+    ) -> Account:
+        """An administrator clears a clinician's or administrator's authenticator and recovery
+        codes (a lost phone, once they know it is the right person): its sign-ins end, and the
+        next sign-in sets up a new authenticator. The account is told by e-mail. Raises
+        AccountProblem."""
+        row = self._member(by, account_id)
+        if row.role not in SECOND_FACTOR_ROLES:
+            raise errors.AccountProblem("A person's account has no sign-in code to reset.")
+        self.records.clear_second_factor(row.id)
+        self.records.revoke_logins(row.id, self._now())
+        self._record_change(
+            row,
+            "mfa_reset",
+            by=by.id,
+            address=address,
+            tell=(
+                "Your unknot sign-in code was reset",
+                "An administrator of your unknot cleared the authenticator app of your account, "
+                "and every device was signed out. At your next sign-in you will set up a new "
+                "one.\n\nIf you did not ask for this, tell your unknot administrator at once.",
+            ),
+        )
+        return self._fresh(row.id)
+
+    def _record_change(
+        self,
+        row: AccountRow,
+        action: str,
+        *,
+        by: int | None = None,
+        address: str | None = None,
+        tell: tuple[str, str] | None = None,
+    ) -> None:
+        """Log a change to the account (made by `by`, else its owner), and tell its address
+        by e-mail (subject, text) when there is something it should hear of."""
+        self.records.append_audit(
+            at=self._now(),
+            action=action,
+            actor_account_id=row.id if by is None else by,
+            subject_account_id=row.id,
+            address=address,
+        )
+        if tell is not None and row.email:
+            self._mail(row.email, *tell)
+
+    def _fresh(self, account_id: int) -> Account:
+        row = self.records.account(account_id)
+        assert row is not None
+        return _account(row)
+
+    def _recent_or_refuse(self, current: CurrentSignIn) -> AccountRow:
+        """The account, if its password (or a passkey) was given in the last 5 minutes of this
+        sign-in. Raises PasswordAgain."""
+        if not self.recently_signed_in(current):
+            raise errors.PasswordAgain("Confirm your password first: it was over 5 minutes ago.")
+        row = self.records.account(current.account.id)
+        assert row is not None
+        return row
+
+    def ask_email_change(
+        self, current: CurrentSignIn, email: str, *, address: str | None = None
+    ) -> str:
+        """Send a confirmation link to a new address; the account's address changes only when
+        that link is opened (a day, once). The address the link went to. The same answer
+        whether or not the address has an account already: that one's mailbox is told instead.
+        Raises PasswordAgain or AccountProblem."""
+        row = self._recent_or_refuse(current)
+        folded = normal_email(email)
+        if folded == row.email:
+            raise errors.AccountProblem("That is your address already.")
+        self._record_change(row, "email_change_requested", address=address)
+        if self.records.account_by_email(folded) is not None:
+            self._mail(
+                folded,
+                "Your address was given for another unknot account",
+                "Someone asked to move another unknot account to this e-mail address. It has "
+                "an account already, so nothing changed.\n\nIf it was you, sign in with this "
+                "address instead.",
+            )
+            return folded
+        self.records.set_new_email(row.id, folded)
+        link = self.link_url(self.make_link(row.id, "email"), "email")
+        self._mail(
+            folded,
+            "Confirm your new unknot e-mail address",
+            "Open this link to make this address the one you sign in to unknot with (it works "
+            f"once, for a day):\n{link}\n\nIf you did not ask for this, ignore this e-mail.",
+        )
+        return folded
+
+    def email_link_address(self, token: str) -> str | None:
+        """The address a confirmation link would set, while the link lasts."""
+        account_id = self.records.link_account(token_hash(token), "email", self._now())
+        row = None if account_id is None else self.records.account(account_id)
+        return None if row is None else row.new_email
+
+    def confirm_email_change(self, token: str, *, address: str | None = None) -> Account:
+        """The new address's link was opened: it becomes the account's, and the old address
+        is told. Raises LinkNotValid, or AccountProblem if another account took it meanwhile."""
+        now = self._now()
+        account_id = self.records.use_link(token_hash(token), "email", now)
+        row = None if account_id is None else self.records.account(account_id)
+        if row is None or row.new_email is None or row.disabled_at is not None:
+            raise errors.LinkNotValid("This link has been used or has expired.")
+        if not self.records.take_new_email(row.id, row.new_email):
+            raise errors.AccountProblem(
+                f"{row.new_email} has an account of its own now; your address stays as it was."
+            )
+        self._record_change(
+            row,
+            "email_changed",
+            address=address,
+            tell=(
+                "Your unknot e-mail address was changed",
+                f"Your unknot account now signs in with {row.new_email}, not this address.\n\n"
+                "If this was not you, tell your unknot administrator at once.",
+            ),
+        )
+        return self._fresh(row.id)
+
+    def start_new_authenticator(self, current: CurrentSignIn) -> SecondStep:
+        """A new authenticator app for a clinician or administrator: its key, shown this once.
+        The one in use keeps working until a code of the new one is typed
+        (`confirm_new_authenticator`). Raises PasswordAgain or AccountProblem."""
+        import pyotp
+
+        row = self._recent_or_refuse(current)
+        if row.role not in SECOND_FACTOR_ROLES:
+            raise errors.AccountProblem("Only clinicians and administrators use a sign-in code.")
+        sealed = self.app.secret_box().seal(pyotp.random_base32())
+        self.records.set_new_totp_secret(row.id, sealed)
+        return self._new_authenticator(row, sealed)
+
+    def new_authenticator_again(self, current: CurrentSignIn) -> SecondStep | None:
+        """The new app's key once more, while its set-up waits for a good code (after a wrong
+        one): it is not in use yet, so showing it again gives nothing away."""
+        row = self.records.account(current.account.id)
+        if row is None or row.totp_new_secret is None:
+            return None
+        return self._new_authenticator(row, row.totp_new_secret)
+
+    def _new_authenticator(self, row: AccountRow, sealed: str) -> SecondStep:
+        totp = self._totp(sealed)
+        return SecondStep(
+            token="",
+            account=_account(row),
+            enrol=True,
+            secret=totp.secret,
+            otpauth_uri=totp.provisioning_uri(name=row.email or str(row.id), issuer_name=ISSUER),
+        )
+
+    def confirm_new_authenticator(
+        self, current: CurrentSignIn, code: str, *, address: str | None = None
+    ) -> list[str]:
+        """A code of the new authenticator: it replaces the old one, and ten new recovery
+        codes replace the old ones (returned, shown this once). Raises AccountProblem (no new
+        authenticator is being set up), SignInThrottled or SignInRefused."""
+        row = self.records.account(current.account.id)
+        assert row is not None
+        if row.totp_new_secret is None:
+            raise errors.AccountProblem("Start setting up the new app again from your account.")
+        now = self._now()
+        key = f"code:{row.id}"
+        wait = self._wait_s(key, "code", now)
+        if wait:
+            raise errors.SignInThrottled(
+                f"Too many wrong codes. Wait {wait} seconds and try again.", wait
+            )
+        typed = "".join(code.split())
+        step = _matching_step(self._totp(row.totp_new_secret), typed, now)
+        if step is None or not self.records.take_new_totp_secret(
+            row.id, row.totp_new_secret, step, now
+        ):
+            self.records.record_failures([key], now)
+            self.records.append_audit(
+                at=now, action="second_step_failed", subject_account_id=row.id, address=address
+            )
+            raise errors.SignInRefused(
+                "That code is not right. Type the 6 digits the new app shows now."
+            )
+        self.records.clear_failures(key)
+        codes = self._new_recovery_codes(row.id)
+        self._record_change(
+            row,
+            "mfa_changed",
+            address=address,
+            tell=(
+                "Your unknot sign-in code app was changed",
+                "Your unknot account now takes codes from a new authenticator app, and has new "
+                "recovery codes; the old ones no longer work.\n\nIf this was not you, tell "
+                "your unknot administrator at once.",
+            ),
+        )
+        return codes
+
+    def replace_recovery_codes(
+        self, current: CurrentSignIn, *, address: str | None = None
+    ) -> list[str]:
+        """Ten new recovery codes; the old ones stop working. Raises PasswordAgain or
+        AccountProblem."""
+        row = self._recent_or_refuse(current)
+        if row.totp_confirmed_at is None:
+            raise errors.AccountProblem("Recovery codes come with a sign-in code app.")
+        codes = self._new_recovery_codes(row.id)
+        self._record_change(row, "recovery_codes_replaced", address=address)
+        return codes
+
+    def recovery_codes_left(self, account_id: int) -> int:
+        return self.records.recovery_codes_left(account_id)
 
     def recently_signed_in(self, current: CurrentSignIn) -> bool:
         """Whether the password was given within `REAUTH_WITHIN` in this sign-in session: what
@@ -903,6 +1175,14 @@ class Accounts:
                 broken.append(row.id)
             previous = row.hash
         return broken
+
+
+def _matching_step(totp: pyotp.TOTP, typed: str, now: dt.datetime) -> int | None:
+    """The time step whose code was typed, within one step of drift either side."""
+    if not typed.isdigit():
+        return None
+    steps = [totp.timecode(now) + d for d in range(-TOTP_DRIFT_STEPS, TOTP_DRIFT_STEPS + 1)]
+    return next((s for s in steps if totp.generate_otp(s) == typed), None)
 
 
 def _alive(login: LoginSessionRow, now: dt.datetime) -> bool:

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from unknot.config import Settings
     from unknot.domain.timeline import Step
     from unknot.mail import Mailer
+    from unknot.sealing import SecretBox
     from unknot.services.accounts import Accounts
     from unknot.services.actor import Actor
     from unknot.services.care import Care
@@ -49,6 +50,7 @@ class Application:
         self.replays: dict[tuple[int, int, dt.datetime, str | None], Replayed] = {}
         self.kept_lock = threading.Lock()
         """Held while the kept timelines and replays change: requests run on several threads."""
+        self._secret_box: SecretBox | None = None
 
     @classmethod
     def from_environment(cls, clock: Clock | None = None) -> Application:
@@ -132,6 +134,15 @@ class Application:
             return None
         host = urlsplit((self.public_urls or ("http://localhost",))[0]).hostname or "localhost"
         return Mailer(workspace.smtp_url, workspace.mail_from or f"unknot <unknot@{host}>")
+
+    def secret_box(self) -> SecretBox:
+        """Seals the secrets the database keeps (authenticator keys) under a key derived from
+        the installation's secret (`secret()`), which stays out of the database."""
+        from unknot.sealing import SecretBox
+
+        if self._secret_box is None:
+            self._secret_box = SecretBox(self.secret())
+        return self._secret_box
 
     def catalog(self) -> Exercises:
         """The catalog's use cases alone, which need no person."""

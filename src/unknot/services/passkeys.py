@@ -216,6 +216,10 @@ class Passkeys:
             raise refused from None
         self.records.used(found.id, verified.new_sign_count, now)
         accounts = self.app.accounts()
+        try:
+            signed = accounts.start_session(found.account_id, address, agent)
+        except errors.SignInRefused as error:  # switched off by an administrator
+            raise errors.PasskeyRefused(str(error)) from None
         accounts.records.append_audit(
             at=now,
             action="sign_in",
@@ -224,4 +228,4 @@ class Passkeys:
             detail={"second_factor": "passkey"},
             address=address,
         )
-        return accounts.start_session(found.account_id, address, agent)
+        return signed

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, RowMapping, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from unknot.storage import tables as t
 
@@ -37,6 +38,9 @@ class AccountRow:
     totp_secret: str | None
     totp_confirmed_at: dt.datetime | None
     totp_last_step: int | None
+    disabled_at: dt.datetime | None
+    new_email: str | None
+    totp_new_secret: str | None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -278,6 +282,76 @@ class AccountStore:
                     )
                 ).scalar_one()
             )
+
+    def set_new_totp_secret(self, account_id: int, sealed: str | None) -> None:
+        """A new authenticator being set up beside the one in use (None: set-up abandoned)."""
+        with self._tx() as db:
+            db.execute(
+                update(t.accounts)
+                .where(t.accounts.c.id == account_id)
+                .values(totp_new_secret=sealed)
+            )
+
+    def take_new_totp_secret(
+        self, account_id: int, sealed: str, step: int, now: dt.datetime
+    ) -> bool:
+        """The new authenticator replaces the old one, its first code's step taken; False if
+        the set-up changed meanwhile (another tab began again)."""
+        rows = t.accounts.c
+        with self._tx() as db:
+            done = db.execute(
+                update(t.accounts)
+                .where(rows.id == account_id, rows.totp_new_secret == sealed)
+                .values(
+                    totp_secret=sealed,
+                    totp_new_secret=None,
+                    totp_confirmed_at=now,
+                    totp_last_step=step,
+                )
+            )
+        return done.rowcount == 1
+
+    def clear_second_factor(self, account_id: int) -> None:
+        """No authenticator and no recovery codes: the next sign-in sets up a new one."""
+        with self._tx() as db:
+            db.execute(
+                update(t.accounts)
+                .where(t.accounts.c.id == account_id)
+                .values(
+                    totp_secret=None,
+                    totp_confirmed_at=None,
+                    totp_last_step=None,
+                    totp_new_secret=None,
+                )
+            )
+            db.execute(t.recovery_codes.delete().where(t.recovery_codes.c.account_id == account_id))
+
+    def set_disabled(self, account_id: int, at: dt.datetime | None) -> None:
+        with self._tx() as db:
+            db.execute(
+                update(t.accounts).where(t.accounts.c.id == account_id).values(disabled_at=at)
+            )
+
+    def set_new_email(self, account_id: int, email: str | None) -> None:
+        with self._tx() as db:
+            db.execute(
+                update(t.accounts).where(t.accounts.c.id == account_id).values(new_email=email)
+            )
+
+    def take_new_email(self, account_id: int, email: str) -> bool:
+        """The address waiting for confirmation becomes the account's; False if it is no longer
+        the one waiting, or another account has taken it meanwhile."""
+        rows = t.accounts.c
+        try:
+            with self._tx() as db:
+                done = db.execute(
+                    update(t.accounts)
+                    .where(rows.id == account_id, rows.new_email == email)
+                    .values(email=email, new_email=None)
+                )
+        except IntegrityError:
+            return False
+        return done.rowcount == 1
 
     def set_role(self, account_id: int, role: str) -> None:
         with self._tx() as db:

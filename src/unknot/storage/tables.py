@@ -385,9 +385,16 @@ accounts = Table(
     Column("password_changed_at", UTCDateTime, nullable=True),
     # The TOTP secret (base32), set at enrolment and confirmed by the first good code; the time
     # step of the last code taken, so that no code is taken twice (migration 0012).
-    Column("totp_secret", String(64), nullable=True),
+    # Sealed with the server's key (services.sealing) since migration 0015.
+    Column("totp_secret", String(255), nullable=True),
     Column("totp_confirmed_at", UTCDateTime, nullable=True),
     Column("totp_last_step", Integer, nullable=True),
+    # Migration 0015: an administrator switched the account off (no sign-in until switched on);
+    # an address the owner asked to change to, until its link is opened; a new authenticator
+    # being set up from the account page, until its first code.
+    Column("disabled_at", UTCDateTime, nullable=True),
+    Column("new_email", String(254), nullable=True),
+    Column("totp_new_secret", String(255), nullable=True),
 )
 
 recovery_codes = Table(
@@ -432,7 +439,8 @@ one_time_links = Table(
     metadata,
     Column("token_hash", String(64), primary_key=True),
     account_column(),
-    # "invitation", "reset" or "claim" (the local person's first sign-in).
+    # "invitation", "reset", "claim" (the local person's first sign-in), "second_step" or
+    # "email" (confirming a new address).
     Column("purpose", String(12), nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
     Column("expires_at", UTCDateTime, nullable=False),

@@ -106,6 +106,15 @@ RULES: Final[dict[str, Rule]] = {
     "POST /account/password": "signed_in",
     "POST /account/passkeys/{passkey_id}/remove": "signed_in",
     "POST /account/members/{account_id}/role": "admin",
+    "POST /account/members/{member_id}/switch-off": "admin",
+    "POST /account/members/{member_id}/switch-on": "admin",
+    "POST /account/members/{member_id}/reset-code": "admin",
+    "POST /account/email": "signed_in",
+    "GET /email/{token}": "open",
+    "POST /email/{token}": "open",
+    "POST /account/authenticator": "signed_in",
+    "POST /account/authenticator/confirm": "signed_in",
+    "POST /account/recovery-codes": "signed_in",
     "POST /api/v1/passkeys/options": "signed_in",
     "POST /api/v1/passkeys": "signed_in",
     "POST /api/v1/sign-in/passkey/options": "open",
@@ -121,10 +130,20 @@ RULES: Final[dict[str, Rule]] = {
     "POST /people/{account_id}/notes": "clinician",
     "POST /account/care-links/{link_id}/end": "admin",
 }
-# Everything about a person leaves or goes for good here: the password must have been given in
-# the last 5 minutes of the sign-in session (services.accounts.REAUTH_WITHIN).
+# Everything about a person leaves or goes for good here, or what signs in as them changes: the
+# password must have been given in the last 5 minutes of the sign-in session
+# (services.accounts.REAUTH_WITHIN). The services check it again where they can (PasswordAgain).
 SENSITIVE: Final = frozenset(
-    {"GET /data", "POST /data/forget", "GET /api/v1/export", "POST /api/v1/forget"}
+    {
+        "GET /data",
+        "POST /data/forget",
+        "GET /api/v1/export",
+        "POST /api/v1/forget",
+        "POST /account/email",
+        "POST /account/authenticator",
+        "POST /account/recovery-codes",
+        "POST /account/members/{member_id}/reset-code",
+    }
 )
 
 # Served outside the routers (the schema, static files): the sign-in gate's rule alone.

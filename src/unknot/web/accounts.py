@@ -7,6 +7,7 @@ Only a server-mode app installs any of this; the local app has no login.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import quote
 
@@ -22,7 +23,14 @@ from unknot.web.headers import CLEAR_SITE_DATA
 from unknot.web.problems import problem_response
 
 if TYPE_CHECKING:
-    from unknot.services.accounts import Accounts, LinkPurpose, Role, SecondStep, SignedIn
+    from unknot.services.accounts import (
+        Account,
+        Accounts,
+        LinkPurpose,
+        Role,
+        SecondStep,
+        SignedIn,
+    )
 
 ROLES = ("person", "clinician", "admin")
 
@@ -38,6 +46,7 @@ OPEN_PATHS = (
     "/claim/",
     "/invitation/",
     "/reset",
+    "/email/",
     "/static/",
     "/sw.js",
     "/manifest.webmanifest",
@@ -408,12 +417,16 @@ def _account_page(request: Request, status: int = 200, **values: Any) -> HTMLRes
     values.setdefault("invited", None)
     values.setdefault("invite_error", None)
     values.setdefault("password_error", None)
+    values.setdefault("email_error", None)
+    values.setdefault("email_sent_to", None)
+    values.setdefault("code_error", None)
     values.setdefault("changed", request.query_params.get("changed") == "1")
     return _page(
         request,
         "account.html",
         status=status,
         passkeys=application(request).passkeys().passkeys(found.account.id),
+        recovery_left=accounts.recovery_codes_left(found.account.id),
         recent=accounts.recently_signed_in(found),
         sessions=accounts.sessions(found.account.id, found.login_id),
         people=accounts.members(found.account.organisation_id)
@@ -530,6 +543,145 @@ async def change_role(request: Request, account_id: int) -> Response:
     return RedirectResponse("/account", status_code=303)
 
 
+@router.post("/account/email")
+async def change_email(request: Request) -> Response:
+    found = signed_in(request)
+    assert found is not None
+    form = await request.form()
+    email = str(form.get("email") or "")
+    accounts = _accounts(request)
+    try:
+        sent_to = await anyio.to_thread.run_sync(
+            lambda: accounts.ask_email_change(found, email, address=_client(request))
+        )
+    except errors.PasswordAgain:
+        return RedirectResponse("/confirm?next=/account", status_code=303)
+    except errors.AccountProblem as error:
+        return _account_page(request, status=400, email_error=str(error))
+    return _account_page(request, email_sent_to=sent_to)
+
+
+@router.get("/email/{token}")
+def email_form(request: Request, token: str) -> Response:
+    # Opening the link changes nothing: mail scanners fetch links before people do.
+    new = _accounts(request).email_link_address(token)
+    if new is None:
+        return _link_gone(request)
+    return _page(request, "confirm_email.html", email=new, action=f"/email/{token}")
+
+
+@router.post("/email/{token}")
+async def confirm_email(request: Request, token: str) -> Response:
+    await request.form()
+    accounts = _accounts(request)
+    try:
+        changed = await anyio.to_thread.run_sync(
+            lambda: accounts.confirm_email_change(token, address=_client(request))
+        )
+    except errors.LinkNotValid:
+        return _link_gone(request)
+    except errors.AccountProblem as error:
+        return _page(
+            request,
+            "message.html",
+            status=409,
+            title="Your address stays as it was",
+            text=str(error),
+        )
+    return _page(
+        request,
+        "message.html",
+        title="Your e-mail address is changed",
+        text=f"You sign in with {changed.email} from now on.",
+    )
+
+
+@router.post("/account/authenticator")
+def new_authenticator(request: Request) -> Response:
+    found = signed_in(request)
+    assert found is not None
+    try:
+        step = _accounts(request).start_new_authenticator(found)
+    except errors.PasswordAgain:
+        return RedirectResponse("/confirm?next=/account", status_code=303)
+    except errors.AccountProblem as error:
+        return _account_page(request, status=400, code_error=str(error))
+    return _page(request, "second_step.html", step=step, replacing=True, error=None)
+
+
+@router.post("/account/authenticator/confirm")
+async def confirm_new_authenticator(request: Request) -> Response:
+    found = signed_in(request)
+    assert found is not None
+    form = await request.form()
+    accounts = _accounts(request)
+    try:
+        codes = await anyio.to_thread.run_sync(
+            lambda: accounts.confirm_new_authenticator(
+                found, str(form.get("code") or ""), address=_client(request)
+            )
+        )
+    except errors.AccountProblem as error:
+        return _account_page(request, status=400, code_error=str(error))
+    except (errors.SignInRefused, errors.SignInThrottled) as error:
+        again = accounts.new_authenticator_again(found)
+        if again is None:
+            return _account_page(request, status=400, code_error=str(error))
+        status = 429 if isinstance(error, errors.SignInThrottled) else 400
+        return _page(
+            request,
+            "second_step.html",
+            status=status,
+            step=again,
+            replacing=True,
+            error=str(error),
+        )
+    return _page(request, "recovery_codes.html", codes=codes, next="/account")
+
+
+@router.post("/account/recovery-codes")
+def new_recovery_codes(request: Request) -> Response:
+    found = signed_in(request)
+    assert found is not None
+    try:
+        codes = _accounts(request).replace_recovery_codes(found, address=_client(request))
+    except errors.PasswordAgain:
+        return RedirectResponse("/confirm?next=/account", status_code=303)
+    except errors.AccountProblem as error:
+        return _account_page(request, status=400, code_error=str(error))
+    return _page(request, "recovery_codes.html", codes=codes, next="/account")
+
+
+def _change_member(request: Request, change: Callable[[Accounts, Account], object]) -> Response:
+    found = signed_in(request)
+    assert found is not None
+    try:
+        change(_accounts(request), found.account)
+    except errors.AccountProblem as error:
+        return _account_page(request, status=400, invite_error=str(error))
+    return RedirectResponse("/account", status_code=303)
+
+
+@router.post("/account/members/{member_id}/switch-off")
+def switch_off(request: Request, member_id: int) -> Response:
+    address = _client(request)
+    return _change_member(request, lambda a, by: a.switch_off(by, member_id, address=address))
+
+
+@router.post("/account/members/{member_id}/switch-on")
+def switch_on(request: Request, member_id: int) -> Response:
+    address = _client(request)
+    return _change_member(request, lambda a, by: a.switch_on(by, member_id, address=address))
+
+
+@router.post("/account/members/{member_id}/reset-code")
+def reset_code(request: Request, member_id: int) -> Response:
+    address = _client(request)
+    return _change_member(
+        request, lambda a, by: a.reset_second_factor(by, member_id, address=address)
+    )
+
+
 @router.post("/account/passkeys/{passkey_id}/remove")
 def remove_passkey(request: Request, passkey_id: int) -> Response:
     found = signed_in(request)
@@ -587,10 +739,16 @@ def install(app: FastAPI) -> None:
                 request,
                 403,
                 "Confirm your password first",
-                "Downloading or deleting everything needs your password from the last 5 "
-                "minutes: give it at /confirm, then try again.",
+                "Downloading or deleting everything, or changing how you sign in, needs your "
+                "password from the last 5 minutes: give it at /confirm, then try again.",
             )
-        back = request.url.path if request.method == "GET" else "/data"
+        back = (
+            request.url.path
+            if request.method == "GET"
+            else "/account"
+            if request.url.path.startswith("/account")
+            else "/data"
+        )
         if request.method == "GET":
             return RedirectResponse(f"/confirm?next={quote(back, safe='/')}", status_code=303)
         return _page(request, "confirm.html", status=403, next=back, error=None)
