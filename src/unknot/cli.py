@@ -621,6 +621,29 @@ def serve(
             "first account.",
         ),
     ] = False,
+    pair: Annotated[
+        bool,
+        typer.Option(
+            "--pair",
+            help="Let your own phone in: listen on the network too, over HTTPS with this "
+            "computer's own certificate, and pair phones from the Devices page.",
+        ),
+    ] = False,
+    pair_port: Annotated[
+        int, typer.Option(help="The network port phones use with --pair.", min=1, max=65535)
+    ] = 8443,
+    address: Annotated[
+        str | None,
+        typer.Option(help="The address phones reach this computer at (default: found)."),
+    ] = None,
+    plain_http: Annotated[
+        bool,
+        typer.Option(
+            "--plain-http",
+            help="With --pair: plain HTTP on the network instead of HTTPS (offline play, "
+            "the wake lock and reliable voice then stop working on the phone).",
+        ),
+    ] = False,
 ) -> None:
     """Start the web app (the main way to use unknot): http://127.0.0.1:8000."""
     import os
@@ -630,20 +653,40 @@ def serve(
 
     from unknot.web.app import create_app
 
+    loopback = host in ("127.0.0.1", "localhost", "::1")
     if server:
         os.environ["UNKNOT_SERVER"] = "1"  # the worker processes read it too
-
-    try:
-        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
-        with socket.socket(family) as probe:
-            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            probe.bind((host, port))
-    except socket.gaierror:
-        fail(f"--host {host!r} is not an address of this machine; e.g. 127.0.0.1")
-    except OSError as error:
-        fail(f"cannot listen on {host}:{port} ({error.strerror}); choose another --port")
+    if pair and (server or os.environ.get("UNKNOT_SERVER", "") not in ("", "0")):
+        fail("--pair is for one person's own app; the shared server signs everyone in already")
+    if plain_http and not pair:
+        fail("--plain-http goes with --pair")
+    if pair and not loopback:
+        fail("with --pair, --host stays loopback for this computer; phones use --pair-port")
+    if pair and pair_port == port:
+        fail(f"--pair-port {pair_port} is --port too; choose another, e.g. 8443")
+    for listen_host, listen_port in [(host, port)] + ([("0.0.0.0", pair_port)] if pair else []):
+        try:
+            family = socket.getaddrinfo(listen_host, listen_port, type=socket.SOCK_STREAM)[0][0]
+            with socket.socket(family) as probe:
+                probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                probe.bind((listen_host, listen_port))
+        except socket.gaierror:
+            fail(f"--host {listen_host!r} is not an address of this machine; e.g. 127.0.0.1")
+        except OSError as error:
+            option = "--pair-port" if listen_port == pair_port and pair else "--port"
+            fail(
+                f"cannot listen on {listen_host}:{listen_port} ({error.strerror}); "
+                f"choose another {option}"
+            )
+    if not loopback and not pair and not server and os.environ.get("UNKNOT_SERVER") != "1":
+        fail(
+            f"--host {host} would let anyone on your network read and delete everything; to use "
+            "unknot from your phone, run `unknot serve --pair` instead"
+        )
+    if pair:
+        serve_paired(port, pair_port, address, plain_http)
+        return
     application = configured()
-    loopback = host in ("127.0.0.1", "localhost", "::1")
     if application.server_mode:
         secure = [u for u in application.public_urls if u.startswith("https://")]
         if not secure and not loopback:
@@ -651,13 +694,6 @@ def serve(
                 "server mode needs an https public URL (UNKNOT_PUBLIC_URL=https://...) served "
                 "directly or behind a proxy; over plain HTTP it listens on 127.0.0.1 only"
             )
-    elif not loopback:
-        print(
-            f"unknot: serving on {host}: anyone on your network can open it, and there is no "
-            "login yet. Wake lock and offline use need HTTPS, which plain `unknot serve` does "
-            "not provide.",
-            file=sys.stderr,
-        )
     with database_problems(application):
         application.open()
     from unknot.web.guard import accepted_hosts
@@ -692,6 +728,105 @@ def serve(
             proxy_headers=bool(trusted),
             forwarded_allow_ips=trusted or None,
         )
+
+
+def serve_paired(port: int, pair_port: int, address: str | None, plain_http: bool) -> None:
+    """`unknot serve --pair`: this computer on loopback over plain HTTP, phones on every
+    address over HTTPS, in one process (the pairings and the gate are in the database, the
+    two listeners share one app). Every request then needs a sign-in."""
+    import asyncio
+    import ipaddress
+    import os
+
+    import uvicorn
+
+    from unknot.services.devices import Devices
+    from unknot.web.app import create_app
+
+    found = [address] if address else Devices.network_addresses()
+    if address:
+        try:
+            ipaddress.ip_address(address)
+        except ValueError:
+            fail(f"--address {address!r} is not an IP address, e.g. 192.168.1.20")
+    if not found:
+        fail("found no network address a phone could reach; give one with --address")
+    name = Devices.host_name()
+    scheme = "http" if plain_http else "https"
+
+    def url(host: str) -> str:
+        shown = f"[{host}]" if ":" in host else host
+        return f"{scheme}://{shown}:{pair_port}"
+
+    phone_urls = [url(found[0]), url(f"{name}.local"), url(name)] + [url(a) for a in found[1:]]
+    existing = [u for u in os.environ.get("UNKNOT_PUBLIC_URL", "").split(",") if u.strip()]
+    os.environ["UNKNOT_PUBLIC_URL"] = ",".join(dict.fromkeys(phone_urls + existing))
+    os.environ["UNKNOT_NETWORK"] = "1"
+    application = configured()
+    with database_problems(application):
+        application.open()
+    certificate = key = fingerprint = None
+    if not plain_http:
+        made = application.devices().certificates(found)
+        certificate, key, fingerprint = str(made.certificate), str(made.key), made.fingerprint
+    link = application.devices().computer_link()
+    print(
+        f"unknot is running at http://127.0.0.1:{port} for this computer, and at "
+        f"{phone_urls[0]} for your phone."
+    )
+    print(
+        "Everyone signs in now, this computer too. Open this link here (it works once, for 15 "
+        f"minutes; `unknot link` makes another):\n  http://127.0.0.1:{port}/computer/{link}"
+    )
+    print("Then choose Devices, Pair a phone, and scan the code with the phone.")
+    if fingerprint:
+        print(f"This computer's certificate fingerprint (SHA-256): {fingerprint}")
+    else:
+        print(
+            "unknot: plain HTTP on the network: anyone on it can read what the phone sends, and "
+            "the phone's player cannot work offline, keep the screen on or speak reliably.",
+            file=sys.stderr,
+        )
+    app = create_app(application)
+    servers = [
+        uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")),
+        uvicorn.Server(
+            uvicorn.Config(
+                app,
+                host="0.0.0.0",
+                port=pair_port,
+                log_level="warning",
+                lifespan="off",
+                ssl_certfile=certificate,
+                ssl_keyfile=key,
+            )
+        ),
+    ]
+
+    async def both() -> None:
+        running = [asyncio.create_task(s.serve()) for s in servers]
+        # One stopping (Ctrl-C reaches only one of them) stops the other.
+        await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+        for each in servers:
+            each.should_exit = True
+        await asyncio.gather(*running)
+
+    asyncio.run(both())
+
+
+@app.command()
+def link() -> None:
+    """Print a new sign-in link for this computer's browser, while `unknot serve --pair` runs.
+
+    It works once, for 15 minutes. Only someone at this computer's terminal can read it.
+    """
+    application = configured()
+    with database_problems(application):
+        token = application.devices().computer_link()
+    print(
+        f"Open this on this computer (once, within 15 minutes):\n  http://127.0.0.1:8000/computer/{token}"
+    )
+    print("(If unknot runs on another --port, use that port instead of 8000.)")
 
 
 @app.command()

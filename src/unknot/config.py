@@ -48,6 +48,12 @@ class Settings(BaseSettings):
     in, and every page but signing in, one-time links and static files asks who they are.
     Needs an https public URL unless it listens on loopback only (for tests and trials)."""
 
+    network: bool = False
+    """The local app listens beyond loopback (UNKNOT_NETWORK, set by `unknot serve --pair`):
+    every request then needs a sign-in, the computer's own browser's too, through the link
+    `unknot serve` prints; phones join by pairing. Never decided from a request's Host header
+    or peer address."""
+
     smtp_url: str | None = None
     """The mail server invitations and password resets go through (UNKNOT_SMTP_URL):
     `smtp://host:25` (plain, a local relay), `smtp+starttls://user:password@host:587` or

@@ -568,3 +568,28 @@ def test_an_administrator_resets_a_lost_authenticator(accounts: Accounts, clock:
     assert isinstance(step, SecondStep)
     assert step.enrol  # the next sign-in sets up a new app
     assert "mfa_reset" in [e.action for e in accounts.audit(kim.id)]
+
+
+def test_a_local_person_with_paired_devices_becomes_an_account_devices_and_all(
+    application: Application,
+) -> None:
+    devices = application.devices()
+    phone = devices.sign_in_computer(devices.computer_link())
+    local = application.local().person_id
+    # The devices' account is this computer's own: `unknot admin` still sees no accounts.
+    assert not application.accounts().has_accounts()
+    made = application.accounts().create_first_administrator("Home", "admin@example.org", PASSWORD)
+    assert made.claim_link is not None
+    accounts = application.accounts()
+    row = accounts.records.account(phone.account.id)
+    assert row is not None
+    assert (row.organisation_id, row.person_id) == (made.organisation_id, local)
+    signed = accounts.claim(made.claim_link.rsplit("/", 1)[1], "sam@example.org", PASSWORD)
+    assert signed.account.id == phone.account.id
+
+
+def test_no_organisation_takes_the_local_apps_own_name(application: Application) -> None:
+    with pytest.raises(errors.AccountProblem, match="local app's own name"):
+        application.accounts().create_first_administrator(
+            "This Computer", "x@example.org", PASSWORD
+        )

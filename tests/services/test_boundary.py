@@ -119,6 +119,7 @@ def deferred_names() -> dict[str, object]:
     from unknot.mail import Mailer
     from unknot.sealing import SecretBox
     from unknot.services.catalog import Exercises
+    from unknot.services.devices import Devices
     from unknot.services.figures import Figures
     from unknot.services.passkeys import Passkeys
     from unknot.services.player import Replayed
@@ -138,6 +139,7 @@ def deferred_names() -> dict[str, object]:
         "Exercise": Exercise,
         "ExerciseRecord": ExerciseRecord,
         "Exercises": Exercises,
+        "Devices": Devices,
         "Mailer": Mailer,
         "PasskeyStore": PasskeyStore,
         "Passkeys": Passkeys,

@@ -19,6 +19,7 @@ from pydantic import BaseModel
 
 from unknot.clock import instant
 from unknot.services import errors
+from unknot.storage.tables import LOCAL_ORGANISATION
 
 if TYPE_CHECKING:
     import pyotp
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
     from unknot.storage.accounts import AccountRow, AccountStore, LoginSessionRow
 
 Role = Literal["person", "clinician", "admin"]
-LinkPurpose = Literal["invitation", "reset", "claim", "second_step", "email"]
+LinkPurpose = Literal["invitation", "reset", "claim", "second_step", "email", "computer"]
 
 # NIST SP 800-63B-4 (2024), 3.1.1.2: at least 8 characters when a password is one factor of
 # several, 15 alone, no composition rules, and a check against commonly used passwords. We take
@@ -58,6 +59,8 @@ LINK_LIFETIMES: Final[dict[str, dt.timedelta]] = {
     "second_step": dt.timedelta(minutes=5),
     # A new e-mail address, confirmed from its own mailbox.
     "email": dt.timedelta(days=1),
+    # The computer's own browser on the local app when it listens beyond loopback (issue 21).
+    "computer": dt.timedelta(minutes=15),
 }
 
 # Clinicians and administrators see other people's data or manage their accounts: a password
@@ -189,6 +192,8 @@ class CurrentSignIn(BaseModel):
     account: Account
     login_id: int
     authenticated_at: dt.datetime
+    kind: str | None = None
+    """On the local app's network (issue 21): "computer" or "device"."""
 
     def recently_authenticated(self, now: dt.datetime) -> bool:
         return now - self.authenticated_at <= REAUTH_WITHIN
@@ -202,6 +207,9 @@ class LoginSession(BaseModel):
     address: str | None
     agent: str | None
     current: bool
+    kind: str | None = None
+    """On the local app's network (issue 21): "computer" or "device"."""
+    device_name: str | None = None
 
 
 class AuditEntry(BaseModel):
@@ -280,6 +288,8 @@ class Accounts:
         name = organisation.strip()
         if not 1 <= len(name) <= 120:
             raise errors.AccountProblem("Give the organisation a name of 1 to 120 characters.")
+        if name.casefold() == LOCAL_ORGANISATION:
+            raise errors.AccountProblem(f"{name!r} is the local app's own name: choose another.")
         address = normal_email(email)
         problem = password_problem(password, address)
         if problem:
@@ -696,10 +706,18 @@ class Accounts:
         signed = self._start(row.id, now, address, agent)
         return signed.model_copy(update={"recovery_codes": codes})
 
-    def start_session(self, account_id: int, address: str | None, agent: str | None) -> SignedIn:
+    def start_session(
+        self,
+        account_id: int,
+        address: str | None,
+        agent: str | None,
+        *,
+        kind: str | None = None,
+        device_name: str | None = None,
+    ) -> SignedIn:
         """A new sign-in session for an account whose sign-in was checked elsewhere (a
-        passkey's)."""
-        return self._start(account_id, self._now(), address, agent)
+        passkey's, the computer's link, a paired device's)."""
+        return self._start(account_id, self._now(), address, agent, kind, device_name)
 
     def _new_recovery_codes(self, account_id: int) -> list[str]:
         """Ten new single-use codes in place of any left, stored hashed; shown once."""
@@ -713,7 +731,13 @@ class Accounts:
         return codes
 
     def _start(
-        self, account_id: int, now: dt.datetime, address: str | None, agent: str | None
+        self,
+        account_id: int,
+        now: dt.datetime,
+        address: str | None,
+        agent: str | None,
+        kind: str | None = None,
+        device_name: str | None = None,
     ) -> SignedIn:
         row = self.records.account(account_id)
         assert row is not None
@@ -728,6 +752,8 @@ class Accounts:
             idle_s=int(idle.total_seconds()),
             address=address,
             agent=(agent or "")[:200] or None,
+            kind=kind,
+            device_name=device_name,
         )
         return SignedIn(
             token=token,
@@ -752,7 +778,10 @@ class Accounts:
         if now - login.last_seen_at >= TOUCH_EVERY:
             self.records.touch_login(login.id, now)
         return CurrentSignIn(
-            account=_account(row), login_id=login.id, authenticated_at=login.authenticated_at
+            account=_account(row),
+            login_id=login.id,
+            authenticated_at=login.authenticated_at,
+            kind=login.kind,
         )
 
     def change_password(
@@ -1121,6 +1150,8 @@ class Accounts:
                 address=row.address,
                 agent=row.agent,
                 current=row.id == current_login,
+                kind=row.kind,
+                device_name=row.device_name,
             )
             for row in reversed(self.records.logins(account_id))
             if _alive(row, now)

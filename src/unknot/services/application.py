@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from unknot.services.actor import Actor
     from unknot.services.care import Care
     from unknot.services.catalog import Exercises
+    from unknot.services.devices import Devices
     from unknot.services.figures import Figures
     from unknot.services.passkeys import Passkeys
     from unknot.services.player import Replayed
@@ -215,3 +216,15 @@ class Application:
     def server_mode(self) -> bool:
         """Many people, each signed in (Settings.server), rather than one local person."""
         return self.workspace.server
+
+    @property
+    def network_mode(self) -> bool:
+        """The one person's app, listening beyond loopback: each of their devices signs in
+        (Settings.network)."""
+        return self.workspace.network and not self.workspace.server
+
+    def devices(self) -> Devices:
+        """The local person's own devices: the computer's sign-in and pairing phones."""
+        from unknot.services.devices import Devices
+
+        return Devices(self)

@@ -181,6 +181,14 @@ class LinkNotValid(LookupError):
     """A one-time link that is unknown, used or expired (which of these is not said)."""
 
 
+class PairingRefused(ValueError):
+    """A device's request to join that cannot go on; the message says what to do."""
+
+
+class NotTheComputer(PermissionError):
+    """Only the computer unknot runs on (signed in through the link it printed) does this."""
+
+
 class NotLinked(LookupError):
     """No care link (or not one of the caller's) stands behind what was asked: answered as not
     found, so that ids tell nobody what exists."""

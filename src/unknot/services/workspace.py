@@ -55,6 +55,8 @@ class Workspace:
     trusted_proxies: tuple[str, ...] = ()
     server: bool = False
     """Settings.server: accounts and sign-in instead of the one local person."""
+    network: bool = False
+    """Settings.network: the local app's own devices sign in (issue 21)."""
     smtp_url: str | None = None
     mail_from: str | None = None
 
@@ -70,6 +72,7 @@ class Workspace:
             public_urls=settings.public_url,
             trusted_proxies=settings.trusted_proxies,
             server=settings.server,
+            network=settings.network,
             smtp_url=settings.smtp_url,
             mail_from=settings.mail_from,
         )

@@ -55,6 +55,8 @@ class LoginSessionRow:
     revoked_at: dt.datetime | None
     address: str | None
     agent: str | None
+    kind: str | None
+    device_name: str | None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -153,10 +155,41 @@ class AccountStore:
             )
             return int(made.scalar_one())
 
+    def local_account(self, person_id: int, now: dt.datetime) -> int:
+        """The account of the local person's own devices (issue 21), made on first use in the
+        organisation of this computer, which is nobody's clinic."""
+        with self._tx() as db:
+            found = db.execute(
+                select(t.accounts.c.id).where(t.accounts.c.person_id == person_id)
+            ).scalar()
+            if found is not None:
+                return int(found)
+            organisation = db.execute(
+                select(t.organisations.c.id).where(t.organisations.c.name == t.LOCAL_ORGANISATION)
+            ).scalar()
+            if organisation is None:
+                organisation = db.execute(
+                    insert(t.organisations)
+                    .values(name=t.LOCAL_ORGANISATION, created_at=now)
+                    .returning(t.organisations.c.id)
+                ).scalar_one()
+            made = db.execute(
+                insert(t.accounts)
+                .values(
+                    organisation_id=organisation,
+                    role="person",
+                    person_id=person_id,
+                    created_at=now,
+                )
+                .returning(t.accounts.c.id)
+            )
+            return int(made.scalar_one())
+
     def adopt_local_person(self, organisation_id: int, now: dt.datetime) -> int | None:
         """The local person of a one-person install as a patient account of the organisation
         (its records stay where they are); None when there is no local person. Its label stops
-        being the local one, so the login-free app no longer finds it."""
+        being the local one, so the login-free app no longer finds it. An account their own
+        devices signed in with moves into the organisation, devices and all."""
         with self._tx() as db:
             person = db.execute(
                 select(t.persons.c.id).where(t.persons.c.label == t.LOCAL_LABEL)
@@ -164,6 +197,16 @@ class AccountStore:
             if person is None:
                 return None
             db.execute(update(t.persons).where(t.persons.c.id == person).values(label="account"))
+            devices = db.execute(
+                select(t.accounts.c.id).where(t.accounts.c.person_id == person)
+            ).scalar()
+            if devices is not None:
+                db.execute(
+                    update(t.accounts)
+                    .where(t.accounts.c.id == devices)
+                    .values(organisation_id=organisation_id)
+                )
+                return int(devices)
             made = db.execute(
                 insert(t.accounts)
                 .values(
@@ -206,8 +249,16 @@ class AccountStore:
         return [_account(r) for r in rows]
 
     def count_accounts(self) -> int:
+        """Accounts of organisations: the local person's own devices' account is not one."""
+        local = select(t.organisations.c.id).where(t.organisations.c.name == t.LOCAL_ORGANISATION)
         with self.engine.connect() as db:
-            return int(db.execute(select(func.count()).select_from(t.accounts)).scalar_one())
+            return int(
+                db.execute(
+                    select(func.count())
+                    .select_from(t.accounts)
+                    .where(t.accounts.c.organisation_id.not_in(local))
+                ).scalar_one()
+            )
 
     def set_password(self, account_id: int, password_hash: str, now: dt.datetime) -> None:
         with self._tx() as db:
@@ -373,6 +424,8 @@ class AccountStore:
         idle_s: int,
         address: str | None,
         agent: str | None,
+        kind: str | None = None,
+        device_name: str | None = None,
     ) -> int:
         with self._tx() as db:
             made = db.execute(
@@ -387,6 +440,8 @@ class AccountStore:
                     idle_s=idle_s,
                     address=address,
                     agent=agent,
+                    kind=kind,
+                    device_name=device_name,
                 )
                 .returning(t.login_sessions.c.id)
             )

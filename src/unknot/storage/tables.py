@@ -256,6 +256,9 @@ Index("ix_sessions_person_started", sessions.c.person_id, sessions.c.started_at)
 
 # The label of the one person of a local, login-free unknot.
 LOCAL_LABEL = "me"
+# The organisation of the local person's account when the local app lets their own devices in
+# (issue 21): not a clinic, so it does not count as "this unknot has accounts".
+LOCAL_ORGANISATION = "this computer"
 # The database itself keeps one local person and one active session per person, whatever
 # several server processes do at once (issue 13: 40 concurrent first writes made two "me").
 Index(
@@ -422,6 +425,34 @@ login_sessions = Table(
     Column("revoked_at", UTCDateTime, nullable=True),
     Column("address", String(45), nullable=True),
     Column("agent", String(200), nullable=True),
+    # Migration 0016, the local app on a network (issue 21): "computer" (signed in through the
+    # link `unknot serve` prints) or "device" (a paired phone, named when it asked to join).
+    Column("kind", String(10), nullable=True),
+    Column("device_name", String(80), nullable=True),
+)
+
+# A phone asking to join the local app (issue 21): the QR code's token and the short code, both
+# stored hashed, for 5 minutes; the name the phone gave, and the computer's answer.
+device_pairings = Table(
+    "device_pairings",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    account_column(),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("code_hash", String(64), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    # Wrong short codes typed while it was open: at 5 the code stops working.
+    Column("wrong_codes", Integer, nullable=False, default=0),
+    # "open", "asked" (a device gave its name), "admitted", "refused", "joined" or "cancelled".
+    Column("state", String(10), nullable=False),
+    Column("device_name", String(80), nullable=True),
+    # SHA-256 of the waiting phone's cookie: only that phone collects the sign-in.
+    Column("waiting_hash", String(64), nullable=True, unique=True),
+    Column("asked_at", UTCDateTime, nullable=True),
+    Column(
+        "login_id", Integer, ForeignKey("login_sessions.id", ondelete="SET NULL"), nullable=True
+    ),
 )
 
 sign_in_failures = Table(
@@ -539,4 +570,5 @@ ACCOUNT_TABLES = (
     care_notes,
     passkeys,
     passkey_challenges,
+    device_pairings,
 )

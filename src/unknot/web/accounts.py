@@ -57,10 +57,10 @@ def cookie_name(request: Request) -> str:
     return SECURE_COOKIE if request.url.scheme == "https" else PLAIN_COOKIE
 
 
-def is_open(path: str) -> bool:
+def is_open(path: str, open_paths: tuple[str, ...] = OPEN_PATHS) -> bool:
     return any(
         path == p.rstrip("/") or path.startswith(p if p.endswith("/") else p + "/")
-        for p in OPEN_PATHS
+        for p in open_paths
     )
 
 
@@ -101,8 +101,19 @@ class SignInGate:
     """Every request but those to `OPEN_PATHS` names a live sign-in session in its cookie, or
     is refused before any route runs; the session's account is then `request.state.sign_in`."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        open_paths: tuple[str, ...] = OPEN_PATHS,
+        refuse: Callable[[Request], Response] = refusal,
+        kinds: tuple[str, ...] | None = None,
+    ) -> None:
         self.app = app
+        self.open_paths = open_paths
+        self.refuse = refuse
+        self.kinds = kinds
+        """Only sign-ins of these kinds count (the local app's network: the person's own
+        devices, never an account of a shared server that used the same database)."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -111,14 +122,16 @@ class SignInGate:
         request = Request(scope, receive)
         token = request.cookies.get(cookie_name(request))
         found = await anyio.to_thread.run_sync(_accounts(request).current, token) if token else None
+        if found is not None and self.kinds is not None and found.kind not in self.kinds:
+            found = None
         scope.setdefault("state", {})["sign_in"] = found
-        if found is None and not is_open(request.url.path):
+        if found is None and not is_open(request.url.path, self.open_paths):
             from unknot.web.problems import allowed_methods
 
             # A method no route takes here is the router's 405 (naming those it does), as
             # for anyone: it reads nobody's data, and the schema lists the routes anyway.
             if request.method in allowed_methods(request) or request.method == "HEAD":
-                await refusal(request)(scope, receive, send)
+                await self.refuse(request)(scope, receive, send)
                 return
         await self.app(scope, receive, send)
 

@@ -14,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 
 from unknot import __version__
 from unknot.services.application import Application
-from unknot.web import access, accounts, api, faults, figures, pages, problems
+from unknot.web import access, accounts, api, devices, faults, figures, pages, problems
 from unknot.web.forms import FormTokens
 from unknot.web.guard import SiteGuard
 from unknot.web.headers import SecurityHeaders
@@ -54,11 +54,17 @@ def create_app(application: Application) -> FastAPI:
     if application.server_mode:
         # Innermost of the middleware: its refusals get the security headers too.
         accounts.install(app)
+    elif application.network_mode:
+        devices.install(app)
     app.add_middleware(GZipMiddleware, minimum_size=800)
     app.add_middleware(BodyLimit)
     app.add_middleware(SecurityHeaders)
     # Added last, so it runs first: nothing else sees a request from a host or site not ours.
-    app.add_middleware(SiteGuard, public_urls=application.public_urls)
+    app.add_middleware(
+        SiteGuard,
+        public_urls=application.public_urls,
+        loopback_only=not (application.server_mode or application.network_mode),
+    )
     problems.install(app)
     pages.install(app)
     faults.install(app)

@@ -88,6 +88,19 @@ def parse_host(value: str) -> tuple[str, int | None] | None:
     return host, int(port_text)
 
 
+def _is_loopback(address: str) -> bool:
+    """Whether the address a connection arrived on is loopback. The server's own side of the
+    connection, not the peer's (a proxy on this machine makes every peer 127.0.0.1) nor the
+    Host header (the client's to choose). A name that is no address (an in-process test
+    client's) is not a connection at all."""
+    import ipaddress
+
+    try:
+        return ipaddress.ip_address(address.split("%")[0]).is_loopback
+    except ValueError:
+        return True
+
+
 def accepted_hosts(public_urls: Iterable[str], port: int) -> list[str]:
     """The Host names answered on this port, as people would type them."""
     public = (parse_origin(u) for u in public_urls)
@@ -99,9 +112,14 @@ def accepted_hosts(public_urls: Iterable[str], port: int) -> list[str]:
 class SiteGuard:
     """ASGI middleware applying the three rules above; refusals are problem details."""
 
-    def __init__(self, app: ASGIApp, public_urls: Iterable[str] = ()) -> None:
+    def __init__(
+        self, app: ASGIApp, public_urls: Iterable[str] = (), loopback_only: bool = False
+    ) -> None:
         self.app = app
         self.public = tuple(o for o in (parse_origin(u) for u in public_urls) if o is not None)
+        self.loopback_only = loopback_only
+        """The app serves without a sign-in (issue 21): a connection that arrived on an
+        address other than loopback is refused, whoever started the server how."""
 
     def own_origins(self, scheme: str, port: int | None) -> set[Origin]:
         """The origins this server is: loopback on its own port, and its public URLs."""
@@ -143,6 +161,13 @@ class SiteGuard:
         scheme = str(scope.get("scheme", "http"))
         server = scope.get("server")
         port = int(server[1]) if server and server[1] is not None else None
+        if self.loopback_only and server and not _is_loopback(str(server[0])):
+            return (
+                403,
+                "Not served on the network without pairing",
+                "this unknot has no sign-in, so it answers only on this computer (127.0.0.1). "
+                "To use it from a phone, start it with `unknot serve --pair`.",
+            )
         raw_host = headers.get("host", "")
         host = parse_host(raw_host)
         if host is None or not self.accepts_host(host, scheme, port):

@@ -112,8 +112,10 @@ def render(request: Request, name: str, status: int = 200, **values: Any) -> HTM
     values.setdefault("emergency_guessed", call.guessed)
     values.setdefault("account", found.account if found else None)
     # On the shared server before signing in, the menu's pages would only ask to sign in.
-    values.setdefault("signed_out", application(request).server_mode and found is None)
+    network = application(request).network_mode
+    values.setdefault("signed_out", (application(request).server_mode or network) and found is None)
     values.setdefault("shared", application(request).server_mode)
+    values.setdefault("network", network)
     response = templates.TemplateResponse(
         request, name, {**values, "form_token": tokens.issue(request)}, status_code=status
     )

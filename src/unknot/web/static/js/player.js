@@ -207,13 +207,20 @@ class Player {
   }
 
   async keepAwake() {
+    // What the page got is on the player too (data-wake-lock): a phone paired over plain HTTP
+    // gets "unsupported", one over HTTPS "held" (issue 21).
+    const player = document.getElementById("player");
+    const report = (/** @type {string} */ got) => { if (player) player.dataset.wakeLock = got; };
     if (!("wakeLock" in navigator)) {
+      report("unsupported");
       this.view.notice("This browser cannot keep the screen on (Wake Lock needs HTTPS): tap it now and then.");
       return;
     }
     try {
       this.wakeLock = await navigator.wakeLock.request("screen");
+      report("held");
     } catch {
+      report("refused");
       this.view.notice("The screen may turn off: keeping it awake was refused.");
     }
   }

@@ -1,0 +1,351 @@
+"""The person's own devices on the local app when it listens beyond loopback (issue 21): the
+gate that lets in only signed-in browsers, the computer's sign-in link, pairing a phone, and
+the list of devices.
+
+Only a network-mode app installs any of this; on loopback alone the app has no sign-in.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import anyio.to_thread
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+
+from unknot.services import errors
+from unknot.services.devices import Pairing
+from unknot.web.accounts import SignInGate, cookie_name, set_cookie
+from unknot.web.asking import application, signed_in
+from unknot.web.problems import problem_response
+
+# Reached without a sign-in: the computer's link, joining, trusting the certificate, and what
+# every page loads.
+OPEN_PATHS = (
+    "/computer/",
+    "/join",
+    "/pair/",
+    "/static/",
+    "/sw.js",
+    "/manifest.webmanifest",
+)
+JOINING_COOKIE = "unknot_joining"
+
+
+def refusal(request: Request) -> Response:
+    """A browser that is not signed in: the API's 401 (the player's outbox keeps what it has),
+    a page's way to join."""
+    if request.url.path.startswith("/api/"):
+        return problem_response(
+            request,
+            401,
+            "This device is not paired",
+            "unknot is listening on the network, so each device signs in: pair this one at "
+            "/join, or on the computer open the link `unknot serve` printed.",
+        )
+    return RedirectResponse("/join", status_code=303)
+
+
+def _page(request: Request, name: str, status: int = 200, **values: Any) -> HTMLResponse:
+    from unknot.web.pages import render
+
+    return render(request, name, status=status, **values)
+
+
+async def _check_form(request: Request) -> None:
+    from unknot.web.pages import check_form
+
+    await check_form(request)
+
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(_check_form)])
+api_router = APIRouter(prefix="/api/v1")
+
+
+def _client(request: Request) -> str | None:
+    return request.client.host if request.client else None
+
+
+def _signed_in_here(request: Request) -> Any:
+    found = signed_in(request)
+    assert found is not None  # the gate lets nobody else here
+    return found
+
+
+def _gone(request: Request, text: str) -> HTMLResponse:
+    return _page(request, "message.html", status=404, title="This link no longer works", text=text)
+
+
+def _not_the_computer(request: Request, error: Exception) -> HTMLResponse:
+    return _page(
+        request, "message.html", status=403, title="Do this on the computer", text=str(error)
+    )
+
+
+@router.get("/computer/{token}")
+def computer(request: Request, token: str) -> Response:
+    # The link `unknot serve` printed: secret, single-use, for 15 minutes. Opening it is the
+    # sign-in (nobody but the terminal's reader has it).
+    devices = application(request).devices()
+    try:
+        signed = devices.sign_in_computer(
+            token, address=_client(request), agent=request.headers.get("user-agent")
+        )
+    except errors.LinkNotValid:
+        return _gone(
+            request,
+            "Each link `unknot serve` prints works once, for 15 minutes. For a new one, run "
+            "`unknot link` in a terminal on this computer.",
+        )
+    response = RedirectResponse("/", status_code=303)
+    set_cookie(request, response, signed)
+    return response
+
+
+def _trust(request: Request) -> Any:
+    return application(request).devices().trust()
+
+
+@router.get("/devices")
+def devices_page(request: Request) -> Response:
+    found = _signed_in_here(request)
+    app = application(request)
+    return _page(
+        request,
+        "devices.html",
+        devices=app.devices().devices(found),
+        is_computer=found.kind == "computer",
+        trust=_trust(request),
+        passkeys_here=app.devices().passkeys_possible(request.url.hostname or ""),
+        secure=request.url.scheme == "https",
+    )
+
+
+@router.post("/devices/pair")
+def start_pairing(request: Request) -> Response:
+    found = _signed_in_here(request)
+    try:
+        made = application(request).devices().start_pairing(found)
+    except errors.NotTheComputer as error:
+        return _not_the_computer(request, error)
+    # The token is shown once, on the page this answer renders; it is stored only hashed.
+    return _pairing_page(request, made.id, token=made.token, code=made.code)
+
+
+def _pairing_page(
+    request: Request,
+    pairing_id: int,
+    token: str | None = None,
+    code: str | None = None,
+    status: int = 200,
+    error: str | None = None,
+) -> Response:
+    found = _signed_in_here(request)
+    devices = application(request).devices()
+    try:
+        pairing = devices.pairing(found, pairing_id)
+    except errors.NotTheComputer as refused:
+        return _not_the_computer(request, refused)
+    except errors.NotLinked:
+        return _page(
+            request, "message.html", status=404, title="Not found", text="No such pairing."
+        )
+    phone_url = devices.phone_url()
+    link = None if token is None else f"{phone_url}/join/{token}"
+    return _page(
+        request,
+        "pairing.html",
+        status=status,
+        pairing=pairing,
+        link=link,
+        code=code,
+        join_url=f"{phone_url}/join",
+        qr=None if link is None else devices.qr_svg(link),
+        trust=_trust(request),
+        error=error,
+    )
+
+
+@router.get("/devices/pair/{pairing_id}")
+def pairing_page(request: Request, pairing_id: int) -> Response:
+    return _pairing_page(request, pairing_id)
+
+
+async def _decide(request: Request, pairing_id: int, admitted: bool) -> Response:
+    found = _signed_in_here(request)
+    devices = application(request).devices()
+    try:
+        await anyio.to_thread.run_sync(lambda: devices.admit(found, pairing_id, admitted))
+    except errors.NotTheComputer as error:
+        return _not_the_computer(request, error)
+    except errors.NotLinked:
+        return _page(
+            request, "message.html", status=404, title="Not found", text="No such pairing."
+        )
+    except errors.PairingRefused as error:
+        return _pairing_page(request, pairing_id, status=409, error=str(error))
+    return RedirectResponse(f"/devices/pair/{pairing_id}", status_code=303)
+
+
+@router.post("/devices/pair/{pairing_id}/admit")
+async def admit(request: Request, pairing_id: int) -> Response:
+    return await _decide(request, pairing_id, True)
+
+
+@router.post("/devices/pair/{pairing_id}/refuse")
+async def refuse(request: Request, pairing_id: int) -> Response:
+    return await _decide(request, pairing_id, False)
+
+
+@router.post("/devices/{login_id}/sign-out")
+def sign_out_device(request: Request, login_id: int) -> Response:
+    found = _signed_in_here(request)
+    try:
+        application(request).devices().revoke(found, login_id)
+    except errors.NotTheComputer as error:
+        return _not_the_computer(request, error)
+    if login_id == found.login_id:
+        response = RedirectResponse("/join", status_code=303)
+        response.delete_cookie(cookie_name(request), path="/")
+        return response
+    return RedirectResponse("/devices", status_code=303)
+
+
+@api_router.get("/pairings/{pairing_id}")
+def pairing_state(request: Request, pairing_id: int) -> Response:
+    """How a pairing stands: the computer's page asks every two seconds."""
+    found = _signed_in_here(request)
+    try:
+        pairing = application(request).devices().pairing(found, pairing_id)
+    except errors.NotTheComputer as error:
+        return problem_response(request, 403, "Only on the computer", str(error))
+    except errors.NotLinked:
+        return problem_response(request, 404, "Not found", "No pairing has that number.")
+    return JSONResponse(Pairing.model_validate(pairing).model_dump(mode="json"))
+
+
+# The phone's side ---------------------------------------------------------------------------
+
+
+def _join_page(request: Request, status: int = 200, **values: Any) -> HTMLResponse:
+    values.setdefault("error", None)
+    values.setdefault("device_name", "")
+    values.setdefault("token", None)
+    return _page(request, "join.html", status=status, trust=_trust(request), **values)
+
+
+@router.get("/join")
+def join_form(request: Request) -> Response:
+    if signed_in(request) is not None:
+        return RedirectResponse("/", status_code=303)
+    return _join_page(request)
+
+
+def _waiting(request: Request, waiting: str) -> Response:
+    response = RedirectResponse("/join/waiting", status_code=303)
+    response.set_cookie(
+        JOINING_COOKIE,
+        waiting,
+        max_age=5 * 60,
+        path="/join",
+        secure=request.url.scheme == "https",
+        httponly=True,
+        samesite="strict",
+    )
+    return response
+
+
+@router.post("/join")
+async def join_by_code(request: Request) -> Response:
+    form = await request.form()
+    name = str(form.get("name") or "")
+    devices = application(request).devices()
+    try:
+        waiting = await anyio.to_thread.run_sync(
+            lambda: devices.ask_by_code(str(form.get("code") or ""), name)
+        )
+    except (errors.PairingRefused, errors.LinkNotValid) as error:
+        return _join_page(request, status=400, error=str(error), device_name=name)
+    return _waiting(request, waiting)
+
+
+@router.get("/join/waiting")
+def join_waiting(request: Request) -> Response:
+    state = application(request).devices().waiting(request.cookies.get(JOINING_COOKIE, ""))
+    return _page(request, "join_waiting.html", state=state)
+
+
+@router.get("/join/state")
+def join_state(request: Request) -> JSONResponse:
+    """How this phone's request stands: its waiting page asks every two seconds."""
+    state = application(request).devices().waiting(request.cookies.get(JOINING_COOKIE, ""))
+    return JSONResponse({"state": state}, headers={"Cache-Control": "no-store"})
+
+
+@router.get("/join/done")
+def join_done(request: Request) -> Response:
+    devices = application(request).devices()
+    try:
+        signed = devices.collect(
+            request.cookies.get(JOINING_COOKIE, ""),
+            address=_client(request),
+            agent=request.headers.get("user-agent"),
+        )
+    except errors.PairingRefused as error:
+        return _page(request, "message.html", status=403, title="Not paired", text=str(error))
+    response = RedirectResponse("/", status_code=303)
+    set_cookie(request, response, signed)
+    response.delete_cookie(JOINING_COOKIE, path="/join")
+    return response
+
+
+@router.get("/join/{token}")
+def join_by_link_form(request: Request, token: str) -> Response:
+    return _join_page(request, token=token)
+
+
+@router.post("/join/{token}")
+async def join_by_link(request: Request, token: str) -> Response:
+    form = await request.form()
+    name = str(form.get("name") or "")
+    devices = application(request).devices()
+    try:
+        waiting = await anyio.to_thread.run_sync(lambda: devices.ask_by_token(token, name))
+    except errors.LinkNotValid as error:
+        return _gone(request, str(error))
+    except errors.PairingRefused as error:
+        return _join_page(request, status=400, error=str(error), device_name=name, token=token)
+    return _waiting(request, waiting)
+
+
+@router.get("/pair/ca.crt")
+def authority_certificate(request: Request) -> Response:
+    trust = _trust(request)
+    if trust is None:
+        return _page(
+            request,
+            "message.html",
+            status=404,
+            title="No certificate",
+            text="This unknot is not serving HTTPS with its own certificate.",
+        )
+    return Response(
+        trust.certificate_pem,
+        media_type="application/x-x509-ca-cert",
+        headers={"Content-Disposition": 'attachment; filename="unknot-ca.crt"'},
+    )
+
+
+@router.get("/pair/trust")
+def trust_page(request: Request) -> Response:
+    return _page(request, "trust.html", trust=_trust(request))
+
+
+def install(app: FastAPI) -> None:
+    """Network mode: the gate in front of everything (only the person's own signed-in
+    browsers), and these pages."""
+    app.include_router(router)
+    app.include_router(api_router)
+    app.add_middleware(
+        SignInGate, open_paths=OPEN_PATHS, refuse=refusal, kinds=("computer", "device")
+    )
