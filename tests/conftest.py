@@ -31,6 +31,7 @@ SERIAL_MODULES = frozenset(
         "tests.web.test_attacks",
         "tests.web.test_browser",
         "tests.web.test_pairing",
+        "tests.web.test_phone_button",
         "tests.web.test_passkeys",
         "tests.web.test_phone_progress",
         "tests.web.test_emergency_path",

@@ -54,6 +54,13 @@ class Settings(BaseSettings):
     `unknot serve` prints; phones join by pairing. Never decided from a request's Host header
     or peer address."""
 
+    pair_port: int = Field(default=8443, ge=1, le=65535)
+    """The network port phones use when the Your data page's "Use unknot on your phone" starts
+    listening (UNKNOT_PAIR_PORT); `unknot serve --pair` takes --pair-port instead."""
+
+    pair_address: str | None = None
+    """The address phones reach this computer at (UNKNOT_PAIR_ADDRESS); default: found."""
+
     smtp_url: str | None = None
     """The mail server invitations and password resets go through (UNKNOT_SMTP_URL):
     `smtp://host:25` (plain, a local relay), `smtp+starttls://user:password@host:587` or

@@ -485,7 +485,7 @@ def test_a_switched_off_account_signs_in_by_no_way_until_switched_on(
     )
     stranger_account = accounts.members(other)[0]
     assert stranger_account.id == stranger
-    with pytest.raises(errors.AccountProblem, match="No account of your organisation"):
+    with pytest.raises(errors.NotLinked, match="No account of your organisation"):
         accounts.switch_on(stranger_account, sam.id)
     assert not accounts.switch_on(admin, sam.id).switched_off
     assert accounts.current(signed_in(accounts, "sam@example.org", None).token) is not None
@@ -553,12 +553,22 @@ def test_a_person_has_no_sign_in_code_to_change(accounts: Accounts) -> None:
         accounts.replace_recovery_codes(current)
 
 
-def test_an_administrator_resets_a_lost_authenticator(accounts: Accounts, clock: FakeClock) -> None:
+def test_an_administrator_resets_a_lost_authenticator(
+    accounts: Accounts, application: Application, clock: FakeClock
+) -> None:
     organisation = accounts.records.organisations()[0][0]
     admin = accounts.members(organisation)[0]
     kim = add_account(accounts, organisation, "kim@example.org", role="clinician")
     kims = signed_in(accounts, "kim@example.org", clock)
     assert accounts.recovery_codes_left(kim.id) == 10
+    application.passkeys().records.add(
+        account_id=kim.id,
+        credential_id="kims-phone",
+        public_key="unused",
+        sign_count=0,
+        name="Kim's phone",
+        now=accounts._now(),
+    )
     with pytest.raises(errors.AccountProblem, match="no sign-in code"):
         accounts.reset_second_factor(admin, accounts.members(organisation)[1].id)  # sam
     accounts.reset_second_factor(admin, kim.id)
@@ -567,6 +577,7 @@ def test_an_administrator_resets_a_lost_authenticator(accounts: Accounts, clock:
     step = accounts.sign_in("kim@example.org", PASSWORD)
     assert isinstance(step, SecondStep)
     assert step.enrol  # the next sign-in sets up a new app
+    assert application.passkeys().passkeys(kim.id) == []  # the lost phone's passkey too
     assert "mfa_reset" in [e.action for e in accounts.audit(kim.id)]
 
 
@@ -593,3 +604,90 @@ def test_no_organisation_takes_the_local_apps_own_name(application: Application)
         application.accounts().create_first_administrator(
             "This Computer", "x@example.org", PASSWORD
         )
+
+
+def test_a_new_app_set_up_and_abandoned_cannot_be_finished_later(
+    accounts: Accounts, clock: FakeClock
+) -> None:
+    import pyotp
+
+    first = signed_in(accounts, "admin@example.org", clock)
+    other = signed_in(accounts, "admin@example.org", clock)
+    current = accounts.current(first.token)
+    assert current is not None
+    new = accounts.start_new_authenticator(current)
+    assert new.secret is not None
+    # Someone with this cookie later, without the password: the waiting key is neither shown
+    # nor taken.
+    clock.advance(6 * 60)
+    later = accounts.current(first.token)
+    assert later is not None
+    assert accounts.new_authenticator_again(later) is None
+    with pytest.raises(errors.PasswordAgain):
+        accounts.confirm_new_authenticator(later, pyotp.TOTP(new.secret).at(instant(clock.now())))
+    # Given the password again, the owner finishes it, and every other sign-in ends.
+    accounts.confirm_password(later, PASSWORD)
+    later = accounts.current(first.token)
+    assert later is not None
+    accounts.confirm_new_authenticator(later, pyotp.TOTP(new.secret).at(instant(clock.now())))
+    assert accounts.current(first.token) is not None
+    assert accounts.current(other.token) is None
+
+
+def test_only_the_newest_email_link_confirms(accounts: Accounts) -> None:
+    current = accounts.current(signed_in(accounts, "sam@example.org", None).token)
+    assert current is not None
+    accounts.ask_email_change(current, "mine@example.org")
+    # The link of that first request, as its mail carries it (only the mailbox knows it).
+    mine_link = accounts.make_link(current.account.id, "email")
+    accounts.ask_email_change(current, "victim@example.org")
+    with pytest.raises(errors.LinkNotValid):
+        accounts.confirm_email_change(mine_link)
+    assert accounts.records.account_by_email("victim@example.org") is None
+    # Three requests an hour at most.
+    accounts.ask_email_change(current, "third@example.org")
+    with pytest.raises(errors.AccountProblem, match="last hour"):
+        accounts.ask_email_change(current, "fourth@example.org")
+
+
+def test_switched_off_between_the_password_and_the_code_uses_nothing_up(
+    accounts: Accounts, clock: FakeClock
+) -> None:
+    organisation = accounts.records.organisations()[0][0]
+    admin = accounts.members(organisation)[0]
+    kim = add_account(accounts, organisation, "kim@example.org", role="clinician")
+    codes = signed_in(accounts, "kim@example.org", clock).recovery_codes
+    step = accounts.sign_in("kim@example.org", PASSWORD)
+    assert isinstance(step, SecondStep)
+    accounts.switch_off(admin, kim.id)
+    with pytest.raises(errors.SignInRefused, match="switched off"):
+        accounts.complete_sign_in(step.token, codes[0])
+    assert accounts.recovery_codes_left(kim.id) == 10
+    assert [e.action for e in accounts.audit(kim.id)][-1] == "sign_in_refused"
+
+
+def test_a_key_stored_before_sealing_is_sealed_at_its_next_use(
+    accounts: Accounts, clock: FakeClock
+) -> None:
+    import pyotp
+
+    signed_in(accounts, "admin@example.org", clock)
+    row = accounts.records.account_by_email("admin@example.org")
+    assert row is not None
+    plain = pyotp.random_base32()
+    with accounts.records.engine.begin() as db:
+        db.execute(
+            sqlalchemy.text(
+                "UPDATE accounts SET totp_secret = :s, totp_last_step = NULL WHERE id = :i"
+            ),
+            {"s": plain, "i": row.id},
+        )
+    step = accounts.sign_in("admin@example.org", PASSWORD)
+    assert isinstance(step, SecondStep)
+    clock.advance(30)
+    accounts.complete_sign_in(step.token, pyotp.TOTP(plain).at(instant(clock.now())))
+    after = accounts.records.account(row.id)
+    assert after is not None
+    assert after.totp_secret is not None
+    assert after.totp_secret.startswith("fernet:")
+    assert accounts.app.secret_box().open(after.totp_secret) == plain

@@ -21,6 +21,10 @@ from unknot.clock import instant
 from unknot.services import errors
 from unknot.storage.tables import LOCAL_ORGANISATION
 
+SEALED: Final = "fernet:"
+"""How a sealed secret starts (unknot.sealing.PREFIX, named here so that this module does not
+import the cipher until it needs it)."""
+
 if TYPE_CHECKING:
     import pyotp
     from argon2 import PasswordHasher
@@ -648,6 +652,17 @@ class Accounts:
         row = None if account_id is None else self.records.account(account_id)
         if row is None or row.totp_secret is None:
             raise errors.LinkNotValid("Sign in again: the time for the code is over.")
+        if row.disabled_at is not None:
+            # Switched off between the password and the code: nothing is used up or logged as
+            # a sign-in.
+            self.records.append_audit(
+                at=now,
+                action="sign_in_refused",
+                subject_account_id=row.id,
+                detail={"why": "switched off"},
+                address=address,
+            )
+            self._refuse_if_switched_off(row)
         key = f"code:{row.id}"
         wait = self._wait_s(key, "code", now)
         if wait:
@@ -685,6 +700,11 @@ class Accounts:
         if self.records.use_link(token_hash(token), "second_step", now) is None:
             raise errors.LinkNotValid("Sign in again: the time for the code is over.")
         self.records.clear_failures(key)
+        if matched is not None and not row.totp_secret.startswith(SEALED):
+            # Stored before keys were sealed (migration 0015): sealed now, at its first use.
+            self.records.reseal_totp_secret(
+                row.id, row.totp_secret, self.app.secret_box().seal(row.totp_secret)
+            )
         codes: list[str] = []
         if enrolling:
             codes = self._new_recovery_codes(row.id)
@@ -845,7 +865,7 @@ class Accounts:
             raise errors.AccountProblem("Only an administrator manages accounts.")
         row = self.records.account(account_id)
         if row is None or row.organisation_id != by.organisation_id:
-            raise errors.AccountProblem("No account of your organisation has that number.")
+            raise errors.NotLinked("No account of your organisation has that number.")
         if row.id == by.id:
             raise errors.AccountProblem("Another administrator does that for your own account.")
         return row
@@ -879,6 +899,8 @@ class Accounts:
             raise errors.AccountProblem("A person's account has no sign-in code to reset.")
         self.records.clear_second_factor(row.id)
         self.records.revoke_logins(row.id, self._now())
+        # A passkey on the lost phone would still count as the second factor.
+        self.app.passkeys().records.remove_all(row.id)
         self._record_change(
             row,
             "mfa_reset",
@@ -886,9 +908,10 @@ class Accounts:
             address=address,
             tell=(
                 "Your unknot sign-in code was reset",
-                "An administrator of your unknot cleared the authenticator app of your account, "
-                "and every device was signed out. At your next sign-in you will set up a new "
-                "one.\n\nIf you did not ask for this, tell your unknot administrator at once.",
+                "An administrator of your unknot cleared the authenticator app and the passkeys "
+                "of your account, and every device was signed out. At your next sign-in you "
+                "will set up a new app.\n\nIf you did not ask for this, tell your unknot "
+                "administrator at once.",
             ),
         )
         return self._fresh(row.id)
@@ -939,6 +962,14 @@ class Accounts:
         folded = normal_email(email)
         if folded == row.email:
             raise errors.AccountProblem("That is your address already.")
+        now = self._now()
+        key = f"email-change:{row.id}"
+        asked, _latest = self.records.failures_since(key, now - dt.timedelta(hours=1))
+        if asked >= RESETS_PER_HOUR:
+            raise errors.AccountProblem(
+                "Three new addresses were asked for in the last hour: wait an hour and try again."
+            )
+        self.records.record_failures([key], now)
         self._record_change(row, "email_change_requested", address=address)
         if self.records.account_by_email(folded) is not None:
             self._mail(
@@ -949,6 +980,8 @@ class Accounts:
                 "address instead.",
             )
             return folded
+        # Only the newest request's link confirms: an older one would confirm the newer address.
+        self.records.cancel_links(row.id, "email", now)
         self.records.set_new_email(row.id, folded)
         link = self.link_url(self.make_link(row.id, "email"), "email")
         self._mail(
@@ -1005,6 +1038,8 @@ class Accounts:
     def new_authenticator_again(self, current: CurrentSignIn) -> SecondStep | None:
         """The new app's key once more, while its set-up waits for a good code (after a wrong
         one): it is not in use yet, so showing it again gives nothing away."""
+        if not self.recently_signed_in(current):
+            return None  # a set-up abandoned over 5 minutes ago shows nothing again
         row = self.records.account(current.account.id)
         if row is None or row.totp_new_secret is None:
             return None
@@ -1025,9 +1060,9 @@ class Accounts:
     ) -> list[str]:
         """A code of the new authenticator: it replaces the old one, and ten new recovery
         codes replace the old ones (returned, shown this once). Raises AccountProblem (no new
-        authenticator is being set up), SignInThrottled or SignInRefused."""
-        row = self.records.account(current.account.id)
-        assert row is not None
+        authenticator is being set up), PasswordAgain (the password was given over 5 minutes
+        ago: a set-up abandoned then is over), SignInThrottled or SignInRefused."""
+        row = self._recent_or_refuse(current)
         if row.totp_new_secret is None:
             raise errors.AccountProblem("Start setting up the new app again from your account.")
         now = self._now()
@@ -1051,6 +1086,8 @@ class Accounts:
             )
         self.records.clear_failures(key)
         codes = self._new_recovery_codes(row.id)
+        # Whoever else is signed in as this account keeps nothing of the old factor.
+        self.records.revoke_logins(row.id, now, sparing=current.login_id)
         self._record_change(
             row,
             "mfa_changed",

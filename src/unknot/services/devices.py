@@ -22,10 +22,14 @@ from unknot.services.accounts import CurrentSignIn, SignedIn, token_hash
 
 if TYPE_CHECKING:
     from unknot.services.application import Application
-    from unknot.storage.pairings import PairingStore
+    from unknot.storage.pairings import ListeningStore, PairingStore
     from unknot.tls import Certificates
 
 PAIRING_LIFETIME: Final = dt.timedelta(minutes=5)
+# The process listening on the network (from the Your data page) says so this often; without a
+# word for LISTENING_STALE, it is taken to have stopped (it died with its process).
+HEARTBEAT_EVERY: Final = dt.timedelta(seconds=5)
+LISTENING_STALE: Final = dt.timedelta(seconds=30)
 WRONG_CODES_ALLOWED: Final = 5
 # No 0/O, 1/I/L or U: a code read off a screen and typed on a phone is typed right.
 CODE_ALPHABET: Final = "ABCDEFGHJKMNPQRSTVWXYZ23456789"
@@ -89,6 +93,36 @@ class Devices:
 
         return PairingStore(self.app._store)
 
+    @property
+    def listening(self) -> ListeningStore:
+        from unknot.storage.pairings import ListeningStore
+
+        return ListeningStore(self.app._store)
+
+    # Listening on the network from the Your data page ------------------------------------------
+
+    def listening_urls(self) -> list[str] | None:
+        """The phones' addresses while some process of this app listens on the network."""
+        return self.listening.urls(self._now() - LISTENING_STALE)
+
+    def start_listening(self, urls: list[str], pid: int) -> bool:
+        """This process listens on the network from now; False if another does already."""
+        now = self._now()
+        return self.listening.start(urls, pid, now, now - LISTENING_STALE)
+
+    def still_listening(self, pid: int) -> bool:
+        """The listening process's heartbeat; False once it was stopped from a page."""
+        return self.listening.beat(pid, self._now())
+
+    def stopped_listening(self, pid: int) -> None:
+        self.listening.stop(pid)
+
+    def stop_listening(self, current: CurrentSignIn) -> None:
+        """Stop listening on the network (the computer only): the listening process ends at
+        its next heartbeat, and at once no process answers a network connection."""
+        self._the_computer(current)
+        self.listening.stop()
+
     def _now(self) -> dt.datetime:
         return instant(self.app.clock.now())
 
@@ -100,9 +134,9 @@ class Devices:
     # What the pages show ---------------------------------------------------------------------
 
     def phone_url(self) -> str:
-        """Where a phone reaches this app: the first public URL (`unknot serve --pair` puts
-        the network address first)."""
-        urls = self.app.public_urls
+        """Where a phone reaches this app: the address it listens on from the Your data page,
+        else the first public URL (`unknot serve --pair` puts the network address first)."""
+        urls = self.listening_urls() or list(self.app.public_urls)
         return (urls[0] if urls else "http://127.0.0.1:8000").rstrip("/")
 
     def trust(self) -> Trust | None:

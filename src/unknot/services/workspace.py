@@ -57,6 +57,8 @@ class Workspace:
     """Settings.server: accounts and sign-in instead of the one local person."""
     network: bool = False
     """Settings.network: the local app's own devices sign in (issue 21)."""
+    pair_port: int = 8443
+    pair_address: str | None = None
     smtp_url: str | None = None
     mail_from: str | None = None
 
@@ -73,6 +75,8 @@ class Workspace:
             trusted_proxies=settings.trusted_proxies,
             server=settings.server,
             network=settings.network,
+            pair_port=settings.pair_port,
+            pair_address=settings.pair_address,
             smtp_url=settings.smtp_url,
             mail_from=settings.mail_from,
         )

@@ -377,6 +377,14 @@ class AccountStore:
             )
             db.execute(t.recovery_codes.delete().where(t.recovery_codes.c.account_id == account_id))
 
+    def reseal_totp_secret(self, account_id: int, plain: str, sealed: str) -> None:
+        with self._tx() as db:
+            db.execute(
+                update(t.accounts)
+                .where(t.accounts.c.id == account_id, t.accounts.c.totp_secret == plain)
+                .values(totp_secret=sealed)
+            )
+
     def set_disabled(self, account_id: int, at: dt.datetime | None) -> None:
         with self._tx() as db:
             db.execute(
@@ -554,6 +562,18 @@ class AccountStore:
                     created_at=now,
                     expires_at=expires_at,
                 )
+            )
+
+    def cancel_links(self, account_id: int, purpose: str, now: dt.datetime) -> None:
+        """Every unused link of this purpose for the account stops working."""
+        rows = t.one_time_links.c
+        with self._tx() as db:
+            db.execute(
+                update(t.one_time_links)
+                .where(
+                    rows.account_id == account_id, rows.purpose == purpose, rows.used_at.is_(None)
+                )
+                .values(used_at=now)
             )
 
     def link_account(self, token_hash: str, purpose: str, now: dt.datetime) -> int | None:

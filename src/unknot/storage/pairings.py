@@ -151,3 +151,56 @@ class PairingStore:
                 .values(state="joined", login_id=login_id, waiting_hash=None)
             )
         return done.rowcount == 1
+
+
+class ListeningStore:
+    """The one row saying the local app listens on the network, and since when."""
+
+    ROW = 1
+
+    def __init__(self, store: Store) -> None:
+        self.engine: Engine = store.engine
+        self._tx = store._tx
+
+    def start(self, urls: list[str], pid: int, now: dt.datetime, stale: dt.datetime) -> bool:
+        """Claim the row for this process; False if another process listens (fresh since
+        `stale`)."""
+        rows = t.network_listening.c
+        with self._tx() as db:
+            found = db.execute(select(rows.heartbeat_at).where(rows.id == self.ROW)).scalar()
+            if found is not None and found > stale:
+                return False
+            db.execute(t.network_listening.delete().where(rows.id == self.ROW))
+            db.execute(
+                insert(t.network_listening).values(
+                    id=self.ROW, urls=",".join(urls), started_at=now, heartbeat_at=now, pid=pid
+                )
+            )
+        return True
+
+    def beat(self, pid: int, now: dt.datetime) -> bool:
+        """Keep this process's row fresh; False once it is gone (stopped from a page)."""
+        rows = t.network_listening.c
+        with self._tx() as db:
+            done = db.execute(
+                update(t.network_listening)
+                .where(rows.id == self.ROW, rows.pid == pid)
+                .values(heartbeat_at=now)
+            )
+        return done.rowcount == 1
+
+    def stop(self, pid: int | None = None) -> None:
+        """No longer listening (only if this process's, when `pid` is given)."""
+        rows = t.network_listening.c
+        where = [rows.id == self.ROW] + ([rows.pid == pid] if pid is not None else [])
+        with self._tx() as db:
+            db.execute(t.network_listening.delete().where(*where))
+
+    def urls(self, stale: dt.datetime) -> list[str] | None:
+        """The phones' addresses while a process listens (its heartbeat after `stale`)."""
+        rows = t.network_listening.c
+        with self.engine.connect() as db:
+            found = db.execute(
+                select(rows.urls).where(rows.id == self.ROW, rows.heartbeat_at > stale)
+            ).scalar()
+        return None if found is None else str(found).split(",")

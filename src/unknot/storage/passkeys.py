@@ -133,3 +133,9 @@ class PasskeyStore:
                 delete(t.passkeys).where(rows.id == passkey_id, rows.account_id == account_id)
             )
         return done.rowcount == 1
+
+    def remove_all(self, account_id: int) -> int:
+        """Remove every passkey of the account (its sign-in code was reset); how many."""
+        with self._tx() as db:
+            done = db.execute(delete(t.passkeys).where(t.passkeys.c.account_id == account_id))
+        return int(done.rowcount)

@@ -455,6 +455,20 @@ device_pairings = Table(
     ),
 )
 
+# The local app listening on the network since someone pressed "Use unknot on your phone"
+# (issue 21): one row while it lasts, kept fresh by the process that listens, so that every
+# process of the app asks for a sign-in meanwhile, and none does once it has stopped.
+network_listening = Table(
+    "network_listening",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    # The addresses phones use, comma-separated, the one the QR code names first.
+    Column("urls", String(1000), nullable=False),
+    Column("started_at", UTCDateTime, nullable=False),
+    Column("heartbeat_at", UTCDateTime, nullable=False),
+    Column("pid", Integer, nullable=False),
+)
+
 sign_in_failures = Table(
     "sign_in_failures",
     metadata,
@@ -571,4 +585,5 @@ ACCOUNT_TABLES = (
     passkeys,
     passkey_challenges,
     device_pairings,
+    network_listening,
 )

@@ -143,6 +143,10 @@ SENSITIVE: Final = frozenset(
         "POST /account/authenticator",
         "POST /account/recovery-codes",
         "POST /account/members/{member_id}/reset-code",
+        "POST /account/members/{member_id}/switch-off",
+        "POST /account/members/{member_id}/switch-on",
+        "POST /account/members/{account_id}/role",
+        "POST /account/authenticator/confirm",
     }
 )
 

@@ -551,6 +551,8 @@ async def change_role(request: Request, account_id: int) -> Response:
         return _account_page(request, status=400, invite_error="Choose clinician or administrator.")
     try:
         _accounts(request).change_role(found.account, account_id, cast("Role", role))
+    except errors.NotLinked as error:
+        return _page(request, "message.html", status=404, title="Not found", text=str(error))
     except errors.AccountProblem as error:
         return _account_page(request, status=400, invite_error=str(error))
     return RedirectResponse("/account", status_code=303)
@@ -634,6 +636,8 @@ async def confirm_new_authenticator(request: Request) -> Response:
                 found, str(form.get("code") or ""), address=_client(request)
             )
         )
+    except errors.PasswordAgain:
+        return RedirectResponse("/confirm?next=/account", status_code=303)
     except errors.AccountProblem as error:
         return _account_page(request, status=400, code_error=str(error))
     except (errors.SignInRefused, errors.SignInThrottled) as error:
@@ -670,6 +674,8 @@ def _change_member(request: Request, change: Callable[[Accounts, Account], objec
     assert found is not None
     try:
         change(_accounts(request), found.account)
+    except errors.NotLinked as error:
+        return _page(request, "message.html", status=404, title="Not found", text=str(error))
     except errors.AccountProblem as error:
         return _account_page(request, status=400, invite_error=str(error))
     return RedirectResponse("/account", status_code=303)

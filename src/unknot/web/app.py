@@ -19,6 +19,7 @@ from unknot.web.forms import FormTokens
 from unknot.web.guard import SiteGuard
 from unknot.web.headers import SecurityHeaders
 from unknot.web.limits import BodyLimit
+from unknot.web.listening import NetworkState
 
 STATIC = Path(__file__).parent / "static"
 # Swagger UI's files, as the fastapi-offline package ships them (its code is not used).
@@ -51,11 +52,14 @@ def create_app(application: Application) -> FastAPI:
     )
     app.state.unknot = application
     app.state.form_tokens = FormTokens(application.secret())
+    app.state.network = NetworkState(application)
     if application.server_mode:
         # Innermost of the middleware: its refusals get the security headers too.
         accounts.install(app)
-    elif application.network_mode:
-        devices.install(app)
+    else:
+        # The local app: every browser signs in while it listens on the network (`unknot serve
+        # --pair`, or from the Your data page), and none otherwise.
+        devices.install(app, always=application.network_mode)
     app.add_middleware(GZipMiddleware, minimum_size=800)
     app.add_middleware(BodyLimit)
     app.add_middleware(SecurityHeaders)
@@ -64,6 +68,9 @@ def create_app(application: Application) -> FastAPI:
         SiteGuard,
         public_urls=application.public_urls,
         loopback_only=not (application.server_mode or application.network_mode),
+        listening=None
+        if application.server_mode or application.network_mode
+        else app.state.network.urls,
     )
     problems.install(app)
     pages.install(app)

@@ -12,11 +12,13 @@ from typing import Any
 import anyio.to_thread
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from unknot.services import errors
 from unknot.services.devices import Pairing
 from unknot.web.accounts import SignInGate, cookie_name, set_cookie
 from unknot.web.asking import application, signed_in
+from unknot.web.listening import NetworkState, listen
 from unknot.web.problems import problem_response
 
 # Reached without a sign-in: the computer's link, joining, trusting the certificate, and what
@@ -59,17 +61,37 @@ async def _check_form(request: Request) -> None:
 
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(_check_form)])
-api_router = APIRouter(prefix="/api/v1")
+# The computer's pairing page polls this; it is the page's, not part of the public API.
+api_router = APIRouter(prefix="/api/v1", include_in_schema=False)
 
 
 def _client(request: Request) -> str | None:
     return request.client.host if request.client else None
 
 
+class OffTheNetwork(Exception):
+    """A devices page while the local app listens on loopback alone: nobody signs in."""
+
+
+class SignInFirst(Exception):
+    """A devices page from a browser that is not signed in, while the app is on the network."""
+
+
 def _signed_in_here(request: Request) -> Any:
     found = signed_in(request)
-    assert found is not None  # the gate lets nobody else here
-    return found
+    if found is not None:
+        return found
+    # The gate lets nobody else here while the app is on the network. This process may not
+    # know yet that another one started listening (it reads that once a second): look again,
+    # and read the cookie the gate did not.
+    state: NetworkState = request.app.state.network
+    if state.urls(fresh=True) is not None:
+        token = request.cookies.get(cookie_name(request))
+        current = application(request).accounts().current(token) if token else None
+        if current is not None and current.kind in ("computer", "device"):
+            return current
+        raise SignInFirst
+    raise OffTheNetwork
 
 
 def _gone(request: Request, text: str) -> HTMLResponse:
@@ -106,6 +128,71 @@ def _trust(request: Request) -> Any:
     return application(request).devices().trust()
 
 
+@router.post("/data/phone")
+async def use_phone(request: Request) -> Response:
+    """ "Use unknot on your phone": this process listens on the network too, over HTTPS, and
+    this browser (trusted until now: the app was on loopback alone) is the computer's."""
+    import asyncio
+    import os
+    import socket
+
+    app = application(request)
+    state: NetworkState = request.app.state.network
+    if app.network_mode or state.urls() is not None:
+        return RedirectResponse("/devices", status_code=303)
+    devices = app.devices()
+    workspace = app.workspace
+    addresses = [workspace.pair_address] if workspace.pair_address else devices.network_addresses()
+
+    def problem(text: str) -> HTMLResponse:
+        return _page(request, "data.html", status=409, deleted=None, error=None, phone_error=text)
+
+    if not addresses:
+        return problem(
+            "This computer has no network address a phone could reach: connect it to your Wi-Fi "
+            "first (or set UNKNOT_PAIR_ADDRESS)."
+        )
+    port = workspace.pair_port
+    try:
+        with socket.socket() as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(("0.0.0.0", port))
+    except OSError as error:
+        return problem(
+            f"Port {port} is taken ({error.strerror}): set UNKNOT_PAIR_PORT to another, such "
+            "as 8444, and start unknot again."
+        )
+    made = await anyio.to_thread.run_sync(devices.certificates, addresses)
+    name = devices.host_name()
+    shown = f"[{addresses[0]}]" if ":" in addresses[0] else addresses[0]
+    urls = [f"https://{shown}:{port}", f"https://{name}.local:{port}", f"https://{name}:{port}"]
+    if not devices.start_listening(urls, os.getpid()):
+        return RedirectResponse("/devices", status_code=303)
+    state.set(tuple(urls))
+    signed = devices.sign_in_computer(
+        devices.computer_link(), address=_client(request), agent=request.headers.get("user-agent")
+    )
+    # Kept on the app: a task nobody holds may be collected before it ends.
+    request.app.state.listener = asyncio.get_running_loop().create_task(
+        listen(request.app, port, str(made.certificate), str(made.key))
+    )
+    response = RedirectResponse("/devices", status_code=303)
+    set_cookie(request, response, signed)
+    return response
+
+
+@router.post("/devices/stop")
+def stop_listening(request: Request) -> Response:
+    found = _signed_in_here(request)
+    try:
+        application(request).devices().stop_listening(found)
+    except errors.NotTheComputer as error:
+        return _not_the_computer(request, error)
+    state: NetworkState = request.app.state.network
+    state.set(None)
+    return RedirectResponse("/data", status_code=303)
+
+
 @router.get("/devices")
 def devices_page(request: Request) -> Response:
     found = _signed_in_here(request)
@@ -118,6 +205,7 @@ def devices_page(request: Request) -> Response:
         trust=_trust(request),
         passkeys_here=app.devices().passkeys_possible(request.url.hostname or ""),
         secure=request.url.scheme == "https",
+        can_stop=not app.network_mode,
     )
 
 
@@ -341,11 +429,49 @@ def trust_page(request: Request) -> Response:
     return _page(request, "trust.html", trust=_trust(request))
 
 
-def install(app: FastAPI) -> None:
-    """Network mode: the gate in front of everything (only the person's own signed-in
-    browsers), and these pages."""
+class DeviceGate(SignInGate):
+    """The person's own signed-in browsers only, while the app listens on the network: always
+    for `unknot serve --pair`, else while the Your data page's listener runs."""
+
+    def __init__(self, app: ASGIApp, always: bool) -> None:
+        super().__init__(app, open_paths=OPEN_PATHS, refuse=refusal, kinds=("computer", "device"))
+        self.always = always
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and not self.always:
+            state: NetworkState = scope["app"].state.network
+            # Read at most once a second, and a tiny table: no thread hop on every request.
+            if state.urls() is None:
+                scope.setdefault("state", {})["sign_in"] = None
+                await self.app(scope, receive, send)
+                return
+        await super().__call__(scope, receive, send)
+
+
+def on_the_network(request: Request) -> bool:
+    """Whether the app listens beyond loopback now, so that every browser signs in."""
+    if application(request).network_mode:
+        return True
+    state: NetworkState = request.app.state.network
+    return state.urls() is not None
+
+
+def install(app: FastAPI, always: bool) -> None:
+    """The local app: these pages, and the gate in front of everything while it listens on
+    the network (`always` for `unknot serve --pair`)."""
+
+    @app.exception_handler(SignInFirst)
+    async def sign_in_first(request: Request, _error: SignInFirst) -> Response:
+        return refusal(request)
+
+    @app.exception_handler(OffTheNetwork)
+    async def off_the_network(request: Request, _error: OffTheNetwork) -> Response:
+        if request.url.path.startswith("/api/"):
+            return problem_response(
+                request, 409, "Not on the network", "unknot listens on this computer only now."
+            )
+        return RedirectResponse("/data#phone", status_code=303)
+
     app.include_router(router)
     app.include_router(api_router)
-    app.add_middleware(
-        SignInGate, open_paths=OPEN_PATHS, refuse=refusal, kinds=("computer", "device")
-    )
+    app.add_middleware(DeviceGate, always=always)

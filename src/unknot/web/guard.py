@@ -18,7 +18,7 @@ script) is judged by that token or by the JSON rule alone.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -101,6 +101,10 @@ def _is_loopback(address: str) -> bool:
         return True
 
 
+def _origins(urls: Iterable[str]) -> tuple[Origin, ...]:
+    return tuple(o for o in (parse_origin(u) for u in urls) if o is not None)
+
+
 def accepted_hosts(public_urls: Iterable[str], port: int) -> list[str]:
     """The Host names answered on this port, as people would type them."""
     public = (parse_origin(u) for u in public_urls)
@@ -113,22 +117,37 @@ class SiteGuard:
     """ASGI middleware applying the three rules above; refusals are problem details."""
 
     def __init__(
-        self, app: ASGIApp, public_urls: Iterable[str] = (), loopback_only: bool = False
+        self,
+        app: ASGIApp,
+        public_urls: Iterable[str] = (),
+        loopback_only: bool = False,
+        listening: Callable[[], tuple[str, ...] | None] | None = None,
     ) -> None:
         self.app = app
-        self.public = tuple(o for o in (parse_origin(u) for u in public_urls) if o is not None)
+        self.public = _origins(public_urls)
         self.loopback_only = loopback_only
         """The app serves without a sign-in (issue 21): a connection that arrived on an
         address other than loopback is refused, whoever started the server how."""
+        self.listening = listening
+        """The phones' addresses while the local app listens on the network from its Your data
+        page (then network connections are answered, at those names), else None."""
 
-    def own_origins(self, scheme: str, port: int | None) -> set[Origin]:
+    def own_origins(
+        self, scheme: str, port: int | None, public: tuple[Origin, ...] = ()
+    ) -> set[Origin]:
         """The origins this server is: loopback on its own port, and its public URLs."""
-        own = set(self.public)
+        own = set(public or self.public)
         if port is not None:
             own.update(Origin(scheme, host, port) for host in LOOPBACK_HOSTS)
         return own
 
-    def accepts_host(self, host: tuple[str, int | None], scheme: str, port: int | None) -> bool:
+    def accepts_host(
+        self,
+        host: tuple[str, int | None],
+        scheme: str,
+        port: int | None,
+        public: tuple[Origin, ...] = (),
+    ) -> bool:
         """Loopback names on the server's own port, or a public URL's host and port."""
         name, given = host
         if name in LOOPBACK_HOSTS and (
@@ -140,8 +159,8 @@ class SiteGuard:
         # Behind a proxy the request may arrive as plain HTTP for an https public URL: a bare
         # name means the public URL's own default port, whatever the scheme seen here.
         return any(
-            name == public.host and (given or DEFAULT_PORTS[public.scheme]) == public.port
-            for public in self.public
+            name == url.host and (given or DEFAULT_PORTS[url.scheme]) == url.port
+            for url in public or self.public
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -161,7 +180,9 @@ class SiteGuard:
         scheme = str(scope.get("scheme", "http"))
         server = scope.get("server")
         port = int(server[1]) if server and server[1] is not None else None
-        if self.loopback_only and server and not _is_loopback(str(server[0])):
+        listening = self.listening() if self.listening is not None else None
+        public = self.public + _origins(listening) if listening else self.public
+        if self.loopback_only and not listening and server and not _is_loopback(str(server[0])):
             return (
                 403,
                 "Not served on the network without pairing",
@@ -170,9 +191,9 @@ class SiteGuard:
             )
         raw_host = headers.get("host", "")
         host = parse_host(raw_host)
-        if host is None or not self.accepts_host(host, scheme, port):
+        if host is None or not self.accepts_host(host, scheme, port, public):
             names = ", ".join(
-                accepted_hosts([str(p) for p in self.public], port or DEFAULT_PORTS[scheme])
+                accepted_hosts([str(p) for p in public], port or DEFAULT_PORTS[scheme])
             )
             return (
                 421,
@@ -198,7 +219,7 @@ class SiteGuard:
             origin_header = None
         if origin_header is not None:
             origin = parse_origin(origin_header)
-            if origin is None or origin not in self.own_origins(scheme, port):
+            if origin is None or origin not in self.own_origins(scheme, port, public):
                 return (
                     403,
                     "Refused from another origin",

@@ -112,7 +112,9 @@ def render(request: Request, name: str, status: int = 200, **values: Any) -> HTM
     values.setdefault("emergency_guessed", call.guessed)
     values.setdefault("account", found.account if found else None)
     # On the shared server before signing in, the menu's pages would only ask to sign in.
-    network = application(request).network_mode
+    from unknot.web.devices import on_the_network
+
+    network = not application(request).server_mode and on_the_network(request)
     values.setdefault("signed_out", (application(request).server_mode or network) and found is None)
     values.setdefault("shared", application(request).server_mode)
     values.setdefault("network", network)
