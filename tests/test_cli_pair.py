@@ -52,7 +52,7 @@ def test_options_that_do_not_go_together_exit_2_naming_them(
 
 
 def test_unknot_link_prints_a_single_use_link_for_this_computer() -> None:
-    first = runner.invoke(app, ["link"])
+    first = runner.invoke(app, ["link", "--port", "8000"])
     assert first.exit_code == 0, first.output
     found = re.search(r"http://127\.0\.0\.1:8000/computer/([A-Za-z0-9_-]{40,})", first.stdout)
     assert found

@@ -26,11 +26,8 @@ def test_the_server_certificate_names_this_machine_under_its_own_authority(
     made = certificates(tmp_path, NOW, ["192.168.1.20"])
     certificate = x509.load_pem_x509_certificate(made.certificate.read_bytes())
     names = certificate.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
-    assert set(names.get_values_for_type(x509.DNSName)) == {
-        host_name(),
-        f"{host_name()}.local",
-        "localhost",
-    }
+    # The bare host name could be a public domain ("dev"): only `<it>.local` is named.
+    assert set(names.get_values_for_type(x509.DNSName)) == {f"{host_name()}.local", "localhost"}
     assert ipaddress.ip_address("192.168.1.20") in names.get_values_for_type(x509.IPAddress)
     assert certificate.not_valid_after_utc - NOW <= dt.timedelta(days=SERVER_DAYS)
     # What a client that trusts the authority does with it: OpenSSL verifies the chain.
@@ -102,3 +99,55 @@ def test_the_authority_cannot_vouch_for_another_site(tmp_path: Path) -> None:
     )
     assert refused.returncode != 0
     assert "permitted subtree violation" in refused.stdout + refused.stderr
+
+
+def test_the_authority_signs_no_mail_code_or_bare_host_name(tmp_path: Path) -> None:
+    from cryptography.x509.oid import ExtendedKeyUsageOID
+
+    made = certificates(tmp_path, NOW, ["192.168.1.20"])
+    authority = x509.load_pem_x509_certificate(made.authority.read_bytes())
+    key = serialization.load_pem_private_key((tmp_path / "ca.key").read_bytes(), password=None)
+    assert isinstance(key, ec.EllipticCurvePrivateKey)
+
+    def verifies(names: list[x509.GeneralName], usage: x509.ObjectIdentifier, purpose: str) -> bool:
+        made_key = ec.generate_private_key(ec.SECP256R1())
+        leaf = (
+            x509.CertificateBuilder()
+            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "x")]))
+            .issuer_name(authority.subject)
+            .public_key(made_key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(NOW)
+            .not_valid_after(NOW + dt.timedelta(days=30))
+            .add_extension(x509.SubjectAlternativeName(names), critical=False)
+            .add_extension(x509.ExtendedKeyUsage([usage]), critical=False)
+            .sign(key, hashes.SHA256())
+        )
+        path = tmp_path / "leaf.crt"
+        path.write_bytes(leaf.public_bytes(serialization.Encoding.PEM))
+        return (
+            subprocess.run(
+                [
+                    "openssl",
+                    "verify",
+                    "-purpose",
+                    purpose,
+                    "-CAfile",
+                    str(made.authority),
+                    str(path),
+                ],
+                capture_output=True,
+            ).returncode
+            == 0
+        )
+
+    server = ExtendedKeyUsageOID.SERVER_AUTH
+    assert verifies([x509.DNSName(f"{host_name()}.local")], server, "sslserver")
+    # Under the bare host name, which could be a public top-level domain ("dev"): refused.
+    assert not verifies([x509.DNSName(f"login.bank.{host_name()}")], server, "sslserver")
+    assert not verifies(
+        [x509.RFC822Name("ceo@bank.example")], ExtendedKeyUsageOID.EMAIL_PROTECTION, "smimesign"
+    )
+    assert not verifies(
+        [x509.DNSName(f"{host_name()}.local")], ExtendedKeyUsageOID.CODE_SIGNING, "codesign"
+    )

@@ -758,7 +758,9 @@ def serve_paired(port: int, pair_port: int, address: str | None, plain_http: boo
         shown = f"[{host}]" if ":" in host else host
         return f"{scheme}://{shown}:{pair_port}"
 
-    phone_urls = [url(found[0]), url(f"{name}.local"), url(name)] + [url(a) for a in found[1:]]
+    phone_urls = (
+        [url(found[0])] + ([url(f"{name}.local")] if name else []) + [url(a) for a in found[1:]]
+    )
     existing = [u for u in os.environ.get("UNKNOT_PUBLIC_URL", "").split(",") if u.strip()]
     os.environ["UNKNOT_PUBLIC_URL"] = ",".join(dict.fromkeys(phone_urls + existing))
     os.environ["UNKNOT_NETWORK"] = "1"
@@ -815,18 +817,22 @@ def serve_paired(port: int, pair_port: int, address: str | None, plain_http: boo
 
 
 @app.command()
-def link() -> None:
-    """Print a new sign-in link for this computer's browser, while `unknot serve --pair` runs.
+def link(
+    port: Annotated[
+        int, typer.Option(help="The --port unknot serves this computer on.", min=1, max=65535)
+    ] = 8000,
+) -> None:
+    """Print a new sign-in link for this computer's browser, while unknot listens on the
+    network (`unknot serve --pair`, or Your data's "Use unknot on your phone").
 
-    It works once, for 15 minutes. Only someone at this computer's terminal can read it.
+    It works once, for 15 minutes, and only in a browser on this computer.
     """
     application = configured()
     with database_problems(application):
         token = application.devices().computer_link()
     print(
-        f"Open this on this computer (once, within 15 minutes):\n  http://127.0.0.1:8000/computer/{token}"
+        f"Open this on this computer (once, within 15 minutes):\n  http://127.0.0.1:{port}/computer/{token}"
     )
-    print("(If unknot runs on another --port, use that port instead of 8000.)")
 
 
 @app.command()

@@ -6,8 +6,10 @@ fingerprint shown on the computer to compare); every server certificate after th
 with it, so a new address needs no new trust on the phone.
 
 The authority can sign for this computer's kind of names only (RFC 5280 name constraints):
-private and link-local addresses, loopback, `.local`, `.lan`, `.home.arpa` and this computer's
-own host name. A phone that trusts it therefore trusts nothing of it for a bank's site, even if
+private and link-local addresses, loopback, and names under `.local`, `.lan` and `.home.arpa`
+(this computer's own is `<host name>.local`; a bare host name could be a public domain such as
+`dev`). It signs server certificates only (its extended key usage), and no e-mail or web
+address names. A phone that trusts it therefore trusts nothing of it for a bank's site, even if
 its key were stolen. Its key stays in the data folder, readable by its owner only.
 """
 
@@ -74,8 +76,12 @@ def network_addresses() -> list[str]:
 
 
 def host_name() -> str:
-    """This computer's host name as a phone on the same network may know it."""
-    return socket.gethostname().split(".")[0].lower()
+    """This computer's host name as a phone on the same network may know it (`<it>.local`),
+    or "" when it has none usable in a name."""
+    import re
+
+    name = socket.gethostname().split(".")[0].lower()
+    return name if re.fullmatch(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?", name) else ""
 
 
 def authority_fingerprint(pem: str) -> str:
@@ -133,7 +139,7 @@ def _authority(
     name = x509.Name(
         [
             x509.NameAttribute(NameOID.ORGANIZATION_NAME, "unknot on this computer"),
-            x509.NameAttribute(NameOID.COMMON_NAME, f"unknot on {own_name}"),
+            x509.NameAttribute(NameOID.COMMON_NAME, f"unknot on {own_name or 'this computer'}"),
         ]
     )
     networks = [ipaddress.ip_network(n) for n in PRIVATE_NETWORKS]
@@ -143,8 +149,11 @@ def _authority(
         for a in addresses
         if not any(a.version == n.version and a in n for n in networks)
     ]
-    permitted: list[x509.GeneralName] = [x509.DNSName(d) for d in (*HOME_DOMAINS, own_name)]
+    permitted: list[x509.GeneralName] = [x509.DNSName(d) for d in HOME_DOMAINS]
     permitted += [x509.IPAddress(n) for n in networks]
+    # A permitted subtree of a kind limits every name of that kind: e-mail and web addresses
+    # only under a domain nobody can own (RFC 2606).
+    permitted += [x509.RFC822Name("invalid"), x509.UniformResourceIdentifier(".invalid")]
     certificate = (
         x509.CertificateBuilder()
         .subject_name(name)
@@ -172,6 +181,7 @@ def _authority(
             x509.NameConstraints(permitted_subtrees=permitted, excluded_subtrees=None),
             critical=True,
         )
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
         .sign(key, hashes.SHA256())
     )
@@ -198,7 +208,7 @@ def _may_sign_for(
         if isinstance(g, x509.IPAddress)
         and isinstance(g.value, ipaddress.IPv4Network | ipaddress.IPv6Network)
     ]
-    return own_name in dns and all(
+    return HOME_DOMAINS[1] in dns and all(
         any(a.version == n.version and a in n for n in networks) for a in addresses
     )
 
@@ -212,14 +222,14 @@ def certificates(
     found = network_addresses() if addresses is None else addresses
     ips: list[Address] = [ipaddress.ip_address(a) for a in found]
     ips += [ipaddress.ip_address("127.0.0.1"), ipaddress.ip_address("::1")]
-    names = [own_name, f"{own_name}.local", "localhost"]
+    names = ([f"{own_name}.local"] if own_name else []) + ["localhost"]
     authority, authority_key = _authority(folder, own_name, ips, now)
     cert_path, key_path = folder / "server.crt", folder / "server.key"
     if not _current(cert_path, key_path, authority, names, ips, now):
         key = ec.generate_private_key(ec.SECP256R1())
         certificate = (
             x509.CertificateBuilder()
-            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, own_name)]))
+            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, names[0])]))
             .issuer_name(authority.subject)
             .public_key(key.public_key())
             .serial_number(x509.random_serial_number())

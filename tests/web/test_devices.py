@@ -84,6 +84,16 @@ def start_pairing(client: TestClient) -> tuple[int, str, str]:
     return int(pairing[1]), link[1], code[1]
 
 
+def pair_phone(desk: TestClient, hand: TestClient) -> int:
+    """Pair `hand` by the QR code's link, admitted on `desk`: the pairing's id."""
+    pairing, link, _code = start_pairing(desk)
+    path = link.removeprefix(PHONE_URL)
+    assert post(hand, path, path, name="Sam's phone") == 303
+    assert post(desk, f"/devices/pair/{pairing}/admit", "/devices") == 303
+    assert hand.get("/join/done").status_code == 303
+    return pairing
+
+
 def test_nothing_but_joining_is_served_without_a_sign_in(network: Application) -> None:
     with (
         phone(network) as stranger,
@@ -121,9 +131,6 @@ def test_a_phone_joins_by_the_qr_link_once_the_computer_admits_its_name(
         path = link.removeprefix(PHONE_URL)
         assert hand.get(path).status_code == 200
         assert post(hand, path, path, name="  Sam's   phone ") == 303
-        # The token is used: a second device with the same link is refused.
-        assert other.get(path).status_code == 200  # the form; the token is checked on asking
-        assert post(other, path, path, name="Eve's phone") == 404
         # Not admitted yet: the phone is not signed in, and collecting is refused.
         waiting = hand.get("/join/waiting")
         assert "Confirm on the computer" in waiting.text
@@ -143,6 +150,9 @@ def test_a_phone_joins_by_the_qr_link_once_the_computer_admits_its_name(
         assert "__Host-unknot_session" in done.headers["set-cookie"]
         assert hand.get("/api/v1/status").status_code == 200
         assert hand.get("/join/done").status_code == 403  # collected once
+        # The token is used: another device with the same link is refused.
+        assert other.get(path).status_code == 200  # the form; the token is checked on asking
+        assert post(other, path, path, name="Eve's phone") == 404
         # Listed on the computer, and signed out from there: out at its next request.
         listed = network.devices().devices(_current(network, desk))
         names = {d.name: d for d in listed}
@@ -163,19 +173,23 @@ def _current(application: Application, client: TestClient) -> CurrentSignIn:
     return found
 
 
-def test_a_phone_joins_by_the_short_code_and_six_wrong_codes_end_it(
+def test_a_phone_joins_by_the_short_code_and_six_wrong_codes_stop_the_code(
     network: Application,
 ) -> None:
     with computer(network) as desk, phone(network) as hand:
-        pairing, _link, code = start_pairing(desk)
+        pairing, link, code = start_pairing(desk)
         assert re.fullmatch(r"[A-Z2-9]{4}-[A-Z2-9]{4}", code)
         for _ in range(WRONG_CODES_ALLOWED):
             assert post(hand, "/join", "/join", code="AAAA-AAAA", name="Sam's phone") == 400
-        # The sixth try is refused even with the right code: the pairing must start again.
+        # The sixth try is refused even with the right code.
         assert post(hand, "/join", "/join", code=code, name="Sam's phone") == 400
         over = desk.get(f"/api/v1/pairings/{pairing}").json()
-        assert (over["state"], over["wrong_codes"]) == ("cancelled", 5)
-        assert "This pairing is over" in desk.get(f"/devices/pair/{pairing}").text
+        assert (over["state"], over["wrong_codes"]) == ("open", 6)
+        assert "only the QR code works now" in desk.get(f"/devices/pair/{pairing}").text
+        # Junk typed by someone on the network does not stop the QR code's link.
+        path = link.removeprefix(PHONE_URL)
+        assert post(hand, path, path, name="Sam's phone") == 303
+        assert desk.get(f"/api/v1/pairings/{pairing}").json()["state"] == "asked"
         pairing, _link, code = start_pairing(desk)
         # Typed as people type it: lower case, spaces instead of the dash.
         typed = code.lower().replace("-", " ")
@@ -207,11 +221,7 @@ def test_a_pairing_lasts_five_minutes(network: Application, clock: FakeClock) ->
 
 def test_only_the_computer_pairs_and_signs_out_other_devices(network: Application) -> None:
     with computer(network) as desk, phone(network) as hand:
-        pairing, link, _code = start_pairing(desk)
-        path = link.removeprefix(PHONE_URL)
-        post(hand, path, path, name="Sam's phone")
-        post(desk, f"/devices/pair/{pairing}/admit", "/devices")
-        assert hand.get("/join/done").status_code == 303
+        pairing = pair_phone(desk, hand)
         assert post(hand, "/devices/pair", "/devices") == 403
         assert hand.get(f"/api/v1/pairings/{pairing}").status_code == 403
         desk_login = _current(network, desk).login_id
@@ -244,8 +254,69 @@ def test_pairing_pages_are_made_for_the_phone(network: Application) -> None:
     with computer(network) as desk, phone(network) as hand:
         page = desk.post("/devices/pair", data={"form_token": form_token(desk, "/devices")})
         assert "<svg" in page.text
-        assert "/pair/trust" in page.text
+        # A warning on the phone means stop: the code in the link could be read.
+        assert "<strong>stop</strong>" in page.text
         trust = hand.get("/pair/trust")
         assert trust.status_code == 200
         # Passkeys need a host name: at an address, the devices page says so.
         assert "Passkeys need a host name" in desk.get("/devices").text
+
+
+def test_a_second_device_on_the_same_code_stops_the_pairing(network: Application) -> None:
+    with computer(network) as desk, phone(network) as hand, phone(network) as other:
+        pairing, link, code = start_pairing(desk)
+        path = link.removeprefix(PHONE_URL)
+        assert post(hand, path, path, name="Sam's phone") == 303
+        # Someone who saw the code tries it too: nobody is admitted, and the computer says so.
+        assert post(other, "/join", "/join", code=code, name="Sam's phone") == 400
+        assert desk.get(f"/api/v1/pairings/{pairing}").json()["state"] == "contested"
+        assert "Two devices tried to join" in desk.get(f"/devices/pair/{pairing}").text
+        assert post(desk, f"/devices/pair/{pairing}/admit", "/devices") == 409
+        assert hand.get("/join/done").status_code == 403
+
+
+def test_names_that_read_other_than_they_are_are_refused(network: Application) -> None:
+    with computer(network) as desk, phone(network) as hand:
+        _pairing, link, _code = start_pairing(desk)
+        path = link.removeprefix(PHONE_URL)
+        for name in ("Sam's phone\u200b", "\u202eenohp s'maS", "", "x" * 41):
+            assert post(hand, path, path, name=name) == 400, repr(name)
+        # The computer shows where the asking device is and which browser it is.
+        assert post(hand, path, path, name="Sam's phone") == 303
+        page = desk.get(f"/devices/pair/{_pairing}").text
+        assert "from testclient" in page
+
+
+def test_the_computers_sign_in_counts_only_on_this_computer(network: Application) -> None:
+    with computer(network) as desk:
+        token = desk.cookies.get("unknot_session")
+        assert token
+        assert desk.get("/api/v1/status").status_code == 200
+        # Its cookie, caught by another program on 127.0.0.1 and carried to the network
+        # listener, signs nobody in there.
+        with phone(network) as thief:
+            thief.cookies.set("__Host-unknot_session", token)
+            assert thief.get("/api/v1/status").status_code == 401
+            assert thief.get("/devices").status_code == 303
+        # Nor does the link `unknot serve` prints work from the network.
+        link = network.devices().computer_link()
+        with phone(network) as far:
+            assert far.get(f"/computer/{link}").status_code == 404
+            assert far.get("/api/v1/status").status_code == 401
+
+
+def test_a_device_signed_out_loses_its_cached_pages(network: Application) -> None:
+    with computer(network) as desk, phone(network) as hand:
+        pair_phone(desk, hand)
+        mine = _current(network, hand).login_id
+        post(desk, f"/devices/{mine}/sign-out", "/devices")
+        answer = hand.get("/api/v1/status")
+        assert answer.status_code == 401
+        assert answer.headers["Clear-Site-Data"] == '"cache"'
+
+
+def test_ids_out_of_range_are_a_clear_refusal(network: Application) -> None:
+    with computer(network) as desk:
+        huge = "99999999999999999999"
+        assert desk.get(f"/devices/pair/{huge}").status_code == 422
+        assert desk.get(f"/api/v1/pairings/{huge}").status_code == 422

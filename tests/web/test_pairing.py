@@ -31,7 +31,7 @@ from tests.web.browsing import ARGS, CHROMIUM, begin_session, under_service_work
 from tests.web.serving import free_port, wait_for_port
 from unknot.config import Settings
 from unknot.services.application import Application
-from unknot.tls import network_addresses
+from unknot.tls import authority_fingerprint, network_addresses
 
 CERTUTIL = "/usr/bin/certutil"
 LINK = re.compile(r"http://127\.0\.0\.1:\d+/computer/[A-Za-z0-9_-]+")
@@ -187,6 +187,9 @@ def test_a_phone_pairs_by_the_qr_code_and_plays_a_session_over_https(
     assert desk.url.startswith(f"http://127.0.0.1:{paired.port}/")
     desk.goto(f"http://127.0.0.1:{paired.port}/devices")
     assert "This computer" in desk.locator("#devices").inner_text()
+    # First the trust step: a code with no secret in it, for a phone new to this computer.
+    trust_link = read_qr(desk.locator("#trust-qr").screenshot())
+    assert trust_link == f"{paired.phone_url}/pair/trust"
     desk.click("#pair")
     link = read_qr(desk.locator("#qr").screenshot())
     assert link.startswith(f"{paired.phone_url}/join/")
@@ -194,6 +197,9 @@ def test_a_phone_pairs_by_the_qr_code_and_plays_a_session_over_https(
 
     hand_context = phone_context(trusting_browser)
     hand = hand_context.new_page()
+    hand.goto(trust_link)
+    fingerprint = hand.locator("#fingerprint").inner_text().replace("\n", ":")
+    assert fingerprint == authority_fingerprint(paired.authority.read_text())
     hand.goto(link)  # no certificate warning: the authority is trusted
     assert hand.evaluate("window.isSecureContext")
     hand.fill("input[name=name]", "Sam's phone")

@@ -22,7 +22,7 @@ from unknot.services.accounts import CurrentSignIn, SignedIn, token_hash
 
 if TYPE_CHECKING:
     from unknot.services.application import Application
-    from unknot.storage.pairings import ListeningStore, PairingStore
+    from unknot.storage.pairings import ListeningStore, PairingRow, PairingStore
     from unknot.tls import Certificates
 
 PAIRING_LIFETIME: Final = dt.timedelta(minutes=5)
@@ -36,7 +36,9 @@ CODE_ALPHABET: Final = "ABCDEFGHJKMNPQRSTVWXYZ23456789"
 CODE_LENGTH: Final = 8
 NAME_LONGEST: Final = 40
 
-PairingState = Literal["open", "asked", "admitted", "refused", "joined", "cancelled", "expired"]
+PairingState = Literal[
+    "open", "asked", "admitted", "refused", "joined", "cancelled", "contested", "expired"
+]
 
 
 class NewPairing(BaseModel):
@@ -55,6 +57,9 @@ class Pairing(BaseModel):
     device_name: str | None
     expires_at: dt.datetime
     wrong_codes: int
+    asked_address: str | None = None
+    """Where the device that asked was: the computer checks it is the phone in the hand."""
+    asked_agent: str | None = None
 
 
 class Trust(BaseModel):
@@ -260,43 +265,64 @@ class Devices:
             device_name=row.device_name,
             expires_at=row.expires_at,
             wrong_codes=row.wrong_codes,
+            asked_address=row.asked_address,
+            asked_agent=row.asked_agent,
         )
 
-    def ask_by_token(self, token: str, name: str) -> str:
+    def ask_by_token(
+        self, token: str, name: str, *, address: str | None = None, agent: str | None = None
+    ) -> str:
         """A phone opened the QR code's link and named itself: the cookie it waits with.
         Raises LinkNotValid (unknown, used or expired) or PairingRefused (the name)."""
         device_name = self._device_name(name)
         now = self._now()
-        row = self.records.open_by_token(token_hash(token), now)
+        row = self.records.live_by_token(token_hash(token), now)
         if row is None:
             raise errors.LinkNotValid(
                 "This pairing code has been used or has expired: start again on the computer."
             )
-        return self._ask(row.id, device_name, now)
+        return self._ask(row, device_name, now, address, agent)
 
-    def ask_by_code(self, code: str, name: str) -> str:
+    def ask_by_code(
+        self, code: str, name: str, *, address: str | None = None, agent: str | None = None
+    ) -> str:
         """A phone typed the short code and named itself: the cookie it waits with. Raises
-        PairingRefused: a wrong code counts against the pairing open now, and after 5 no code
-        works."""
+        PairingRefused: a wrong code counts against the pairing open now, and after 5 the
+        short code stops working (the QR code still does)."""
         device_name = self._device_name(name)
         now = self._now()
         typed = normal_code(code)
         row = (
-            self.records.open_by_code(token_hash(typed), now, WRONG_CODES_ALLOWED)
+            self.records.live_by_code(token_hash(typed), now, WRONG_CODES_ALLOWED)
             if len(typed) == CODE_LENGTH
             else None
         )
         if row is None:
-            self.records.count_wrong_code(now, WRONG_CODES_ALLOWED)
+            self.records.count_wrong_code(now)
             raise errors.PairingRefused(
                 "That code does not match a pairing open now. Check it on the computer's "
-                "screen; after 5 wrong codes, start again there."
+                "screen; after 5 wrong codes only the QR code works."
             )
-        return self._ask(row.id, device_name, now)
+        return self._ask(row, device_name, now, address, agent)
 
-    def _ask(self, pairing_id: int, device_name: str, now: dt.datetime) -> str:
+    def _ask(
+        self,
+        row: PairingRow,
+        device_name: str,
+        now: dt.datetime,
+        address: str | None,
+        agent: str | None,
+    ) -> str:
+        if row.state == "asked":
+            # A second device with the same code: someone else saw it. Nobody is admitted,
+            # and the computer says so.
+            self.records.contest(row.id)
+            raise errors.LinkNotValid(
+                "Another device used this pairing code first, so the pairing was stopped. "
+                "Start again on the computer."
+            )
         waiting = secrets.token_urlsafe(32)
-        if not self.records.ask(pairing_id, device_name, token_hash(waiting), now):
+        if not self.records.ask(row.id, device_name, token_hash(waiting), now, address, agent):
             raise errors.LinkNotValid(
                 "This pairing code has been used or has expired: start again on the computer."
             )
@@ -304,10 +330,18 @@ class Devices:
 
     @staticmethod
     def _device_name(name: str) -> str:
-        cleaned = " ".join(name.split())
-        if not 1 <= len(cleaned) <= NAME_LONGEST:
+        import unicodedata
+
+        # No control or formatting characters (right-to-left overrides, zero-width spaces):
+        # the name the computer shows must be the name the phone typed, as it reads.
+        shown = "".join(
+            c for c in name if unicodedata.category(c) not in ("Cc", "Cf", "Co", "Cs", "Zl", "Zp")
+        )
+        cleaned = " ".join(shown.split())
+        if not 1 <= len(cleaned) <= NAME_LONGEST or cleaned != " ".join(name.split()):
             raise errors.PairingRefused(
-                f"Name this device in 1 to {NAME_LONGEST} characters, such as “Sam's phone”."
+                f"Name this device in 1 to {NAME_LONGEST} letters, digits and spaces, such as "
+                "“Sam's phone”."
             )
         return cleaned
 
@@ -318,7 +352,7 @@ class Devices:
         if found.state != "asked":
             raise errors.PairingRefused(
                 "No device is waiting on this pairing any more: start again."
-                if found.state in ("expired", "cancelled")
+                if found.state in ("expired", "cancelled", "contested")
                 else "This pairing has its answer already."
             )
         self.records.decide(pairing_id, current.account.id, "admitted" if admitted else "refused")

@@ -27,6 +27,8 @@ class PairingRow:
     device_name: str | None
     asked_at: dt.datetime | None
     login_id: int | None
+    asked_address: str | None
+    asked_agent: str | None
 
 
 def _row(row: RowMapping) -> PairingRow:
@@ -86,24 +88,38 @@ class PairingStore:
     def by_waiting(self, waiting_hash: str) -> PairingRow | None:
         return self._first(t.device_pairings.c.waiting_hash == waiting_hash)
 
-    def open_by_token(self, token_hash: str, now: dt.datetime) -> PairingRow | None:
+    def live_by_token(self, token_hash: str, now: dt.datetime) -> PairingRow | None:
+        """The pairing of this token while it is open or a device has asked, within its time."""
         rows = t.device_pairings.c
         return self._first(
-            rows.token_hash == token_hash, rows.state == "open", rows.expires_at > now
+            rows.token_hash == token_hash,
+            rows.state.in_(("open", "asked")),
+            rows.expires_at > now,
         )
 
-    def open_by_code(self, code_hash: str, now: dt.datetime, most_wrong: int) -> PairingRow | None:
+    def live_by_code(self, code_hash: str, now: dt.datetime, most_wrong: int) -> PairingRow | None:
         rows = t.device_pairings.c
         return self._first(
             rows.code_hash == code_hash,
-            rows.state == "open",
+            rows.state.in_(("open", "asked")),
             rows.expires_at > now,
             rows.wrong_codes < most_wrong,
         )
 
-    def count_wrong_code(self, now: dt.datetime, most_wrong: int) -> None:
-        """A wrong short code counts against every pairing open now (it names none of them);
-        one with `most_wrong` of them is over."""
+    def contest(self, pairing_id: int) -> None:
+        """A second device tried a pairing another has asked on: nobody is admitted."""
+        rows = t.device_pairings.c
+        with self._tx() as db:
+            db.execute(
+                update(t.device_pairings)
+                .where(rows.id == pairing_id, rows.state == "asked")
+                .values(state="contested", waiting_hash=None)
+            )
+
+    def count_wrong_code(self, now: dt.datetime) -> None:
+        """A wrong short code counts against every pairing open now (it names none of them).
+        Enough of them stop the short code only: the QR code's link still works, so nobody
+        on the network stops a pairing by typing junk."""
         rows = t.device_pairings.c
         with self._tx() as db:
             db.execute(
@@ -111,13 +127,16 @@ class PairingStore:
                 .where(rows.state == "open", rows.expires_at > now)
                 .values(wrong_codes=rows.wrong_codes + 1)
             )
-            db.execute(
-                update(t.device_pairings)
-                .where(rows.state == "open", rows.wrong_codes >= most_wrong)
-                .values(state="cancelled")
-            )
 
-    def ask(self, pairing_id: int, device_name: str, waiting_hash: str, now: dt.datetime) -> bool:
+    def ask(
+        self,
+        pairing_id: int,
+        device_name: str,
+        waiting_hash: str,
+        now: dt.datetime,
+        address: str | None,
+        agent: str | None,
+    ) -> bool:
         """A device names itself and waits; False if another got there first or time is up."""
         rows = t.device_pairings.c
         with self._tx() as db:
@@ -125,7 +144,12 @@ class PairingStore:
                 update(t.device_pairings)
                 .where(rows.id == pairing_id, rows.state == "open", rows.expires_at > now)
                 .values(
-                    state="asked", device_name=device_name, waiting_hash=waiting_hash, asked_at=now
+                    state="asked",
+                    device_name=device_name,
+                    waiting_hash=waiting_hash,
+                    asked_at=now,
+                    asked_address=address,
+                    asked_agent=(agent or "")[:200] or None,
                 )
             )
         return done.rowcount == 1

@@ -444,9 +444,13 @@ device_pairings = Table(
     Column("expires_at", UTCDateTime, nullable=False),
     # Wrong short codes typed while it was open: at 5 the code stops working.
     Column("wrong_codes", Integer, nullable=False, default=0),
-    # "open", "asked" (a device gave its name), "admitted", "refused", "joined" or "cancelled".
+    # "open", "asked" (a device gave its name), "admitted", "refused", "joined", "cancelled" or
+    # "contested" (a second device tried the same pairing: nobody is admitted).
     Column("state", String(10), nullable=False),
     Column("device_name", String(80), nullable=True),
+    # Where the asking device was and what browser it named, for the computer to check.
+    Column("asked_address", String(45), nullable=True),
+    Column("asked_agent", String(200), nullable=True),
     # SHA-256 of the waiting phone's cookie: only that phone collects the sign-in.
     Column("waiting_hash", String(64), nullable=True, unique=True),
     Column("asked_at", UTCDateTime, nullable=True),

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from unknot.services.accounts import (
         Account,
         Accounts,
+        CurrentSignIn,
         LinkPurpose,
         Role,
         SecondStep,
@@ -107,10 +108,13 @@ class SignInGate:
         open_paths: tuple[str, ...] = OPEN_PATHS,
         refuse: Callable[[Request], Response] = refusal,
         kinds: tuple[str, ...] | None = None,
+        accept: Callable[[Scope, CurrentSignIn], bool] | None = None,
     ) -> None:
         self.app = app
         self.open_paths = open_paths
         self.refuse = refuse
+        self.accept = accept
+        """Whether a sign-in counts on the connection it arrived on."""
         self.kinds = kinds
         """Only sign-ins of these kinds count (the local app's network: the person's own
         devices, never an account of a shared server that used the same database)."""
@@ -123,6 +127,8 @@ class SignInGate:
         token = request.cookies.get(cookie_name(request))
         found = await anyio.to_thread.run_sync(_accounts(request).current, token) if token else None
         if found is not None and self.kinds is not None and found.kind not in self.kinds:
+            found = None
+        if found is not None and self.accept is not None and not self.accept(scope, found):
             found = None
         scope.setdefault("state", {})["sign_in"] = found
         if found is None and not is_open(request.url.path, self.open_paths):

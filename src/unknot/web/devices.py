@@ -15,9 +15,12 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from unknot.services import errors
+from unknot.services.accounts import CurrentSignIn
 from unknot.services.devices import Pairing
 from unknot.web.accounts import SignInGate, cookie_name, set_cookie
+from unknot.web.api import RowId
 from unknot.web.asking import application, signed_in
+from unknot.web.guard import arrived_on_loopback
 from unknot.web.listening import NetworkState, listen
 from unknot.web.problems import problem_response
 
@@ -34,18 +37,31 @@ OPEN_PATHS = (
 JOINING_COOKIE = "unknot_joining"
 
 
+def _where_it_belongs(scope: Scope, found: CurrentSignIn) -> bool:
+    """The computer's sign-in counts only on the loopback listener. Its cookie is a plain one
+    on 127.0.0.1, which a browser also sends to any other port there; carried to the network
+    listener by whoever caught it, it signs nobody in."""
+    return found.kind != "computer" or arrived_on_loopback(scope)
+
+
 def refusal(request: Request) -> Response:
     """A browser that is not signed in: the API's 401 (the player's outbox keeps what it has),
-    a page's way to join."""
+    a page's way to join. A browser whose sign-in ended (a device signed out from the computer)
+    also loses the pages its service worker kept."""
     if request.url.path.startswith("/api/"):
-        return problem_response(
+        response: Response = problem_response(
             request,
             401,
             "This device is not paired",
             "unknot is listening on the network, so each device signs in: pair this one at "
             "/join, or on the computer open the link `unknot serve` printed.",
         )
-    return RedirectResponse("/join", status_code=303)
+    else:
+        response = RedirectResponse("/join", status_code=303)
+    if request.cookies.get(cookie_name(request)):
+        # The cache only: what the outbox still holds (stored, not cached) is kept.
+        response.headers["Clear-Site-Data"] = '"cache"'
+    return response
 
 
 def _page(request: Request, name: str, status: int = 200, **values: Any) -> HTMLResponse:
@@ -88,7 +104,11 @@ def _signed_in_here(request: Request) -> Any:
     if state.urls(fresh=True) is not None:
         token = request.cookies.get(cookie_name(request))
         current = application(request).accounts().current(token) if token else None
-        if current is not None and current.kind in ("computer", "device"):
+        if (
+            current is not None
+            and current.kind in ("computer", "device")
+            and _where_it_belongs(request.scope, current)
+        ):
             return current
         raise SignInFirst
     raise OffTheNetwork
@@ -108,6 +128,10 @@ def _not_the_computer(request: Request, error: Exception) -> HTMLResponse:
 def computer(request: Request, token: str) -> Response:
     # The link `unknot serve` printed: secret, single-use, for 15 minutes. Opening it is the
     # sign-in (nobody but the terminal's reader has it).
+    if not arrived_on_loopback(request.scope):
+        # The computer's sign-in is for the computer: a link read off its terminal and opened
+        # from the network (someone else on the machine caught it) signs nobody in.
+        return _gone(request, "This link works only in a browser on the computer unknot runs on.")
     devices = application(request).devices()
     try:
         signed = devices.sign_in_computer(
@@ -165,7 +189,7 @@ async def use_phone(request: Request) -> Response:
     made = await anyio.to_thread.run_sync(devices.certificates, addresses)
     name = devices.host_name()
     shown = f"[{addresses[0]}]" if ":" in addresses[0] else addresses[0]
-    urls = [f"https://{shown}:{port}", f"https://{name}.local:{port}", f"https://{name}:{port}"]
+    urls = [f"https://{shown}:{port}"] + ([f"https://{name}.local:{port}"] if name else [])
     if not devices.start_listening(urls, os.getpid()):
         return RedirectResponse("/devices", status_code=303)
     state.set(tuple(urls))
@@ -197,12 +221,16 @@ def stop_listening(request: Request) -> Response:
 def devices_page(request: Request) -> Response:
     found = _signed_in_here(request)
     app = application(request)
+    trust = _trust(request)
+    trust_link = f"{app.devices().phone_url()}/pair/trust"
     return _page(
         request,
         "devices.html",
+        trust_qr=app.devices().qr_svg(trust_link) if trust is not None else None,
+        trust_link=trust_link,
         devices=app.devices().devices(found),
         is_computer=found.kind == "computer",
-        trust=_trust(request),
+        trust=trust,
         passkeys_here=app.devices().passkeys_possible(request.url.hostname or ""),
         secure=request.url.scheme == "https",
         can_stop=not app.network_mode,
@@ -255,7 +283,7 @@ def _pairing_page(
 
 
 @router.get("/devices/pair/{pairing_id}")
-def pairing_page(request: Request, pairing_id: int) -> Response:
+def pairing_page(request: Request, pairing_id: RowId) -> Response:
     return _pairing_page(request, pairing_id)
 
 
@@ -276,17 +304,17 @@ async def _decide(request: Request, pairing_id: int, admitted: bool) -> Response
 
 
 @router.post("/devices/pair/{pairing_id}/admit")
-async def admit(request: Request, pairing_id: int) -> Response:
+async def admit(request: Request, pairing_id: RowId) -> Response:
     return await _decide(request, pairing_id, True)
 
 
 @router.post("/devices/pair/{pairing_id}/refuse")
-async def refuse(request: Request, pairing_id: int) -> Response:
+async def refuse(request: Request, pairing_id: RowId) -> Response:
     return await _decide(request, pairing_id, False)
 
 
 @router.post("/devices/{login_id}/sign-out")
-def sign_out_device(request: Request, login_id: int) -> Response:
+def sign_out_device(request: Request, login_id: RowId) -> Response:
     found = _signed_in_here(request)
     try:
         application(request).devices().revoke(found, login_id)
@@ -300,7 +328,7 @@ def sign_out_device(request: Request, login_id: int) -> Response:
 
 
 @api_router.get("/pairings/{pairing_id}")
-def pairing_state(request: Request, pairing_id: int) -> Response:
+def pairing_state(request: Request, pairing_id: RowId) -> Response:
     """How a pairing stands: the computer's page asks every two seconds."""
     found = _signed_in_here(request)
     try:
@@ -350,7 +378,12 @@ async def join_by_code(request: Request) -> Response:
     devices = application(request).devices()
     try:
         waiting = await anyio.to_thread.run_sync(
-            lambda: devices.ask_by_code(str(form.get("code") or ""), name)
+            lambda: devices.ask_by_code(
+                str(form.get("code") or ""),
+                name,
+                address=_client(request),
+                agent=request.headers.get("user-agent"),
+            )
         )
     except (errors.PairingRefused, errors.LinkNotValid) as error:
         return _join_page(request, status=400, error=str(error), device_name=name)
@@ -398,7 +431,11 @@ async def join_by_link(request: Request, token: str) -> Response:
     name = str(form.get("name") or "")
     devices = application(request).devices()
     try:
-        waiting = await anyio.to_thread.run_sync(lambda: devices.ask_by_token(token, name))
+        waiting = await anyio.to_thread.run_sync(
+            lambda: devices.ask_by_token(
+                token, name, address=_client(request), agent=request.headers.get("user-agent")
+            )
+        )
     except errors.LinkNotValid as error:
         return _gone(request, str(error))
     except errors.PairingRefused as error:
@@ -434,7 +471,13 @@ class DeviceGate(SignInGate):
     for `unknot serve --pair`, else while the Your data page's listener runs."""
 
     def __init__(self, app: ASGIApp, always: bool) -> None:
-        super().__init__(app, open_paths=OPEN_PATHS, refuse=refusal, kinds=("computer", "device"))
+        super().__init__(
+            app,
+            open_paths=OPEN_PATHS,
+            refuse=refusal,
+            kinds=("computer", "device"),
+            accept=_where_it_belongs,
+        )
         self.always = always
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -101,6 +101,13 @@ def _is_loopback(address: str) -> bool:
         return True
 
 
+def arrived_on_loopback(scope: Scope) -> bool:
+    """Whether this connection came in on a loopback address of this machine (the server's
+    side of it: see `_is_loopback`)."""
+    server = scope.get("server")
+    return server is None or _is_loopback(str(server[0]))
+
+
 def _origins(urls: Iterable[str]) -> tuple[Origin, ...]:
     return tuple(o for o in (parse_origin(u) for u in urls) if o is not None)
 

@@ -37,6 +37,8 @@ def upgrade() -> None:
         sa.Column("wrong_codes", sa.Integer, nullable=False),
         sa.Column("state", sa.String(10), nullable=False),
         sa.Column("device_name", sa.String(80), nullable=True),
+        sa.Column("asked_address", sa.String(45), nullable=True),
+        sa.Column("asked_agent", sa.String(200), nullable=True),
         sa.Column("waiting_hash", sa.String(64), nullable=True, unique=True),
         sa.Column("asked_at", UTCDateTime, nullable=True),
         sa.Column(
