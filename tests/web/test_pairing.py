@@ -56,8 +56,8 @@ class Paired:
     port: int
     pair_port: int
     address: str
-    link: str
-    process: subprocess.Popen[bytes]
+    link: str = ""
+    process: subprocess.Popen[bytes] | None = None
 
     @property
     def phone_url(self) -> str:
@@ -66,6 +66,54 @@ class Paired:
     @property
     def authority(self) -> Path:
         return self.data / "tls" / "ca.crt"
+
+    def start(self) -> None:
+        """`unknot serve --pair` on this machine's address; `link` is the one it prints."""
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "unknot",
+                "serve",
+                "--pair",
+                "--port",
+                str(self.port),
+                "--pair-port",
+                str(self.pair_port),
+                "--address",
+                self.address,
+            ],
+            env={
+                **os.environ,
+                "UNKNOT_DATA_DIR": str(self.data),
+                "UNKNOT_CONFIG_DIR": str(self.config),
+                "PYTHONUNBUFFERED": "1",
+                "LANG": "en_GB.UTF-8",
+            },
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+        assert self.process.stdout is not None
+        link = None
+        deadline = time.monotonic() + 30
+        while link is None and time.monotonic() < deadline:
+            line = self.process.stdout.readline().decode()
+            if not line:
+                break
+            match = LINK.search(line)
+            link = match[0] if match else None
+        assert link, "unknot serve --pair printed no sign-in link for the computer"
+        self.link = link
+        wait_for_port(self.port, "unknot serve --pair")
+        wait_for_port(self.pair_port, "unknot serve --pair (network)")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=15)
+            assert self.process.stdout is not None
+            self.process.stdout.close()
+            self.process = None
 
 
 @pytest.fixture(scope="module")
@@ -87,44 +135,8 @@ def paired(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Paired]:
     profile = you.profile()
     you.save_profile(profile.model_copy(update={"minutes": 10, "pain": {"neck": 5}}))
     application.close()
-    port, pair_port = free_port(), free_port()
-    env = {
-        **os.environ,
-        "UNKNOT_DATA_DIR": str(data),
-        "UNKNOT_CONFIG_DIR": str(config),
-        "PYTHONUNBUFFERED": "1",
-        "LANG": "en_GB.UTF-8",
-    }
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "unknot",
-            "serve",
-            "--pair",
-            "--port",
-            str(port),
-            "--pair-port",
-            str(pair_port),
-            "--address",
-            found[0],
-        ],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-    )
-    assert process.stdout is not None
-    link = None
-    deadline = time.monotonic() + 30
-    while link is None and time.monotonic() < deadline:
-        line = process.stdout.readline().decode()
-        if not line:
-            break
-        match = LINK.search(line)
-        link = match[0] if match else None
-    assert link, "unknot serve --pair printed no sign-in link for the computer"
-    wait_for_port(port, "unknot serve --pair")
-    wait_for_port(pair_port, "unknot serve --pair (network)")
+    running = Paired(home, data, config, free_port(), free_port(), found[0])
+    running.start()
     # Chromium on Linux trusts what the NSS database in $HOME/.pki/nssdb trusts.
     nssdb = home / ".pki" / "nssdb"
     nssdb.mkdir(parents=True)
@@ -140,14 +152,12 @@ def paired(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Paired]:
             "-t",
             "C,,",
             "-i",
-            str(data / "tls" / "ca.crt"),
+            str(running.authority),
         ],
         check=True,
     )
-    yield Paired(home, data, config, port, pair_port, found[0], link, process)
-    process.terminate()
-    process.wait(timeout=15)
-    process.stdout.close()
+    yield running
+    running.stop()
 
 
 @pytest.fixture(scope="module")
@@ -225,10 +235,20 @@ def test_a_phone_pairs_by_the_qr_code_and_plays_a_session_over_https(
     wait_saved(player)
     wake = player.locator("#player").get_attribute("data-wake-lock")
     assert wake in ("held", "refused"), wake  # asked for, over HTTPS; never "unsupported"
+    # Offline: the computer goes away mid-session (the Wi-Fi drops); the phone plays on from
+    # its service worker's cache and outbox, and everything lands when it is back.
+    paired.stop()
+    player.clock.run_for(90_000)
+    offline_step = int(player.locator("#player").get_attribute("data-step") or "-1")
+    assert int(player.locator("#player").get_attribute("data-pending") or "0") > 0
+    paired.start()
+    wait_saved(player)
+    desk.goto(paired.link)  # the computer signs in again with the link printed this time
+    assert int(player.locator("#player").get_attribute("data-step") or "-1") >= offline_step
     # The steps are in the computer's database, and the computer's own pages show them.
     history = desk.request.get(f"http://127.0.0.1:{paired.port}/api/v1/history").json()
     assert history
-    assert history[0]["steps_done"] > 0
+    assert history[0]["steps_done"] >= offline_step  # the offline steps too, each once
     devices = desk.goto(f"http://127.0.0.1:{paired.port}/devices")
     assert devices is not None
     assert "Sam's phone" in desk.locator("#devices").inner_text()
