@@ -31,7 +31,7 @@ from tests.web.browsing import ARGS, CHROMIUM, begin_session, under_service_work
 from tests.web.serving import free_port, wait_for_port
 from unknot.config import Settings
 from unknot.services.application import Application
-from unknot.tls import authority_fingerprint, network_addresses
+from unknot.tls import authority_fingerprint, host_name, network_addresses
 
 CERTUTIL = "/usr/bin/certutil"
 LINK = re.compile(r"http://127\.0\.0\.1:\d+/computer/[A-Za-z0-9_-]+")
@@ -163,8 +163,13 @@ def paired(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Paired]:
 @pytest.fixture(scope="module")
 def trusting_browser(paired: Paired) -> Iterator[Browser]:
     with sync_playwright() as playwright:
+        # The phone finds this computer by its .local name too (mDNS on a home network;
+        # here a resolver rule).
+        name = f"{host_name()}.local"
         launched = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=ARGS, env={**os.environ, "HOME": str(paired.home)}
+            executable_path=CHROMIUM,
+            args=[*ARGS, f"--host-resolver-rules=MAP {name} {paired.address}"],
+            env={**os.environ, "HOME": str(paired.home)},
         )
         yield launched
         launched.close()
@@ -299,3 +304,64 @@ def test_the_network_listener_keeps_every_protection(paired: Paired) -> None:
     # The certificate names this machine's address and host name, under the trusted authority.
     status, _ = _https(paired, "/api/v1/status")
     assert status == 401  # and nothing is served unsigned-in on the network
+
+
+def test_at_a_host_name_a_paired_phone_adds_a_passkey_and_signs_in_with_it(
+    paired: Paired, trusting_browser: Browser
+) -> None:
+    from tests.web.test_passkeys import with_authenticator
+
+    name = f"{host_name()}.local"
+    browser = trusting_browser
+    desk = browser.new_context().new_page()
+    # A new link for the computer, as `unknot link` prints it.
+    printed = subprocess.run(
+        [sys.executable, "-m", "unknot", "link", "--port", str(paired.port)],
+        env={
+            **os.environ,
+            "UNKNOT_DATA_DIR": str(paired.data),
+            "UNKNOT_CONFIG_DIR": str(paired.config),
+        },
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    found = LINK.search(printed.stdout)
+    assert found, printed.stdout
+    desk.goto(found[0])
+    desk.goto(f"http://127.0.0.1:{paired.port}/devices")
+    desk.click("#pair")
+    link = read_qr(desk.locator("#qr").screenshot())
+    by_name = link.replace(paired.address, name)
+    hand_context = phone_context(browser)
+    hand = hand_context.new_page()
+    with_authenticator(hand)
+    hand.goto(by_name)
+    hand.fill("input[name=name]", "Sam's phone")
+    hand.tap("#join button")
+    desk.wait_for_selector("#asking-name", timeout=15_000)
+    desk.click("#admit")
+    hand.wait_for_function("() => !location.pathname.startsWith('/join')", timeout=15_000)
+    hand.goto(f"https://{name}:{paired.pair_port}/devices")
+    assert hand.locator("#no-passkeys").count() == 0  # a host name over HTTPS: offered
+    hand.click("#add-passkey")
+    hand.wait_for_function(
+        "() => document.getElementById('passkeys')?.textContent.includes(\"Sam's phone\")",
+        timeout=15_000,
+    )
+    # Its sign-in ends (signed out from the computer); the passkey signs it in again,
+    # as the same phone, with no pairing.
+    desk.goto(f"http://127.0.0.1:{paired.port}/devices")
+    desk.click('button[aria-label="Sign out Sam\'s phone"]')
+    hand.goto(f"https://{name}:{paired.pair_port}/today")
+    assert "/join" in hand.url
+    hand.click("#passkey-sign-in")
+    hand.wait_for_function("() => !location.pathname.startsWith('/join')", timeout=15_000)
+    status = hand.evaluate("fetch('/api/v1/status', {cache: 'no-store'}).then(r => r.status)")
+    assert status == 200
+    desk.goto(f"http://127.0.0.1:{paired.port}/devices")
+    assert "Sam's phone" in desk.locator("#devices").inner_text()
+    # At the address, the same phone's page says why there is no passkey.
+    hand.goto(f"{paired.phone_url}/join")
+    assert hand.locator("#passkey-sign-in").count() == 0
+    hand_context.close()

@@ -50,8 +50,25 @@ class Passkeys:
     def _now(self) -> dt.datetime:
         return instant(self.app.clock.now())
 
-    def relying_party(self) -> tuple[str, str]:
-        """(RP ID, origin): the first public URL's host and origin."""
+    def relying_party(self, origin: str | None = None) -> tuple[str, str]:
+        """(RP ID, origin): the page's own origin when it is one of this unknot's addresses
+        with a host name (the local app on a network answers at `<host>.local` and at an IP
+        address; a passkey needs the name), else the first public URL's."""
+        import ipaddress
+
+        urls = list(self.app.public_urls)
+        if not self.app.server_mode:
+            urls += self.app.devices().listening_urls() or []
+        for url in urls:
+            url = url.rstrip("/")
+            host = urlsplit(url).hostname or ""
+            try:
+                ipaddress.ip_address(host)
+                continue
+            except ValueError:
+                pass
+            if origin is None or url == origin.rstrip("/"):
+                return host, url
         url = (self.app.public_urls or ("http://localhost:8000",))[0].rstrip("/")
         return urlsplit(url).hostname or "localhost", url
 
@@ -68,7 +85,9 @@ class Passkeys:
         )
         return handle
 
-    def registration_options(self, current: CurrentSignIn) -> PasskeyOptions:
+    def registration_options(
+        self, current: CurrentSignIn, origin: str | None = None
+    ) -> PasskeyOptions:
         """Options to add a passkey to the signed-in account. Raises PasswordAgain unless the
         password was given in the last 5 minutes."""
         import webauthn
@@ -82,7 +101,7 @@ class Passkeys:
 
         if not current.recently_authenticated(self._now()):
             raise errors.PasswordAgain("Confirm your password first, at /confirm.")
-        rp_id, _origin = self.relying_party()
+        rp_id, _origin = self.relying_party(origin)
         account = current.account
         options = webauthn.generate_registration_options(
             rp_id=rp_id,
@@ -102,7 +121,12 @@ class Passkeys:
         return PasskeyOptions(challenge_id=handle, options=webauthn.options_to_json(options))
 
     def register(
-        self, current: CurrentSignIn, challenge_id: str, credential: dict[str, Any], name: str
+        self,
+        current: CurrentSignIn,
+        challenge_id: str,
+        credential: dict[str, Any],
+        name: str,
+        origin: str | None = None,
     ) -> Passkey:
         """Keep the passkey the browser made. Raises PasskeyRefused naming what is wrong."""
         import webauthn
@@ -112,7 +136,7 @@ class Passkeys:
         taken = self.records.take_challenge(token_hash(challenge_id), "register", self._now())
         if taken is None or taken[1] != current.account.id:
             raise errors.PasskeyRefused("That took too long or was answered already: try again.")
-        rp_id, origin = self.relying_party()
+        rp_id, origin = self.relying_party(origin)
         try:
             verified = webauthn.verify_registration_response(
                 credential=credential,
@@ -161,12 +185,12 @@ class Passkeys:
             for p in self.records.of_account(account_id)
         ]
 
-    def sign_in_options(self) -> PasskeyOptions:
+    def sign_in_options(self, origin: str | None = None) -> PasskeyOptions:
         """Options to sign in with any passkey of this unknot (a discoverable one)."""
         import webauthn
         from webauthn.helpers.structs import UserVerificationRequirement
 
-        rp_id, _origin = self.relying_party()
+        rp_id, _origin = self.relying_party(origin)
         options = webauthn.generate_authentication_options(
             rp_id=rp_id, user_verification=UserVerificationRequirement.REQUIRED
         )
@@ -180,9 +204,13 @@ class Passkeys:
         *,
         address: str | None = None,
         agent: str | None = None,
+        origin: str | None = None,
+        as_device: bool = False,
     ) -> SignedIn:
         """A new sign-in session for the account whose passkey answered, with the user
-        verified. Raises PasskeyRefused: the same words whatever went wrong."""
+        verified. `as_device`: the local app on a network, where only the local person's own
+        passkeys sign in, as a device named like the passkey. Raises PasskeyRefused: the same
+        words whatever went wrong."""
         import webauthn
         from webauthn.helpers import base64url_to_bytes
         from webauthn.helpers.exceptions import WebAuthnException
@@ -193,7 +221,9 @@ class Passkeys:
         found = self.records.by_credential(str(credential.get("id", "")))
         if taken is None or found is None:
             raise refused
-        rp_id, origin = self.relying_party()
+        if as_device and found.account_id != self.app.devices().account_id():
+            raise refused
+        rp_id, origin = self.relying_party(origin)
         try:
             verified = webauthn.verify_authentication_response(
                 credential=credential,
@@ -217,7 +247,13 @@ class Passkeys:
         self.records.used(found.id, verified.new_sign_count, now)
         accounts = self.app.accounts()
         try:
-            signed = accounts.start_session(found.account_id, address, agent)
+            signed = accounts.start_session(
+                found.account_id,
+                address,
+                agent,
+                kind="device" if as_device else None,
+                device_name=found.name if as_device else None,
+            )
         except errors.SignInRefused as error:  # switched off by an administrator
             raise errors.PasskeyRefused(str(error)) from None
         accounts.records.append_audit(

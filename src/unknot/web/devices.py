@@ -29,6 +29,7 @@ from unknot.web.problems import problem_response
 OPEN_PATHS = (
     "/computer/",
     "/join",
+    "/api/v1/sign-in/",
     "/pair/",
     "/static/",
     "/sw.js",
@@ -232,6 +233,9 @@ def devices_page(request: Request) -> Response:
         is_computer=found.kind == "computer",
         trust=trust,
         passkeys_here=app.devices().passkeys_possible(request.url.hostname or ""),
+        recent=app.accounts().recently_signed_in(found),
+        passkeys=app.passkeys().passkeys(found.account.id),
+        device_name=next((d.name for d in app.devices().devices(found) if d.current), ""),
         secure=request.url.scheme == "https",
         can_stop=not app.network_mode,
     )
@@ -347,7 +351,17 @@ def _join_page(request: Request, status: int = 200, **values: Any) -> HTMLRespon
     values.setdefault("error", None)
     values.setdefault("device_name", "")
     values.setdefault("token", None)
-    return _page(request, "join.html", status=status, trust=_trust(request), **values)
+    passkeys_here = request.url.scheme == "https" and application(
+        request
+    ).devices().passkeys_possible(request.url.hostname or "")
+    return _page(
+        request,
+        "join.html",
+        status=status,
+        trust=_trust(request),
+        passkeys_here=passkeys_here,
+        **values,
+    )
 
 
 @router.get("/join")
@@ -515,6 +529,9 @@ def install(app: FastAPI, always: bool) -> None:
             )
         return RedirectResponse("/data#phone", status_code=303)
 
+    from unknot.web import passkeys
+
     app.include_router(router)
     app.include_router(api_router)
+    app.include_router(passkeys.router)
     app.add_middleware(DeviceGate, always=always)

@@ -1,6 +1,7 @@
 """Passkey routes (issue 20): JSON for the page's script to hand to navigator.credentials and
 back. No form tokens: these are JSON calls, which the site guard allows from this site's own
-origin only. Only a server-mode app installs them."""
+origin only. The shared server installs them, and the local app on a network for its paired
+devices at a host name (issue 21)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,11 @@ from unknot.web.problems import problem_response
 router = APIRouter(prefix="/api/v1", include_in_schema=False)
 
 
+def _origin(request: Request) -> str:
+    """The page's origin as the browser sees it (the site guard has checked the host)."""
+    return f"{request.url.scheme}://{request.url.netloc}"
+
+
 class NewPasskey(BaseModel):
     challenge_id: str = Field(max_length=100)
     name: str = Field(default="Passkey", max_length=200)
@@ -34,9 +40,10 @@ class PasskeySignIn(BaseModel):
 @router.post("/passkeys/options")
 def registration_options(request: Request) -> Response:
     found = signed_in(request)
-    assert found is not None
+    if found is None:  # the local app off the network: nobody signs in there
+        return problem_response(request, 401, "Sign in first", "Nobody is signed in here.")
     try:
-        made = application(request).passkeys().registration_options(found)
+        made = application(request).passkeys().registration_options(found, _origin(request))
     except errors.PasswordAgain as error:
         return problem_response(request, 403, "Confirm your password first", str(error))
     return JSONResponse(made.model_dump())
@@ -45,12 +52,13 @@ def registration_options(request: Request) -> Response:
 @router.post("/passkeys", status_code=201)
 def register(request: Request, body: NewPasskey) -> Response:
     found = signed_in(request)
-    assert found is not None
+    if found is None:  # the local app off the network: nobody signs in there
+        return problem_response(request, 401, "Sign in first", "Nobody is signed in here.")
     try:
         made: Passkey = (
             application(request)
             .passkeys()
-            .register(found, body.challenge_id, body.credential, body.name)
+            .register(found, body.challenge_id, body.credential, body.name, _origin(request))
         )
     except errors.PasskeyRefused as error:
         return problem_response(request, 400, "Passkey not added", str(error))
@@ -59,7 +67,7 @@ def register(request: Request, body: NewPasskey) -> Response:
 
 @router.post("/sign-in/passkey/options")
 def sign_in_options(request: Request) -> PasskeyOptions:
-    return application(request).passkeys().sign_in_options()
+    return application(request).passkeys().sign_in_options(_origin(request))
 
 
 @router.post("/sign-in/passkey")
@@ -76,6 +84,8 @@ async def sign_in(request: Request, body: PasskeySignIn) -> Response:
                 body.credential,
                 address=address,
                 agent=request.headers.get("user-agent"),
+                origin=_origin(request),
+                as_device=not application(request).server_mode,
             )
         )
     except errors.PasskeyRefused as error:
