@@ -78,6 +78,8 @@ def create_app(application: Application) -> FastAPI:
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(figures.router)
+    if not application.server_mode:
+        devices.include_routes(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.mount("/docs/static", StaticFiles(directory=SWAGGER_UI), name="docs-static")
 

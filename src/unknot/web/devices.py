@@ -514,8 +514,8 @@ def on_the_network(request: Request) -> bool:
 
 
 def install(app: FastAPI, always: bool) -> None:
-    """The local app: these pages, and the gate in front of everything while it listens on
-    the network (`always` for `unknot serve --pair`)."""
+    """The local app: the gate in front of everything while it listens on the network
+    (`always` for `unknot serve --pair`); `include_routes` adds the pages."""
 
     @app.exception_handler(SignInFirst)
     async def sign_in_first(request: Request, _error: SignInFirst) -> Response:
@@ -529,9 +529,14 @@ def install(app: FastAPI, always: bool) -> None:
             )
         return RedirectResponse("/data#phone", status_code=303)
 
+    app.add_middleware(DeviceGate, always=always)
+
+
+def include_routes(app: FastAPI) -> None:
+    """These pages, after the app's own: a request for today's plan is matched against the
+    app's routes first (the hot paths of issue 7), not against these."""
     from unknot.web import passkeys
 
     app.include_router(router)
     app.include_router(api_router)
     app.include_router(passkeys.router)
-    app.add_middleware(DeviceGate, always=always)
