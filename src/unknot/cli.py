@@ -1057,6 +1057,38 @@ def report(
 
 
 @app.command()
+def calendar(
+    weeks: Annotated[int, typer.Option(help="Weeks of planned sessions.", min=1, max=12)] = 4,
+    out: Annotated[Path, typer.Option(help="The .ics file to write.")] = Path("unknot.ics"),
+    time: Annotated[
+        str | None, typer.Option(help="When you mean to exercise, HH:MM (kept for next time).")
+    ] = None,
+    zone: Annotated[
+        str | None, typer.Option(help="Your time zone, e.g. Europe/London (kept for next time).")
+    ] = None,
+) -> None:
+    """Your planned sessions as a calendar file (.ics) to import: one event per session, at
+    your session time, with a best-effort reminder. Events say "unknot session" and how many
+    exercises, never anything about your pain."""
+    from unknot.services import errors
+    from unknot.services.calendars import session_time_from
+
+    you = person()
+    if time is not None or zone is not None:
+        with database_problems(you.app):
+            current = you.session_time()
+        try:
+            when = session_time_from(time, zone, current)
+        except errors.SessionTimeProblem as error:
+            fail(f"--{error.field}: {error}")
+        with database_problems(you.app):
+            you.save_session_time(when)
+    urls = you.app.public_urls
+    player = f"{(urls[0] if urls else 'http://127.0.0.1:8000').rstrip('/')}/today"
+    write_document(you, out, lambda: you.calendar(weeks, player))
+
+
+@app.command()
 def dismiss(
     concern: Annotated[str, typer.Argument(help=f"One of: {', '.join(CONCERNS)}.")],
     choice: Annotated[

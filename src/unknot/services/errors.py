@@ -181,6 +181,15 @@ class LinkNotValid(LookupError):
     """A one-time link that is unknown, used or expired (which of these is not said)."""
 
 
+class SessionTimeProblem(ValueError):
+    """A session time or time zone that cannot be used; the message says what to give, and
+    `field` ("time" or "zone") which one it is."""
+
+    def __init__(self, message: str, field: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
 class PairingRefused(ValueError):
     """A device's request to join that cannot go on; the message says what to do."""
 

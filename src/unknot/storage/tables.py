@@ -575,6 +575,26 @@ passkey_challenges = Table(
     Column("expires_at", UTCDateTime, nullable=False),
 )
 
+# When the person means to exercise, and the calendar events published for them (issue 22):
+# each planned day's event keeps its UID; its SEQUENCE goes up when what it says changes.
+session_times = Table(
+    "session_times",
+    metadata,
+    Column("person_id", Integer, ForeignKey("persons.id", ondelete="CASCADE"), primary_key=True),
+    Column("data", JSON, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+calendar_events = Table(
+    "calendar_events",
+    metadata,
+    Column("person_id", Integer, ForeignKey("persons.id", ondelete="CASCADE"), primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("content", String(200), nullable=False),
+    Column("sequence", Integer, nullable=False),
+    Column("modified_at", UTCDateTime, nullable=False),
+)
+
 # The shared server's tables, keyed by organisation and account rather than by person.
 ACCOUNT_TABLES = (
     organisations,

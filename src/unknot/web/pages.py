@@ -631,6 +631,69 @@ def report(request: Request, you: You) -> Response:
     return _pdf(request, lambda: you.report_pdf(int(weeks), label, paper), "unknot-report.pdf")
 
 
+@router.get("/calendar")
+def calendar_page(request: Request, you: You) -> HTMLResponse:
+    return _calendar_page(request, you)
+
+
+def _calendar_page(
+    request: Request,
+    you: Actor,
+    status: int = 200,
+    error: str | None = None,
+    saved: bool = False,
+    typed: tuple[str, str] | None = None,
+) -> HTMLResponse:
+    from unknot.services.calendars import local_zone
+
+    when = you.session_time()
+    return render(
+        request,
+        "calendar.html",
+        status=status,
+        when=when,
+        # What was typed stays in the form beside its message.
+        shown_time=typed[0] if typed else when.time.strftime("%H:%M"),
+        shown_zone=typed[1] if typed else when.time_zone,
+        error=error,
+        saved=saved,
+        suggested_zone=local_zone(),
+    )
+
+
+@router.post("/calendar")
+async def save_calendar(request: Request, you: You) -> HTMLResponse:
+    from unknot.services.calendars import session_time_from
+
+    form = await request.form()
+    typed = (str(form.get("time") or "")[:20], str(form.get("time_zone") or "")[:60])
+    try:
+        when = session_time_from(typed[0], typed[1], you.session_time())
+    except errors.SessionTimeProblem as error:
+        return _calendar_page(request, you, status=400, error=str(error), typed=typed)
+    you.save_session_time(when)
+    return _calendar_page(request, you, saved=True)
+
+
+@router.get("/calendar.ics")
+def calendar_file(request: Request, you: You) -> Response:
+    weeks = request.query_params.get("weeks", "4")
+    if not weeks.isdigit() or not 1 <= int(weeks) <= 12:
+        return _bad_query(request, "weeks: a whole number from 1 to 12.")
+    player = f"{request.url.scheme}://{request.url.netloc}/today"
+    try:
+        made = you.calendar(int(weeks), player)
+    except errors.PlanImpossible as error:
+        return render(
+            request, "message.html", status=409, title="No sessions to add yet", text=str(error)
+        )
+    return Response(
+        made,
+        media_type="text/calendar; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="unknot.ics"'},
+    )
+
+
 @router.get("/history")
 def history(request: Request, you: You, before: str | None = None) -> HTMLResponse:
     older = (

@@ -1,0 +1,72 @@
+"""Reads and writes of the person's session time and their published calendar events (issue
+22). The rules (when a version goes up) are `domain.calendar`'s."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Engine, delete, insert, select
+
+from unknot.storage import tables as t
+
+if TYPE_CHECKING:
+    from unknot.storage.repository import Store
+
+
+class CalendarStore:
+    def __init__(self, store: Store) -> None:
+        self.engine: Engine = store.engine
+        self._tx = store._tx
+
+    def session_time(self, person_id: int) -> dict[str, Any] | None:
+        with self.engine.connect() as db:
+            found = db.execute(
+                select(t.session_times.c.data).where(t.session_times.c.person_id == person_id)
+            ).scalar()
+        return None if found is None else dict(found)
+
+    def save_session_time(self, person_id: int, data: dict[str, Any], now: dt.datetime) -> None:
+        with self._tx() as db:
+            db.execute(delete(t.session_times).where(t.session_times.c.person_id == person_id))
+            db.execute(
+                insert(t.session_times).values(person_id=person_id, data=data, updated_at=now)
+            )
+
+    def published(self, person_id: int) -> list[tuple[dt.date, str, int, dt.datetime]]:
+        rows = t.calendar_events.c
+        with self.engine.connect() as db:
+            found = db.execute(
+                select(rows.day, rows.content, rows.sequence, rows.modified_at).where(
+                    rows.person_id == person_id
+                )
+            ).all()
+        return [(r[0], r[1], r[2], r[3]) for r in found]
+
+    def publish(
+        self, person_id: int, events: Sequence[tuple[dt.date, str, int, dt.datetime]]
+    ) -> None:
+        """Keep what these days' events say now (the days not given keep theirs)."""
+        if not events:
+            return
+        rows = t.calendar_events.c
+        with self._tx() as db:
+            db.execute(
+                delete(t.calendar_events).where(
+                    rows.person_id == person_id, rows.day.in_([e[0] for e in events])
+                )
+            )
+            db.execute(
+                insert(t.calendar_events),
+                [
+                    {
+                        "person_id": person_id,
+                        "day": day,
+                        "content": content,
+                        "sequence": sequence,
+                        "modified_at": modified,
+                    }
+                    for day, content, sequence, modified in events
+                ],
+            )
