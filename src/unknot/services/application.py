@@ -145,6 +145,13 @@ class Application:
             self._secret_box = SecretBox(self.secret())
         return self._secret_box
 
+    def calendar_feed(self, token: str, player_url: str) -> bytes | None:
+        """The calendar a feed's token names, as a calendar service fetches it (issue 22);
+        None for an unknown or revoked token."""
+        from unknot.services.calendars import feed_calendar
+
+        return feed_calendar(self, token, player_url)
+
     def catalog(self) -> Exercises:
         """The catalog's use cases alone, which need no person."""
         from unknot.services.catalog import Exercises

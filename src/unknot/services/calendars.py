@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import secrets
 from typing import TYPE_CHECKING, Final
 
 from unknot.clock import instant, today
@@ -15,6 +16,7 @@ from unknot.services.planning import Planning
 
 if TYPE_CHECKING:
     from unknot.domain.plan import WeekPlan
+    from unknot.services.application import Application
     from unknot.storage.calendar import CalendarStore
 
 LONGEST_WEEKS: Final = 12
@@ -61,6 +63,22 @@ class Calendars(Planning):
         store.publish(person, [(e.day, e.content, e.sequence, e.modified_at) for e in events])
         return render_calendar(events, player_url, now)
 
+    # A feed a calendar service subscribes to (the shared server) ------------------------------
+
+    def new_calendar_feed(self) -> str:
+        """A new unguessable token for this person's feed (any earlier one stops working):
+        shown once, stored hashed."""
+        token = secrets.token_urlsafe(32)
+        self._calendar_store.new_feed(self.person_id, _feed_hash(token), instant(self.clock.now()))
+        return token
+
+    def revoke_calendar_feed(self) -> bool:
+        return self._calendar_store.revoke_feeds(self.person_id, instant(self.clock.now())) > 0
+
+    def calendar_feed_since(self) -> dt.datetime | None:
+        person = self.existing_person()
+        return None if person is None else self._calendar_store.feed_since(person)
+
     def _planned_weeks(self, weeks: int) -> list[WeekPlan]:
         start = today(self.clock)
         profile = self.profile()
@@ -79,6 +97,32 @@ class Calendars(Planning):
         return hmac.new(
             self.app.secret(), f"calendar {self.person_id}".encode(), hashlib.sha256
         ).hexdigest()
+
+
+FEED_WEEKS: Final = 6
+
+
+def _feed_hash(token: str) -> str:
+    return hashlib.sha256(f"calendar feed {token}".encode()).hexdigest()
+
+
+def feed_calendar(app: Application, token: str, player_url: str) -> bytes | None:
+    """The calendar a feed's token names, as a calendar service fetches it (nobody signs in
+    there); None for an unknown or revoked token."""
+    from unknot.storage.calendar import CalendarStore
+
+    if not token or len(token) > 100:
+        return None
+    person = CalendarStore(app._store).feed_person(_feed_hash(token))
+    if person is None:
+        return None
+    try:
+        return app.acting_as(person).calendar(FEED_WEEKS, player_url)
+    except errors.PlanImpossible:
+        # Sessions held back (a warning sign): an empty calendar, not an error page.
+        from unknot.ical import render_calendar
+
+        return render_calendar([], player_url, instant(app.clock.now()))
 
 
 def session_time_from(time: str | None, zone: str | None, current: SessionTime) -> SessionTime:

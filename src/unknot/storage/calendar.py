@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, delete, insert, select
+from sqlalchemy import Engine, delete, insert, select, update
 
 from unknot.storage import tables as t
 
@@ -70,3 +70,47 @@ class CalendarStore:
                     for day, content, sequence, modified in events
                 ],
             )
+
+    def new_feed(self, person_id: int, token_hash: str, now: dt.datetime) -> None:
+        """A new feed for the person; any earlier one stops serving."""
+        rows = t.calendar_feeds.c
+        with self._tx() as db:
+            db.execute(
+                update(t.calendar_feeds)
+                .where(rows.person_id == person_id, rows.revoked_at.is_(None))
+                .values(revoked_at=now)
+            )
+            db.execute(
+                insert(t.calendar_feeds).values(
+                    person_id=person_id, token_hash=token_hash, created_at=now
+                )
+            )
+
+    def revoke_feeds(self, person_id: int, now: dt.datetime) -> int:
+        rows = t.calendar_feeds.c
+        with self._tx() as db:
+            done = db.execute(
+                update(t.calendar_feeds)
+                .where(rows.person_id == person_id, rows.revoked_at.is_(None))
+                .values(revoked_at=now)
+            )
+        return int(done.rowcount)
+
+    def feed_since(self, person_id: int) -> dt.datetime | None:
+        rows = t.calendar_feeds.c
+        with self.engine.connect() as db:
+            return db.execute(
+                select(rows.created_at).where(
+                    rows.person_id == person_id, rows.revoked_at.is_(None)
+                )
+            ).scalar()
+
+    def feed_person(self, token_hash: str) -> int | None:
+        rows = t.calendar_feeds.c
+        with self.engine.connect() as db:
+            found = db.execute(
+                select(rows.person_id).where(
+                    rows.token_hash == token_hash, rows.revoked_at.is_(None)
+                )
+            ).scalar()
+        return None if found is None else int(found)

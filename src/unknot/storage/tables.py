@@ -595,6 +595,24 @@ calendar_events = Table(
     Column("modified_at", UTCDateTime, nullable=False),
 )
 
+# A subscribable calendar feed (issue 22, the shared server): its token, stored hashed, in the
+# query string so that access logs (paths only) never hold it; revoked, it serves nothing.
+calendar_feeds = Table(
+    "calendar_feeds",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "person_id",
+        Integer,
+        ForeignKey("persons.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("revoked_at", UTCDateTime, nullable=True),
+)
+
 # The shared server's tables, keyed by organisation and account rather than by person.
 ACCOUNT_TABLES = (
     organisations,

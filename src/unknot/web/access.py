@@ -48,6 +48,8 @@ _PERSON_PAGES = (
     "GET /calendar",
     "POST /calendar",
     "GET /calendar.ics",
+    "POST /calendar/feed",
+    "POST /calendar/feed/revoke",
     "GET /history",
     "GET /data",
     "POST /data/forget",
@@ -88,6 +90,8 @@ RULES: Final[dict[str, Rule]] = {
     "GET /api/v1/catalog/{exercise_id}": "signed_in",
     "GET /docs": "signed_in",
     "GET /sw.js": "open",
+    # A calendar service fetching a person's feed: its token is the key (services.calendars).
+    "GET /calendar/feed.ics": "open",
     "GET /manifest.webmanifest": "open",
     # Signing in, and the one-time links that lead to it.
     "GET /sign-in": "open",

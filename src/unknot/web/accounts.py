@@ -48,6 +48,7 @@ OPEN_PATHS = (
     "/invitation/",
     "/reset",
     "/email/",
+    "/calendar/feed.ics",
     "/static/",
     "/sw.js",
     "/manifest.webmanifest",

@@ -643,6 +643,9 @@ def _calendar_page(
     error: str | None = None,
     saved: bool = False,
     typed: tuple[str, str] | None = None,
+    feed_url: str | None = None,
+    feed_https: str | None = None,
+    feed_stopped: bool = False,
 ) -> HTMLResponse:
     from unknot.services.calendars import local_zone
 
@@ -658,6 +661,12 @@ def _calendar_page(
         error=error,
         saved=saved,
         suggested_zone=local_zone(),
+        # A hosted calendar cannot reach an app on loopback: feeds are the shared server's.
+        feeds=application(request).server_mode,
+        feed_since=you.calendar_feed_since(),
+        feed_url=feed_url,
+        feed_https=feed_https,
+        feed_stopped=feed_stopped,
     )
 
 
@@ -673,6 +682,41 @@ async def save_calendar(request: Request, you: You) -> HTMLResponse:
         return _calendar_page(request, you, status=400, error=str(error), typed=typed)
     you.save_session_time(when)
     return _calendar_page(request, you, saved=True)
+
+
+@router.get("/calendar/feed.ics")
+def calendar_feed(request: Request, token: str = "") -> Response:
+    """What a calendar service fetches: the token is the feed's only key (in the query string,
+    which access logs leave out)."""
+    player = f"{request.url.scheme}://{request.url.netloc}/today"
+    made = application(request).calendar_feed(token, player)
+    if made is None:
+        return render(
+            request,
+            "message.html",
+            status=404,
+            title="No such calendar",
+            text="This calendar address was stopped or never existed. Make a new one on the "
+            "Calendar page of unknot.",
+        )
+    return Response(
+        made,
+        media_type="text/calendar; charset=utf-8",
+        headers={"Cache-Control": "no-store", "X-Robots-Tag": "noindex"},
+    )
+
+
+@router.post("/calendar/feed")
+def new_calendar_feed(request: Request, you: You) -> HTMLResponse:
+    token = you.new_calendar_feed()
+    base = f"{request.url.netloc}/calendar/feed.ics?token={token}"
+    return _calendar_page(request, you, feed_url=f"webcal://{base}", feed_https=f"https://{base}")
+
+
+@router.post("/calendar/feed/revoke")
+def revoke_calendar_feed(request: Request, you: You) -> HTMLResponse:
+    you.revoke_calendar_feed()
+    return _calendar_page(request, you, feed_stopped=True)
 
 
 @router.get("/calendar.ics")

@@ -1,5 +1,5 @@
-"""The programme in the person's calendar (issue 22): the time they mean to exercise, and the
-events published, each day's with its version.
+"""The programme in the person's calendar (issue 22): the time they mean to exercise, the
+events published, each day's with its version, and subscribable feeds.
 
 Revision ID: 0018
 Revises: 0017
@@ -41,8 +41,23 @@ def upgrade() -> None:
         sa.Column("sequence", sa.Integer, nullable=False),
         sa.Column("modified_at", UTCDateTime, nullable=False),
     )
+    op.create_table(
+        "calendar_feeds",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column(
+            "person_id",
+            sa.Integer,
+            sa.ForeignKey("persons.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
+        ),
+        sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+        sa.Column("created_at", UTCDateTime, nullable=False),
+        sa.Column("revoked_at", UTCDateTime, nullable=True),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("calendar_feeds")
     op.drop_table("calendar_events")
     op.drop_table("session_times")
