@@ -53,10 +53,12 @@ def browser(application: Application) -> TestClient:
 
 def make_feed(client: TestClient) -> str:
     page = client.get("/calendar")
+    assert "<h2>Subscribe from your calendar service</h2>" in page.text
     token = TOKEN.search(page.text)
     assert token
     made = client.post("/calendar/feed", data={"form_token": token[1]})
     assert made.status_code == 200
+    assert "<title>Your sessions in your calendar" in made.text  # the page's title, alone
     found = re.search(
         r'id="feed-url">webcal://unknot\.example\.org(/calendar/feed\.ics\?token=[A-Za-z0-9_-]+)<',
         made.text,
