@@ -58,9 +58,11 @@ def make_feed(client: TestClient) -> str:
     assert token
     made = client.post("/calendar/feed", data={"form_token": token[1]})
     assert made.status_code == 200
-    assert "<title>Your sessions in your calendar" in made.text  # the page's title, alone
+    # The page's title alone (a template slip once put the feed inside it), the feed after.
+    assert "<title>Your sessions in your calendar · unknot</title>" in made.text
+    assert made.text.index('id="feed-url"') > made.text.index("</title>")
     found = re.search(
-        r'id="feed-url">webcal://unknot\.example\.org(/calendar/feed\.ics\?token=[A-Za-z0-9_-]+)<',
+        r'id="feed-url">https://unknot\.example\.org(/calendar/feed\.ics\?token=[A-Za-z0-9_-]+)<',
         made.text,
     )
     assert found, made.text
@@ -71,6 +73,7 @@ def test_a_calendar_service_fetches_the_feed_without_signing_in(server: Applicat
     with browser(server) as ann, browser(server) as service:
         assert through_pages(ann, "ann@example.org").status_code == 303
         feed = make_feed(ann)
+        assert ann.get("/calendar.ics?weeks=²").status_code == 400  # a digit, not an ASCII one
         fetched = service.get(feed)
         assert fetched.status_code == 200
         assert fetched.headers["content-type"].startswith("text/calendar")
@@ -109,3 +112,15 @@ def test_each_feed_names_only_its_own_persons_sessions(server: Application) -> N
         assert ann_uids
         assert bo_uids
         assert ann_uids.isdisjoint(bo_uids)
+
+
+def test_a_switched_off_account_s_feed_serves_nothing(server: Application) -> None:
+    accounts = server.accounts()
+    organisation = accounts.records.organisations()[0][0]
+    members = {a.email: a for a in accounts.members(organisation)}
+    with browser(server) as ann, browser(server) as service:
+        through_pages(ann, "ann@example.org")
+        feed = make_feed(ann)
+        assert service.get(feed).status_code == 200
+        accounts.switch_off(members["admin@example.org"], members["ann@example.org"].id)
+        assert service.get(feed).status_code == 404

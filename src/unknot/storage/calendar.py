@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from unknot.storage import tables as t
 
@@ -50,6 +52,14 @@ class CalendarStore:
         """Keep what these days' events say now (the days not given keep theirs)."""
         if not events:
             return
+        # Another fetch of the same feed may write these days at the same moment: the same
+        # versions, as both read the same before. Theirs stand.
+        with contextlib.suppress(IntegrityError):
+            self._write_published(person_id, events)
+
+    def _write_published(
+        self, person_id: int, events: Sequence[tuple[dt.date, str, int, dt.datetime]]
+    ) -> None:
         rows = t.calendar_events.c
         with self._tx() as db:
             db.execute(
@@ -106,11 +116,17 @@ class CalendarStore:
             ).scalar()
 
     def feed_person(self, token_hash: str) -> int | None:
+        """The person a live feed names; none when their account is switched off."""
         rows = t.calendar_feeds.c
+        accounts = t.accounts.c
         with self.engine.connect() as db:
             found = db.execute(
-                select(rows.person_id).where(
-                    rows.token_hash == token_hash, rows.revoked_at.is_(None)
+                select(rows.person_id)
+                .outerjoin(t.accounts, accounts.person_id == rows.person_id)
+                .where(
+                    rows.token_hash == token_hash,
+                    rows.revoked_at.is_(None),
+                    accounts.disabled_at.is_(None),
                 )
             ).scalar()
         return None if found is None else int(found)

@@ -624,7 +624,7 @@ def report(request: Request, you: You) -> Response:
     weeks = request.query_params.get("weeks", "8")
     if paper is None:
         return _bad_query(request, "paper: choose a4 or letter.")
-    if not weeks.isdigit() or not 1 <= int(weeks) <= 104:
+    if not (weeks.isascii() and weeks.isdigit() and len(weeks) <= 3) or not 1 <= int(weeks) <= 104:
         return _bad_query(request, "weeks: a whole number from 1 to 104.")
     if len(label) > LABEL_MAX:
         return _bad_query(request, f"for: at most {LABEL_MAX} characters.")
@@ -644,7 +644,6 @@ def _calendar_page(
     saved: bool = False,
     typed: tuple[str, str] | None = None,
     feed_url: str | None = None,
-    feed_https: str | None = None,
     feed_stopped: bool = False,
 ) -> HTMLResponse:
     from unknot.services.calendars import local_zone
@@ -665,7 +664,6 @@ def _calendar_page(
         feeds=application(request).server_mode,
         feed_since=you.calendar_feed_since(),
         feed_url=feed_url,
-        feed_https=feed_https,
         feed_stopped=feed_stopped,
     )
 
@@ -709,8 +707,10 @@ def calendar_feed(request: Request, token: str = "") -> Response:
 @router.post("/calendar/feed")
 def new_calendar_feed(request: Request, you: You) -> HTMLResponse:
     token = you.new_calendar_feed()
-    base = f"{request.url.netloc}/calendar/feed.ics?token={token}"
-    return _calendar_page(request, you, feed_url=f"webcal://{base}", feed_https=f"https://{base}")
+    # https only: calendar apps fetch a webcal:// address over plain http, which would carry
+    # the token in the clear and into a port-80 log.
+    url = f"https://{request.url.netloc}/calendar/feed.ics?token={token}"
+    return _calendar_page(request, you, feed_url=url)
 
 
 @router.post("/calendar/feed/revoke")
@@ -722,7 +722,7 @@ def revoke_calendar_feed(request: Request, you: You) -> HTMLResponse:
 @router.get("/calendar.ics")
 def calendar_file(request: Request, you: You) -> Response:
     weeks = request.query_params.get("weeks", "4")
-    if not weeks.isdigit() or not 1 <= int(weeks) <= 12:
+    if not (weeks.isascii() and weeks.isdigit() and len(weeks) <= 3) or not 1 <= int(weeks) <= 12:
         return _bad_query(request, "weeks: a whole number from 1 to 12.")
     player = f"{request.url.scheme}://{request.url.netloc}/today"
     try:
