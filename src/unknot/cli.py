@@ -742,6 +742,7 @@ def serve_paired(port: int, pair_port: int, address: str | None, plain_http: boo
 
     from unknot.services.devices import Devices
     from unknot.web.app import create_app
+    from unknot.web.listening import network_server
 
     found = [address] if address else Devices.network_addresses()
     if address:
@@ -751,16 +752,7 @@ def serve_paired(port: int, pair_port: int, address: str | None, plain_http: boo
             fail(f"--address {address!r} is not an IP address, e.g. 192.168.1.20")
     if not found:
         fail("found no network address a phone could reach; give one with --address")
-    name = Devices.host_name()
-    scheme = "http" if plain_http else "https"
-
-    def url(host: str) -> str:
-        shown = f"[{host}]" if ":" in host else host
-        return f"{scheme}://{shown}:{pair_port}"
-
-    phone_urls = (
-        [url(found[0])] + ([url(f"{name}.local")] if name else []) + [url(a) for a in found[1:]]
-    )
+    phone_urls = Devices.phone_urls(found, pair_port, "http" if plain_http else "https")
     existing = [u for u in os.environ.get("UNKNOT_PUBLIC_URL", "").split(",") if u.strip()]
     os.environ["UNKNOT_PUBLIC_URL"] = ",".join(dict.fromkeys(phone_urls + existing))
     os.environ["UNKNOT_NETWORK"] = "1"
@@ -792,17 +784,7 @@ def serve_paired(port: int, pair_port: int, address: str | None, plain_http: boo
     app = create_app(application)
     servers = [
         uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")),
-        uvicorn.Server(
-            uvicorn.Config(
-                app,
-                host="0.0.0.0",
-                port=pair_port,
-                log_level="warning",
-                lifespan="off",
-                ssl_certfile=certificate,
-                ssl_keyfile=key,
-            )
-        ),
+        network_server(app, pair_port, certificate, key),
     ]
 
     async def both() -> None:

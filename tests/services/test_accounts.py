@@ -420,6 +420,21 @@ def test_reset_emails_are_limited_to_a_few_an_hour(
     assert len(asked) == 4
 
 
+def store_unsealed_key(accounts: Accounts, account_id: int) -> str:
+    """An authenticator key as stored before keys were sealed (plain base32); the key."""
+    import pyotp
+
+    plain = pyotp.random_base32()
+    with accounts.records.engine.begin() as db:
+        db.execute(
+            sqlalchemy.text(
+                "UPDATE accounts SET totp_secret = :s, totp_last_step = NULL WHERE id = :i"
+            ),
+            {"s": plain, "i": account_id},
+        )
+    return plain
+
+
 def test_authenticator_keys_are_sealed_in_the_database(
     accounts: Accounts, application: Application, clock: FakeClock
 ) -> None:
@@ -434,17 +449,15 @@ def test_authenticator_keys_are_sealed_in_the_database(
     # What a dump of the database holds: neither the key nor anything it can be read from
     # without the config folder's secret.key.
     assert row.totp_secret.startswith("fernet:")
-    assert first.secret not in row.totp_secret
+    # Another installation's secret.key opens nothing of it.
+    from unknot.sealing import SecretBox
+
+    with pytest.raises(errors.AccountProblem, match=r"another secret\.key"):
+        SecretBox(b"not this installation's secret").open(row.totp_secret)
+    assert application.secret_box().open(row.totp_secret) == first.secret
     accounts.complete_sign_in(first.token, pyotp.TOTP(first.secret).at(instant(clock.now())))
     # A key stored before sealing began (plain base32) still signs in.
-    plain = pyotp.random_base32()
-    with accounts.records.engine.begin() as db:
-        db.execute(
-            sqlalchemy.text(
-                "UPDATE accounts SET totp_secret = :s, totp_last_step = NULL WHERE id = :i"
-            ),
-            {"s": plain, "i": row.id},
-        )
+    plain = store_unsealed_key(accounts, row.id)
     again = accounts.sign_in("admin@example.org", PASSWORD)
     assert isinstance(again, SecondStep)
     clock.advance(30)
@@ -674,14 +687,7 @@ def test_a_key_stored_before_sealing_is_sealed_at_its_next_use(
     signed_in(accounts, "admin@example.org", clock)
     row = accounts.records.account_by_email("admin@example.org")
     assert row is not None
-    plain = pyotp.random_base32()
-    with accounts.records.engine.begin() as db:
-        db.execute(
-            sqlalchemy.text(
-                "UPDATE accounts SET totp_secret = :s, totp_last_step = NULL WHERE id = :i"
-            ),
-            {"s": plain, "i": row.id},
-        )
+    plain = store_unsealed_key(accounts, row.id)
     step = accounts.sign_in("admin@example.org", PASSWORD)
     assert isinstance(step, SecondStep)
     clock.advance(30)

@@ -116,6 +116,18 @@ class Paired:
             self.process = None
 
 
+def trust_in_chromium(home: Path, authority: Path) -> None:
+    """Chromium on Linux trusts what the NSS database in $HOME/.pki/nssdb trusts: as a phone
+    that installed this computer's authority does."""
+    nssdb = home / ".pki" / "nssdb"
+    nssdb.mkdir(parents=True)
+    subprocess.run([CERTUTIL, "-N", "-d", f"sql:{nssdb}", "--empty-password"], check=True)
+    subprocess.run(
+        [CERTUTIL, "-A", "-d", f"sql:{nssdb}", "-n", "unknot", "-t", "C,,", "-i", str(authority)],
+        check=True,
+    )
+
+
 @pytest.fixture(scope="module")
 def paired(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Paired]:
     found = [a for a in network_addresses() if ":" not in a]
@@ -137,25 +149,7 @@ def paired(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Paired]:
     application.close()
     running = Paired(home, data, config, free_port(), free_port(), found[0])
     running.start()
-    # Chromium on Linux trusts what the NSS database in $HOME/.pki/nssdb trusts.
-    nssdb = home / ".pki" / "nssdb"
-    nssdb.mkdir(parents=True)
-    subprocess.run([CERTUTIL, "-N", "-d", f"sql:{nssdb}", "--empty-password"], check=True)
-    subprocess.run(
-        [
-            CERTUTIL,
-            "-A",
-            "-d",
-            f"sql:{nssdb}",
-            "-n",
-            "unknot test",
-            "-t",
-            "C,,",
-            "-i",
-            str(running.authority),
-        ],
-        check=True,
-    )
+    trust_in_chromium(home, running.authority)
     yield running
     running.stop()
 

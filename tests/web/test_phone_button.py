@@ -21,7 +21,7 @@ from playwright.sync_api import Browser, sync_playwright
 from tests.conftest import IN_CI
 from tests.web.browsing import ARGS, CHROMIUM
 from tests.web.serving import free_port, wait_for_port
-from tests.web.test_pairing import CERTUTIL, phone_context, read_qr
+from tests.web.test_pairing import phone_context, read_qr, trust_in_chromium
 from unknot.config import Settings
 from unknot.services.application import Application
 from unknot.services.devices import Devices
@@ -58,24 +58,7 @@ def served(tmp_path: Path) -> Iterator[tuple[str, str, int, Path, Path]]:
     # The authority the button will use, made first so that the test's browser trusts it.
     made = application.devices().certificates([found[0]])
     application.close()
-    nssdb = home / ".pki" / "nssdb"
-    nssdb.mkdir(parents=True)
-    subprocess.run([CERTUTIL, "-N", "-d", f"sql:{nssdb}", "--empty-password"], check=True)
-    subprocess.run(
-        [
-            CERTUTIL,
-            "-A",
-            "-d",
-            f"sql:{nssdb}",
-            "-n",
-            "unknot",
-            "-t",
-            "C,,",
-            "-i",
-            str(made.authority),
-        ],
-        check=True,
-    )
+    trust_in_chromium(home, made.authority)
     port, pair_port = free_port(), free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "unknot", "serve", "--port", str(port), "--workers", "2"],

@@ -581,15 +581,7 @@ class Accounts:
             )
             raise errors.SignInRefused("That e-mail and password do not match an account.")
         self.records.clear_failures(keys["account"])
-        if row.disabled_at is not None:
-            self.records.append_audit(
-                at=now,
-                action="sign_in_refused",
-                subject_account_id=row.id,
-                detail={"why": "switched off"},
-                address=address,
-            )
-            self._refuse_if_switched_off(row)
+        self._log_and_refuse_if_switched_off(row, now, address)
         if row.password_hash and _hasher().check_needs_rehash(row.password_hash):
             self.records.set_password(
                 row.id, hash_password(password), row.password_changed_at or now
@@ -617,6 +609,22 @@ class Accounts:
         import pyotp
 
         return pyotp.TOTP(self.app.secret_box().open(sealed))
+
+    def _log_and_refuse_if_switched_off(
+        self, row: AccountRow, now: dt.datetime, address: str | None
+    ) -> None:
+        """A sign-in that got as far as the password for a switched-off account: logged as
+        refused, then refused."""
+        if row.disabled_at is None:
+            return
+        self.records.append_audit(
+            at=now,
+            action="sign_in_refused",
+            subject_account_id=row.id,
+            detail={"why": "switched off"},
+            address=address,
+        )
+        self._refuse_if_switched_off(row)
 
     def _refuse_if_switched_off(self, row: AccountRow) -> None:
         """The one rule for a switched-off account: no new sign-in of any kind."""
@@ -652,17 +660,9 @@ class Accounts:
         row = None if account_id is None else self.records.account(account_id)
         if row is None or row.totp_secret is None:
             raise errors.LinkNotValid("Sign in again: the time for the code is over.")
-        if row.disabled_at is not None:
-            # Switched off between the password and the code: nothing is used up or logged as
-            # a sign-in.
-            self.records.append_audit(
-                at=now,
-                action="sign_in_refused",
-                subject_account_id=row.id,
-                detail={"why": "switched off"},
-                address=address,
-            )
-            self._refuse_if_switched_off(row)
+        # Switched off between the password and the code: nothing is used up or logged as a
+        # sign-in.
+        self._log_and_refuse_if_switched_off(row, now, address)
         key = f"code:{row.id}"
         wait = self._wait_s(key, "code", now)
         if wait:

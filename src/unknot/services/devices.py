@@ -171,6 +171,20 @@ class Devices:
         return network_addresses()
 
     @staticmethod
+    def phone_urls(addresses: list[str], port: int, scheme: str = "https") -> list[str]:
+        """The addresses a phone reaches this app at, the one the QR code names first: the
+        first network address, this computer's `.local` name, then the other addresses."""
+        from unknot.tls import host_name
+
+        def url(host: str) -> str:
+            shown = f"[{host}]" if ":" in host else host
+            return f"{scheme}://{shown}:{port}"
+
+        name = host_name()
+        local = [url(f"{name}.local")] if name else []
+        return [url(addresses[0]), *local, *(url(a) for a in addresses[1:])]
+
+    @staticmethod
     def host_name() -> str:
         from unknot.tls import host_name
 

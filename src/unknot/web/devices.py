@@ -188,9 +188,7 @@ async def use_phone(request: Request) -> Response:
             "as 8444, and start unknot again."
         )
     made = await anyio.to_thread.run_sync(devices.certificates, addresses)
-    name = devices.host_name()
-    shown = f"[{addresses[0]}]" if ":" in addresses[0] else addresses[0]
-    urls = [f"https://{shown}:{port}"] + ([f"https://{name}.local:{port}"] if name else [])
+    urls = devices.phone_urls(addresses, port)
     if not devices.start_listening(urls, os.getpid()):
         return RedirectResponse("/devices", status_code=303)
     state.set(tuple(urls))

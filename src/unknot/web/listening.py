@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Final
 from unknot.services.devices import HEARTBEAT_EVERY
 
 if TYPE_CHECKING:
+    import uvicorn
     from fastapi import FastAPI
 
     from unknot.services.application import Application
@@ -48,16 +49,14 @@ class NetworkState:
         self._read_at = self.application.clock.now()
 
 
-async def listen(app: FastAPI, port: int, certificate: str, key: str) -> None:
-    """Serve `app` on every address over HTTPS until the listening row goes (stopped from a
-    page) or this process stops; then say so."""
+def network_server(
+    app: FastAPI, port: int, certificate: str | None, key: str | None
+) -> uvicorn.Server:
+    """The listener phones use: every address, over HTTPS with this computer's certificate
+    (plain HTTP only without one), beside a loopback listener that runs the app's lifespan."""
     import uvicorn
 
-    application: Application = app.state.unknot
-    devices = application.devices()
-    pid = os.getpid()
-    state: NetworkState = app.state.network
-    server = uvicorn.Server(
+    return uvicorn.Server(
         uvicorn.Config(
             app,
             host="0.0.0.0",
@@ -68,6 +67,16 @@ async def listen(app: FastAPI, port: int, certificate: str, key: str) -> None:
             ssl_keyfile=key,
         )
     )
+
+
+async def listen(app: FastAPI, port: int, certificate: str, key: str) -> None:
+    """Serve `app` on every address over HTTPS until the listening row goes (stopped from a
+    page) or this process stops; then say so."""
+    application: Application = app.state.unknot
+    devices = application.devices()
+    pid = os.getpid()
+    state: NetworkState = app.state.network
+    server = network_server(app, port, certificate, key)
     # Every process reads the row within READ_EVERY_S: by the time this binds, none trusts
     # loopback any more.
     await asyncio.sleep(BIND_AFTER_S)
