@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
@@ -705,6 +705,9 @@ def serve(
     # 12); uvicorn would otherwise believe any process on 127.0.0.1.
     trusted = list(application.trusted_proxies)
 
+    if not application.server_mode:
+        start_dispatcher(application, f"http://127.0.0.1:{port}")
+
     # Two processes reach the request-rate targets of issue 7 on a 2-core machine; one does not.
     workers = workers or min(2, os.cpu_count() or 1)
     if workers > 1:
@@ -728,6 +731,22 @@ def serve(
             proxy_headers=bool(trusted),
             forwarded_allow_ips=trusted or None,
         )
+
+
+def start_dispatcher(application: Application, base_url: str) -> None:
+    """The local app's one reminder dispatcher, on a thread of the process that starts the web
+    workers (uvicorn's supervisor when there are several), so there is one however many
+    workers serve pages. It ends with the process."""
+    import threading
+
+    from unknot.services.reminders import dispatcher_for
+
+    dispatcher = dispatcher_for(application, base_url)
+    # Passes every 30 s of the clock's time (an accelerated clock in tests makes them often).
+    poll = 30.0 / application.workspace.clock_speed
+    threading.Thread(
+        target=dispatcher.run, args=(threading.Event(), poll), name="unknot-reminders", daemon=True
+    ).start()
 
 
 def serve_paired(port: int, pair_port: int, address: str | None, plain_http: bool) -> None:
@@ -781,6 +800,7 @@ def serve_paired(port: int, pair_port: int, address: str | None, plain_http: boo
             "the phone's player cannot work offline, keep the screen on or speak reliably.",
             file=sys.stderr,
         )
+    start_dispatcher(application, f"http://127.0.0.1:{port}")
     app = create_app(application)
     servers = [
         uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")),
@@ -1068,6 +1088,113 @@ def calendar(
     urls = you.app.public_urls
     player = f"{(urls[0] if urls else 'http://127.0.0.1:8000').rstrip('/')}/today"
     write_document(you, out, lambda: you.calendar(weeks, player))
+
+
+@app.command()
+def reminders(
+    on: Annotated[
+        bool | None, typer.Option("--on/--off", help="Send reminders, or stop them.")
+    ] = None,
+    time: Annotated[str | None, typer.Option(help="When to remind you, HH:MM.")] = None,
+    days: Annotated[
+        str | None,
+        typer.Option(help="Which days: 'planned' (the days your plan sets) or e.g. mon,wed,fri."),
+    ] = None,
+    zone: Annotated[str | None, typer.Option(help="Your time zone, e.g. Europe/London.")] = None,
+    quiet: Annotated[
+        str | None, typer.Option(help="Quiet hours when nothing is sent, e.g. 21:30-08:00.")
+    ] = None,
+    nudge: Annotated[
+        bool | None,
+        typer.Option(
+            "--nudge/--no-nudge",
+            help="One gentle nudge on a planned day with no session by --nudge-at.",
+        ),
+    ] = None,
+    nudge_at: Annotated[str | None, typer.Option(help="When the nudge comes, HH:MM.")] = None,
+    channel: Annotated[
+        list[str] | None,
+        typer.Option(help="How reminders reach you: email (shared server) or desktop (local)."),
+    ] = None,
+) -> None:
+    """Show or change your reminders, and what was sent. Reminders never say anything about
+    your pain, and a missed day is fine."""
+    from unknot.services import errors
+    from unknot.services.reminders import reminder_settings_from
+
+    you = person()
+    given = {"on": on, "time": time, "days": days, "zone": zone, "quiet": quiet, "nudge": nudge}
+    with database_problems(you.app):
+        if any(v is not None for v in given.values()) or nudge_at or channel:
+            try:
+                wanted = reminder_settings_from(
+                    you.reminder_settings(),
+                    on=on,
+                    time=time,
+                    days=days,
+                    zone=zone,
+                    quiet=quiet,
+                    nudge=nudge,
+                    nudge_at=nudge_at,
+                    channels=channel,
+                )
+            except errors.ReminderProblem as error:
+                fail(f"--{error.field.replace('_', '-')}: {error}")
+            overview = you.save_reminder_settings(wanted)
+        else:
+            overview = you.reminder_overview()
+    settings = overview.settings
+    usable = [c for c in settings.channels if c in overview.channels]
+    if not settings.on:
+        print("Reminders are off (turn them on with `unknot reminders --on`).")
+    else:
+        how = " and ".join(sorted(c.value for c in usable)) or "no channel this unknot can use"
+        print(
+            f"Reminders at {settings.time:%H:%M} ({settings.time_zone}) on {settings.words()}, "
+            f"by {how}; quiet {settings.quiet_from:%H:%M}-{settings.quiet_until:%H:%M}."
+        )
+        print(
+            f"Nudge at {settings.nudge_at:%H:%M} on planned days without a session."
+            if settings.nudge
+            else "No evening nudges."
+        )
+    for coming in overview.coming:
+        print(f"Next: {coming}")
+    for delivery in overview.deliveries:
+        print(delivery.words)
+
+
+@app.command()
+def worker(
+    once: Annotated[bool, typer.Option(help="One pass, then exit (for a timer or cron).")] = False,
+    poll: Annotated[float, typer.Option(help="Seconds between passes.", min=0.01, max=3600)] = 30.0,
+) -> None:
+    """Send the reminders that are due. On the shared server the deployment runs one or more
+    of these beside `unknot serve --server`; the local app's `unknot serve` runs its own."""
+    import signal
+    import threading
+
+    from unknot.services import errors
+    from unknot.services.reminders import dispatcher_for
+
+    application = configured()
+    with database_problems(application):
+        application.open()
+    urls = application.public_urls
+    try:
+        dispatcher = dispatcher_for(application, urls[0] if urls else "http://127.0.0.1:8000")
+    except errors.SettingsProblem as error:
+        fail(str(error))
+    with database_problems(application):
+        if once:
+            for delivered in dispatcher.run_pass():
+                print(delivered.words)
+            return
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    print(f"unknot worker {dispatcher.worker}: sending reminders every {poll:g} s", flush=True)
+    with suppress(KeyboardInterrupt):
+        dispatcher.run(stop, poll)
 
 
 @app.command()

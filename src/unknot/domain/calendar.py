@@ -27,15 +27,7 @@ class SessionTime(BaseModel):
     time: dt.time = dt.time(18, 0)
     time_zone: str = "UTC"
 
-    @field_validator("time_zone")
-    @classmethod
-    def _known_zone(cls, value: str) -> str:
-        if value not in available_timezones():
-            raise ValueError(
-                f"{value!r} is not a time zone name; use one such as Europe/London or "
-                "America/New_York"
-            )
-        return value
+    _known_zone = field_validator("time_zone")(lambda cls, value: known_zone(value))
 
 
 class Published(BaseModel):
@@ -70,6 +62,15 @@ class CalendarSession(BaseModel):
     def content(self) -> str:
         """What the event says, as compared with what was published before."""
         return f"{self.starts_at.isoformat()}|{self.minutes}|{self.exercises}"
+
+
+def known_zone(value: str) -> str:
+    """`value` if it names a time zone (IANA's names); else ValueError saying what to give."""
+    if value not in available_timezones():
+        raise ValueError(
+            f"{value!r} is not a time zone name; use one such as Europe/London or America/New_York"
+        )
+    return value
 
 
 def event_uid(person_key: str, day: dt.date) -> str:

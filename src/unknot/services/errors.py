@@ -190,6 +190,16 @@ class SessionTimeProblem(ValueError):
         self.field = field
 
 
+class ReminderProblem(ValueError):
+    """Reminder settings that cannot be used; the message says what to give, and `field`
+    which setting it is ("time", "days", "quiet", "zone", "nudge_at", "channels" or
+    "settings" when it is how they go together)."""
+
+    def __init__(self, message: str, field: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
 class PairingRefused(ValueError):
     """A device's request to join that cannot go on; the message says what to do."""
 

@@ -613,6 +613,56 @@ calendar_feeds = Table(
     Column("revoked_at", UTCDateTime, nullable=True),
 )
 
+# Reminders (issue 22): the person's settings; each reminder due, a row a worker claims for a
+# while (`claimed_until`) and marks done; and each delivery, one per (person, occurrence,
+# channel) whatever happens to the workers, carrying the Message-ID a repeat reuses.
+reminder_settings = Table(
+    "reminder_settings",
+    metadata,
+    Column("person_id", Integer, ForeignKey("persons.id", ondelete="CASCADE"), primary_key=True),
+    Column("data", JSON, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    # The last local day whose reminders are rows (scheduling runs once a day, not per pass).
+    Column("scheduled_through", Date, nullable=True),
+)
+
+reminders_due = Table(
+    "reminders_due",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("person_id", Integer, ForeignKey("persons.id", ondelete="CASCADE"), nullable=False),
+    Column("occurrence", String(40), nullable=False),
+    Column("channel", String(10), nullable=False),
+    Column("kind", String(10), nullable=False),
+    Column("day", Date, nullable=False),
+    Column("due_at", UTCDateTime, nullable=False),
+    Column("claimed_until", UTCDateTime, nullable=True),
+    Column("claimed_by", String(80), nullable=True),
+    Column("done_at", UTCDateTime, nullable=True),
+    UniqueConstraint("person_id", "occurrence", "channel"),
+    Index("ix_reminders_due_waiting", "done_at", "due_at"),
+)
+
+reminder_deliveries = Table(
+    "reminder_deliveries",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("person_id", Integer, ForeignKey("persons.id", ondelete="CASCADE"), nullable=False),
+    Column("occurrence", String(40), nullable=False),
+    Column("channel", String(10), nullable=False),
+    Column("kind", String(10), nullable=False),
+    Column("due_at", UTCDateTime, nullable=False),
+    # sending, sent, failed or skipped.
+    Column("status", String(10), nullable=False),
+    Column("message_id", String(200), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("detail", String(300), nullable=True),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("sent_at", UTCDateTime, nullable=True),
+    UniqueConstraint("person_id", "occurrence", "channel"),
+    Index("ix_reminder_deliveries_person", "person_id", "due_at"),
+)
+
 # The shared server's tables, keyed by organisation and account rather than by person.
 ACCOUNT_TABLES = (
     organisations,
