@@ -31,6 +31,7 @@ SERIAL_MODULES = frozenset(
         "tests.test_worker_crash",
         "tests.web.test_attacks",
         "tests.web.test_browser",
+        "tests.web.test_desktop_reminders",
         "tests.web.test_pairing",
         "tests.web.test_phone_button",
         "tests.web.test_passkeys",

@@ -1139,7 +1139,8 @@ def reminders(
                     channels=channel,
                 )
             except errors.ReminderProblem as error:
-                fail(f"--{error.field.replace('_', '-')}: {error}")
+                option = "" if error.field == "settings" else f"--{error.field.replace('_', '-')}: "
+                fail(f"{option}{error}")
             overview = you.save_reminder_settings(wanted)
         else:
             overview = you.reminder_overview()

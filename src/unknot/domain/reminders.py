@@ -73,6 +73,10 @@ class ReminderSettings(BaseModel):
 
     @model_validator(mode="after")
     def _outside_quiet_hours(self) -> ReminderSettings:
+        if self.on and not self.channels:
+            raise ValueError(
+                "choose how reminders reach you (by e-mail, or as desktop notifications)"
+            )
         if self.quiet_from == self.quiet_until:
             raise ValueError(
                 "quiet hours start and end at the same time; give them an end, such as "

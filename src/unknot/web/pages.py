@@ -682,6 +682,104 @@ async def save_calendar(request: Request, you: You) -> HTMLResponse:
     return _calendar_page(request, you, saved=True)
 
 
+@router.get("/reminders")
+def reminders_page(request: Request, you: You) -> HTMLResponse:
+    return _reminders_page(request, you)
+
+
+def _reminders_page(
+    request: Request,
+    you: Actor,
+    status: int = 200,
+    error: str | None = None,
+    typed: dict[str, object] | None = None,
+    **flags: bool,
+) -> HTMLResponse:
+    from unknot.domain.reminders import CHANNEL_WORDS, WEEKDAYS
+
+    overview = you.reminder_overview()
+    settings = overview.settings
+    shown: dict[str, object] = {
+        "on": settings.on,
+        "time": settings.time.strftime("%H:%M"),
+        "days": settings.days,
+        "channels": {c.value for c in settings.channels},
+        "nudge": settings.nudge,
+        "nudge_at": settings.nudge_at.strftime("%H:%M"),
+        "quiet_from": settings.quiet_from.strftime("%H:%M"),
+        "quiet_until": settings.quiet_until.strftime("%H:%M"),
+        "time_zone": settings.time_zone,
+    }
+    return render(
+        request,
+        "reminders.html",
+        status=status,
+        overview=overview,
+        # What was typed stays in the form beside its message.
+        shown=shown | (typed or {}),
+        error=error,
+        weekdays=list(enumerate(WEEKDAYS, start=1)),
+        channel_words=CHANNEL_WORDS,
+        server_mode=application(request).server_mode,
+        **flags,
+    )
+
+
+@router.post("/reminders")
+async def save_reminders(request: Request, you: You) -> HTMLResponse:
+    from unknot.services.reminders import DAY_NAMES, reminder_settings_from
+
+    form = await request.form()
+
+    def field(name: str, longest: int = 20) -> str:
+        return str(form.get(name) or "")[:longest]
+
+    days = [str(d)[:3] for d in form.getlist("day")][:7]
+    chosen = field("days_from") == "chosen"
+    channels = [str(c)[:10] for c in form.getlist("channel")][:4]
+    typed: dict[str, object] = {
+        "on": bool(form.get("on")),
+        "time": field("time"),
+        "days": frozenset(DAY_NAMES[d] for d in days if d in DAY_NAMES) if chosen else frozenset(),
+        "channels": set(channels),
+        "nudge": bool(form.get("nudge")),
+        "nudge_at": field("nudge_at"),
+        "quiet_from": field("quiet_from"),
+        "quiet_until": field("quiet_until"),
+        "time_zone": field("time_zone", 60),
+    }
+    if chosen and not days:
+        return _reminders_page(
+            request,
+            you,
+            status=400,
+            error="Tick the days you want reminders on, or choose the days your plan sets.",
+            typed=typed,
+        )
+    try:
+        settings = reminder_settings_from(
+            you.reminder_settings(),
+            on=bool(typed["on"]),
+            time=field("time"),
+            days=",".join(days) if chosen else "planned",
+            zone=field("time_zone", 60),
+            quiet=f"{field('quiet_from')}-{field('quiet_until')}",
+            nudge=bool(typed["nudge"]),
+            nudge_at=field("nudge_at") or None,
+            channels=channels,
+        )
+    except errors.ReminderProblem as error:
+        return _reminders_page(request, you, status=400, error=str(error), typed=typed)
+    you.save_reminder_settings(settings)
+    return _reminders_page(request, you, saved=True)
+
+
+@router.post("/reminders/nudges/stop")
+def stop_nudges(request: Request, you: You) -> HTMLResponse:
+    you.stop_nudges()
+    return _reminders_page(request, you, nudges_stopped=True)
+
+
 @router.get("/calendar/feed.ics")
 def calendar_feed(request: Request, token: str = "") -> Response:
     """What a calendar service fetches: the token is the feed's only key (in the query string,
