@@ -8,7 +8,7 @@ SYSTEM_DEPS := postgresql=/usr/lib/postgresql/*/bin/initdb libcairo2=/usr/lib/*/
 	libpango-1.0-0=/usr/lib/*/libpango-1.0.so.0 libpangoft2-1.0-0=/usr/lib/*/libpangoft2-1.0.so.0 \
 	fonts-dejavu-core=/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf poppler-utils=/usr/bin/pdftoppm \
 	libnss3-tools=/usr/bin/certutil \
-	nginx=/usr/sbin/nginx dbus-daemon=/usr/bin/dbus-daemon
+	nginx=/usr/sbin/nginx dbus-daemon=/usr/bin/dbus-daemon xvfb=/usr/bin/Xvfb xdotool=/usr/bin/xdotool
 
 .PHONY: run test lint types js pytest bench system-deps install install-test clean
 

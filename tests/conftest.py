@@ -28,6 +28,7 @@ settings.load_profile("ci" if IN_CI else "local")
 SERIAL_MODULES = frozenset(
     {
         "tests.test_cli_session",
+        "tests.test_breaks_companion",
         "tests.test_worker_crash",
         "tests.web.test_attacks",
         "tests.web.test_browser",

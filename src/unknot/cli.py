@@ -1199,6 +1199,56 @@ def worker(
 
 
 @app.command()
+def breaks(
+    every: Annotated[
+        int, typer.Option(help="Minutes at the computer before a break.", min=10, max=240)
+    ] = 50,
+    later: Annotated[
+        int, typer.Option(help="Minutes before a break put off with Later.", min=2, max=120)
+    ] = 10,
+    away: Annotated[
+        int, typer.Option(help="Minutes idle or locked that count as a break.", min=1, max=60)
+    ] = 5,
+    port: Annotated[
+        int, typer.Option(help="The port `unknot serve` runs on.", min=1, max=65535)
+    ] = 8000,
+) -> None:
+    """A desk-break companion: after a span of active time at the computer, a notice offers a
+    1-3 minute routine of your own exercises that fit a desk. Start opens it in the browser
+    (keep `unknot serve` running); Later and Skip are one click. Runs until Ctrl-C."""
+    import signal
+    import threading
+
+    from unknot.services.breaks import BreakRules, companion_for
+
+    application = configured()
+    with database_problems(application):
+        application.open()
+        plan = application.local().break_plan()
+    if plan.routine is None:
+        fail(f"no desk break routine: {plan.reason}", code=1)
+    companion, close = companion_for(
+        application,
+        BreakRules(every_s=every * 60, later_s=later * 60, rest_s=away * 60),
+        f"http://127.0.0.1:{port}",
+        say=lambda line: print(line, flush=True),
+    )
+    how = {
+        "gnome": "GNOME's idle monitor",
+        "x11": "the X11 screensaver extension",
+        "timer": "a plain timer (no idle detection here: only a suspend counts as a break)",
+    }[companion.idle.name]
+    print(f"unknot breaks: every {every} minutes at the computer; time away read from {how}.")
+    print(f"Your break: {plan.routine.words()} (about {plan.routine.minutes} minutes).", flush=True)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    # A reading every 5 s of the clock's time (an accelerated clock in tests makes them often).
+    with suppress(KeyboardInterrupt):
+        companion.run(stop, 5.0 / application.workspace.clock_speed)
+    close()
+
+
+@app.command()
 def dismiss(
     concern: Annotated[str, typer.Argument(help=f"One of: {', '.join(CONCERNS)}.")],
     choice: Annotated[

@@ -314,7 +314,7 @@ def test_two_dispatchers_deliver_each_reminder_once(
 
 
 def test_settings_that_cannot_be_used_are_named() -> None:
-    current = ReminderSettings(on=True)
+    current = ReminderSettings(on=True, channels=frozenset({Channel.EMAIL}))
     problems = {
         "time": {"time": "6pm"},
         "days": {"days": "mon,funday"},

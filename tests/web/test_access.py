@@ -149,6 +149,7 @@ def world(
         # Nobody's: ending it ends nothing (bo trying ann's own is a row check below).
         "login_id": "999999",
         "passkey_id": "999999",
+        "break_id": "999999",
         "exercise_id": "chin-tuck",
         "name": "chin-tuck.svg",
         "token": "no-such-token",

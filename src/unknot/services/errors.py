@@ -200,6 +200,11 @@ class ReminderProblem(ValueError):
         self.field = field
 
 
+class NoSuchBreak(LookupError):
+    """No such desk break of this person's, or a check-in that cannot be kept; the message
+    says which."""
+
+
 class PairingRefused(ValueError):
     """A device's request to join that cannot go on; the message says what to do."""
 

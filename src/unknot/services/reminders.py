@@ -22,11 +22,14 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, ConfigDict
 
 from unknot.clock import instant
+
+# CHANNEL_WORDS and WEEKDAYS are the pages' too.
 from unknot.domain.reminders import (
-    CHANNEL_WORDS,
+    CHANNEL_WORDS as CHANNEL_WORDS,
+)
+from unknot.domain.reminders import (
     RETRIES,
     RETRY_AFTER,
-    WEEKDAYS,
     Channel,
     Kind,
     ReminderSettings,
@@ -35,6 +38,9 @@ from unknot.domain.reminders import (
     decide,
     occurrences,
     reminder_text,
+)
+from unknot.domain.reminders import (
+    WEEKDAYS as WEEKDAYS,
 )
 from unknot.services import errors
 from unknot.services.calendars import Calendars

@@ -663,6 +663,25 @@ reminder_deliveries = Table(
     Index("ix_reminder_deliveries_person", "person_id", "due_at"),
 )
 
+# Desk breaks (issue 22): each offer of the companion and its answer, and each time away from
+# the desk long enough to count as a break; a pain check-in after a started routine.
+desk_breaks = Table(
+    "desk_breaks",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("person_id", Integer, ForeignKey("persons.id", ondelete="CASCADE"), nullable=False),
+    # offer (then `answer`: started, later or skipped) or away (locked, idle or suspended).
+    Column("kind", String(10), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Column("answer", String(10), nullable=True),
+    Column("answered_at", UTCDateTime, nullable=True),
+    Column("routine", JSON, nullable=True),
+    Column("idle_source", String(20), nullable=False),
+    Column("away_s", Integer, nullable=True),
+    Column("pain_after", Integer, nullable=True),
+    Index("ix_desk_breaks_person", "person_id", "at"),
+)
+
 # The shared server's tables, keyed by organisation and account rather than by person.
 ACCOUNT_TABLES = (
     organisations,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
@@ -500,6 +501,10 @@ def _progress_page(
         charts=you.chart_svgs(report),
         activity_error=activity_error,
         activities=you.activity_names(),
+        # Desk breaks over the same weeks as the sessions (issue 22).
+        breaks=you.desk_breaks_since(
+            dt.datetime.combine(report.today - dt.timedelta(weeks=8), dt.time(0), tzinfo=dt.UTC)
+        ),
     )
 
 
@@ -695,7 +700,7 @@ def _reminders_page(
     typed: dict[str, object] | None = None,
     **flags: bool,
 ) -> HTMLResponse:
-    from unknot.domain.reminders import CHANNEL_WORDS, WEEKDAYS
+    from unknot.services.reminders import CHANNEL_WORDS, WEEKDAYS
 
     overview = you.reminder_overview()
     settings = overview.settings
@@ -778,6 +783,57 @@ async def save_reminders(request: Request, you: You) -> HTMLResponse:
 def stop_nudges(request: Request, you: You) -> HTMLResponse:
     you.stop_nudges()
     return _reminders_page(request, you, nudges_stopped=True)
+
+
+@router.get("/breaks/{break_id}")
+def break_page(request: Request, you: You, break_id: int) -> HTMLResponse:
+    """A desk break's routine, opened from its notice's Start: the break is started."""
+    try:
+        desk = you.start_break(break_id)
+    except errors.NoSuchBreak as error:
+        return render(request, "message.html", status=404, title="No such break", text=str(error))
+    return _break_page(request, you, desk)
+
+
+def _break_page(
+    request: Request,
+    you: Actor,
+    desk: object,
+    status: int = 200,
+    error: str | None = None,
+    typed: str | None = None,
+) -> HTMLResponse:
+    records = {record["id"]: record for record in you.catalog_records()}
+    return render(
+        request,
+        "break.html",
+        status=status,
+        desk=desk,
+        records=records,
+        error=error,
+        typed=typed,
+    )
+
+
+@router.post("/breaks/{break_id}/check-in")
+async def break_check_in(request: Request, you: You, break_id: int) -> HTMLResponse:
+    form = await request.form()
+    typed = str(form.get("pain") or "")[:10]
+    pain = parse_score(typed)
+    try:
+        if pain is None:
+            return _break_page(
+                request,
+                you,
+                you.desk_break(break_id),
+                status=400,
+                error=f"{typed!r} is not a pain score: give a whole number from 0 to 10.",
+                typed=typed,
+            )
+        desk = you.check_in_after_break(break_id, pain)
+    except errors.NoSuchBreak as error:
+        return render(request, "message.html", status=404, title="No such break", text=str(error))
+    return _break_page(request, you, desk)
 
 
 @router.get("/calendar/feed.ics")
