@@ -10,6 +10,7 @@ import datetime as dt
 import re
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -337,3 +338,32 @@ def test_settings_that_cannot_be_used_are_named() -> None:
     assert made.quiet(dt.time(23, 0))
     assert made.quiet(dt.time(6, 59))
     assert not made.quiet(dt.time(7, 0))
+
+
+def test_reminders_and_desk_breaks_go_with_an_export_and_come_back(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    application = Application.from_settings(
+        Settings(data_dir=tmp_path / "data", config_dir=tmp_path / "config"), clock
+    )
+    you = application.local()
+    you.submit_screening(answers_for(), country="GB")
+    settings = every_day(channels=frozenset({Channel.DESKTOP}), nudge=True)
+    you.save_reminder_settings(settings)
+    plan = you.break_plan()
+    assert plan.routine is not None
+    break_id = you.offer_break(plan.routine, "timer")
+    you.check_in_after_break(break_id, 3)
+    exported = you.export_data("json", tmp_path / "export.json")
+    you.forget()
+    assert you.reminder_overview().coming == ()
+
+    you.import_data(exported)
+    assert you.reminder_settings() == settings
+    assert you.desk_break(break_id).pain_after == 3
+    # What comes is made again from the settings at the next pass.
+    dispatcher_for(application, "http://127.0.0.1:8000").schedule()
+    assert you.reminder_overview().coming[0] == (
+        "Monday 22 Mar 18:00 reminder as a desktop notification"
+    )
+    application.close()

@@ -220,6 +220,10 @@ class Records(Acting):
             counts = transfer.restore(store, prepared)
         except transfer.RowRefused as error:
             raise ImportProblem(f"{path}: {error}; nothing was imported") from None
+        from unknot.storage.reminders import ReminderStore
+
+        # The reminders due are not in an export: the next pass makes them from the settings.
+        ReminderStore(store).schedule_again()
         self.app.local_person_id = None
         return counts
 

@@ -89,6 +89,11 @@ class ReminderStore:
                 )
             )
 
+    def schedule_again(self) -> None:
+        """Everyone's reminders scheduled afresh at the next pass (after an import)."""
+        with self._tx() as db:
+            db.execute(update(t.reminder_settings).values(scheduled_through=None))
+
     def scheduled(self) -> list[tuple[int, dict[str, Any], dt.date | None]]:
         """Everyone's settings, with the last local day their reminders are rows through."""
         rows = t.reminder_settings.c

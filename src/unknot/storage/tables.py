@@ -329,7 +329,7 @@ Index("ix_checkins_person_day", checkins.c.person_id, checkins.c.day)
 Index("ix_checkins_session", checkins.c.session_id)
 
 # Every table holding a person's records, parents before children (export, import, forget).
-PERSON_TABLES = (
+PERSON_TABLES: tuple[Table, ...] = (
     persons,
     profiles,
     screenings,
@@ -681,6 +681,10 @@ desk_breaks = Table(
     Column("pain_after", Integer, nullable=True),
     Index("ix_desk_breaks_person", "person_id", "at"),
 )
+
+# Exported, imported and forgotten with the rest of the person's records (what was published to
+# calendars, feeds and reminders still to come are made again from these).
+PERSON_TABLES = (*PERSON_TABLES, session_times, reminder_settings, reminder_deliveries, desk_breaks)
 
 # The shared server's tables, keyed by organisation and account rather than by person.
 ACCOUNT_TABLES = (
