@@ -17,6 +17,7 @@ SUITES = [
     "printed",
     "web",
     "shared",
+    "reminders",
     "lighthouse",
 ]
 

@@ -143,4 +143,5 @@ def test_a_desk_break_from_a_notice_start_later_and_skip(
         ) in progress
         assert "Pain after a break: 2 (out of 10)" in progress
         assert client.get("/breaks/999").status_code == 404
+        assert client.get("/breaks/99999999999999999999").status_code == 422
     application.close()

@@ -1182,6 +1182,11 @@ def worker(
     with database_problems(application):
         application.open()
     urls = application.public_urls
+    if application.server_mode and not urls:
+        fail(
+            "the reminders' links need the server's address: set UNKNOT_PUBLIC_URL, e.g. "
+            "https://unknot.example.org"
+        )
     try:
         dispatcher = dispatcher_for(application, urls[0] if urls else "http://127.0.0.1:8000")
     except errors.SettingsProblem as error:

@@ -99,7 +99,7 @@ def test_the_routine_is_the_persons_own_desk_exercises_for_one_to_three_minutes(
     for pain in ({"neck": 3}, {"upper_back": 6}, {}):
         profile = Profile(minutes=20, pain=pain)
         plan = build_session(catalog, profile, None, day=dt.date(2027, 3, 22))
-        routine = break_routine(plan.items, catalog)
+        routine = break_routine(plan.items, catalog, profile)
         assert routine is not None
         planned = {item.exercise_id for item in plan.items}
         assert 0 < routine.seconds <= LONGEST_S
@@ -110,3 +110,18 @@ def test_the_routine_is_the_persons_own_desk_exercises_for_one_to_three_minutes(
             assert set(alternative.equipment) <= DESK_ITEMS
         # Exercise first: a strengthening exercise leads when the plan has one at a desk.
         assert catalog[routine.exercises[0].exercise_id].phase == "strength"
+
+
+def test_another_version_is_only_one_the_person_can_do(catalog: dict[str, Exercise]) -> None:
+    # Sitting avoided: no seated version is swapped in for one done lying down.
+    profile = Profile(minutes=20, pain={"neck": 3})
+    plan = build_session(catalog, profile, None, day=dt.date(2027, 3, 22))
+    lying = [i for i in plan.items if i.position not in DESK_POSITIONS]
+    no_seat = Profile(minutes=20, pain={"neck": 3}, equipment=frozenset({"wall"}))
+    routine = break_routine(plan.items, catalog, no_seat)
+    assert routine is not None
+    for item in routine.exercises:
+        planned = next(i for i in plan.items if i.exercise_id == item.exercise_id)
+        if planned in lying:
+            alternative = catalog[item.exercise_id].alternatives[item.alternative]
+            assert set(alternative.equipment) <= {"wall"}

@@ -328,6 +328,11 @@ def test_settings_that_cannot_be_used_are_named() -> None:
         with pytest.raises(errors.ReminderProblem) as raised:
             reminder_settings_from(current, **given)  # type: ignore[arg-type]
         assert raised.value.field == field, (field, str(raised.value))
+    for zoned in ("18:00Z", "18:00+01:00", "18:00:30"):
+        with pytest.raises(errors.ReminderProblem, match="is not a time"):
+            reminder_settings_from(current, time=zoned)
+    with pytest.raises(errors.ReminderProblem, match="is not a time"):
+        reminder_settings_from(current, quiet="21:30+01:00-08:00")
     with pytest.raises(errors.ReminderProblem, match="inside your quiet hours"):
         reminder_settings_from(current, time="23:00")
     with pytest.raises(errors.ReminderProblem, match="later than 18:00"):
@@ -353,7 +358,12 @@ def test_reminders_and_desk_breaks_go_with_an_export_and_come_back(
     plan = you.break_plan()
     assert plan.routine is not None
     break_id = you.offer_break(plan.routine, "timer")
+    # Put off from the notice, then opened after all: started, and its check-in kept.
+    assert you.answer_break(break_id, "later")
     you.check_in_after_break(break_id, 3)
+    assert you.desk_break(break_id).answer == "started"
+    with pytest.raises(errors.NoSuchBreak):
+        you.check_in_after_break(break_id + 1, 3)
     exported = you.export_data("json", tmp_path / "export.json")
     you.forget()
     assert you.reminder_overview().coming == ()

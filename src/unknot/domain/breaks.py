@@ -21,6 +21,8 @@ from pydantic import BaseModel, ConfigDict
 
 from unknot.domain.exercise import Exercise
 from unknot.domain.plan import PlannedExercise
+from unknot.domain.profile import Profile
+from unknot.domain.vocabulary import AVOIDED_POSITIONS
 
 Answer = Literal["started", "later", "skipped"]
 
@@ -164,9 +166,15 @@ class BreakRoutine(BaseModel):
         return ", ".join(e.name for e in self.exercises)
 
 
-def _desk_alternative(exercise: Exercise) -> int | None:
+def _desk_alternative(exercise: Exercise, profile: Profile) -> int | None:
+    """The first version that fits a desk and the person: what they have at hand, in no
+    position they avoid."""
+    avoided = frozenset().union(*(AVOIDED_POSITIONS[a] for a in profile.avoid_positions))
     for index, alternative in enumerate(exercise.alternatives):
-        if alternative.position in DESK_POSITIONS and set(alternative.equipment) <= DESK_ITEMS:
+        if (
+            alternative.position in DESK_POSITIONS - avoided
+            and set(alternative.equipment) <= DESK_ITEMS & profile.equipment
+        ):
             return index
     return None
 
@@ -180,7 +188,7 @@ def _seconds(item: PlannedExercise) -> int:
 
 
 def break_routine(
-    planned: Iterable[PlannedExercise], catalog: Mapping[str, Exercise]
+    planned: Iterable[PlannedExercise], catalog: Mapping[str, Exercise], profile: Profile
 ) -> BreakRoutine | None:
     """One to three minutes of the person's own planned exercises that fit a desk (one set
     each, at their dose), strength first; None when none of them does."""
@@ -195,7 +203,7 @@ def break_routine(
         index = (
             item.alternative
             if item.position in DESK_POSITIONS and set(item.equipment) <= DESK_ITEMS
-            else _desk_alternative(exercise)
+            else _desk_alternative(exercise, profile)
         )
         if index is None:
             continue

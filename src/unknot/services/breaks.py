@@ -96,14 +96,15 @@ class Breaks(Calendars):
 
     def break_plan(self) -> BreakPlan:
         """One to three minutes of the person's own planned exercises that fit a desk."""
+        profile = self.profile()
         try:
-            ahead = self.plan_ahead(self.profile(), day=today(self.clock))
+            ahead = self.plan_ahead(profile, day=today(self.clock))
         except errors.PlanImpossible as error:
             return BreakPlan(routine=None, reason=str(error))
         if ahead.held_back is not None:
             return BreakPlan(routine=None, reason=ahead.held_back)
         assert ahead.session is not None
-        routine = break_routine(ahead.session.items, self.exercises())
+        routine = break_routine(ahead.session.items, self.exercises(), profile)
         if routine is None:
             return BreakPlan(
                 routine=None,
@@ -152,11 +153,13 @@ class Breaks(Calendars):
         return self.desk_break(break_id)
 
     def check_in_after_break(self, break_id: int, pain: int) -> DeskBreak:
-        """Worst neck or upper-back pain now, 0-10, after a started routine."""
+        """Worst neck or upper-back pain now, 0-10, after a started routine. Raises
+        NoSuchBreak when it cannot be kept."""
         if not 0 <= pain <= 10:
             raise errors.NoSuchBreak("give pain as a whole number from 0 to 10")
         self.start_break(break_id)
-        self._break_store.check_in(self.person_id, break_id, pain)
+        if not self._break_store.check_in(self.person_id, break_id, pain):
+            raise errors.NoSuchBreak(f"no desk break {break_id} to check in after")
         return self.desk_break(break_id)
 
     def desk_breaks_since(self, since: dt.datetime) -> DeskBreakSummary:

@@ -247,11 +247,17 @@ class Dispatcher:
         now = instant(self.app.clock.now())
         count = 0
         for person, data, through in store.scheduled():
-            settings = ReminderSettings.model_validate(data)
-            tomorrow = now.astimezone(ZoneInfo(settings.time_zone)).date() + dt.timedelta(days=1)
-            if through is None or through < tomorrow:
-                schedule_person(self.app, person, settings)
-                count += 1
+            try:
+                settings = ReminderSettings.model_validate(data)
+                tomorrow = now.astimezone(ZoneInfo(settings.time_zone)).date() + dt.timedelta(
+                    days=1
+                )
+                if through is None or through < tomorrow:
+                    schedule_person(self.app, person, settings)
+                    count += 1
+            except Exception:
+                # One person's settings or plan must not stop everyone else's reminders.
+                log.exception("reminders of person %s could not be scheduled", person)
         return count
 
     def deliver_next(self) -> ReminderDelivery | None:
@@ -504,11 +510,14 @@ def reminder_settings_from(
 
 def _time(text: str, field: str) -> dt.time:
     try:
-        return dt.time.fromisoformat(text.strip())
+        found = dt.time.fromisoformat(text.strip())
     except ValueError:
+        found = None
+    if found is None or found.tzinfo is not None or found.second or found.microsecond:
         raise errors.ReminderProblem(
             f"{text!r} is not a time: give one as HH:MM, such as 18:30.", field
         ) from None
+    return found
 
 
 def _days(text: str) -> frozenset[int]:

@@ -56,8 +56,14 @@ class BreakStore:
             return int(made.scalar_one())
 
     def answer(self, person_id: int, break_id: int, answer: str, at: dt.datetime) -> bool:
-        """Record the answer to an offer not yet answered; False when there is none."""
+        """Record the answer to an offer not yet answered (or, for "started", one put off or
+        skipped and then opened after all); False when there is none."""
         rows = t.desk_breaks.c
+        open_to = (
+            rows.answer.is_distinct_from("started")
+            if answer == "started"
+            else rows.answer.is_(None)
+        )
         with self._tx() as db:
             done = db.execute(
                 update(t.desk_breaks)
@@ -65,7 +71,7 @@ class BreakStore:
                     rows.id == break_id,
                     rows.person_id == person_id,
                     rows.kind == "offer",
-                    rows.answer.is_(None),
+                    open_to,
                 )
                 .values(answer=answer, answered_at=at)
             )

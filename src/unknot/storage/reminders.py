@@ -128,7 +128,22 @@ class ReminderStore:
             ).all()
             stale = [row_id for row_id, *key in waiting if tuple(key) not in wanted]
             if stale:
-                db.execute(delete(t.reminders_due).where(rows.id.in_(stale)))
+                # The conditions again: on SQLite the read above ran before the write lock,
+                # and a worker may have claimed one of these since.
+                db.execute(
+                    delete(t.reminders_due).where(
+                        rows.id.in_(stale),
+                        rows.done_at.is_(None),
+                        or_(rows.claimed_until.is_(None), rows.claimed_until <= now),
+                        ~select(deliveries.id)
+                        .where(
+                            deliveries.person_id == person_id,
+                            deliveries.occurrence == rows.occurrence,
+                            deliveries.channel == rows.channel,
+                        )
+                        .exists(),
+                    )
+                )
             coming = [
                 {
                     "person_id": person_id,
@@ -220,7 +235,7 @@ class ReminderStore:
                 deliveries.channel == channel,
             )
             before = db.execute(
-                select(deliveries.message_id, deliveries.attempts).where(key)
+                select(deliveries.message_id, deliveries.attempts, deliveries.status).where(key)
             ).first()
             if before is None:
                 attempts, given = 1, message_id(int(person), occurrence, channel)
@@ -237,6 +252,10 @@ class ReminderStore:
                         updated_at=now,
                     )
                 )
+            elif before[2] == "sent":
+                # Sent already (a row scheduled again under the same key): nothing to repeat.
+                db.execute(update(t.reminders_due).where(rows.id == row_id).values(done_at=now))
+                given = ""
             else:
                 given, attempts = before[0], int(before[1]) + 1
                 db.execute(
@@ -244,6 +263,8 @@ class ReminderStore:
                     .where(key)
                     .values(status="sending", attempts=attempts, updated_at=now)
                 )
+        if not given:
+            return self.claim(now, lease, worker, message_id)
         return ClaimedReminder(
             int(row_id), int(person), occurrence, channel, kind, day, due_at, attempts, given
         )

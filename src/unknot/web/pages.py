@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi import Path as FastAPIPath
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
@@ -785,8 +786,11 @@ def stop_nudges(request: Request, you: You) -> HTMLResponse:
     return _reminders_page(request, you, nudges_stopped=True)
 
 
+BreakId = Annotated[int, FastAPIPath(ge=1, le=2**31 - 1)]
+
+
 @router.get("/breaks/{break_id}")
-def break_page(request: Request, you: You, break_id: int) -> HTMLResponse:
+def break_page(request: Request, you: You, break_id: BreakId) -> HTMLResponse:
     """A desk break's routine, opened from its notice's Start: the break is started."""
     try:
         desk = you.start_break(break_id)
@@ -816,7 +820,7 @@ def _break_page(
 
 
 @router.post("/breaks/{break_id}/check-in")
-async def break_check_in(request: Request, you: You, break_id: int) -> HTMLResponse:
+async def break_check_in(request: Request, you: You, break_id: BreakId) -> HTMLResponse:
     form = await request.form()
     typed = str(form.get("pain") or "")[:10]
     pain = parse_score(typed)
