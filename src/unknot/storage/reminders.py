@@ -110,40 +110,28 @@ class ReminderStore:
         rows = t.reminders_due.c
         deliveries = t.reminder_deliveries.c
         wanted = {(row.occurrence, row.channel, row.due_at) for row in due}
+        movable = (
+            rows.person_id == person_id,
+            rows.done_at.is_(None),
+            or_(rows.claimed_until.is_(None), rows.claimed_until <= now),
+            # A reminder tried before keeps its place: its delivery row tells its story.
+            ~select(deliveries.id)
+            .where(
+                deliveries.person_id == person_id,
+                deliveries.occurrence == rows.occurrence,
+                deliveries.channel == rows.channel,
+            )
+            .exists(),
+        )
         with self._tx() as db:
             waiting = db.execute(
-                select(rows.id, rows.occurrence, rows.channel, rows.due_at).where(
-                    rows.person_id == person_id,
-                    rows.done_at.is_(None),
-                    or_(rows.claimed_until.is_(None), rows.claimed_until <= now),
-                    # A reminder tried before keeps its place: its delivery row tells its story.
-                    ~select(deliveries.id)
-                    .where(
-                        deliveries.person_id == person_id,
-                        deliveries.occurrence == rows.occurrence,
-                        deliveries.channel == rows.channel,
-                    )
-                    .exists(),
-                )
+                select(rows.id, rows.occurrence, rows.channel, rows.due_at).where(*movable)
             ).all()
             stale = [row_id for row_id, *key in waiting if tuple(key) not in wanted]
             if stale:
                 # The conditions again: on SQLite the read above ran before the write lock,
                 # and a worker may have claimed one of these since.
-                db.execute(
-                    delete(t.reminders_due).where(
-                        rows.id.in_(stale),
-                        rows.done_at.is_(None),
-                        or_(rows.claimed_until.is_(None), rows.claimed_until <= now),
-                        ~select(deliveries.id)
-                        .where(
-                            deliveries.person_id == person_id,
-                            deliveries.occurrence == rows.occurrence,
-                            deliveries.channel == rows.channel,
-                        )
-                        .exists(),
-                    )
-                )
+                db.execute(delete(t.reminders_due).where(rows.id.in_(stale), *movable))
             coming = [
                 {
                     "person_id": person_id,
