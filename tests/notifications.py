@@ -49,6 +49,11 @@ class NotificationPeer:
                 raise AssertionError(f"{len(self.notices)} notices arrived, expected {count}")
         return self.notices
 
+    def dismiss(self, notice: Notice) -> None:
+        """The person closes the notice without pressing a button (reason 2)."""
+        assert self._loop is not None
+        self._loop.call_soon_threadsafe(self._service.NotificationClosed, notice.id, 2)
+
     def press(self, notice: Notice, title: str) -> None:
         assert self._loop is not None
         key = notice.buttons[title]

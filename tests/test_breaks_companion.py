@@ -92,7 +92,7 @@ def test_a_desk_break_from_a_notice_start_later_and_skip(
             "Your break: Wall angel, Chin tuck, Shoulder roll (about 2 minutes)."
         )
         answers = {}
-        for count, button in enumerate(("Start", "Later", "Skip"), start=1):
+        for count, button in enumerate(("Start", "Later", "Skip", "close"), start=1):
             offered = line_with(companion, r"^Break \d+ offered")
             break_id = int(offered.split()[1])
             notice = notification_peer.wait_for(count)[-1]
@@ -102,8 +102,13 @@ def test_a_desk_break_from_a_notice_start_later_and_skip(
                 "Wall angel, Chin tuck, Shoulder roll. Seated or standing, at your desk."
             )
             assert list(notice.buttons) == ["Start", "Later", "Skip"]
-            notification_peer.press(notice, button)
-            answer = {"Start": "started", "Later": "later", "Skip": "skipped"}[button]
+            if button == "close":
+                notification_peer.dismiss(notice)
+            else:
+                notification_peer.press(notice, button)
+            answer = {"Start": "started", "Later": "later", "Skip": "skipped", "close": "later"}[
+                button
+            ]
             assert line_with(companion, r"^Break \d+: ").strip() == f"Break {break_id}: {answer}."
             answers[button] = break_id
             if button == "Start":
@@ -139,7 +144,7 @@ def test_a_desk_break_from_a_notice_start_later_and_skip(
         assert "Noted: 2/10 after this break." in noted.text
         progress = client.get("/progress").text
         assert (
-            "1 break routine started, 1 put off, 1 skipped, and 0 times away from the desk"
+            "1 break routine started, 2 put off, 1 skipped, and 0 times away from the desk"
         ) in progress
         assert "Pain after a break: 2 (out of 10)" in progress
         assert client.get("/breaks/999").status_code == 404

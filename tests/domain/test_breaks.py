@@ -75,8 +75,17 @@ def test_idle_locked_or_suspended_counts_as_a_break_and_starts_the_span_again() 
 
     locked = Desk()
     locked.minutes(45)
+    # A lock counts once it has lasted the five minutes an idle spell would (from the first
+    # reading that saw it).
+    assert locked.minutes(5, locked=True) == []
     assert [e.kind for e in locked.minutes(1, locked=True)] == ["taken"]
     assert locked.minutes(49) == []
+
+    brief = Desk()
+    brief.minutes(45)
+    assert brief.minutes(2, locked=True) == []  # a short lock is no break
+    assert brief.minutes(5) == []  # the locked minutes were not active ones
+    assert brief.minutes(1) == [Offer()]
 
     # Asleep for an hour: the wall clock moved on, the monotonic one did not.
     slept = Desk()

@@ -58,6 +58,8 @@ class BreakState(BaseModel):
     """An offer is showing and not yet answered."""
     resting: bool = False
     """Idle or locked now: the break is being taken."""
+    locked_since: float | None = None
+    """The monotonic reading when the screen was first seen locked, while it stays so."""
     last_monotonic: float | None = None
     last_wall: float | None = None
 
@@ -108,18 +110,31 @@ def step_breaks(
     walled = 0.0 if state.last_wall is None else reading.wall - state.last_wall
     # The monotonic clock stops while the computer sleeps; the wall clock does not.
     suspended_s = max(0.0, walled - elapsed)
-    away = reading.locked or reading.idle_s >= rules.rest_s or suspended_s >= rules.rest_s
+    locked_since = (
+        (state.locked_since if state.locked_since is not None else reading.monotonic)
+        if reading.locked
+        else None
+    )
+    # A lock counts once it has lasted as long as an idle spell would (a few seconds' lock to
+    # fetch a coffee is no break).
+    locked_s = 0.0 if locked_since is None else reading.monotonic - locked_since
+    away = locked_s >= rules.rest_s or reading.idle_s >= rules.rest_s or suspended_s >= rules.rest_s
     updated = state.model_copy(
-        update={"last_monotonic": reading.monotonic, "last_wall": reading.wall}
+        update={
+            "last_monotonic": reading.monotonic,
+            "last_wall": reading.wall,
+            "locked_since": locked_since,
+        }
     )
     if away:
         if not state.resting:
-            effects.append(BreakTaken(away_s=max(reading.idle_s, suspended_s)))
+            effects.append(BreakTaken(away_s=max(reading.idle_s, suspended_s, locked_s)))
         # A break taken answers any offer showing, and starts the span again.
         return updated.model_copy(
             update={"active_s": 0.0, "due_s": None, "offered": False, "resting": True}
         ), tuple(effects)
-    active = state.active_s + max(0.0, elapsed)
+    # Locked, not yet for long: not at the computer, so not active time either.
+    active = state.active_s + (0.0 if reading.locked else max(0.0, elapsed))
     updated = updated.model_copy(update={"active_s": active, "resting": False})
     if not state.offered and active >= (state.due_s or rules.every_s):
         effects.append(Offer())

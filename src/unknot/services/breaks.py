@@ -12,7 +12,7 @@ import logging
 import queue
 import threading
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
@@ -177,6 +177,16 @@ class Breaks(Calendars):
         )
 
 
+class Notify(Protocol):
+    def __call__(
+        self,
+        title: str,
+        message: str,
+        buttons: Sequence[tuple[str, Callable[[], None]]] = (),
+        on_dismissed: Callable[[], None] | None = None,
+    ) -> None: ...
+
+
 class BreakCompanion:
     """Reads the idle source on the clock, shows the offers the rules make with Start, Later
     and Skip, and records what happens. The notice's buttons answer on another thread; their
@@ -186,7 +196,7 @@ class BreakCompanion:
         self,
         app: Application,
         idle: IdleSource,
-        notify: Callable[[str, str, Sequence[tuple[str, Callable[[], None]]]], None],
+        notify: Notify,
         open_url: Callable[[str], object],
         base_url: str,
         rules: BreakRules,
@@ -253,6 +263,8 @@ class BreakCompanion:
                 f"Time for a {routine.minutes}-minute neck break",
                 f"{routine.words()}. Seated or standing, at your desk.",
                 [(title, answering(answer)) for title, answer in BUTTONS],
+                # Closed or expired unanswered: asked again after the shorter span.
+                on_dismissed=answering("later"),
             )
         except Exception as error:
             self.say(f"The desk break could not be shown: {error}")
