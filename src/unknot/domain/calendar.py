@@ -10,6 +10,7 @@ in; the events, and the versions to keep, out. Calendars sync to third parties, 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 from collections.abc import Mapping
 from zoneinfo import ZoneInfo, available_timezones
@@ -64,9 +65,16 @@ class CalendarSession(BaseModel):
         return f"{self.starts_at.isoformat()}|{self.minutes}|{self.exercises}"
 
 
+@functools.cache
+def zone_names() -> frozenset[str]:
+    """IANA's zone names, read once: the reminder dispatcher checks every person's settings on
+    each pass, and `available_timezones()` walks the zone files each time it is called."""
+    return frozenset(available_timezones())
+
+
 def known_zone(value: str) -> str:
     """`value` if it names a time zone (IANA's names); else ValueError saying what to give."""
-    if value not in available_timezones():
+    if value not in zone_names():
         raise ValueError(
             f"{value!r} is not a time zone name; use one such as Europe/London or America/New_York"
         )
